@@ -1,0 +1,1 @@
+"""Celery tasks: they carry out the effects the engine records in the outbox."""

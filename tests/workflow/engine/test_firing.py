@@ -1,0 +1,220 @@
+"""Firing transitions on a draft decision: what moves, what is recorded, and every refusal leaving no trace."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from workflow.engine import available_actions, create_document, edit_document, fire
+from workflow.engine.audit import GENESIS, hash_of
+from workflow.engine.models import AuditEntry, Document, OutboxRow
+from workflow.errors import GuardFailed, InvalidInput, NotAllowed, WrongState
+from workflow.people import Actor
+
+MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def author(people):
+    return people.person("Оксана Мельник", "staff")
+
+
+@pytest.fixture
+def secretary(people):
+    return people.person("Тарас Коваль", "secretary")
+
+
+@pytest.fixture
+def draft(session, author):
+    return create_document(
+        session, "decision_draft", author, title="Про ремонт шкільного стадіону",
+        fields={"body": "Виділити кошти на ремонт стадіону школи № 3."}, now=MONDAY,
+    )
+
+
+def entries(session, document):
+    return session.scalars(
+        select(AuditEntry).where(AuditEntry.document_id == document.id).order_by(AuditEntry.version)
+    ).all()
+
+
+def outbox(session, document):
+    return session.scalars(
+        select(OutboxRow).where(OutboxRow.document_id == document.id).order_by(OutboxRow.id)
+    ).all()
+
+
+def test_a_new_draft_starts_in_drafting_with_its_creation_audited(session, draft, author):
+    assert (draft.state, draft.version, draft.definition_version) == ("drafting", 1, 1)
+    (created,) = entries(session, draft)
+    assert (created.trigger, created.from_state, created.to_state, created.actor_id) == (
+        "create", None, "drafting", author.id,
+    )
+    assert created.prev_hash == GENESIS
+    assert created.hash == hash_of(created) == draft.audit_hash
+
+
+def test_submitting_moves_the_draft_audits_it_and_records_its_effects(session, draft, author):
+    fired = fire(session, draft, "submit", author, comment="Прошу завізувати", now=MONDAY)
+
+    assert (fired.from_state, fired.to_state, fired.version) == ("drafting", "visas", 2)
+    session.expire_all()
+    stored = session.get(Document, draft.id)
+    assert (stored.state, stored.version, stored.audit_hash) == ("visas", 2, fired.audit_hash)
+    # the visas state has a deadline of 5 working days: Monday 2 March -> Monday 9 March
+    assert stored.due_at.replace(tzinfo=UTC) == datetime(2026, 3, 9, 9, 0, tzinfo=UTC)
+
+    created, submitted = entries(session, draft)
+    assert (submitted.trigger, submitted.from_state, submitted.to_state) == ("submit", "drafting", "visas")
+    assert (submitted.actor_id, submitted.comment, submitted.version) == (author.id, "Прошу завізувати", 2)
+    assert submitted.prev_hash == created.hash
+    assert submitted.hash == hash_of(submitted)
+
+    (effect,) = outbox(session, draft)
+    assert (effect.effect, effect.status, effect.audit_version) == ("notify", "pending", 2)
+    assert effect.params == {"roles": ["reviewer"], "template": "visa_requested"}
+    assert effect.idempotency_key == f"{draft.id}:2:0"
+
+
+def adopt(session, draft, author, secretary, people):
+    """Drive a draft through visas, discussion and one committee to 'adopted'."""
+    system = Actor.system()
+    fire(session, draft, "submit", author)
+    visa = create_document(session, "visa", system, parent=draft, fields={"department_id": 1})
+    fire(session, visa, "give", people.person("Ірина Ткаченко", reviewer=1))
+    fire(session, draft, "publish_for_discussion", secretary)
+    fire(session, draft, "send_to_committees", secretary)
+    conclusion = create_document(
+        session, "committee_conclusion", system, parent=draft,
+        fields={"committee_id": 4, "recommendation": "support", "body": "Підтримати"},
+    )
+    chair = people.person("Василь Гончаренко", committee_chair=4)
+    fire(session, conclusion, "discuss", chair)
+    fire(session, conclusion, "sign", chair)
+    fire(session, draft, "put_on_agenda", secretary)
+    fire(session, draft, "adopt", secretary)
+
+
+def test_signing_records_its_three_effects_in_order(session, draft, author, secretary, people):
+    adopt(session, draft, author, secretary, people)
+    fire(session, draft, "sign", people.person("Микола Бондар", "mayor"))
+
+    signed = outbox(session, draft)[-3:]
+    assert [(e.effect, e.params) for e in signed] == [
+        ("assign_number", {}),
+        ("render_docx", {"template": "decision"}),
+        ("notify", {"roles": ["secretary", "author"], "template": "decision_signed"}),
+    ]
+    assert [e.idempotency_key for e in signed] == [f"{draft.id}:{draft.version}:{i}" for i in range(3)]
+
+
+def test_a_document_changed_behind_the_engine_is_refused(session, draft, author):
+    draft.state = "adopted"
+    with pytest.raises(RuntimeError, match="changes made outside the engine"):
+        fire(session, draft, "submit", author)
+
+
+def test_the_loaded_document_is_updated_in_place(session, draft, author):
+    fire(session, draft, "submit", author)
+    assert (draft.state, draft.version) == ("visas", 2)
+    assert not session.dirty, "the engine writes through its own statements; the ORM has nothing left to flush"
+
+
+def test_a_trigger_that_does_not_exist_from_the_state_is_refused(session, draft, author, unchanged):
+    with unchanged(), pytest.raises(WrongState, match=r"'publish' is not possible .* 'Drafting'.*submit"):
+        fire(session, draft, "publish", author)
+
+
+def test_an_unknown_trigger_is_refused(session, draft, author, unchanged):
+    with unchanged(), pytest.raises(WrongState, match="no action 'explode'"):
+        fire(session, draft, "explode", author)
+
+
+def test_only_the_author_submits_a_draft(session, draft, people, unchanged):
+    colleague = people.person("Петро Шевчук", "staff")
+    with unchanged(), pytest.raises(NotAllowed, match="can be done only by: author"):
+        fire(session, draft, "submit", colleague)
+
+
+def test_a_draft_without_text_cannot_be_submitted(session, author, unchanged):
+    empty = create_document(session, "decision_draft", author, title="  ", fields={})
+    with unchanged(), pytest.raises(GuardFailed) as refused:
+        fire(session, empty, "submit", author)
+    assert refused.value.reasons == ("the draft has no title and no text",)
+
+
+def test_returning_for_revision_requires_a_comment(session, draft, author, secretary, unchanged):
+    fire(session, draft, "submit", author)
+    with unchanged(), pytest.raises(InvalidInput, match="needs a comment"):
+        fire(session, draft, "return_for_revision", secretary, comment="   ")
+    fire(session, draft, "return_for_revision", secretary, comment="Додайте фінансове обґрунтування")
+    assert draft.state == "drafting"
+
+
+def test_data_that_cannot_be_stored_is_refused(session, draft, author, unchanged):
+    with unchanged(), pytest.raises(InvalidInput, match="cannot be stored"):
+        fire(session, draft, "submit", author, data={"when": object()})
+
+
+def test_visas_must_all_be_given_before_publication(session, draft, author, secretary, people, unchanged):
+    fire(session, draft, "submit", author)
+    with unchanged(), pytest.raises(GuardFailed, match="no visa has been asked for yet"):
+        fire(session, draft, "publish_for_discussion", secretary)
+
+    system = Actor.system()
+    legal = create_document(session, "visa", system, parent=draft, fields={"department_id": 1})
+    finance = create_document(session, "visa", system, parent=draft, fields={"department_id": 2})
+    lawyer = people.person("Ірина Ткаченко", reviewer=1)
+    fire(session, legal, "give", lawyer)
+    with unchanged(), pytest.raises(GuardFailed, match="1 of 2 visas are still awaited"):
+        fire(session, draft, "publish_for_discussion", secretary)
+
+    with unchanged(), pytest.raises(NotAllowed):
+        fire(session, finance, "give", lawyer)  # a reviewer of the legal department, not of finance
+    fire(session, finance, "give", people.person("Андрій Лисенко", reviewer=2))
+    fire(session, draft, "publish_for_discussion", secretary)
+    assert draft.state == "public_discussion"
+
+
+def test_available_actions_explain_the_grey_buttons(session, draft, author, people):
+    colleague = people.person("Петро Шевчук", "staff")
+    by_trigger = {a.trigger: a for a in available_actions(session, draft, colleague)}
+    assert set(by_trigger) == {"submit", "withdraw"}
+    assert not by_trigger["submit"].allowed
+    assert by_trigger["submit"].reasons == ("'Submit for visas' can be done only by: author",)
+
+    mine = {a.trigger: a for a in available_actions(session, draft, author)}
+    assert (mine["submit"].allowed, mine["submit"].reasons) == (True, ())
+    assert (mine["withdraw"].allowed, mine["withdraw"].comment) == (True, "required")
+
+    edit_document(session, draft, author, fields={"body": ""})
+    (submit,) = [a for a in available_actions(session, draft, author) if a.trigger == "submit"]
+    assert (submit.allowed, submit.reasons) == (False, ("the draft has no text",))
+
+
+def test_the_author_edits_in_drafting_and_the_edit_is_audited(session, draft, author, unchanged):
+    edit_document(session, draft, author, title="Про капітальний ремонт стадіону", fields={"body": "Новий текст"})
+    assert (draft.title, draft.fields["body"], draft.version) == ("Про капітальний ремонт стадіону", "Новий текст", 2)
+    edit = entries(session, draft)[-1]
+    assert (edit.trigger, edit.from_state, edit.to_state, edit.data) == (
+        "edit", "drafting", "drafting", {"changed": ["title", "body"]},
+    )
+    session.expire_all()
+    assert session.get(Document, draft.id).fields == {"body": "Новий текст"}
+
+    fire(session, draft, "submit", author)
+    with unchanged(), pytest.raises(NotAllowed, match="'Awaiting visas' cannot be edited"):
+        edit_document(session, draft, author, fields={"body": "Ще один текст"})
+
+
+def test_an_edit_that_changes_nothing_writes_nothing(session, draft, author, unchanged):
+    with unchanged():
+        edit_document(session, draft, author, fields={"body": draft.fields["body"]})
+
+
+def test_only_allowed_roles_create_documents(session, people, unchanged):
+    citizen = people.person("Громадянин", "citizen")
+    with unchanged(), pytest.raises(NotAllowed, match="staff, deputy, secretary, mayor"):
+        create_document(session, "decision_draft", citizen, title="Мій проєкт")

@@ -1,0 +1,35 @@
+"""The application factory: the composition root that wires settings, the database and the definitions."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from flask import Flask
+
+from web import database, errors, home
+from web.extension import Radaflow
+from workflow.config import Settings
+from workflow.council.rules import CATALOG
+from workflow.db import make_engine, make_sessionmaker
+from workflow.definitions.registry import DefinitionRegistry
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    settings = Settings.from_env()
+    if test_config:
+        settings = replace(settings, **{k: v for k, v in test_config.items() if hasattr(settings, k)})
+    app = Flask(__name__, instance_path=str(settings.instance_dir))
+    app.config.from_mapping(SECRET_KEY=settings.secret_key, RADAFLOW_ENV=settings.env)
+    if test_config:
+        app.config.update({k: v for k, v in test_config.items() if k.isupper()})
+
+    registry = DefinitionRegistry.from_directory(settings.definitions_dir, CATALOG)
+    engine = make_engine(settings.database_url)
+    app.extensions["radaflow"] = Radaflow(settings, registry, engine, make_sessionmaker(engine, registry))
+
+    database.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(home.bp)
+    return app
+

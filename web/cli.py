@@ -1,0 +1,149 @@
+"""`radaflow`: the operator's command line (a Flask CLI group), e.g. `radaflow workflow check`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup
+
+from web.app import create_app
+from web.extension import radaflow
+from workflow import schema
+from workflow.config import Settings
+from workflow.council.rules import CATALOG
+from workflow.definitions.graph import to_dot, to_mermaid
+from workflow.definitions.loader import DefinitionError, load_directory
+from workflow.definitions.registry import DefinitionChanged
+from workflow.engine.audit import verify_log
+from workflow.engine.migrate import migrate_documents
+from workflow.errors import WorkflowError
+from workflow.people import Actor
+
+
+def _create_app() -> Flask:
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+def main() -> None:
+    """Radaflow: the council's cabinets, public portal and workflow engine."""
+
+
+# --- definitions ---------------------------------------------------------------------------------------------
+@main.group()
+def workflow() -> None:
+    """Check, draw and migrate the state machines in definitions/."""
+
+
+def _definitions_dir(directory: str | None) -> Path:
+    return Path(directory) if directory else Settings.from_env().definitions_dir
+
+
+@workflow.command("check", with_appcontext=False)
+@click.option("--dir", "directory", type=click.Path(file_okay=False), help="Default: definitions/")
+def workflow_check(directory: str | None) -> None:
+    """Validate every definition; exit non-zero, naming file and line, if any is wrong."""
+    path = _definitions_dir(directory)
+    try:
+        compiled = load_directory(path, CATALOG)
+    except DefinitionError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"{len(error.problems)} problem(s) in {path}", err=True)
+        sys.exit(1)
+    if not compiled:
+        click.echo(f"no definitions (*.yaml) in {path}", err=True)
+        sys.exit(1)
+    for c in compiled:
+        click.echo(
+            f"ok  {c.kind} v{c.version}: {len(c.definition.states)} states, "
+            f"{len(c.definition.transitions)} transitions"
+        )
+
+
+@workflow.command("graph", with_appcontext=False)
+@click.argument("kind")
+@click.option("--format", "fmt", type=click.Choice(["mermaid", "dot"]), default="mermaid", show_default=True)
+@click.option("--mark", help="A state to highlight (e.g. a document's current state)")
+@click.option("--lang", type=click.Choice(["uk", "en"]), default="uk", show_default=True)
+@click.option("--dir", "directory", type=click.Path(file_okay=False), help="Default: definitions/")
+def workflow_graph(kind: str, fmt: str, mark: str | None, lang: str, directory: str | None) -> None:
+    """Print a definition's state machine as Mermaid or Graphviz DOT."""
+    try:
+        compiled = {c.kind: c for c in load_directory(_definitions_dir(directory), CATALOG)}
+    except DefinitionError as error:
+        raise click.ClickException(str(error)) from None
+    if kind not in compiled:
+        raise click.BadParameter(f"no definition {kind!r}; known: {', '.join(sorted(compiled))}", param_hint="KIND")
+    render = to_dot if fmt == "dot" else to_mermaid
+    try:
+        click.echo(render(compiled[kind], mark=mark, lang=lang))
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--mark") from None
+
+
+@workflow.command("migrate")
+@click.argument("kind")
+@click.option("--from", "from_version", type=int, required=True)
+@click.option("--to", "to_version", type=int, required=True)
+@click.option("--map", "mappings", multiple=True, metavar="OLD=NEW", help="Rename a state; repeatable")
+def workflow_migrate(kind: str, from_version: int, to_version: int, mappings: tuple[str, ...]) -> None:
+    """Move every KIND document from one definition version to another, audited."""
+    mapping = {}
+    for item in mappings:
+        old, sep, new = item.partition("=")
+        if not sep or not old.strip() or not new.strip():
+            raise click.BadParameter(f"{item!r}: write it as old_state=new_state", param_hint="--map")
+        mapping[old.strip()] = new.strip()
+    ext = radaflow()
+    with ext.sessions.begin() as session:
+        try:
+            moved = migrate_documents(session, kind, from_version, to_version, mapping, Actor.system())
+        except WorkflowError as error:
+            raise click.ClickException(error.message) from None
+    for (old, new), count in sorted(moved.items()):
+        click.echo(f"{count:6d}  {old} -> {new}")
+    click.echo(f"{sum(moved.values())} {kind} document(s) moved from version {from_version} to {to_version}")
+
+
+# --- database ------------------------------------------------------------------------------------------------
+@main.group()
+def db() -> None:
+    """The database schema."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+def db_upgrade(revision: str) -> None:
+    """Apply the migrations, then store the current definitions' versions."""
+    ext = radaflow()
+    schema.upgrade(ext.engine, revision)
+    click.echo(f"database at revision {schema.current_revision(ext.engine)} ({ext.engine.url.render_as_string()})")
+    with ext.sessions.begin() as session:
+        try:
+            added = ext.registry.sync(session)
+        except DefinitionChanged as error:
+            raise click.ClickException(str(error)) from None
+    for what in added:
+        click.echo(f"stored definition {what}")
+
+
+# --- audit ---------------------------------------------------------------------------------------------------
+@main.group()
+def audit() -> None:
+    """The hash-chained audit log."""
+
+
+@audit.command("verify")
+def audit_verify() -> None:
+    """Check the whole audit log; name the first broken entry and exit 1 if history was altered."""
+    with radaflow().sessions() as session:
+        documents, entries, problem = verify_log(session)
+    if problem is not None:
+        click.echo(f"BROKEN: {problem}", err=True)
+        click.echo(f"checked {documents} document(s), {entries} entries before the break", err=True)
+        sys.exit(1)
+    click.echo(f"ok: {entries} audit entries of {documents} document(s) hold together")

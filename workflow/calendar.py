@@ -1,0 +1,40 @@
+"""Working days by the Ukrainian calendar: weekends and the public holidays of the `holidays` package."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+
+import holidays
+
+
+@lru_cache(maxsize=64)
+def _holidays(year: int) -> holidays.HolidayBase:
+    return holidays.country_holidays("UA", years=year)
+
+
+def is_working_day(day: date) -> bool:
+    return day.weekday() < 5 and day not in _holidays(day.year)
+
+
+def add_working_days(start: datetime, days: int) -> datetime:
+    """The same time of day, `days` working days after `start`."""
+    moment, left = start, days
+    while left > 0:
+        moment += timedelta(days=1)
+        if is_working_day(moment.date()):
+            left -= 1
+    return moment
+
+
+def working_days_between(first: date, last: date) -> int:
+    """Working days after `first` up to and including `last` (0 when `last` is not after `first`)."""
+    count, day = 0, first
+    while day < last:
+        day += timedelta(days=1)
+        count += is_working_day(day)
+    return count
+
+
+def add_days(start: datetime, days: int, *, working: bool) -> datetime:
+    return add_working_days(start, days) if working else start + timedelta(days=days)

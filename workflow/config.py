@@ -1,0 +1,74 @@
+"""Configuration, read from the environment in one place.
+
+The embedded default needs nothing set: SQLite under `instance/`, no Redis (effects run in-process after the
+commit). Production (`RADAFLOW_ENV=production`) refuses to start without a real `SECRET_KEY`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEV_SECRET_KEY = "radaflow-development-key-not-secret"
+
+
+class ConfigError(Exception):
+    """The environment does not describe a deployment Radaflow can run in."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    #: "development" (the embedded default) or "production"
+    env: str
+    #: SQLAlchemy URL; SQLite under instance/ by default, e.g. postgresql+psycopg://user@host/db in production
+    database_url: str
+    #: Celery broker; None runs effects in-process after the commit
+    redis_url: str | None
+    secret_key: str
+    #: where the YAML state machines live
+    definitions_dir: Path
+    #: where the embedded database and rendered files live
+    instance_dir: Path
+    #: default language of the interface and of messages
+    default_locale: str = "uk"
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        mode = env.get("RADAFLOW_ENV", "development").strip().lower()
+        if mode not in {"development", "production", "test"}:
+            raise ConfigError(f"RADAFLOW_ENV={mode!r}: expected development, production or test")
+        instance_dir = Path(env.get("RADAFLOW_INSTANCE", PROJECT_ROOT / "instance")).resolve()
+        database_url = env.get("DATABASE_URL") or f"sqlite:///{instance_dir / 'radaflow.sqlite3'}"
+        database_url = normalise_database_url(database_url)
+        secret_key = env.get("SECRET_KEY", "")
+        if mode == "production" and (len(secret_key) < 32 or secret_key == DEV_SECRET_KEY):
+            raise ConfigError(
+                "SECRET_KEY must be set to a random string of at least 32 characters in production "
+                '(e.g. python -c "import secrets; print(secrets.token_urlsafe(48))")'
+            )
+        return cls(
+            env=mode,
+            database_url=database_url,
+            redis_url=env.get("REDIS_URL") or None,
+            secret_key=secret_key or DEV_SECRET_KEY,
+            definitions_dir=Path(env.get("RADAFLOW_DEFINITIONS", PROJECT_ROOT / "definitions")).resolve(),
+            instance_dir=instance_dir,
+            default_locale=env.get("RADAFLOW_LOCALE", "uk"),
+        )
+
+
+def normalise_database_url(url: str) -> str:
+    """Let operators write the usual postgresql:// URL; Radaflow speaks to PostgreSQL through psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url

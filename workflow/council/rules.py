@@ -1,0 +1,140 @@
+"""The names the shipped definitions use: the council's roles, guards and effects, in one catalog.
+
+Guards return None when the move may go ahead, or a sentence that tells the person why not.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import func, select
+
+from workflow.definitions.catalog import Catalog, GuardContext
+from workflow.engine.models import Document
+from workflow.people import Actor
+
+CATALOG = Catalog()
+
+# --- roles held council-wide (granted to a person, possibly for a committee or a department) -----------------
+for _name, _description in {
+    "admin": "manages users, roles, committees and definitions",
+    "secretary": "the council secretary: prepares sessions, the agenda, votes and the protocol",
+    "mayor": "the council head: signs adopted decisions or vetoes them",
+    "deputy": "a deputy of the council",
+    "staff": "department staff who write draft decisions",
+    "reviewer": "a reviewer of a department (legal, finance) who gives visas",
+    "committee_chair": "the chair of a standing committee",
+    "committee_member": "a member of a standing committee",
+    "citizen": "a registered member of the public",
+    Actor.SYSTEM_ROLE: "the scheduler and the tasks, where the law makes a move automatic",
+}.items():
+    CATALOG.global_role(_name, _description)
+
+
+# --- roles relative to one document --------------------------------------------------------------------------
+@CATALOG.relative_role("author", "the person who wrote the document (the initiator of a draft)")
+def _is_author(document: Document, actor: Actor) -> bool:
+    return actor.id is not None and document.author_id == actor.id
+
+
+@CATALOG.relative_role("department_reviewer", "a reviewer of the department the visa is asked from")
+def _reviews_for_department(document: Document, actor: Actor) -> bool:
+    return actor.holds_for("reviewer", document.fields.get("department_id"))
+
+
+@CATALOG.relative_role("committee_chair_here", "the chair of the committee that wrote this conclusion")
+def _chairs_committee(document: Document, actor: Actor) -> bool:
+    return actor.holds_for("committee_chair", document.fields.get("committee_id"))
+
+
+@CATALOG.relative_role("committee_member_here", "a member of the committee that writes this conclusion")
+def _member_of_committee(document: Document, actor: Actor) -> bool:
+    committee = document.fields.get("committee_id")
+    return actor.holds_for("committee_member", committee) or actor.holds_for("committee_chair", committee)
+
+
+# --- guards --------------------------------------------------------------------------------------------------
+@CATALOG.guard("has_text", "the draft has a title and a text")
+def _has_text(ctx: GuardContext) -> str | None:
+    missing = [
+        what
+        for what, value in (("a title", ctx.document.title), ("a text", ctx.document.fields.get("body")))
+        if not (isinstance(value, str) and value.strip())
+    ]
+    return f"the draft has no {' and no '.join(w.removeprefix('a ') for w in missing)}" if missing else None
+
+
+def _children_states(ctx: GuardContext, kind: str) -> Counter[str]:
+    rows = ctx.session.execute(
+        select(Document.state, func.count())
+        .where(Document.parent_id == ctx.document.id, Document.kind == kind)
+        .group_by(Document.state)
+    ).all()
+    return Counter(dict(rows))
+
+
+@CATALOG.guard("all_visas_given", "every visa asked for the draft is given, and at least one was asked")
+def _all_visas_given(ctx: GuardContext) -> str | None:
+    states = _children_states(ctx, "visa")
+    open_visas = states["requested"] + states["given"]
+    if open_visas == 0:
+        return "no visa has been asked for yet"
+    if states["requested"]:
+        return f"{states['requested']} of {open_visas} visas are still awaited"
+    return None
+
+
+@CATALOG.guard(
+    "all_committee_conclusions_signed", "every committee assigned to the draft has signed its conclusion"
+)
+def _all_conclusions_signed(ctx: GuardContext) -> str | None:
+    states = _children_states(ctx, "committee_conclusion")
+    assigned = sum(count for state, count in states.items() if state != "cancelled")
+    if assigned == 0:
+        return "no committee has been assigned to review the draft"
+    if states["signed"] < assigned:
+        return f"{assigned - states['signed']} of {assigned} committee conclusions are not signed yet"
+    return None
+
+
+RECOMMENDATIONS = ("support", "support_with_amendments", "reject")
+
+
+@CATALOG.guard("has_recommendation", "the conclusion states its recommendation and its text")
+def _has_recommendation(ctx: GuardContext) -> str | None:
+    recommendation = ctx.document.fields.get("recommendation")
+    if recommendation not in RECOMMENDATIONS:
+        return f"the conclusion has no recommendation (one of: {', '.join(RECOMMENDATIONS)})"
+    body = ctx.document.fields.get("body")
+    if not (isinstance(body, str) and body.strip()):
+        return "the conclusion has no text"
+    return None
+
+
+# --- effects: recorded in the outbox by the engine, carried out by the tasks ---------------------------------
+class _Params(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class NotifyParams(_Params):
+    #: who is told: roles as in transitions (global or relative to the document)
+    roles: list[str] = Field(min_length=1)
+    #: the message template (e-mail and in-app), by name
+    template: str = Field(min_length=1)
+
+
+class RenderParams(_Params):
+    #: the Word template in templates_docx/, without .docx
+    template: str = Field(min_length=1)
+
+
+class FireParentParams(_Params):
+    #: the trigger to fire on the parent document, as the system
+    trigger: str = Field(min_length=1)
+
+
+CATALOG.effect("notify", "tell people what happened and what is expected of them", NotifyParams)
+CATALOG.effect("render_docx", "render a Word document from a template and attach it", RenderParams)
+CATALOG.effect("assign_number", "give an adopted decision its official number and date")
+CATALOG.effect("fire_parent", "move the parent document when this one reaches a state", FireParentParams)

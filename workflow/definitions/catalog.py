@@ -1,0 +1,94 @@
+"""The names a definition may use — roles, guards and effects — registered in code.
+
+A definition refers to them by name; the loader refuses a name that nobody registered. Guards and relative
+roles are small functions; effects are only declared here (with the shape of their parameters), since the
+engine merely records them in the outbox and the tasks carry them out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from workflow.engine.actors import Actor
+    from workflow.engine.models import Document
+
+
+@dataclass(frozen=True, slots=True)
+class GuardContext:
+    """What a guard may look at: the document under lock, who acts, when, and the data sent with the move."""
+
+    session: Session
+    document: Document
+    actor: Actor
+    now: datetime
+    data: Mapping[str, Any]
+
+
+#: A guard returns None when it passes, or a sentence saying why the move is not possible.
+Guard = Callable[[GuardContext], str | None]
+#: A relative role holds for an actor with respect to one document (its author, its committee's chair, ...).
+RoleResolver = Callable[["Document", "Actor"], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class RoleSpec:
+    name: str
+    description: str
+    #: None for a role an actor holds globally (granted to the person); a function for a relative role
+    resolver: RoleResolver | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GuardSpec:
+    name: str
+    description: str
+    check: Guard
+
+
+@dataclass(frozen=True, slots=True)
+class EffectSpec:
+    name: str
+    description: str
+    #: the shape of the parameters a definition may give the effect; None when it takes none
+    params: type[BaseModel] | None = None
+
+
+@dataclass
+class Catalog:
+    roles: dict[str, RoleSpec] = field(default_factory=dict)
+    guards: dict[str, GuardSpec] = field(default_factory=dict)
+    effects: dict[str, EffectSpec] = field(default_factory=dict)
+
+    def global_role(self, name: str, description: str) -> None:
+        self._add(self.roles, name, RoleSpec(name, description))
+
+    def relative_role(self, name: str, description: str) -> Callable[[RoleResolver], RoleResolver]:
+        def register(resolver: RoleResolver) -> RoleResolver:
+            self._add(self.roles, name, RoleSpec(name, description, resolver))
+            return resolver
+
+        return register
+
+    def guard(self, name: str, description: str) -> Callable[[Guard], Guard]:
+        def register(check: Guard) -> Guard:
+            self._add(self.guards, name, GuardSpec(name, description, check))
+            return check
+
+        return register
+
+    def effect(self, name: str, description: str, params: type[BaseModel] | None = None) -> None:
+        self._add(self.effects, name, EffectSpec(name, description, params))
+
+    @staticmethod
+    def _add(table: dict[str, Any], name: str, spec: Any) -> None:
+        if name in table:
+            raise ValueError(f"{name!r} is registered twice")
+        table[name] = spec

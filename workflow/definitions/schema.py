@@ -1,0 +1,95 @@
+"""The shape of a definition file (`definitions/<kind>.yaml`), checked by pydantic before anything runs.
+
+Only the shape lives here; the checks that need the whole file (unknown states, reachability, ...) and the
+names known to the code (roles, guards, effects) are in `loader.py`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+Name = str  # a snake_case identifier: a state, trigger, role, guard or effect
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Title(_Strict):
+    """A name shown to people, in Ukrainian (the default) and English."""
+
+    uk: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+
+class Deadline(_Strict):
+    """How long a document may stay in a state before it is overdue."""
+
+    days: int = Field(gt=0, le=3650)
+    #: count working days (the Ukrainian calendar, weekends and public holidays excluded)
+    working: bool = False
+
+
+class State(_Strict):
+    title: Title
+    final: bool = False
+    #: whether the public portal shows documents in this state
+    public: bool = False
+    #: roles that may edit the document's fields while it is in this state
+    edit: tuple[Name, ...] = ()
+    deadline: Deadline | None = None
+
+
+class EffectRef(_Strict):
+    """An effect to record in the outbox when the transition fires: its registered name and parameters."""
+
+    name: Name
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+class Transition(_Strict):
+    trigger: Name
+    title: Title
+    source: tuple[Name, ...] = Field(alias="from")
+    dest: Name = Field(alias="to")
+    roles: tuple[Name, ...] = Field(min_length=1)
+    guards: tuple[Name, ...] = ()
+    effects: tuple[EffectRef, ...] = ()
+    comment: Literal["required", "optional", "none"] = "optional"
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @field_validator("source", mode="before")
+    @classmethod
+    def _one_or_several(cls, value: Any) -> Any:
+        return (value,) if isinstance(value, str) else value
+
+    @field_validator("effects", mode="before")
+    @classmethod
+    def _effect_forms(cls, value: Any) -> Any:
+        """Accept `notify`, `{notify: {...params}}` and `{name: notify, params: {...}}`."""
+        if not isinstance(value, list):
+            return value
+        out: list[Any] = []
+        for item in value:
+            if isinstance(item, str):
+                out.append({"name": item})
+            elif isinstance(item, dict) and len(item) == 1 and "name" not in item:
+                (name, params), = item.items()
+                out.append({"name": name, "params": params if params is not None else {}})
+            else:
+                out.append(item)
+        return out
+
+
+class Definition(_Strict):
+    kind: Name
+    version: int = Field(ge=1)
+    title: Title
+    #: roles that may create a document of this kind (global roles, or `system` for documents made by tasks)
+    create: tuple[Name, ...] = Field(min_length=1)
+    initial: Name
+    states: dict[Name, State] = Field(min_length=1)
+    transitions: list[Transition] = Field(min_length=1)

@@ -1,0 +1,5 @@
+"""The workflow engine: documents move through their definitions' machines, audited, with effects recorded."""
+
+from workflow.engine.firing import Action, Fired, available_actions, create_document, edit_document, fire
+
+__all__ = ["Action", "Fired", "available_actions", "create_document", "edit_document", "fire"]

@@ -1,0 +1,342 @@
+"""Creating documents and firing transitions: one checked, audited move per call, in the caller's transaction.
+
+`fire` locks the document, checks the trigger, the actor's roles for this document and every guard, moves the
+state, appends one audit entry and one outbox row per effect, and flushes. A refusal raises a `WorkflowError`
+that says why, before anything is written. The caller's boundary commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import inspect
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+
+from workflow.calendar import add_days
+from workflow.definitions.catalog import Catalog, GuardContext
+from workflow.definitions.compiled import CompiledDefinition, Move
+from workflow.definitions.registry import registry_of
+from workflow.definitions.schema import EffectRef
+from workflow.engine import writes
+from workflow.engine.audit import CREATE, EDIT, GENESIS, canonical_json, entry_hash
+from workflow.engine.models import AuditEntry, Document
+from workflow.errors import Conflict, GuardFailed, InvalidInput, NotAllowed, WrongState
+from workflow.people import Actor
+from workflow.timeutil import utcnow
+
+
+@dataclass(frozen=True, slots=True)
+class Fired:
+    """What a successful `fire` did."""
+
+    document_id: int
+    trigger: str
+    from_state: str
+    to_state: str
+    #: the document version the move produced, which is also its audit entry's version
+    version: int
+    audit_hash: str
+    effects: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """A trigger from the document's current state, as the actor would see its button."""
+
+    trigger: str
+    title_uk: str
+    title_en: str
+    to_state: str
+    allowed: bool
+    #: why it is not allowed now (empty when allowed)
+    reasons: tuple[str, ...]
+    comment: str
+
+
+def create_document(
+    session: Session,
+    kind: str,
+    actor: Actor,
+    *,
+    title: str = "",
+    fields: Mapping[str, Any] | None = None,
+    parent: Document | None = None,
+    now: datetime | None = None,
+) -> Document:
+    """A new document of `kind` in its initial state, on the current version of its definition."""
+    now = now or utcnow()
+    registry = registry_of(session)
+    compiled = registry.current(kind)
+    creators = compiled.definition.create
+    if not (actor.roles & set(creators)):
+        raise NotAllowed(
+            f"creating a {compiled.definition.title.en.lower()} takes one of the roles: {', '.join(creators)}"
+        )
+    registry.ensure_stored(session, compiled)
+    data = {"definition_version": compiled.version}
+    data_json = _json(data)
+    document = Document(
+        kind=kind,
+        definition_version=compiled.version,
+        state=compiled.initial,
+        version=1,
+        title=title,
+        fields=dict(fields or {}),
+        author_id=actor.id,
+        parent_id=parent.id if parent is not None else None,
+        created_at=now,
+        updated_at=now,
+        state_entered_at=now,
+        due_at=_due(compiled, compiled.initial, now),
+        audit_hash="",
+    )
+    session.add(document)
+    session.flush()
+    digest = entry_hash(
+        document_id=document.id, version=1, at=now, actor_id=actor.id, trigger=CREATE, from_state=None,
+        to_state=compiled.initial, comment=None, data_json=data_json, prev_hash=GENESIS,
+    )
+    document.audit_hash = digest
+    session.add(
+        AuditEntry(
+            document_id=document.id, version=1, at=now, actor_id=actor.id, trigger=CREATE, from_state=None,
+            to_state=compiled.initial, comment=None, data=data, prev_hash=GENESIS, hash=digest,
+        )
+    )
+    session.flush()
+    return document
+
+
+def fire(
+    session: Session,
+    document: Document,
+    trigger: str,
+    actor: Actor,
+    *,
+    comment: str | None = None,
+    data: Mapping[str, Any] | None = None,
+    now: datetime | None = None,
+) -> Fired:
+    """Move `document` by `trigger` on behalf of `actor`, or raise a `WorkflowError` saying why not."""
+    _refuse_unsaved(document)
+    now = now or utcnow()
+    registry = registry_of(session)
+    compiled = registry.get(document.kind, document.definition_version, session)
+    move = _move_or_refuse(compiled, document, trigger)
+    comment = _comment_or_refuse(move, comment)
+    data_json = _json(data)
+    if not holds_any_role(registry.catalog, move.roles, document, actor):
+        raise NotAllowed(_roles_needed(move))
+    _lock_or_conflict(session, document)
+    reasons = _guard_reasons(move, GuardContext(session, document, actor, now, data or {}))
+    if reasons:
+        raise GuardFailed(f"'{move.title.en}' is not possible now: " + "; ".join(reasons), reasons=reasons)
+    _record(
+        session, document, compiled, actor=actor, trigger=trigger, to_state=move.dest, comment=comment,
+        data=data or {}, data_json=data_json, effects=move.effects, now=now,
+    )
+    return Fired(
+        document_id=document.id,
+        trigger=trigger,
+        from_state=move.source,
+        to_state=move.dest,
+        version=document.version,
+        audit_hash=document.audit_hash,
+        effects=tuple(e.name for e in move.effects),
+    )
+
+
+def edit_document(
+    session: Session,
+    document: Document,
+    actor: Actor,
+    *,
+    title: str | None = None,
+    fields: Mapping[str, Any] | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Change a document's title or fields, if its current state lets the actor edit; audited as `edit`."""
+    _refuse_unsaved(document)
+    now = now or utcnow()
+    registry = registry_of(session)
+    compiled = registry.get(document.kind, document.definition_version, session)
+    editors = compiled.state(document.state).edit
+    if not holds_any_role(registry.catalog, editors, document, actor):
+        state_title = compiled.state(document.state).title.en
+        raise NotAllowed(
+            f"a document in the state '{state_title}' can be edited by: {', '.join(editors)}"
+            if editors else f"a document in the state '{state_title}' cannot be edited"
+        )
+    new_fields = {**document.fields, **(fields or {})}
+    changed = sorted(k for k in new_fields if document.fields.get(k, _MISSING) != new_fields[k])
+    if title is not None and title != document.title:
+        changed.insert(0, "title")
+    if not changed:
+        return
+    _lock_or_conflict(session, document)
+    _record(
+        session, document, compiled, actor=actor, trigger=EDIT, to_state=document.state, comment=None,
+        data={"changed": changed}, data_json=_json({"changed": changed}), effects=(), now=now,
+        title=document.title if title is None else title, fields=new_fields,
+    )
+
+
+def available_actions(
+    session: Session, document: Document, actor: Actor, *, now: datetime | None = None
+) -> list[Action]:
+    """Every trigger from the current state, whether the actor may fire it now, and if not, why."""
+    now = now or utcnow()
+    registry = registry_of(session)
+    compiled = registry.get(document.kind, document.definition_version, session)
+    context = GuardContext(session, document, actor, now, {})
+    actions = []
+    for move in compiled.moves_from[document.state]:
+        reasons: list[str] = []
+        if not holds_any_role(registry.catalog, move.roles, document, actor):
+            reasons.append(_roles_needed(move))
+        reasons.extend(_guard_reasons(move, context))
+        actions.append(
+            Action(
+                trigger=move.trigger, title_uk=move.title.uk, title_en=move.title.en, to_state=move.dest,
+                allowed=not reasons, reasons=tuple(reasons), comment=move.comment,
+            )
+        )
+    return actions
+
+
+def holds_any_role(catalog: Catalog, roles: Sequence[str], document: Document, actor: Actor) -> bool:
+    """Whether the actor holds one of `roles` for this document (global roles, or relative ones like author)."""
+    for role in roles:
+        resolver = catalog.roles[role].resolver
+        if resolver is None:
+            if role in actor.roles:
+                return True
+        elif resolver(document, actor):
+            return True
+    return False
+
+
+_MISSING = object()
+
+
+def _refuse_unsaved(document: Document) -> None:
+    """The engine writes documents itself; one changed behind its back would be half-written by the flush."""
+    if document.id is None:
+        raise ValueError("the document is not saved: create it with create_document")
+    if inspect(document).modified:
+        raise RuntimeError(
+            f"document {document.id} has changes made outside the engine; change documents with edit_document"
+        )
+
+
+def _move_or_refuse(compiled: CompiledDefinition, document: Document, trigger: str) -> Move:
+    move = compiled.move(document.state, trigger)
+    if move is not None:
+        return move
+    state_title = compiled.state(document.state).title.en
+    if trigger not in compiled.triggers():
+        raise WrongState(f"{compiled.definition.title.en} has no action {trigger!r}")
+    possible = ", ".join(m.trigger for m in compiled.moves_from[document.state]) or "none, the state is final"
+    raise WrongState(
+        f"'{trigger}' is not possible while the document is in the state '{state_title}' "
+        f"(possible now: {possible})"
+    )
+
+
+def _comment_or_refuse(move: Move, comment: str | None) -> str | None:
+    comment = (comment or "").strip() or None
+    if move.comment == "required" and comment is None:
+        raise InvalidInput(f"'{move.title.en}' needs a comment saying why")
+    if move.comment == "none" and comment is not None:
+        raise InvalidInput(f"'{move.title.en}' takes no comment")
+    return comment
+
+
+def _roles_needed(move: Move) -> str:
+    return f"'{move.title.en}' can be done only by: {', '.join(move.roles)}"
+
+
+def _guard_reasons(move: Move, context: GuardContext) -> list[str]:
+    return [reason for guard in move.guards if (reason := guard.check(context)) is not None]
+
+
+def _json(data: Mapping[str, Any] | None) -> str:
+    try:
+        return canonical_json(data)
+    except (TypeError, ValueError) as error:
+        raise InvalidInput(f"the data sent with the action cannot be stored: {error}") from None
+
+
+def _due(compiled: CompiledDefinition, state: str, now: datetime) -> datetime | None:
+    deadline = compiled.state(state).deadline
+    return None if deadline is None else add_days(now, deadline.days, working=deadline.working)
+
+
+def _lock_or_conflict(session: Session, document: Document) -> None:
+    """Hold the document's row lock (PostgreSQL) and make sure nobody changed it since it was loaded.
+
+    Elsewhere the version check in the write itself (`writes.record`) catches a concurrent change.
+    """
+    if writes.row_locks(session):
+        current = session.connection().execute(writes.lock_statement(), {"id": document.id}).scalar_one_or_none()
+        if current is None:
+            raise Conflict(f"document {document.id} no longer exists")
+        if current != document.version:
+            raise Conflict(_CONFLICT)
+
+
+_CONFLICT = "someone else changed the document meanwhile; reload it to see the change, then try again"
+
+
+def _record(
+    session: Session,
+    document: Document,
+    compiled: CompiledDefinition,
+    *,
+    actor: Actor,
+    trigger: str,
+    to_state: str,
+    comment: str | None,
+    data: Mapping[str, Any],
+    data_json: str,
+    effects: Sequence[EffectRef],
+    now: datetime,
+    title: str | None = None,
+    fields: Mapping[str, Any] | None = None,
+) -> None:
+    """Write the change, its audit entry and its outbox rows, then bring the loaded document up to date."""
+    new_version = document.version + 1
+    moved = to_state != document.state
+    digest = entry_hash(
+        document_id=document.id, version=new_version, at=now, actor_id=actor.id, trigger=trigger,
+        from_state=document.state, to_state=to_state, comment=comment, data_json=data_json,
+        prev_hash=document.audit_hash,
+    )
+    entered_at = now if moved else document.state_entered_at
+    due_at = _due(compiled, to_state, now) if moved else document.due_at
+    change = writes.Change(
+        document_id=document.id, old_version=document.version, new_version=new_version,
+        from_state=document.state, to_state=to_state, at=now, entered_at=entered_at, due_at=due_at,
+        actor_id=actor.id, trigger=trigger, comment=comment, data=data, data_json=data_json,
+        prev_hash=document.audit_hash, hash=digest,
+        effects=tuple(
+            (effect.name, effect.params, f"{document.id}:{new_version}:{index}")
+            for index, effect in enumerate(effects)
+        ),
+        title=title, fields=fields,
+    )
+    if not writes.record(session, change):
+        raise Conflict(_CONFLICT)
+    for name, value in (
+        ("state", to_state), ("version", new_version), ("audit_hash", digest), ("updated_at", now),
+        ("state_entered_at", entered_at), ("due_at", due_at),
+    ):
+        set_committed_value(document, name, value)
+    if title is not None:
+        set_committed_value(document, "title", title)
+    if fields is not None:
+        set_committed_value(document, "fields", dict(fields))

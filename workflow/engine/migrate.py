@@ -1,0 +1,97 @@
+"""Moving documents from one version of their definition to another, explicitly and audited."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from workflow.calendar import add_days
+from workflow.definitions.registry import registry_of
+from workflow.engine.audit import MIGRATE, canonical_json, entry_hash
+from workflow.engine.models import AuditEntry, Document
+from workflow.engine.writes import row_locks
+from workflow.errors import InvalidInput, NotFound
+from workflow.people import Actor
+from workflow.timeutil import utcnow
+
+
+def migrate_documents(
+    session: Session,
+    kind: str,
+    from_version: int,
+    to_version: int,
+    mapping: Mapping[str, str],
+    actor: Actor,
+    *,
+    now: datetime | None = None,
+) -> Counter[tuple[str, str]]:
+    """Move every `kind` document on `from_version` to `to_version`, renaming states by `mapping`.
+
+    A state missing from `mapping` keeps its name, which must exist in the new version. Everything is checked
+    before anything changes; returns how many documents went from which state to which.
+    """
+    now = now or utcnow()
+    if from_version == to_version:
+        raise InvalidInput("the versions to migrate from and to are the same")
+    registry = registry_of(session)
+    old = registry.get(kind, from_version, session)
+    new = registry.get(kind, to_version, session)
+    registry.ensure_stored(session, new)
+    unknown_old = sorted(set(mapping) - set(old.definition.states))
+    unknown_new = sorted(set(mapping.values()) - set(new.definition.states))
+    if unknown_old or unknown_new:
+        raise InvalidInput(
+            "; ".join(
+                [f"{kind} version {from_version} has no state {s!r}" for s in unknown_old]
+                + [f"{kind} version {to_version} has no state {s!r}" for s in unknown_new]
+            )
+        )
+    query = select(Document).where(Document.kind == kind, Document.definition_version == from_version)
+    if row_locks(session):
+        query = query.with_for_update()
+    documents = session.scalars(query.order_by(Document.id)).all()
+    if not documents:
+        raise NotFound(f"no {kind} document is on version {from_version}")
+    unmapped = Counter(
+        d.state for d in documents if mapping.get(d.state, d.state) not in new.definition.states
+    )
+    if unmapped:
+        raise InvalidInput(
+            f"{kind} version {to_version} has no state for: "
+            + ", ".join(f"{state!r} ({count} documents)" for state, count in sorted(unmapped.items()))
+            + "; map them with old=new"
+        )
+    moved: Counter[tuple[str, str]] = Counter()
+    data = {"from_version": from_version, "to_version": to_version}
+    data_json = canonical_json(data)
+    for document in documents:
+        to_state = mapping.get(document.state, document.state)
+        version = document.version + 1
+        digest = entry_hash(
+            document_id=document.id, version=version, at=now, actor_id=actor.id, trigger=MIGRATE,
+            from_state=document.state, to_state=to_state, comment=None, data_json=data_json,
+            prev_hash=document.audit_hash,
+        )
+        session.add(
+            AuditEntry(
+                document_id=document.id, version=version, at=now, actor_id=actor.id, trigger=MIGRATE,
+                from_state=document.state, to_state=to_state, comment=None, data=data,
+                prev_hash=document.audit_hash, hash=digest,
+            )
+        )
+        moved[(document.state, to_state)] += 1
+        if to_state != document.state:
+            deadline = new.state(to_state).deadline
+            document.state_entered_at = now
+            document.due_at = None if deadline is None else add_days(now, deadline.days, working=deadline.working)
+        document.state = to_state
+        document.definition_version = to_version
+        document.version = version
+        document.audit_hash = digest
+        document.updated_at = now
+    session.flush()
+    return moved

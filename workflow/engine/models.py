@@ -1,0 +1,114 @@
+"""The engine's tables: documents, the audit log and the outbox."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from workflow.db import Base, JSONType
+from workflow.timeutil import utcnow
+
+
+class Document(Base):
+    """Any document that moves through a state machine: a draft decision, a visa, a protocol, ..."""
+
+    __tablename__ = "documents"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["kind", "definition_version"], ["definition_versions.kind", "definition_versions.version"]
+        ),
+        Index("ix_documents_kind_state", "kind", "state"),
+        Index("ix_documents_parent", "parent_id"),
+        Index("ix_documents_due", "due_at"),
+        CheckConstraint("version >= 1", name="version_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    #: the version of the definition the document started on (or was explicitly migrated to)
+    definition_version: Mapped[int]
+    state: Mapped[str] = mapped_column(String(64))
+    #: bumped by every change; the audit entry of a change carries the version it produced
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    title: Mapped[str] = mapped_column(Text, default="")
+    #: the kind-specific content (text of a draft, remarks, ...)
+    fields: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: when the document entered its current state, and when it must leave it (the state's deadline)
+    state_entered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: hash of the latest audit entry: anchors the chain, so deleting the newest entries is detected too
+    audit_hash: Mapped[str] = mapped_column(String(64))
+
+    def __repr__(self) -> str:
+        return f"<Document {self.id} {self.kind} v{self.definition_version} {self.state!r} #{self.version}>"
+
+
+class AuditEntry(Base):
+    """One change of a document, append-only; each entry's hash covers its content and the previous one's."""
+
+    __tablename__ = "audit_entries"
+    __table_args__ = (UniqueConstraint("document_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    #: the document version this change produced: 1 for creation, then 2, 3, ...
+    version: Mapped[int]
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    #: None for the system (the scheduler, a task)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
+    trigger: Mapped[str] = mapped_column(String(64))
+    from_state: Mapped[str | None] = mapped_column(String(64))
+    to_state: Mapped[str] = mapped_column(String(64))
+    comment: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class OutboxRow(Base):
+    """An effect to carry out after the commit that recorded it (a notification, a DOCX, a timer)."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["document_id", "audit_version"], ["audit_entries.document_id", "audit_entries.version"]
+        ),
+        Index(
+            "ix_outbox_pending", "available_at",
+            postgresql_where=text("status = 'pending'"), sqlite_where=text("status = 'pending'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    #: the audit entry (by document version) whose transition asked for this effect
+    audit_version: Mapped[int]
+    effect: Mapped[str] = mapped_column(String(64))
+    params: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    #: "<document>:<version>:<effect index>": the same effect is never carried out twice
+    idempotency_key: Mapped[str] = mapped_column(String(100), unique=True)
+    #: pending -> done, or failed after the last attempt
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    available_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,9 @@
+"""Every table of Radaflow, imported in one place so that migrations and tests see the whole schema."""
+
+from __future__ import annotations
+
+
+def import_all() -> None:
+    import workflow.definitions.models
+    import workflow.engine.models
+    import workflow.people  # noqa: F401

@@ -1,0 +1,21 @@
+"""Time in one convention: aware datetimes in UTC in the code, naive UTC in hashes and on SQLite."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """An aware UTC datetime; naive values (SQLite gives them back so) are taken to be UTC already."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def canonical(moment: datetime) -> str:
+    """The one text form of a moment that goes into audit hashes, the same on every database."""
+    return as_utc(moment).replace(tzinfo=None).isoformat(timespec="microseconds")
