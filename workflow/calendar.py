@@ -13,6 +13,7 @@ def _holidays(year: int) -> holidays.HolidayBase:
     return holidays.country_holidays("UA", years=year)
 
 
+@lru_cache(maxsize=4096)
 def is_working_day(day: date) -> bool:
     return day.weekday() < 5 and day not in _holidays(day.year)
 

@@ -59,7 +59,8 @@ def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # straight to the driver: this runs at the start of every transaction
+        connection.connection.driver_connection.execute("BEGIN")
 
     return engine
 

@@ -8,6 +8,7 @@ checked graph of states; firing reads its (state, trigger) table, built once her
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 
 from transitions import Machine
@@ -28,6 +29,8 @@ class Move:
     guards: tuple[GuardSpec, ...]
     effects: tuple[EffectRef, ...]
     comment: str  # "required" | "optional" | "none"
+    #: the effects as (name, parameters as JSON text), serialized once here rather than at every fire
+    outbox_rows: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,7 @@ def compile_definition(definition: Definition, catalog: Catalog, source_text: st
                 guards=tuple(catalog.guards[name] for name in spec.guards),
                 effects=spec.effects,
                 comment=spec.comment,
+                outbox_rows=tuple((e.name, json.dumps(e.params, ensure_ascii=False)) for e in spec.effects),
             )
     moves_from = {
         state: tuple(move for (source, _), move in moves.items() if source == state)

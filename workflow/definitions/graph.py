@@ -20,9 +20,7 @@ def to_mermaid(compiled: CompiledDefinition, mark: str | None = None, lang: str 
     _check(compiled, mark, lang)
     definition = compiled.definition
     lines = ["stateDiagram-v2"]
-    lines += [
-        f'    state "{_mermaid_text(_title(compiled, name, lang))}" as {name}' for name in definition.states
-    ]
+    lines += [f'    state "{_mermaid_text(_title(compiled, name, lang))}" as {name}' for name in definition.states]
     lines.append(f"    [*] --> {definition.initial}")
     lines += [f"    {source} --> {dest} : {trigger}" for source, dest, trigger in _edges(compiled)]
     lines += [f"    {name} --> [*]" for name, state in definition.states.items() if state.final]

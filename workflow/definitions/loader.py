@@ -130,21 +130,16 @@ def _load(
     data = _parse(text, report)
     if report.root is None or data is None:
         if not report.problems:
-            report.add(
-                None, f"the file is empty: a definition is a mapping with the keys {_keys(Definition)}"
-            )
+            report.add(None, f"the file is empty: a definition is a mapping with the keys {_keys(Definition)}")
         return None, report.sorted()
     if not isinstance(data, dict):
-        report.at(
-            (), f"the file should be a mapping with the keys {_keys(Definition)}, not {_describe(data)}"
-        )
+        report.at((), f"the file should be a mapping with the keys {_keys(Definition)}, not {_describe(data)}")
         return None, report.sorted()
     kind = data.get("kind")
     if expected_kind is not None and isinstance(kind, str) and kind != expected_kind:
         report.at(
             ("kind",),
-            f"kind '{kind}' does not match the file name: {expected_kind}.yaml must hold "
-            f"kind '{expected_kind}'",
+            f"kind '{kind}' does not match the file name: {expected_kind}.yaml must hold kind '{expected_kind}'",
         )
     definition = _validate(data, report)
     graph_sound = _check_names(data, definition, catalog, report)
@@ -253,12 +248,8 @@ def _validate(data: dict[str, Any], report: _Report) -> Definition | None:
             allowed = _keys(model) if model is not None else ""
             hint = ""
             if loc[:1] == ("transitions",) and len(loc) in (4, 5) and loc[2] == "effects":
-                hint = (
-                    "; write an effect as `notify`, `{notify: {...params}}` or `{name: notify, params: {..}}`"
-                )
-            report.at(
-                loc, _explain(detail, where, rest, allowed) + hint, key=detail["type"] == "extra_forbidden"
-            )
+                hint = "; write an effect as `notify`, `{notify: {...params}}` or `{name: notify, params: {..}}`"
+            report.at(loc, _explain(detail, where, rest, allowed) + hint, key=detail["type"] == "extra_forbidden")
         return None
 
 
@@ -374,9 +365,7 @@ class _Parts:
         )
 
 
-def _check_names(
-    data: dict[str, Any], definition: Definition | None, catalog: Catalog, report: _Report
-) -> bool:
+def _check_names(data: dict[str, Any], definition: Definition | None, catalog: Catalog, report: _Report) -> bool:
     """Check every name the file uses; False if a state name is unknown, which makes the graph meaningless."""
     parts = _Parts.of(data, definition)
     if isinstance(data.get("kind"), str):
@@ -530,6 +519,5 @@ def _check_graph(definition: Definition, report: _Report) -> None:
             if states[source].final:
                 report.at(
                     ("transitions", i, "from", j),
-                    f"transition '{transition.trigger}' leaves final state '{source}': "
-                    "a final state has no way out",
+                    f"transition '{transition.trigger}' leaves final state '{source}': a final state has no way out",
                 )

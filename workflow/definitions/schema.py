@@ -59,7 +59,7 @@ class Transition(_Strict):
     effects: tuple[EffectRef, ...] = ()
     comment: Literal["required", "optional", "none"] = "optional"
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     @field_validator("source", mode="before")
     @classmethod

@@ -20,7 +20,6 @@ from workflow.calendar import add_days
 from workflow.definitions.catalog import Catalog, GuardContext
 from workflow.definitions.compiled import CompiledDefinition, Move
 from workflow.definitions.registry import registry_of
-from workflow.definitions.schema import EffectRef
 from workflow.engine import writes
 from workflow.engine.audit import CREATE, EDIT, GENESIS, canonical_json, entry_hash
 from workflow.engine.models import AuditEntry, Document
@@ -137,7 +136,7 @@ def fire(
         raise GuardFailed(f"'{move.title.en}' is not possible now: " + "; ".join(reasons), reasons=reasons)
     _record(
         session, document, compiled, actor=actor, trigger=trigger, to_state=move.dest, comment=comment,
-        data=data or {}, data_json=data_json, effects=move.effects, now=now,
+        data_json=data_json, effects=move.outbox_rows, now=now,
     )
     return Fired(
         document_id=document.id,
@@ -180,7 +179,7 @@ def edit_document(
     _lock_or_conflict(session, document)
     _record(
         session, document, compiled, actor=actor, trigger=EDIT, to_state=document.state, comment=None,
-        data={"changed": changed}, data_json=_json({"changed": changed}), effects=(), now=now,
+        data_json=_json({"changed": changed}), effects=(), now=now,
         title=document.title if title is None else title, fields=new_fields,
     )
 
@@ -282,7 +281,7 @@ def _lock_or_conflict(session: Session, document: Document) -> None:
     Elsewhere the version check in the write itself (`writes.record`) catches a concurrent change.
     """
     if writes.row_locks(session):
-        current = session.connection().execute(writes.lock_statement(), {"id": document.id}).scalar_one_or_none()
+        current = writes.lock_version(session, document.id)
         if current is None:
             raise Conflict(f"document {document.id} no longer exists")
         if current != document.version:
@@ -301,9 +300,8 @@ def _record(
     trigger: str,
     to_state: str,
     comment: str | None,
-    data: Mapping[str, Any],
     data_json: str,
-    effects: Sequence[EffectRef],
+    effects: Sequence[tuple[str, str]],
     now: datetime,
     title: str | None = None,
     fields: Mapping[str, Any] | None = None,
@@ -321,16 +319,18 @@ def _record(
     change = writes.Change(
         document_id=document.id, old_version=document.version, new_version=new_version,
         from_state=document.state, to_state=to_state, at=now, entered_at=entered_at, due_at=due_at,
-        actor_id=actor.id, trigger=trigger, comment=comment, data=data, data_json=data_json,
+        actor_id=actor.id, trigger=trigger, comment=comment, data_json=data_json,
         prev_hash=document.audit_hash, hash=digest,
         effects=tuple(
-            (effect.name, effect.params, f"{document.id}:{new_version}:{index}")
-            for index, effect in enumerate(effects)
+            (name, params_json, f"{document.id}:{new_version}:{index}")
+            for index, (name, params_json) in enumerate(effects)
         ),
         title=title, fields=fields,
     )
-    if not writes.record(session, change):
-        raise Conflict(_CONFLICT)
+    try:
+        writes.record(session, change)
+    except writes.StaleDocument:
+        raise Conflict(_CONFLICT) from None
     for name, value in (
         ("state", to_state), ("version", new_version), ("audit_hash", digest), ("updated_at", now),
         ("state_entered_at", entered_at), ("due_at", due_at),

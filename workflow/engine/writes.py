@@ -1,29 +1,25 @@
-"""The statements that write a document change, its audit entry and its outbox rows.
+"""The statements that lock a document and write its change, its audit entry and its outbox rows.
 
-Written with SQLAlchemy Core, prepared once, because `fire` is the hottest path of the system: on PostgreSQL
-the three writes travel as one statement (data-modifying CTEs), so a move costs the lock, one statement and
-the commit; elsewhere they are three statements guarded by the version counter.
+`fire` is the hottest path of the system, so these few statements go straight to the driver on the session's
+own connection and transaction (SQLAlchemy's execution layer costs more than the statements themselves on a
+local database: see bench/engine.py). On PostgreSQL the three writes travel as one statement (data-modifying
+CTEs), so a move costs the row lock, one statement and the commit; elsewhere they are three statements guarded
+by the version counter. Everything else in Radaflow goes through the ORM.
 """
 
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, TextClause, bindparam, insert, select, text, update
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import Executable
-from sqlalchemy.sql.dml import Insert, Update
 
-from workflow.engine.models import AuditEntry, Document, OutboxRow
-
-documents = cast(Table, Document.__table__)
-audit_entries = cast(Table, AuditEntry.__table__)
-outbox = cast(Table, OutboxRow.__table__)
+from workflow.timeutil import as_utc
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,16 +35,25 @@ class Change:
     actor_id: int | None
     trigger: str
     comment: str | None
-    data: Mapping[str, Any]
-    #: `data` as the canonical JSON text the audit hash covers
+    #: the audit entry's data as the canonical JSON text its hash covers (stored as it is)
     data_json: str
     prev_hash: str
     hash: str
-    #: (effect name, params, idempotency key), in the definition's order
-    effects: tuple[tuple[str, Mapping[str, Any], str], ...]
+    #: (effect name, params as JSON text, idempotency key), in the definition's order
+    effects: tuple[tuple[str, str, str], ...]
     #: set only by edits
     title: str | None = None
     fields: Mapping[str, Any] | None = None
+
+
+class StaleDocument(Exception):
+    """The document is not at the version the change started from (or the database said it is busy)."""
+
+
+def _driver_connection(session: Session) -> tuple[Any, bool]:
+    """The DB-API connection under the session's current transaction, and whether it is PostgreSQL."""
+    connection = session.connection()
+    return connection.connection.driver_connection, connection.dialect.name == "postgresql"
 
 
 def row_locks(session: Session) -> bool:
@@ -56,128 +61,138 @@ def row_locks(session: Session) -> bool:
     return session.get_bind().dialect.name != "sqlite"
 
 
-@cache
-def lock_statement() -> Executable:
-    return select(documents.c.version).where(documents.c.id == bindparam("id")).with_for_update()
+def lock_version(session: Session, document_id: int) -> int | None:
+    """Lock the document's row until the transaction ends; its current version (None if it is gone)."""
+    driver, postgresql = _driver_connection(session)
+    if not postgresql:
+        raise ValueError("lock_version needs row locks; on SQLite the version check in record() does the job")
+    row = driver.execute("SELECT version FROM documents WHERE id = %(id)s FOR UPDATE", {"id": document_id}).fetchone()
+    return None if row is None else int(row[0])
 
 
-def record(session: Session, change: Change) -> bool:
-    """Write the change; False when the document's version is no longer the one the change started from."""
-    connection = session.connection()
-    if connection.dialect.name == "postgresql" and change.fields is None and change.title is None:
-        result = connection.execute(_postgresql_statement(len(change.effects)), _postgresql_params(change))
-        return result.rowcount == max(1, len(change.effects))
-    params = _common_params(change)
-    if change.title is not None or change.fields is not None:
-        params["title"] = change.title
-        params["fields"] = change.fields
-        moved = connection.execute(_edit_statement(), params)
+def record(session: Session, change: Change) -> None:
+    """Write the change; raise StaleDocument when the document is no longer at `change.old_version`."""
+    driver, postgresql = _driver_connection(session)
+    if postgresql:
+        _record_postgresql(driver, change)
     else:
-        moved = connection.execute(_update_statement(), params)
-    if moved.rowcount != 1:
-        return False
-    connection.execute(_audit_statement(), params)
+        try:
+            _record_sqlite(driver, change)
+        except sqlite3.OperationalError as error:
+            # another writer holds the database, or committed after our snapshot was taken
+            if "locked" in str(error) or "busy" in str(error):
+                raise StaleDocument(str(error)) from None
+            raise
+
+
+def _record_postgresql(driver: Any, change: Change) -> None:
+    params = _params(change)
+    for index, (name, params_json, key) in enumerate(change.effects):
+        params[f"effect_{index}"] = name
+        params[f"params_{index}"] = params_json
+        params[f"key_{index}"] = key
+    edit = change.title is not None or change.fields is not None
+    if edit:
+        params["title"] = change.title
+        params["fields"] = json.dumps(change.fields, ensure_ascii=False)
+    cursor = driver.execute(_postgresql_statement(len(change.effects), edit), params)
+    if cursor.rowcount != max(1, len(change.effects)):
+        raise StaleDocument(f"document {change.document_id} is not at version {change.old_version}")
+
+
+def _record_sqlite(driver: Any, change: Change) -> None:
+    params = _params(change)
+    for name in ("at", "entered_at", "due_at"):
+        params[name] = _sqlite_time(params[name])
+    edit = change.title is not None or change.fields is not None
+    if edit:
+        params["title"] = change.title
+        params["fields"] = json.dumps(change.fields, ensure_ascii=False)
+    cursor = driver.cursor()
+    cursor.execute(_SQLITE_EDIT if edit else _SQLITE_UPDATE, params)
+    if cursor.rowcount != 1:
+        raise StaleDocument(f"document {change.document_id} is not at version {change.old_version}")
+    cursor.execute(_SQLITE_AUDIT, params)
     if change.effects:
-        connection.execute(
-            _outbox_statement(),
+        cursor.executemany(
+            _SQLITE_OUTBOX,
             [
-                {"document_id": change.document_id, "audit_version": change.new_version, "effect": name,
-                 "params": effect_params, "key": key, "at": change.at}
-                for name, effect_params, key in change.effects
+                (change.document_id, change.new_version, name, params_json, key, params["at"], params["at"])
+                for name, params_json, key in change.effects
             ],
         )
-    return True
 
 
-def _common_params(change: Change) -> dict[str, object]:
+def _params(change: Change) -> dict[str, Any]:
     return {
         "document_id": change.document_id, "old_version": change.old_version, "new_version": change.new_version,
         "from_state": change.from_state, "to_state": change.to_state, "at": change.at,
         "entered_at": change.entered_at, "due_at": change.due_at, "actor_id": change.actor_id,
-        "trigger": change.trigger, "comment": change.comment, "data": change.data,
+        "trigger": change.trigger, "comment": change.comment, "data": change.data_json,
         "prev_hash": change.prev_hash, "hash": change.hash,
     }
 
 
-@cache
-def _update_statement() -> Update:
-    return (
-        update(documents)
-        .where(documents.c.id == bindparam("document_id"), documents.c.version == bindparam("old_version"))
-        .values(
-            state=bindparam("to_state"), version=bindparam("new_version"), audit_hash=bindparam("hash"),
-            updated_at=bindparam("at"), state_entered_at=bindparam("entered_at"), due_at=bindparam("due_at"),
-        )
-    )
+def _sqlite_time(moment: datetime | None) -> str | None:
+    """The text form SQLAlchemy's DateTime uses on SQLite (naive UTC), so the ORM reads these back."""
+    if moment is None:
+        return None
+    return as_utc(moment).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+_SQLITE_SET = (
+    "state = :to_state, version = :new_version, audit_hash = :hash, updated_at = :at, "
+    "state_entered_at = :entered_at, due_at = :due_at"
+)
+_SQLITE_UPDATE = f"UPDATE documents SET {_SQLITE_SET} WHERE id = :document_id AND version = :old_version"
+_SQLITE_EDIT = (
+    f"UPDATE documents SET {_SQLITE_SET}, title = :title, fields = :fields "
+    "WHERE id = :document_id AND version = :old_version"
+)
+_SQLITE_AUDIT = """
+    INSERT INTO audit_entries
+           (document_id, version, at, actor_id, trigger, from_state, to_state, comment, data, prev_hash, hash)
+    VALUES (:document_id, :new_version, :at, :actor_id, :trigger, :from_state, :to_state, :comment, :data,
+            :prev_hash, :hash)
+"""
+_SQLITE_OUTBOX = """
+    INSERT INTO outbox
+           (document_id, audit_version, effect, params, idempotency_key, status, attempts, available_at, created_at)
+    VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)
+"""
 
 
 @cache
-def _edit_statement() -> Update:
-    return _update_statement().values(title=bindparam("title"), fields=bindparam("fields"))
-
-
-@cache
-def _audit_statement() -> Insert:
-    return insert(audit_entries).values(
-        document_id=bindparam("document_id"), version=bindparam("new_version"), at=bindparam("at"),
-        actor_id=bindparam("actor_id"), trigger=bindparam("trigger"), from_state=bindparam("from_state"),
-        to_state=bindparam("to_state"), comment=bindparam("comment"), data=bindparam("data"),
-        prev_hash=bindparam("prev_hash"), hash=bindparam("hash"),
-    )
-
-
-@cache
-def _outbox_statement() -> Insert:
-    return insert(outbox).values(
-        document_id=bindparam("document_id"), audit_version=bindparam("audit_version"),
-        effect=bindparam("effect"), params=bindparam("params"),
-        idempotency_key=bindparam("key"), status="pending", attempts=0,
-        available_at=bindparam("at"), created_at=bindparam("at"),
-    )
-
-
-def _postgresql_params(change: Change) -> dict[str, object]:
-    params = _common_params(change)
-    # the JSON goes as text and is cast in SQL: the canonical text the hash covers, stored as it is
-    params["data"] = change.data_json
-    for index, (name, effect_params, key) in enumerate(change.effects):
-        params[f"effect_{index}"] = name
-        params[f"params_{index}"] = json.dumps(effect_params, ensure_ascii=False)
-        params[f"key_{index}"] = key
-    return params
-
-
-@cache
-def _postgresql_statement(effect_count: int) -> TextClause:
+def _postgresql_statement(effect_count: int, edit: bool) -> str:
     """Update, audit entry and outbox rows in one statement: one round trip instead of three."""
-    moved_and_audited = """
+    edit_set = ", title = %(title)s, fields = %(fields)s::jsonb" if edit else ""
+    moved_and_audited = f"""
         WITH moved AS (
             UPDATE documents
-               SET state = :to_state, version = :new_version, audit_hash = :hash, updated_at = :at,
-                   state_entered_at = :entered_at, due_at = CAST(:due_at AS TIMESTAMPTZ)
-             WHERE id = :document_id AND version = :old_version
+               SET state = %(to_state)s, version = %(new_version)s, audit_hash = %(hash)s, updated_at = %(at)s,
+                   state_entered_at = %(entered_at)s, due_at = %(due_at)s::timestamptz{edit_set}
+             WHERE id = %(document_id)s AND version = %(old_version)s
          RETURNING id
         ), audited AS (
             INSERT INTO audit_entries
                    (document_id, version, at, actor_id, trigger, from_state, to_state, comment, data,
                     prev_hash, hash)
-            SELECT id, :new_version, :at, CAST(:actor_id AS INTEGER), :trigger, :from_state, :to_state,
-                   CAST(:comment AS TEXT), CAST(:data AS JSONB), :prev_hash, :hash
+            SELECT id, %(new_version)s, %(at)s, %(actor_id)s::integer, %(trigger)s, %(from_state)s, %(to_state)s,
+                   %(comment)s::text, %(data)s::jsonb, %(prev_hash)s, %(hash)s
               FROM moved
          RETURNING document_id
         )
     """
     if effect_count == 0:
-        return text(moved_and_audited + "SELECT document_id FROM audited")
-    rows = ", ".join(f"(:effect_{i}, :params_{i}, :key_{i}, {i})" for i in range(effect_count))
-    return text(
+        return moved_and_audited + "SELECT document_id FROM audited"
+    rows = ", ".join(f"(%(effect_{i})s, %(params_{i})s, %(key_{i})s, {i})" for i in range(effect_count))
+    return (
         moved_and_audited
         + f"""
         INSERT INTO outbox
                (document_id, audit_version, effect, params, idempotency_key, status, attempts, available_at,
                 created_at)
-        SELECT audited.document_id, :new_version, e.effect, CAST(e.params AS JSONB), e.key, 'pending', 0,
-               :at, :at
+        SELECT audited.document_id, %(new_version)s, e.effect, e.params::jsonb, e.key, 'pending', 0, %(at)s, %(at)s
           FROM audited, (VALUES {rows}) AS e(effect, params, key, position)
          ORDER BY e.position
         """
