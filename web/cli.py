@@ -24,7 +24,13 @@ from workflow.people import Actor
 
 
 def _create_app() -> Flask:
-    return create_app()
+    app = create_app()
+    # A command's database connections are closed when the command ends, not left for the garbage collector
+    # (which PostgreSQL would see as a client vanishing mid-connection).
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.call_on_close(app.extensions["radaflow"].engine.dispose)
+    return app
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
@@ -80,7 +86,7 @@ def workflow_graph(kind: str, fmt: str, mark: str | None, lang: str, directory: 
         raise click.BadParameter(f"no definition {kind!r}; known: {', '.join(sorted(compiled))}", param_hint="KIND")
     render = to_dot if fmt == "dot" else to_mermaid
     try:
-        click.echo(render(compiled[kind], mark=mark, lang=lang))
+        click.echo(render(compiled[kind], mark=mark, lang=lang), nl=False)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--mark") from None
 

@@ -6,6 +6,7 @@ from flask import Flask, render_template, request
 from flask.typing import ResponseReturnValue
 
 from workflow.errors import (
+    Busy,
     Conflict,
     GuardFailed,
     InvalidInput,
@@ -15,7 +16,9 @@ from workflow.errors import (
     WrongState,
 )
 
-STATUS = {NotAllowed: 403, NotFound: 404, Conflict: 409, WrongState: 409, GuardFailed: 409, InvalidInput: 422}
+STATUS = {
+    NotAllowed: 403, NotFound: 404, Conflict: 409, WrongState: 409, GuardFailed: 409, InvalidInput: 422, Busy: 503,
+}
 
 
 def status_of(error: WorkflowError) -> int:
@@ -30,6 +33,21 @@ def init_app(app: Flask) -> None:
     def _workflow_error(error: WorkflowError) -> ResponseReturnValue:
         status = status_of(error)
         body = {"error": error.code, "message": error.message, "reasons": list(error.reasons)}
-        if request.accept_mimetypes.best == "application/json" or request.path.startswith("/api/"):
+        if _wants_json():
             return body, status
         return render_template("error.html", error=error, status=status), status
+
+    @app.errorhandler(404)
+    def _not_found(_error: Exception) -> ResponseReturnValue:
+        message = "Такої сторінки немає."
+        if _wants_json():
+            return {"error": "not_found", "message": "there is no such page", "reasons": []}, 404
+        return render_template("error.html", error=NotFound(message), status=404, title="Сторінку не знайдено"), 404
+
+
+def _wants_json() -> bool:
+    """API clients: the /api/ paths, and anyone who prefers JSON to HTML."""
+    if request.path.startswith("/api/"):
+        return True
+    accept = request.accept_mimetypes
+    return accept.quality("application/json") > accept.quality("text/html")

@@ -43,7 +43,7 @@ class Settings:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
-        mode = env.get("RADAFLOW_ENV", "development").strip().lower()
+        mode = env.get("RADAFLOW_ENV", "").strip().lower() or "development"
         if mode not in {"development", "production", "test"}:
             raise ConfigError(f"RADAFLOW_ENV={mode!r}: expected development, production or test")
         instance_dir = Path(env.get("RADAFLOW_INSTANCE", PROJECT_ROOT / "instance")).resolve()

@@ -59,8 +59,12 @@ def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        # straight to the driver: this runs at the start of every transaction
-        connection.connection.driver_connection.execute("BEGIN")
+        # SQLite has one writer at a time and cannot turn a read snapshot into a write once another writer
+        # went first (SQLITE_BUSY at once, whatever the timeout). Taking the write lock when the transaction
+        # begins serializes transactions instead, like a row lock taken on the whole file: what a transaction
+        # reads stays current until it commits. That is the embedded default's trade: correctness over
+        # concurrent writers; PostgreSQL is for many of them. Straight to the driver: it runs on every begin.
+        connection.connection.driver_connection.execute("BEGIN IMMEDIATE")
 
     return engine
 

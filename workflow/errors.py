@@ -48,3 +48,9 @@ class Conflict(WorkflowError):
     """Someone else changed the document meanwhile; reload it and try again."""
 
     code = "conflict"
+
+
+class Busy(WorkflowError):
+    """The database could not take the change now (too many writers at once); trying again will work."""
+
+    code = "busy"

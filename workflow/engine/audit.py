@@ -28,7 +28,9 @@ CREATE, EDIT, MIGRATE = "create", "edit", "migrate"
 
 
 def canonical_json(value: Mapping[str, Any] | None) -> str:
-    return json.dumps(value or {}, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """The one text form of an entry's data that its hash covers; strict JSON (no NaN or Infinity), which
+    PostgreSQL's JSONB refuses and SQLite would keep, so a value one database cannot store is refused on all."""
+    return json.dumps(value or {}, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 
 def entry_hash(
@@ -133,8 +135,10 @@ def _documents_with_entries(session: Session, batch: int) -> Iterator[tuple[Docu
     """Documents in id order with their entries, a batch of documents at a time (memory stays flat)."""
     last_id = 0
     while True:
+        # populate_existing: check what the database holds, not copies the session loaded before
         docs = session.scalars(
             select(Document).where(Document.id > last_id).order_by(Document.id).limit(batch)
+            .execution_options(populate_existing=True)
         ).all()
         if not docs:
             return
@@ -144,6 +148,7 @@ def _documents_with_entries(session: Session, batch: int) -> Iterator[tuple[Docu
             select(AuditEntry)
             .where(AuditEntry.document_id.in_(ids))
             .order_by(AuditEntry.document_id, AuditEntry.version)
+            .execution_options(populate_existing=True)
         ):
             by_doc[entry.document_id].append(entry)
         for doc in docs:
@@ -168,6 +173,8 @@ def replay(definitions: Mapping[int, CompiledDefinition], entries: Iterable[Audi
             version = int(entry.data["definition_version"])
             state = definitions[version].initial
         elif entry.trigger == MIGRATE:
+            if entry.from_state != state:
+                raise ReplayError(f"entry {entry.version}: migrated from {entry.from_state!r}, replay is in {state!r}")
             version = int(entry.data["to_version"])
             state = entry.to_state
         elif entry.trigger == EDIT:

@@ -25,7 +25,7 @@ from workflow.engine.audit import CREATE, EDIT, GENESIS, canonical_json, entry_h
 from workflow.engine.models import AuditEntry, Document
 from workflow.errors import Conflict, GuardFailed, InvalidInput, NotAllowed, WrongState
 from workflow.people import Actor
-from workflow.timeutil import utcnow
+from workflow.timeutil import as_utc, utcnow
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +67,7 @@ def create_document(
     now: datetime | None = None,
 ) -> Document:
     """A new document of `kind` in its initial state, on the current version of its definition."""
-    now = now or utcnow()
+    now = utcnow() if now is None else as_utc(now)
     registry = registry_of(session)
     compiled = registry.current(kind)
     creators = compiled.definition.create
@@ -122,7 +122,7 @@ def fire(
 ) -> Fired:
     """Move `document` by `trigger` on behalf of `actor`, or raise a `WorkflowError` saying why not."""
     _refuse_unsaved(document)
-    now = now or utcnow()
+    now = utcnow() if now is None else as_utc(now)
     registry = registry_of(session)
     compiled = registry.get(document.kind, document.definition_version, session)
     move = _move_or_refuse(compiled, document, trigger)
@@ -160,7 +160,7 @@ def edit_document(
 ) -> None:
     """Change a document's title or fields, if its current state lets the actor edit; audited as `edit`."""
     _refuse_unsaved(document)
-    now = now or utcnow()
+    now = utcnow() if now is None else as_utc(now)
     registry = registry_of(session)
     compiled = registry.get(document.kind, document.definition_version, session)
     editors = compiled.state(document.state).edit
@@ -188,7 +188,7 @@ def available_actions(
     session: Session, document: Document, actor: Actor, *, now: datetime | None = None
 ) -> list[Action]:
     """Every trigger from the current state, whether the actor may fire it now, and if not, why."""
-    now = now or utcnow()
+    now = utcnow() if now is None else as_utc(now)
     registry = registry_of(session)
     compiled = registry.get(document.kind, document.definition_version, session)
     context = GuardContext(session, document, actor, now, {})

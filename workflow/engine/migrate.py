@@ -16,7 +16,7 @@ from workflow.engine.models import AuditEntry, Document
 from workflow.engine.writes import row_locks
 from workflow.errors import InvalidInput, NotFound
 from workflow.people import Actor
-from workflow.timeutil import utcnow
+from workflow.timeutil import as_utc, utcnow
 
 
 def migrate_documents(
@@ -34,13 +34,12 @@ def migrate_documents(
     A state missing from `mapping` keeps its name, which must exist in the new version. Everything is checked
     before anything changes; returns how many documents went from which state to which.
     """
-    now = now or utcnow()
+    now = utcnow() if now is None else as_utc(now)
     if from_version == to_version:
         raise InvalidInput("the versions to migrate from and to are the same")
     registry = registry_of(session)
     old = registry.get(kind, from_version, session)
     new = registry.get(kind, to_version, session)
-    registry.ensure_stored(session, new)
     unknown_old = sorted(set(mapping) - set(old.definition.states))
     unknown_new = sorted(set(mapping.values()) - set(new.definition.states))
     if unknown_old or unknown_new:
@@ -65,6 +64,8 @@ def migrate_documents(
             + ", ".join(f"{state!r} ({count} documents)" for state, count in sorted(unmapped.items()))
             + "; map them with old=new"
         )
+    # stored only now that nothing is refused: a refusal leaves the database as it was
+    registry.ensure_stored(session, new)
     moved: Counter[tuple[str, str]] = Counter()
     data = {"from_version": from_version, "to_version": to_version}
     data_json = canonical_json(data)
@@ -84,10 +85,12 @@ def migrate_documents(
             )
         )
         moved[(document.state, to_state)] += 1
-        if to_state != document.state:
-            deadline = new.state(to_state).deadline
-            document.state_entered_at = now
-            document.due_at = None if deadline is None else add_days(now, deadline.days, working=deadline.working)
+        # the document stays in (a renamed) state: its clock keeps running, by the new version's deadline
+        deadline = new.state(to_state).deadline
+        document.due_at = (
+            None if deadline is None
+            else add_days(document.state_entered_at, deadline.days, working=deadline.working)
+        )
         document.state = to_state
         document.definition_version = to_version
         document.version = version

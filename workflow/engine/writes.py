@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from workflow.errors import Busy
 from workflow.timeutil import as_utc
 
 
@@ -47,7 +48,10 @@ class Change:
 
 
 class StaleDocument(Exception):
-    """The document is not at the version the change started from (or the database said it is busy)."""
+    """The document is not at the version the change started from."""
+
+
+_SQLITE_BUSY, _SQLITE_BUSY_SNAPSHOT = 5, 517
 
 
 def _driver_connection(session: Session) -> tuple[Any, bool]:
@@ -79,9 +83,11 @@ def record(session: Session, change: Change) -> None:
         try:
             _record_sqlite(driver, change)
         except sqlite3.OperationalError as error:
-            # another writer holds the database, or committed after our snapshot was taken
-            if "locked" in str(error) or "busy" in str(error):
+            code = getattr(error, "sqlite_errorcode", None)
+            if code == _SQLITE_BUSY_SNAPSHOT:  # another writer committed after this transaction's snapshot
                 raise StaleDocument(str(error)) from None
+            if code == _SQLITE_BUSY:  # another writer held the database longer than busy_timeout
+                raise Busy("the database is busy with other changes; try again in a moment") from None
             raise
 
 

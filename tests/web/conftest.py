@@ -1,0 +1,159 @@
+"""Fixtures for the web package: the `radaflow` command line run in-process, databases of a test's own, and
+documents made through the engine the way the cabinet will make them."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+import pytest
+from click.testing import CliRunner, Result
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from web.cli import main
+from workflow.db import make_engine, make_sessionmaker
+from workflow.definitions.registry import DefinitionRegistry
+from workflow.engine import create_document, fire
+from workflow.engine.models import AuditEntry, Document
+from workflow.people import Person, RoleGrant, load_actor
+
+POSTGRES_ADMIN = os.environ.get("TEST_POSTGRES_ADMIN", "host=127.0.0.1 port=5432 user=postgres dbname=postgres")
+POSTGRES_HOST = os.environ.get("TEST_POSTGRES_HOST", "postgres@127.0.0.1:5432")
+
+#: the settings the CLI reads from the environment; cleared so the machine's own never leak into a test
+RADAFLOW_VARIABLES = (
+    "RADAFLOW_ENV", "RADAFLOW_INSTANCE", "RADAFLOW_DEFINITIONS", "RADAFLOW_LOCALE",
+    "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "FLASK_APP",
+)
+
+
+# --- databases of the test's own ---------------------------------------------------------------------------
+@pytest.fixture
+def fresh_postgres_url() -> Iterator[str]:
+    """An empty PostgreSQL database (no tables), dropped after the test, as `tests/conftest.py` makes them."""
+    try:
+        psycopg.connect(POSTGRES_ADMIN, connect_timeout=3).close()
+    except psycopg.OperationalError as error:
+        message = f"PostgreSQL is not reachable ({POSTGRES_ADMIN}): {error}"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    name = f"radaflow_web_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql+psycopg://{POSTGRES_HOST}/{name}"
+    finally:
+        with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database of each kind: a new SQLite file, or a new PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    url: str = request.getfixturevalue("fresh_postgres_url")
+    return url
+
+
+# --- the command line --------------------------------------------------------------------------------------
+@dataclass
+class Radaflow:
+    """`radaflow ...` as an operator types it, configured only through the environment."""
+
+    monkeypatch: pytest.MonkeyPatch
+    instance_dir: Path
+
+    def use_database(self, url: str) -> None:
+        self.monkeypatch.setenv("DATABASE_URL", url)
+
+    def use_definitions(self, directory: Path) -> None:
+        self.monkeypatch.setenv("RADAFLOW_DEFINITIONS", str(directory))
+
+    def __call__(self, *args: str) -> Result:
+        return CliRunner().invoke(main, list(args))
+
+
+@pytest.fixture
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No Radaflow setting from the machine running the tests: only what a test sets counts."""
+    for name in RADAFLOW_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def radaflow(clean_environment: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Radaflow:
+    """The CLI on an embedded SQLite database under the test's own instance directory."""
+    # FlaskGroup sets this on every run; setting it here lets monkeypatch take it away again afterwards
+    monkeypatch.setenv("FLASK_RUN_FROM_CLI", "false")
+    instance_dir = tmp_path / "instance"
+    monkeypatch.setenv("RADAFLOW_INSTANCE", str(instance_dir))
+    return Radaflow(monkeypatch, instance_dir)
+
+
+# --- documents made through the engine ---------------------------------------------------------------------
+@dataclass
+class Council:
+    """Direct access to a database the CLI works on: people, drafts made through the engine, what is stored."""
+
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    def author(self, name: str = "Оксана Мельник") -> int:
+        with self.sessions.begin() as session:
+            person = Person(full_name=name, email=f"{uuid.uuid4().hex[:12]}@rada.example")
+            session.add(person)
+            session.flush()
+            session.add(RoleGrant(person_id=person.id, role="staff"))
+            return person.id
+
+    def draft(self, author_id: int, title: str, *, submitted: bool = False) -> int:
+        """A draft decision created (and, if asked, submitted for visas) by its author, committed."""
+        with self.sessions.begin() as session:
+            author = load_actor(session, author_id)
+            document = create_document(
+                session, "decision_draft", author, title=title, fields={"body": f"Текст рішення: {title}."}
+            )
+            if submitted:
+                fire(session, document, "submit", author)
+            return document.id
+
+    def documents(self) -> list[tuple[int, int, str, int]]:
+        """(id, definition version, state, version) of every document."""
+        with self.sessions() as session:
+            return [
+                tuple(row)  # type: ignore[misc]
+                for row in session.execute(
+                    select(Document.id, Document.definition_version, Document.state, Document.version)
+                    .order_by(Document.id)
+                )
+            ]
+
+    def audit_entries(self, document_id: int) -> list[AuditEntry]:
+        with self.sessions() as session:
+            return list(
+                session.scalars(
+                    select(AuditEntry).where(AuditEntry.document_id == document_id).order_by(AuditEntry.version)
+                )
+            )
+
+
+@pytest.fixture
+def council(registry: DefinitionRegistry) -> Iterator[Callable[[str], Council]]:
+    """`council(url)`: a `Council` on a database the CLI has already upgraded, on the shipped definitions."""
+    engines: list[Engine] = []
+
+    def open_council(url: str) -> Council:
+        engine = make_engine(url)
+        engines.append(engine)
+        return Council(engine, make_sessionmaker(engine, registry))
+
+    yield open_council
+    for engine in engines:
+        engine.dispose()

@@ -1,0 +1,423 @@
+"""`radaflow`, the operator's command line: migrating the database, checking and drawing the definitions,
+verifying the audit log and moving documents to a new definition version — each as an operator would run it."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+import yaml
+from sqlalchemy import inspect
+
+from workflow.db import make_engine
+
+DEFINITIONS = Path(__file__).resolve().parents[2] / "definitions"
+SHIPPED_KINDS = sorted(path.stem for path in DEFINITIONS.glob("*.yaml"))
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def broken_copy(tmp_path: Path) -> Path:
+    """A copy of the shipped definitions/ to break in a test."""
+    directory = tmp_path / "definitions"
+    shutil.copytree(DEFINITIONS, directory)
+    return directory
+
+
+def line_of(path: Path, text: str) -> int:
+    """The 1-based line on which `text` first appears in a file."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if text in line:
+            return number
+    raise AssertionError(f"{text!r} is not in {path}")
+
+
+# --- radaflow db upgrade -----------------------------------------------------------------------------------
+def test_db_upgrade_migrates_an_empty_database_and_stores_the_definitions(radaflow, database_url):
+    radaflow.use_database(database_url)
+
+    result = radaflow("db", "upgrade")
+
+    assert result.exit_code == 0, result.output
+    assert "database at revision 0001" in result.output
+    for kind in SHIPPED_KINDS:
+        assert f"stored definition {kind} version 1" in result.output
+    engine = make_engine(database_url)
+    try:
+        tables = set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+    assert {"documents", "audit_entries", "outbox", "definition_versions", "persons"} <= tables
+
+
+def test_db_upgrade_twice_changes_nothing_and_says_nothing_new_is_stored(radaflow, database_url):
+    radaflow.use_database(database_url)
+    assert radaflow("db", "upgrade").exit_code == 0
+
+    again = radaflow("db", "upgrade")
+
+    assert again.exit_code == 0, again.output
+    assert "database at revision 0001" in again.output
+    assert "stored definition" not in again.output
+
+
+def test_db_upgrade_without_any_setting_uses_sqlite_in_the_instance_directory(radaflow):
+    result = radaflow("db", "upgrade")
+
+    assert result.exit_code == 0, result.output
+    database = radaflow.instance_dir / "radaflow.sqlite3"
+    assert database.is_file()
+    assert f"({sqlite_url(database)})" in result.output
+
+
+def test_db_upgrade_refuses_a_definition_changed_without_a_new_version_number(radaflow, tmp_path):
+    assert radaflow("db", "upgrade").exit_code == 0
+    edited = broken_copy(tmp_path)
+    draft = edited / "decision_draft.yaml"
+    draft.write_text(
+        draft.read_text(encoding="utf-8").replace('en: "Drafting"', 'en: "Being drafted"'), encoding="utf-8"
+    )
+    radaflow.use_definitions(edited)
+
+    result = radaflow("db", "upgrade")
+
+    assert result.exit_code == 1
+    assert "decision_draft version 1: the YAML differs from the text stored" in result.output
+    assert "give the changed definition a new version number" in result.output
+    assert "Traceback" not in result.output
+
+
+# --- radaflow workflow check -------------------------------------------------------------------------------
+def test_workflow_check_lists_every_shipped_definition(radaflow):
+    result = radaflow("workflow", "check")
+
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert [line.split()[1] for line in lines] == SHIPPED_KINDS
+    assert "ok  decision_draft v1: 14 states, 16 transitions" in lines
+
+
+def test_workflow_check_names_the_file_and_line_of_an_unknown_state(radaflow, tmp_path):
+    directory = broken_copy(tmp_path)
+    draft = directory / "decision_draft.yaml"
+    # the first `to: visas` is the submit transition's
+    draft.write_text(
+        draft.read_text(encoding="utf-8").replace("    to: visas\n", "    to: nowhere\n", 1), encoding="utf-8"
+    )
+    line = line_of(draft, "to: nowhere")
+
+    result = radaflow("workflow", "check", "--dir", str(directory))
+
+    assert result.exit_code == 1
+    assert f"{draft}:{line}: transition 'submit': unknown state 'nowhere' in 'to'" in result.stderr
+    assert f"1 problem(s) in {directory}" in result.stderr
+    assert result.stdout == "", "nothing is reported as ok when any file is refused"
+
+
+def test_workflow_check_names_the_file_and_line_of_a_yaml_syntax_error(radaflow, tmp_path):
+    directory = broken_copy(tmp_path)
+    visa = directory / "visa.yaml"
+    visa.write_text(visa.read_text(encoding="utf-8").replace("version: 1\n", "version: 1: 2\n"), encoding="utf-8")
+    line = line_of(visa, "version: 1: 2")
+
+    result = radaflow("workflow", "check", "--dir", str(directory))
+
+    assert result.exit_code == 1
+    assert f"{visa}:{line}: invalid YAML: mapping values are not allowed here" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_workflow_check_reports_every_broken_file_at_once(radaflow, tmp_path):
+    directory = broken_copy(tmp_path)
+    draft, visa = directory / "decision_draft.yaml", directory / "visa.yaml"
+    draft.write_text(
+        draft.read_text(encoding="utf-8").replace("    to: visas\n", "    to: nowhere\n", 1), encoding="utf-8"
+    )
+    visa.write_text(visa.read_text(encoding="utf-8").replace("version: 1\n", "version: 1: 2\n"), encoding="utf-8")
+
+    result = radaflow("workflow", "check", "--dir", str(directory))
+
+    assert result.exit_code == 1
+    assert f"{draft}:{line_of(draft, 'to: nowhere')}: " in result.stderr
+    assert f"{visa}:{line_of(visa, 'version: 1: 2')}: " in result.stderr
+    assert f"2 problem(s) in {directory}" in result.stderr
+
+
+def test_workflow_check_refuses_a_directory_without_definitions(radaflow, tmp_path):
+    result = radaflow("workflow", "check", "--dir", str(tmp_path))
+
+    assert result.exit_code == 1
+    assert f"no definitions (*.yaml) in {tmp_path}" in result.stderr
+
+
+# --- radaflow workflow graph -------------------------------------------------------------------------------
+def test_workflow_graph_prints_mermaid_by_default(radaflow):
+    result = radaflow("workflow", "graph", "decision_draft")
+
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "stateDiagram-v2"
+    assert '    state "Підготовка" as drafting' in lines
+    assert "    [*] --> drafting" in lines
+    assert "    drafting --> visas : submit" in lines
+    assert "    in_force --> [*]" in lines
+    assert "class visas current" not in result.stdout
+
+
+def test_workflow_graph_in_english(radaflow):
+    result = radaflow("workflow", "graph", "decision_draft", "--lang", "en")
+
+    assert result.exit_code == 0, result.output
+    assert '    state "Drafting" as drafting' in result.stdout.splitlines()
+
+
+def test_workflow_graph_prints_graphviz_dot(radaflow):
+    result = radaflow("workflow", "graph", "decision_draft", "--format", "dot")
+
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.rstrip("\n").splitlines()
+    assert lines[0] == 'digraph "decision_draft" {'
+    assert lines[-1] == "}"
+    assert '    "drafting" -> "visas" [label="submit"];' in lines
+    assert "filled" not in result.stdout
+
+
+def test_workflow_graph_marks_a_state_in_both_formats(radaflow):
+    mermaid = radaflow("workflow", "graph", "decision_draft", "--mark", "visas")
+    dot = radaflow("workflow", "graph", "decision_draft", "--format", "dot", "--mark", "visas")
+
+    assert mermaid.exit_code == 0, mermaid.output
+    assert "    class visas current" in mermaid.stdout.splitlines()
+    assert dot.exit_code == 0, dot.output
+    (marked,) = [line for line in dot.stdout.splitlines() if "filled" in line]
+    assert marked.startswith('    "visas" [label="На візуванні"')
+
+
+def test_workflow_graph_of_an_unknown_kind_says_which_kinds_exist(radaflow):
+    result = radaflow("workflow", "graph", "resolution")
+
+    assert result.exit_code == 2
+    assert "Invalid value for KIND: no definition 'resolution'; known: " + ", ".join(SHIPPED_KINDS) in result.stderr
+    assert "Traceback" not in result.output
+    assert result.stdout == ""
+
+
+def test_workflow_graph_refuses_to_mark_an_unknown_state(radaflow):
+    result = radaflow("workflow", "graph", "decision_draft", "--mark", "archived")
+
+    assert result.exit_code == 2
+    assert "Invalid value for --mark: cannot mark 'archived': decision_draft has no such state" in result.stderr
+    assert "Traceback" not in result.output
+    assert result.stdout == ""
+
+
+def test_workflow_graph_of_a_broken_directory_names_the_problem(radaflow, tmp_path):
+    directory = broken_copy(tmp_path)
+    visa = directory / "visa.yaml"
+    visa.write_text(visa.read_text(encoding="utf-8").replace("version: 1\n", "version: 1: 2\n"), encoding="utf-8")
+
+    result = radaflow("workflow", "graph", "decision_draft", "--dir", str(directory))
+
+    assert result.exit_code == 1
+    assert f"{visa}:{line_of(visa, 'version: 1: 2')}: invalid YAML" in result.stderr
+    assert "Traceback" not in result.output
+
+
+# --- radaflow audit verify ---------------------------------------------------------------------------------
+def test_audit_verify_accepts_the_history_the_engine_wrote(radaflow, database_url, council):
+    radaflow.use_database(database_url)
+    assert radaflow("db", "upgrade").exit_code == 0
+    rada = council(database_url)
+    author = rada.author()
+    rada.draft(author, "Про ремонт шкільного стадіону", submitted=True)
+    rada.draft(author, "Про затвердження програми благоустрою")
+
+    result = radaflow("audit", "verify")
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "ok: 3 audit entries of 2 document(s) hold together\n"
+
+
+def test_audit_verify_on_an_empty_database(radaflow):
+    assert radaflow("db", "upgrade").exit_code == 0
+
+    result = radaflow("audit", "verify")
+
+    assert result.exit_code == 0, result.output
+    assert "ok: 0 audit entries of 0 document(s) hold together" in result.stdout
+
+
+def test_audit_verify_names_the_entry_whose_comment_was_edited(radaflow, tmp_path, council):
+    database = tmp_path / "tampered.sqlite3"
+    radaflow.use_database(sqlite_url(database))
+    assert radaflow("db", "upgrade").exit_code == 0
+    rada = council(sqlite_url(database))
+    author = rada.author()
+    first = rada.draft(author, "Про ремонт шкільного стадіону", submitted=True)
+    second = rada.draft(author, "Про затвердження програми благоустрою", submitted=True)
+    _, submitted = rada.audit_entries(second)
+    assert radaflow("audit", "verify").exit_code == 0
+    rada.engine.dispose()
+
+    connection = sqlite3.connect(database)
+    try:
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            connection.execute("UPDATE audit_entries SET comment = 'змінено' WHERE id = ?", (submitted.id,))
+        # someone with access to the file drops the guard and rewrites history
+        connection.execute("DROP TRIGGER audit_entries_no_update")
+        connection.execute("UPDATE audit_entries SET comment = 'Погоджено без зауважень' WHERE id = ?", (submitted.id,))
+        connection.commit()
+    finally:
+        connection.close()
+
+    result = radaflow("audit", "verify")
+
+    assert result.exit_code == 1
+    assert (
+        f"BROKEN: audit entry #{submitted.id} (document {second}, version 2): "
+        "its content does not match its hash (the entry was edited)"
+    ) in result.stderr
+    # the first document's two entries and the second's creation held together before the break
+    assert "checked 2 document(s), 4 entries before the break" in result.stderr
+    assert first < second
+    assert "ok:" not in result.output
+
+
+# --- radaflow workflow migrate -----------------------------------------------------------------------------
+def version_2_with_visas_renamed(tmp_path: Path, new_name: str) -> Path:
+    """definitions/ where decision_draft is at version 2 and its state `visas` is called `new_name`."""
+    directory = broken_copy(tmp_path)
+    path = directory / "decision_draft.yaml"
+    definition = yaml.safe_load(path.read_text(encoding="utf-8"))
+    definition["version"] = 2
+    definition["states"] = {new_name if n == "visas" else n: s for n, s in definition["states"].items()}
+
+    def rename(states: str | list[str]) -> str | list[str]:
+        if isinstance(states, str):
+            return new_name if states == "visas" else states
+        return [new_name if s == "visas" else s for s in states]
+
+    for transition in definition["transitions"]:
+        transition["from"], transition["to"] = rename(transition["from"]), rename(transition["to"])
+    path.write_text(yaml.safe_dump(definition, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return directory
+
+
+@pytest.fixture
+def drafts_on_version_1(radaflow, database_url, council):
+    """Three draft decisions on version 1: two submitted for visas, one still being drafted."""
+    radaflow.use_database(database_url)
+    assert radaflow("db", "upgrade").exit_code == 0
+    rada = council(database_url)
+    author = rada.author()
+    for title, submitted in [
+        ("Про ремонт шкільного стадіону", True),
+        ("Про затвердження програми благоустрою", False),
+        ("Про встановлення тарифів на воду", True),
+    ]:
+        rada.draft(author, title, submitted=submitted)
+    assert [(version, state) for _, version, state, _ in rada.documents()] == [
+        (1, "visas"), (1, "drafting"), (1, "visas"),
+    ]
+    return rada
+
+
+def test_workflow_migrate_moves_every_document_to_the_new_version_renaming_states(
+    radaflow, drafts_on_version_1, tmp_path
+):
+    before = drafts_on_version_1.documents()
+    radaflow.use_definitions(version_2_with_visas_renamed(tmp_path, "awaiting_visas"))
+
+    result = radaflow("workflow", "migrate", "decision_draft", "--from", "1", "--to", "2",
+                      "--map", "visas=awaiting_visas")
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "     1  drafting -> drafting",
+        "     2  visas -> awaiting_visas",
+        "3 decision_draft document(s) moved from version 1 to 2",
+    ]
+    after = drafts_on_version_1.documents()
+    assert [(id_, version, state) for id_, version, state, _ in after] == [
+        (before[0][0], 2, "awaiting_visas"), (before[1][0], 2, "drafting"), (before[2][0], 2, "awaiting_visas"),
+    ]
+    assert [number for *_, number in after] == [number + 1 for *_, number in before]
+    *_, migrated = drafts_on_version_1.audit_entries(before[0][0])
+    assert (migrated.trigger, migrated.from_state, migrated.to_state, migrated.actor_id) == (
+        "migrate", "visas", "awaiting_visas", None,
+    )
+    assert migrated.data == {"from_version": 1, "to_version": 2}
+
+    verified = radaflow("audit", "verify")
+    assert verified.exit_code == 0, verified.output
+    assert "ok: 8 audit entries of 3 document(s)" in verified.stdout
+
+
+def test_workflow_migrate_refuses_the_same_version_and_changes_nothing(radaflow, drafts_on_version_1):
+    before = drafts_on_version_1.documents()
+
+    result = radaflow("workflow", "migrate", "decision_draft", "--from", "1", "--to", "1")
+
+    assert result.exit_code == 1
+    assert "Error: the versions to migrate from and to are the same" in result.stderr
+    assert drafts_on_version_1.documents() == before
+
+
+@pytest.mark.parametrize("mapping", ["visas", "=awaiting_visas", "visas= ", "visas:awaiting_visas"])
+def test_workflow_migrate_refuses_a_badly_written_map_and_changes_nothing(
+    radaflow, drafts_on_version_1, tmp_path, mapping
+):
+    before = drafts_on_version_1.documents()
+    radaflow.use_definitions(version_2_with_visas_renamed(tmp_path, "awaiting_visas"))
+
+    result = radaflow("workflow", "migrate", "decision_draft", "--from", "1", "--to", "2", "--map", mapping)
+
+    assert result.exit_code == 2
+    assert f"Invalid value for --map: {mapping!r}: write it as old_state=new_state" in result.stderr
+    assert "Traceback" not in result.output
+    assert drafts_on_version_1.documents() == before
+
+
+def test_workflow_migrate_refuses_to_leave_documents_in_a_state_the_new_version_lacks(
+    radaflow, drafts_on_version_1, tmp_path
+):
+    before = drafts_on_version_1.documents()
+    radaflow.use_definitions(version_2_with_visas_renamed(tmp_path, "awaiting_visas"))
+
+    result = radaflow("workflow", "migrate", "decision_draft", "--from", "1", "--to", "2")
+
+    assert result.exit_code == 1
+    assert (
+        "Error: decision_draft version 2 has no state for: 'visas' (2 documents); map them with old=new"
+    ) in result.stderr
+    assert drafts_on_version_1.documents() == before
+
+
+def test_workflow_migrate_refuses_a_map_naming_unknown_states_and_changes_nothing(
+    radaflow, drafts_on_version_1, tmp_path
+):
+    before = drafts_on_version_1.documents()
+    radaflow.use_definitions(version_2_with_visas_renamed(tmp_path, "awaiting_visas"))
+
+    result = radaflow("workflow", "migrate", "decision_draft", "--from", "1", "--to", "2",
+                      "--map", "visa=awaiting_visas", "--map", "drafting=draft")
+
+    assert result.exit_code == 1
+    assert (
+        "Error: decision_draft version 1 has no state 'visa'; decision_draft version 2 has no state 'draft'"
+    ) in result.stderr
+    assert drafts_on_version_1.documents() == before
+
+
+def test_workflow_migrate_to_a_version_never_loaded_says_so(radaflow, drafts_on_version_1):
+    before = drafts_on_version_1.documents()
+
+    result = radaflow("workflow", "migrate", "decision_draft", "--from", "1", "--to", "2")
+
+    assert result.exit_code == 1
+    assert "Error: version 2 of 'decision_draft' was never stored" in result.stderr
+    assert drafts_on_version_1.documents() == before

@@ -1,0 +1,267 @@
+"""Definition versions: each loaded version is stored, a changed YAML needs a new number, and a document stays
+on the version it started on after a deploy of the next one."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from workflow.config import PROJECT_ROOT
+from workflow.council.rules import CATALOG
+from workflow.db import REGISTRY_KEY
+from workflow.definitions.models import DefinitionVersion
+from workflow.definitions.registry import DefinitionChanged, DefinitionRegistry, registry_of
+from workflow.engine import create_document, fire
+from workflow.engine.audit import replay
+from workflow.engine.models import AuditEntry, Document
+from workflow.errors import NotFound, WrongState
+
+SHIPPED = PROJECT_ROOT / "definitions"
+MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+#: a state and a way in and out of it that only version 2 of decision_draft has
+EXPERTISE_STATE = """\
+  expertise:
+    title: {uk: "На експертизі", en: "Under expert review"}
+"""
+EXPERTISE_TRANSITIONS = """
+  - trigger: request_expertise
+    title: {uk: "Направити на експертизу", en: "Request an expert review"}
+    from: approvals
+    to: expertise
+    roles: [secretary]
+
+  - trigger: finish_expertise
+    title: {uk: "Завершити експертизу", en: "Finish the expert review"}
+    from: expertise
+    to: approvals
+    roles: [secretary]
+"""
+
+
+@pytest.fixture
+def definitions(tmp_path: Path) -> Path:
+    """A copy of the shipped definitions that a test may edit, as an operator edits `definitions/`."""
+    directory = tmp_path / "definitions"
+    directory.mkdir()
+    for source in SHIPPED.glob("*.yaml"):
+        shutil.copy(source, directory / source.name)
+    return directory
+
+
+@pytest.fixture
+def deploy(session: Session) -> Iterator[Callable[[Path], Session]]:
+    """`deploy(directory)`: a new registry loaded from `directory`, as after a deploy, and a session carrying it
+    on the test's connection, so the outer transaction still rolls everything back."""
+    opened: list[Session] = []
+
+    def deploy(directory: Path) -> Session:
+        registry = DefinitionRegistry.from_directory(directory, CATALOG)
+        deployed = Session(
+            bind=session.connection(),
+            join_transaction_mode="create_savepoint",
+            expire_on_commit=False,
+            info={REGISTRY_KEY: registry},
+        )
+        opened.append(deployed)
+        return deployed
+
+    yield deploy
+    for deployed in reversed(opened):
+        deployed.close()
+
+
+@pytest.fixture
+def bare_database(session: Session) -> Session:
+    """The database as before the first deploy: no definition stored yet (the fixture's database has them)."""
+    session.execute(delete(DefinitionVersion))
+    return session
+
+
+def release_version_2(directory: Path) -> None:
+    """decision_draft version 2: the state `visas` is renamed `approvals`, and an expert review is added."""
+    path = directory / "decision_draft.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("\nversion: 1\n", "\nversion: 2\n", 1)
+    text = re.sub(r"\bvisas\b", "approvals", text)  # `all_visas_given` keeps its name: `_` joins words
+    text = text.replace("  public_discussion:\n", EXPERTISE_STATE + "  public_discussion:\n", 1)
+    path.write_text(text + EXPERTISE_TRANSITIONS, encoding="utf-8")
+
+
+def stored_versions(session: Session) -> dict[tuple[str, int], DefinitionVersion]:
+    session.expire_all()
+    return {(row.kind, row.version): row for row in session.scalars(select(DefinitionVersion))}
+
+
+def entries(session: Session, document: Document) -> list[AuditEntry]:
+    return list(
+        session.scalars(
+            select(AuditEntry).where(AuditEntry.document_id == document.id).order_by(AuditEntry.version)
+        )
+    )
+
+
+@pytest.fixture
+def author(people):
+    return people.person("Оксана Мельник", "staff")
+
+
+@pytest.fixture
+def secretary(people):
+    return people.person("Тарас Коваль", "secretary")
+
+
+def new_draft(session: Session, author, title: str) -> Document:
+    return create_document(
+        session, "decision_draft", author, title=title, fields={"body": f"{title}: текст рішення."}, now=MONDAY
+    )
+
+
+# --- storing versions ----------------------------------------------------------------------------------------
+def test_sync_stores_every_kind_s_version_with_its_exact_text_and_sha256(bare_database, definitions, deploy):
+    deployed = deploy(definitions)
+
+    added = registry_of(deployed).sync(deployed)
+
+    files = {path.stem: path for path in sorted(definitions.glob("*.yaml"))}
+    assert sorted(added) == [f"{kind} version 1" for kind in files]
+    stored = stored_versions(bare_database)
+    assert set(stored) == {(kind, 1) for kind in files}
+    for kind, path in files.items():
+        row = stored[(kind, 1)]
+        assert row.source_text == path.read_text(encoding="utf-8"), f"{kind}: the stored text is not the YAML"
+        assert row.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+        assert row.stored_at is not None
+
+
+def test_syncing_again_stores_nothing_new(bare_database, definitions, deploy, unchanged):
+    first = deploy(definitions)
+    registry_of(first).sync(first)
+    before = stored_versions(bare_database)
+
+    with unchanged():
+        assert registry_of(first).sync(first) == []
+        again = deploy(definitions)  # the next deploy with the same files
+        assert registry_of(again).sync(again) == []
+
+    after = stored_versions(bare_database)
+    assert {key: (row.id, row.sha256) for key, row in after.items()} == {
+        key: (row.id, row.sha256) for key, row in before.items()
+    }
+
+
+def test_a_yaml_changed_without_a_new_version_number_is_refused_and_nothing_is_stored(
+    bare_database, definitions, deploy, unchanged
+):
+    first = deploy(definitions)
+    registry_of(first).sync(first)
+    original = (definitions / "decision_draft.yaml").read_text(encoding="utf-8")
+    # the operator retitles a state but forgets the version; meanwhile visa gets a proper version 2
+    draft_yaml = definitions / "decision_draft.yaml"
+    draft_yaml.write_text(original.replace('en: "Awaiting visas"', 'en: "Waiting for visas"'), encoding="utf-8")
+    visa_yaml = definitions / "visa.yaml"
+    visa_yaml.write_text(
+        visa_yaml.read_text(encoding="utf-8").replace("\nversion: 1\n", "\nversion: 2\n", 1), encoding="utf-8"
+    )
+    changed = deploy(definitions)
+
+    with unchanged(), pytest.raises(DefinitionChanged) as refused:
+        registry_of(changed).sync(changed)
+
+    assert "decision_draft version 1" in str(refused.value)
+    assert "new version number" in str(refused.value)
+    assert "visa version" not in str(refused.value), "only the changed definition is named"
+    stored = stored_versions(bare_database)
+    assert ("visa", 2) not in stored, "the refused sync stored the versions that were fine"
+    assert stored[("decision_draft", 1)].source_text == original
+
+
+def test_no_document_starts_on_a_definition_changed_without_a_new_version(
+    definitions, deploy, author, unchanged
+):
+    draft_yaml = definitions / "decision_draft.yaml"
+    draft_yaml.write_text(draft_yaml.read_text(encoding="utf-8") + "# reviewed in March\n", encoding="utf-8")
+    changed = deploy(definitions)
+
+    with unchanged(), pytest.raises(DefinitionChanged, match="decision_draft version 1"):
+        new_draft(changed, author, "Про тарифи на воду")
+
+
+def test_a_version_that_was_never_stored_is_not_found(definitions, deploy):
+    deployed = deploy(definitions)
+    registry = registry_of(deployed)
+
+    with pytest.raises(NotFound, match="version 7 of 'decision_draft' was never stored"):
+        registry.get("decision_draft", 7, deployed)
+    with pytest.raises(NotFound, match="no definition for documents of kind 'budget'"):
+        registry.current("budget")
+
+
+# --- a deploy of version 2 -----------------------------------------------------------------------------------
+def test_documents_started_on_version_1_keep_firing_its_triggers_after_version_2_is_deployed(
+    definitions, deploy, author, secretary, unchanged
+):
+    before = deploy(definitions)
+    waiting = new_draft(before, author, "Про ремонт шкільного стадіону")
+    fire(before, waiting, "submit", author, now=MONDAY)
+    still_drafting = new_draft(before, author, "Про перейменування вулиці")
+    version_1_text = (definitions / "decision_draft.yaml").read_text(encoding="utf-8")
+
+    release_version_2(definitions)
+    after = deploy(definitions)
+    registry = registry_of(after)
+    assert registry.current("decision_draft").version == 2
+    waiting = after.get(Document, waiting.id)
+    still_drafting = after.get(Document, still_drafting.id)
+    assert (waiting.definition_version, waiting.state) == (1, "visas")
+    assert (still_drafting.definition_version, still_drafting.state) == (1, "drafting")
+
+    # the YAML on disk is version 2 now: version 1 is compiled from the text stored when it was first loaded
+    version_1 = registry.get("decision_draft", 1, after)
+    assert version_1.source_text == version_1_text
+    assert "visas" in version_1.definition.states
+    assert {"approvals", "expertise"}.isdisjoint(version_1.definition.states)
+
+    submitted = fire(after, still_drafting, "submit", author)
+    assert (submitted.from_state, submitted.to_state) == ("drafting", "visas")
+    returned = fire(after, waiting, "return_for_revision", secretary, comment="Бракує кошторису")
+    assert (returned.from_state, returned.to_state) == ("visas", "drafting")
+    with unchanged(), pytest.raises(WrongState, match="has no action 'request_expertise'"):
+        fire(after, still_drafting, "request_expertise", secretary)
+
+    after.expire_all()
+    for document in (waiting, still_drafting):
+        stored = after.get(Document, document.id)
+        assert stored.definition_version == 1
+        assert replay({1: version_1}, entries(after, stored)) == stored.state
+
+
+def test_new_documents_start_on_version_2_once_it_is_deployed(definitions, deploy, author, secretary):
+    before = deploy(definitions)
+    old = new_draft(before, author, "Про ремонт шкільного стадіону")
+
+    release_version_2(definitions)
+    after = deploy(definitions)
+    new = new_draft(after, author, "Про облаштування скверу")
+
+    assert (new.definition_version, new.state) == (2, "drafting")
+    (created,) = entries(after, new)
+    assert created.data == {"definition_version": 2}
+    assert fire(after, new, "submit", author).to_state == "approvals"
+    assert fire(after, new, "request_expertise", secretary).to_state == "expertise"
+    assert after.get(Document, old.id).definition_version == 1
+
+    # starting the first version-2 document stored version 2 beside version 1
+    stored = stored_versions(after)
+    assert {version for kind, version in stored if kind == "decision_draft"} == {1, 2}
+    version_2_text = (definitions / "decision_draft.yaml").read_text(encoding="utf-8")
+    assert stored[("decision_draft", 2)].source_text == version_2_text
+    assert stored[("decision_draft", 2)].sha256 == hashlib.sha256(version_2_text.encode("utf-8")).hexdigest()
