@@ -20,12 +20,17 @@ def is_working_day(day: date) -> bool:
 
 def add_working_days(start: datetime, days: int) -> datetime:
     """The same time of day, `days` working days after `start`."""
-    moment, left = start, days
+    return datetime.combine(_working_date_after(start.date(), days), start.timetz())
+
+
+@lru_cache(maxsize=4096)
+def _working_date_after(day: date, days: int) -> date:
+    left = days
     while left > 0:
-        moment += timedelta(days=1)
-        if is_working_day(moment.date()):
+        day += timedelta(days=1)
+        if is_working_day(day):
             left -= 1
-    return moment
+    return day
 
 
 def working_days_between(first: date, last: date) -> int:

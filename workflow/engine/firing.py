@@ -14,7 +14,6 @@ from typing import Any
 
 from sqlalchemy import inspect
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 
 from workflow.calendar import add_days
 from workflow.definitions.catalog import Catalog, GuardContext
@@ -130,12 +129,13 @@ def fire(
     data_json = _json(data)
     if not holds_any_role(registry.catalog, move.roles, document, actor):
         raise NotAllowed(_roles_needed(move))
-    _lock_or_conflict(session, document)
+    writer = writes.Writer(session)
+    _lock_or_conflict(writer, document)
     reasons = _guard_reasons(move, GuardContext(session, document, actor, now, data or {}))
     if reasons:
         raise GuardFailed(f"'{move.title.en}' is not possible now: " + "; ".join(reasons), reasons=reasons)
     _record(
-        session, document, compiled, actor=actor, trigger=trigger, to_state=move.dest, comment=comment,
+        writer, document, compiled, actor=actor, trigger=trigger, to_state=move.dest, comment=comment,
         data_json=data_json, effects=move.outbox_rows, now=now,
     )
     return Fired(
@@ -176,9 +176,10 @@ def edit_document(
         changed.insert(0, "title")
     if not changed:
         return
-    _lock_or_conflict(session, document)
+    writer = writes.Writer(session)
+    _lock_or_conflict(writer, document)
     _record(
-        session, document, compiled, actor=actor, trigger=EDIT, to_state=document.state, comment=None,
+        writer, document, compiled, actor=actor, trigger=EDIT, to_state=document.state, comment=None,
         data_json=_json({"changed": changed}), effects=(), now=now,
         title=document.title if title is None else title, fields=new_fields,
     )
@@ -264,6 +265,8 @@ def _guard_reasons(move: Move, context: GuardContext) -> list[str]:
 
 
 def _json(data: Mapping[str, Any] | None) -> str:
+    if not data:
+        return "{}"
     try:
         return canonical_json(data)
     except (TypeError, ValueError) as error:
@@ -275,13 +278,13 @@ def _due(compiled: CompiledDefinition, state: str, now: datetime) -> datetime | 
     return None if deadline is None else add_days(now, deadline.days, working=deadline.working)
 
 
-def _lock_or_conflict(session: Session, document: Document) -> None:
+def _lock_or_conflict(writer: writes.Writer, document: Document) -> None:
     """Hold the document's row lock (PostgreSQL) and make sure nobody changed it since it was loaded.
 
-    Elsewhere the version check in the write itself (`writes.record`) catches a concurrent change.
+    Elsewhere the version check in the write itself (`Writer.record`) catches a concurrent change.
     """
-    if writes.row_locks(session):
-        current = writes.lock_version(session, document.id)
+    if writer.row_locks:
+        current = writer.lock_version(document.id)
         if current is None:
             raise Conflict(f"document {document.id} no longer exists")
         if current != document.version:
@@ -292,7 +295,7 @@ _CONFLICT = "someone else changed the document meanwhile; reload it to see the c
 
 
 def _record(
-    session: Session,
+    writer: writes.Writer,
     document: Document,
     compiled: CompiledDefinition,
     *,
@@ -328,15 +331,26 @@ def _record(
         title=title, fields=fields,
     )
     try:
-        writes.record(session, change)
+        writer.record(change)
     except writes.StaleDocument:
         raise Conflict(_CONFLICT) from None
-    for name, value in (
-        ("state", to_state), ("version", new_version), ("audit_hash", digest), ("updated_at", now),
-        ("state_entered_at", entered_at), ("due_at", due_at),
-    ):
-        set_committed_value(document, name, value)
+    committed: dict[str, Any] = {
+        "state": to_state, "version": new_version, "audit_hash": digest, "updated_at": now,
+        "state_entered_at": entered_at, "due_at": due_at,
+    }
     if title is not None:
-        set_committed_value(document, "title", title)
+        committed["title"] = title
     if fields is not None:
-        set_committed_value(document, "fields", dict(fields))
+        committed["fields"] = dict(fields)
+    _set_committed(document, committed)
+
+
+def _set_committed(document: Document, values: dict[str, Any]) -> None:
+    """Bring the loaded document up to what was just written, as loaded values the ORM will not write again.
+
+    What `sqlalchemy.orm.attributes.set_committed_value` does for one attribute, done once for all of them:
+    this runs on every move.
+    """
+    state = inspect(document)
+    state.dict.update(values)
+    state._commit(state.dict, list(values))

@@ -54,34 +54,33 @@ class StaleDocument(Exception):
 _SQLITE_BUSY, _SQLITE_BUSY_SNAPSHOT = 5, 517
 
 
-def _driver_connection(session: Session) -> tuple[Any, bool]:
-    """The DB-API connection under the session's current transaction, and whether it is PostgreSQL."""
-    connection = session.connection()
-    return connection.connection.driver_connection, connection.dialect.name == "postgresql"
+class Writer:
+    """The DB-API connection under the session's current transaction, taken once per move."""
 
+    __slots__ = ("driver", "postgresql")
 
-def row_locks(session: Session) -> bool:
-    """Whether the database has row locks (SELECT ... FOR UPDATE); SQLite locks the whole file on write."""
-    return session.get_bind().dialect.name != "sqlite"
+    def __init__(self, session: Session) -> None:
+        connection = session.connection()
+        self.driver: Any = connection.connection.driver_connection
+        self.postgresql = connection.dialect.name == "postgresql"
 
+    @property
+    def row_locks(self) -> bool:
+        """PostgreSQL locks rows (SELECT ... FOR UPDATE); SQLite locks the whole file when a transaction begins."""
+        return self.postgresql
 
-def lock_version(session: Session, document_id: int) -> int | None:
-    """Lock the document's row until the transaction ends; its current version (None if it is gone)."""
-    driver, postgresql = _driver_connection(session)
-    if not postgresql:
-        raise ValueError("lock_version needs row locks; on SQLite the version check in record() does the job")
-    row = driver.execute("SELECT version FROM documents WHERE id = %(id)s FOR UPDATE", {"id": document_id}).fetchone()
-    return None if row is None else int(row[0])
+    def lock_version(self, document_id: int) -> int | None:
+        """Lock the document's row until the transaction ends; its current version (None if it is gone)."""
+        row = self.driver.execute(_POSTGRESQL_LOCK, {"id": document_id}).fetchone()
+        return None if row is None else int(row[0])
 
-
-def record(session: Session, change: Change) -> None:
-    """Write the change; raise StaleDocument when the document is no longer at `change.old_version`."""
-    driver, postgresql = _driver_connection(session)
-    if postgresql:
-        _record_postgresql(driver, change)
-    else:
+    def record(self, change: Change) -> None:
+        """Write the change; raise StaleDocument when the document is no longer at `change.old_version`."""
+        if self.postgresql:
+            _record_postgresql(self.driver, change)
+            return
         try:
-            _record_sqlite(driver, change)
+            _record_sqlite(self.driver, change)
         except sqlite3.OperationalError as error:
             code = getattr(error, "sqlite_errorcode", None)
             if code == _SQLITE_BUSY_SNAPSHOT:  # another writer committed after this transaction's snapshot
@@ -89,6 +88,13 @@ def record(session: Session, change: Change) -> None:
             if code == _SQLITE_BUSY:  # another writer held the database longer than busy_timeout
                 raise Busy("the database is busy with other changes; try again in a moment") from None
             raise
+
+
+def row_locks(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+_POSTGRESQL_LOCK = "SELECT version FROM documents WHERE id = %(id)s FOR UPDATE"
 
 
 def _record_postgresql(driver: Any, change: Change) -> None:
@@ -107,26 +113,25 @@ def _record_postgresql(driver: Any, change: Change) -> None:
 
 
 def _record_sqlite(driver: Any, change: Change) -> None:
-    params = _params(change)
-    for name in ("at", "entered_at", "due_at"):
-        params[name] = _sqlite_time(params[name])
-    edit = change.title is not None or change.fields is not None
-    if edit:
-        params["title"] = change.title
-        params["fields"] = json.dumps(change.fields, ensure_ascii=False)
+    at = _sqlite_time(change.at)
+    entered_at = at if change.entered_at is change.at else _sqlite_time(change.entered_at)
+    moved = (change.to_state, change.new_version, change.hash, at, entered_at, _sqlite_time(change.due_at))
+    where = (change.document_id, change.old_version)
     cursor = driver.cursor()
-    cursor.execute(_SQLITE_EDIT if edit else _SQLITE_UPDATE, params)
+    if change.title is not None or change.fields is not None:
+        edited = (change.title, json.dumps(change.fields, ensure_ascii=False))
+        cursor.execute(_SQLITE_EDIT, moved + edited + where)
+    else:
+        cursor.execute(_SQLITE_UPDATE, moved + where)
     if cursor.rowcount != 1:
         raise StaleDocument(f"document {change.document_id} is not at version {change.old_version}")
-    cursor.execute(_SQLITE_AUDIT, params)
-    if change.effects:
-        cursor.executemany(
-            _SQLITE_OUTBOX,
-            [
-                (change.document_id, change.new_version, name, params_json, key, params["at"], params["at"])
-                for name, params_json, key in change.effects
-            ],
-        )
+    cursor.execute(
+        _SQLITE_AUDIT,
+        (change.document_id, change.new_version, at, change.actor_id, change.trigger, change.from_state,
+         change.to_state, change.comment, change.data_json, change.prev_hash, change.hash),
+    )
+    for name, params_json, key in change.effects:
+        cursor.execute(_SQLITE_OUTBOX, (change.document_id, change.new_version, name, params_json, key, at, at))
 
 
 def _params(change: Change) -> dict[str, Any]:
@@ -143,23 +148,16 @@ def _sqlite_time(moment: datetime | None) -> str | None:
     """The text form SQLAlchemy's DateTime uses on SQLite (naive UTC), so the ORM reads these back."""
     if moment is None:
         return None
-    return as_utc(moment).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return as_utc(moment).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
 
 
-_SQLITE_SET = (
-    "state = :to_state, version = :new_version, audit_hash = :hash, updated_at = :at, "
-    "state_entered_at = :entered_at, due_at = :due_at"
-)
-_SQLITE_UPDATE = f"UPDATE documents SET {_SQLITE_SET} WHERE id = :document_id AND version = :old_version"
-_SQLITE_EDIT = (
-    f"UPDATE documents SET {_SQLITE_SET}, title = :title, fields = :fields "
-    "WHERE id = :document_id AND version = :old_version"
-)
+_SQLITE_SET = "state = ?, version = ?, audit_hash = ?, updated_at = ?, state_entered_at = ?, due_at = ?"
+_SQLITE_UPDATE = f"UPDATE documents SET {_SQLITE_SET} WHERE id = ? AND version = ?"
+_SQLITE_EDIT = f"UPDATE documents SET {_SQLITE_SET}, title = ?, fields = ? WHERE id = ? AND version = ?"
 _SQLITE_AUDIT = """
     INSERT INTO audit_entries
            (document_id, version, at, actor_id, trigger, from_state, to_state, comment, data, prev_hash, hash)
-    VALUES (:document_id, :new_version, :at, :actor_id, :trigger, :from_state, :to_state, :comment, :data,
-            :prev_hash, :hash)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
 _SQLITE_OUTBOX = """
     INSERT INTO outbox
