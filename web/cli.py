@@ -146,7 +146,11 @@ def audit() -> None:
 @audit.command("verify")
 def audit_verify() -> None:
     """Check the whole audit log; name the first broken entry and exit 1 if history was altered."""
-    with radaflow().sessions() as session:
+    ext = radaflow()
+    with ext.sessions() as session:
+        if ext.engine.dialect.name == "postgresql":
+            # one snapshot for the whole check: a move committed meanwhile is not a false break
+            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
         documents, entries, problem = verify_log(session)
     if problem is not None:
         click.echo(f"BROKEN: {problem}", err=True)

@@ -28,9 +28,27 @@ CREATE, EDIT, MIGRATE = "create", "edit", "migrate"
 
 
 def canonical_json(value: Mapping[str, Any] | None) -> str:
-    """The one text form of an entry's data that its hash covers; strict JSON (no NaN or Infinity), which
-    PostgreSQL's JSONB refuses and SQLite would keep, so a value one database cannot store is refused on all."""
-    return json.dumps(value or {}, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    """The one text form of an entry's data that its hash covers, and that every database gives back as is.
+
+    Strict JSON (no NaN or Infinity, which PostgreSQL's JSONB refuses and SQLite would keep), and whole-valued
+    floats written as the integers they equal, because JSONB keeps numbers as exact decimals: 1e+16 comes back
+    as 10000000000000000 and -0.0 as 0.
+    """
+    if not value:
+        return "{}"
+    return json.dumps(
+        _whole_floats_as_ints(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
+
+
+def _whole_floats_as_ints(value: Any) -> Any:
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else value
+    if isinstance(value, Mapping):
+        return {key: _whole_floats_as_ints(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_whole_floats_as_ints(item) for item in value]
+    return value
 
 
 def entry_hash(
@@ -89,8 +107,9 @@ class Break:
     message: str
 
     def __str__(self) -> str:
-        where = f"audit entry #{self.entry_id}" if self.entry_id is not None else "the audit log"
-        return f"{where} (document {self.document_id}, version {self.version}): {self.message}"
+        if self.entry_id is None:
+            return f"the audit log of document {self.document_id}: {self.message}"
+        return f"audit entry #{self.entry_id} (document {self.document_id}, version {self.version}): {self.message}"
 
 
 def verify_document(document: Document, entries: Iterable[AuditEntry]) -> Break | None:
@@ -154,7 +173,10 @@ def _documents_with_entries(session: Session, batch: int) -> Iterator[tuple[Docu
         for doc in docs:
             yield doc, by_doc[doc.id]
         last_id = ids[-1]
-        session.expunge_all()
+        # let go of this batch (memory stays flat), but not of what the caller had loaded before
+        for doc in docs:
+            for entry in by_doc[doc.id]:
+                session.expunge(entry)
 
 
 class ReplayError(Exception):
@@ -169,20 +191,21 @@ def replay(definitions: Mapping[int, CompiledDefinition], entries: Iterable[Audi
     state: str | None = None
     version: int | None = None
     for entry in entries:
+        if (entry.trigger == CREATE) != (state is None):
+            raise ReplayError(f"entry {entry.version}: {entry.trigger!r} "
+                              + ("before the document was created" if state is None else "of a document that exists"))
+        if entry.from_state != state:
+            raise ReplayError(f"entry {entry.version}: it starts from {entry.from_state!r}, replay is in {state!r}")
         if entry.trigger == CREATE:
             version = int(entry.data["definition_version"])
-            state = definitions[version].initial
+            state = _definition(definitions, version, entry).initial
         elif entry.trigger == MIGRATE:
-            if entry.from_state != state:
-                raise ReplayError(f"entry {entry.version}: migrated from {entry.from_state!r}, replay is in {state!r}")
             version = int(entry.data["to_version"])
             state = entry.to_state
-        elif entry.trigger == EDIT:
-            pass
-        else:
-            if state is None or version is None:
-                raise ReplayError(f"entry {entry.version}: a transition before the document was created")
-            move = definitions[version].move(state, entry.trigger)
+            _definition(definitions, version, entry).state(state)
+        elif entry.trigger != EDIT:
+            assert version is not None
+            move = _definition(definitions, version, entry).move(state, entry.trigger)  # type: ignore[arg-type]
             if move is None:
                 raise ReplayError(f"entry {entry.version}: {entry.trigger!r} is not possible from {state!r}")
             state = move.dest
@@ -191,3 +214,10 @@ def replay(definitions: Mapping[int, CompiledDefinition], entries: Iterable[Audi
     if state is None:
         raise ReplayError("the log is empty")
     return state
+
+
+def _definition(definitions: Mapping[int, CompiledDefinition], version: int, entry: AuditEntry) -> CompiledDefinition:
+    try:
+        return definitions[version]
+    except KeyError:
+        raise ReplayError(f"entry {entry.version}: definition version {version} was not given") from None

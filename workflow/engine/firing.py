@@ -7,6 +7,7 @@ that says why, before anything is written. The caller's boundary commits.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -74,6 +75,7 @@ def create_document(
         raise NotAllowed(
             f"creating a {compiled.definition.title.en.lower()} takes one of the roles: {', '.join(creators)}"
         )
+    _check_content(title, fields)
     registry.ensure_stored(session, compiled)
     data = {"definition_version": compiled.version}
     data_json = _json(data)
@@ -170,6 +172,7 @@ def edit_document(
             f"a document in the state '{state_title}' can be edited by: {', '.join(editors)}"
             if editors else f"a document in the state '{state_title}' cannot be edited"
         )
+    _check_content(title, fields)
     new_fields = {**document.fields, **(fields or {})}
     changed = sorted(k for k in new_fields if document.fields.get(k, _MISSING) != new_fields[k])
     if title is not None and title != document.title:
@@ -253,6 +256,8 @@ def _comment_or_refuse(move: Move, comment: str | None) -> str | None:
         raise InvalidInput(f"'{move.title.en}' needs a comment saying why")
     if move.comment == "none" and comment is not None:
         raise InvalidInput(f"'{move.title.en}' takes no comment")
+    if comment is not None and "\x00" in comment:
+        raise InvalidInput("the comment contains a NUL character, which cannot be stored")
     return comment
 
 
@@ -268,9 +273,24 @@ def _json(data: Mapping[str, Any] | None) -> str:
     if not data:
         return "{}"
     try:
-        return canonical_json(data)
+        text = canonical_json(data)
     except (TypeError, ValueError) as error:
         raise InvalidInput(f"the data sent with the action cannot be stored: {error}") from None
+    if "\\u0000" in text:  # PostgreSQL cannot store NUL characters in JSON or text
+        raise InvalidInput("the data sent with the action contains a NUL character, which cannot be stored")
+    return text
+
+
+def _check_content(title: str | None, fields: Mapping[str, Any] | None) -> None:
+    """A title and fields every database can store, or a refusal that says what is wrong."""
+    if title is not None and "\x00" in title:
+        raise InvalidInput("the title contains a NUL character, which cannot be stored")
+    try:
+        text = json.dumps(fields or {}, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError) as error:
+        raise InvalidInput(f"the document's fields cannot be stored: {error}") from None
+    if "\\u0000" in text:  # JSON writes NUL as \u0000, which PostgreSQL cannot store
+        raise InvalidInput("the document's fields contain a NUL character, which cannot be stored")
 
 
 def _due(compiled: CompiledDefinition, state: str, now: datetime) -> datetime | None:

@@ -218,3 +218,22 @@ def test_only_allowed_roles_create_documents(session, people, unchanged):
     citizen = people.person("Громадянин", "citizen")
     with unchanged(), pytest.raises(NotAllowed, match="staff, deputy, secretary, mayor"):
         create_document(session, "decision_draft", citizen, title="Мій проєкт")
+
+
+@pytest.mark.parametrize(
+    ("action", "complaint"),
+    [
+        (lambda s, d, a: fire(s, d, "withdraw", a, comment="Причина\x00"), "comment contains a NUL"),
+        (lambda s, d, a: fire(s, d, "submit", a, data={"note": "a\x00b"}), "data .* contains a NUL"),
+        (lambda s, d, a: fire(s, d, "submit", a, data={"share": float("nan")}), "cannot be stored"),
+        (lambda s, d, a: edit_document(s, d, a, title="Назва\x00"), "title contains a NUL"),
+        (lambda s, d, a: edit_document(s, d, a, fields={"body": "\x00"}), "fields contain a NUL"),
+        (lambda s, d, a: edit_document(s, d, a, fields={"when": datetime.now(UTC)}), "fields cannot be stored"),
+        (lambda s, d, a: create_document(s, "decision_draft", a, title="x", fields={"n": object()}),
+         "fields cannot be stored"),
+    ],
+    ids=["nul-comment", "nul-data", "nan-data", "nul-title", "nul-fields", "date-in-fields", "object-in-fields"],
+)
+def test_content_no_database_can_store_is_refused_on_both(session, draft, author, unchanged, action, complaint):
+    with unchanged(), pytest.raises(InvalidInput, match=complaint):
+        action(session, draft, author)
