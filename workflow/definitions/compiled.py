@@ -31,6 +31,7 @@ class Move:
     comment: str  # "required" | "optional" | "none"
     #: the effects as (name, parameters as JSON text), serialized once here rather than at every fire
     outbox_rows: tuple[tuple[str, str], ...] = ()
+    effect_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,7 @@ def compile_definition(definition: Definition, catalog: Catalog, source_text: st
                 effects=spec.effects,
                 comment=spec.comment,
                 outbox_rows=tuple((e.name, json.dumps(e.params, ensure_ascii=False)) for e in spec.effects),
+                effect_names=tuple(e.name for e in spec.effects),
             )
     moves_from = {
         state: tuple(move for (source, _), move in moves.items() if source == state)

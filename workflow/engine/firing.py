@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import inspect
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import instance_state
+from sqlalchemy.orm.state import InstanceState
 
 from workflow.calendar import add_days
 from workflow.definitions.catalog import Catalog, GuardContext
@@ -122,7 +123,7 @@ def fire(
     now: datetime | None = None,
 ) -> Fired:
     """Move `document` by `trigger` on behalf of `actor`, or raise a `WorkflowError` saying why not."""
-    _refuse_unsaved(document)
+    state = _refuse_unsaved(document)
     now = utcnow() if now is None else as_utc(now)
     registry = registry_of(session)
     compiled = registry.get(document.kind, document.definition_version, session)
@@ -136,8 +137,8 @@ def fire(
     reasons = _guard_reasons(move, GuardContext(session, document, actor, now, data or {}))
     if reasons:
         raise GuardFailed(f"'{move.title.en}' is not possible now: " + "; ".join(reasons), reasons=reasons)
-    _record(
-        writer, document, compiled, actor=actor, trigger=trigger, to_state=move.dest, comment=comment,
+    version, digest = _record(
+        writer, state, document, compiled, actor=actor, trigger=trigger, to_state=move.dest, comment=comment,
         data_json=data_json, effects=move.outbox_rows, now=now,
     )
     return Fired(
@@ -145,9 +146,9 @@ def fire(
         trigger=trigger,
         from_state=move.source,
         to_state=move.dest,
-        version=document.version,
-        audit_hash=document.audit_hash,
-        effects=tuple(e.name for e in move.effects),
+        version=version,
+        audit_hash=digest,
+        effects=move.effect_names,
     )
 
 
@@ -161,7 +162,7 @@ def edit_document(
     now: datetime | None = None,
 ) -> None:
     """Change a document's title or fields, if its current state lets the actor edit; audited as `edit`."""
-    _refuse_unsaved(document)
+    state = _refuse_unsaved(document)
     now = utcnow() if now is None else as_utc(now)
     registry = registry_of(session)
     compiled = registry.get(document.kind, document.definition_version, session)
@@ -182,7 +183,7 @@ def edit_document(
     writer = writes.Writer(session)
     _lock_or_conflict(writer, document)
     _record(
-        writer, document, compiled, actor=actor, trigger=EDIT, to_state=document.state, comment=None,
+        writer, state, document, compiled, actor=actor, trigger=EDIT, to_state=document.state, comment=None,
         data_json=_json({"changed": changed}), effects=(), now=now,
         title=document.title if title is None else title, fields=new_fields,
     )
@@ -226,14 +227,16 @@ def holds_any_role(catalog: Catalog, roles: Sequence[str], document: Document, a
 _MISSING = object()
 
 
-def _refuse_unsaved(document: Document) -> None:
+def _refuse_unsaved(document: Document) -> InstanceState[Document]:
     """The engine writes documents itself; one changed behind its back would be half-written by the flush."""
-    if document.id is None:
+    state = instance_state(document)
+    if state.key is None:
         raise ValueError("the document is not saved: create it with create_document")
-    if inspect(document).modified:
+    if state.modified:
         raise RuntimeError(
             f"document {document.id} has changes made outside the engine; change documents with edit_document"
         )
+    return state
 
 
 def _move_or_refuse(compiled: CompiledDefinition, document: Document, trigger: str) -> Move:
@@ -316,6 +319,7 @@ _CONFLICT = "someone else changed the document meanwhile; reload it to see the c
 
 def _record(
     writer: writes.Writer,
+    state: InstanceState[Document],
     document: Document,
     compiled: CompiledDefinition,
     *,
@@ -328,24 +332,28 @@ def _record(
     now: datetime,
     title: str | None = None,
     fields: Mapping[str, Any] | None = None,
-) -> None:
-    """Write the change, its audit entry and its outbox rows, then bring the loaded document up to date."""
-    new_version = document.version + 1
-    moved = to_state != document.state
+) -> tuple[int, str]:
+    """Write the change, its audit entry and its outbox rows, then bring the loaded document up to date.
+
+    Returns the new version and the audit entry's hash.
+    """
+    document_id, old_version, from_state = document.id, document.version, document.state
+    prev_hash = document.audit_hash
+    new_version = old_version + 1
+    moved = to_state != from_state
     digest = entry_hash(
-        document_id=document.id, version=new_version, at=now, actor_id=actor.id, trigger=trigger,
-        from_state=document.state, to_state=to_state, comment=comment, data_json=data_json,
-        prev_hash=document.audit_hash,
+        document_id=document_id, version=new_version, at=now, actor_id=actor.id, trigger=trigger,
+        from_state=from_state, to_state=to_state, comment=comment, data_json=data_json, prev_hash=prev_hash,
     )
     entered_at = now if moved else document.state_entered_at
     due_at = _due(compiled, to_state, now) if moved else document.due_at
     change = writes.Change(
-        document_id=document.id, old_version=document.version, new_version=new_version,
-        from_state=document.state, to_state=to_state, at=now, entered_at=entered_at, due_at=due_at,
+        document_id=document_id, old_version=old_version, new_version=new_version,
+        from_state=from_state, to_state=to_state, at=now, entered_at=entered_at, due_at=due_at,
         actor_id=actor.id, trigger=trigger, comment=comment, data_json=data_json,
-        prev_hash=document.audit_hash, hash=digest,
+        prev_hash=prev_hash, hash=digest,
         effects=tuple(
-            (name, params_json, f"{document.id}:{new_version}:{index}")
+            (name, params_json, f"{document_id}:{new_version}:{index}")
             for index, (name, params_json) in enumerate(effects)
         ),
         title=title, fields=fields,
@@ -362,15 +370,8 @@ def _record(
         committed["title"] = title
     if fields is not None:
         committed["fields"] = dict(fields)
-    _set_committed(document, committed)
-
-
-def _set_committed(document: Document, values: dict[str, Any]) -> None:
-    """Bring the loaded document up to what was just written, as loaded values the ORM will not write again.
-
-    What `sqlalchemy.orm.attributes.set_committed_value` does for one attribute, done once for all of them:
-    this runs on every move.
-    """
-    state = inspect(document)
-    state.dict.update(values)
-    state._commit(state.dict, list(values))
+    # What sqlalchemy.orm.attributes.set_committed_value does for one attribute, done once for all of them
+    # (this runs on every move): the loaded document shows what was written, and the ORM will not write it again.
+    state.dict.update(committed)
+    state._commit(state.dict, list(committed))
+    return new_version, digest
