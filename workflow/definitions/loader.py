@@ -1,8 +1,8 @@
 """Load definition files: YAML text → checked `Definition` → `CompiledDefinition`, or every problem at once.
 
 A broken file is refused before anything runs, with each problem's file, line and what is wrong in words a
-YAML author understands. To know lines, the loader keeps PyYAML's node tree next to the data and maps
-pydantic's error locations back onto it.
+YAML author understands. Here are the checks: the shape (pydantic, its errors reworded), the names a file uses
+(roles, guards, effects, states) and the state graph; `yamltree` parses the file and knows its lines.
 """
 
 from __future__ import annotations
@@ -10,27 +10,24 @@ from __future__ import annotations
 import difflib
 import re
 import types
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar, Union, get_args, get_origin
 
-import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-from yaml.reader import ReaderError
 
 from workflow.definitions.catalog import Catalog
 from workflow.definitions.compiled import CompiledDefinition, compile_definition
 from workflow.definitions.schema import Definition, EffectRef, State, Transition
+from workflow.definitions.yamltree import DefinitionError, DefinitionProblem, Loc, Report, parse
 
-#: a place in the file, as pydantic reports it: keys and list indexes from the top
-Loc = tuple[str | int, ...]
+# the problem types are defined in `yamltree`, next to the lines they point at, but callers import them here
+__all__ = ["DefinitionError", "DefinitionProblem", "load_definition_text", "load_directory"]
 
 _M = TypeVar("_M", bound=BaseModel)
 _IDENTIFIER = re.compile(r"[a-z][a-z0-9_]*")
-_MERGE_TAG = "tag:yaml.org,2002:merge"
 _PLAIN_WORDS = {
     "model_type": "should be a mapping of keys and values",
     "dict_type": "should be a mapping of keys and values",
@@ -43,31 +40,6 @@ _PLAIN_WORDS = {
     "int_parsing": "should be a whole number",
     "int_from_float": "should be a whole number",
 }
-
-
-@dataclass(frozen=True)
-class DefinitionProblem:
-    """One thing wrong in a definition file: where (1-based line, when known) and what."""
-
-    path: str
-    line: int | None
-    message: str
-
-    def __str__(self) -> str:
-        where = self.path if self.line is None else f"{self.path}:{self.line}"
-        return f"{where}: {self.message}"
-
-
-class DefinitionError(Exception):
-    """Definition files were refused; `problems` holds everything found, not only the first."""
-
-    def __init__(self, problems: Sequence[DefinitionProblem]) -> None:
-        # the list itself is the exception's argument, so that the error survives pickling intact
-        self.problems = list(problems)
-        super().__init__(self.problems)
-
-    def __str__(self) -> str:
-        return "\n".join(str(problem) for problem in self.problems)
 
 
 def load_definition_text(text: str, path: str, catalog: Catalog) -> CompiledDefinition:
@@ -102,32 +74,11 @@ def load_directory(directory: Path, catalog: Catalog) -> list[CompiledDefinition
     return loaded
 
 
-class _Report:
-    """The problems found in one file, placed on the lines of its YAML node tree."""
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self.root: Node | None = None
-        self.problems: list[DefinitionProblem] = []
-
-    def add(self, line: int | None, message: str) -> None:
-        self.problems.append(DefinitionProblem(self.path, line, message))
-
-    def line(self, loc: Loc, *, key: bool = False) -> int | None:
-        return None if self.root is None else _node_at(self.root, loc, key=key).start_mark.line + 1
-
-    def at(self, loc: Loc, message: str, *, key: bool = False) -> None:
-        self.add(self.line(loc, key=key), message)
-
-    def sorted(self) -> list[DefinitionProblem]:
-        return sorted(self.problems, key=lambda problem: problem.line or 0)
-
-
 def _load(
     text: str, path: str, catalog: Catalog, expected_kind: str | None
 ) -> tuple[CompiledDefinition | None, list[DefinitionProblem]]:
-    report = _Report(path)
-    data = _parse(text, report)
+    report = Report(path)
+    data = parse(text, report)
     if report.root is None or data is None:
         if not report.problems:
             report.add(None, f"the file is empty: a definition is a mapping with the keys {_keys(Definition)}")
@@ -150,94 +101,10 @@ def _load(
     return compile_definition(definition, catalog, text), []
 
 
-# --- YAML --------------------------------------------------------------------------------------------------
-
-
-def _parse(text: str, report: _Report) -> Any:
-    """The file's data, with its node tree kept on the report; None (and a problem) for broken YAML."""
-    try:
-        loader = yaml.SafeLoader(text)  # which already refuses control characters
-        try:
-            root = loader.get_single_node()
-            if root is None:
-                return None
-            _check_duplicate_keys(root, report)
-            data = loader.construct_document(root)
-            report.root = root
-            return data
-        finally:
-            loader.dispose()
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        context = ""
-        if error.context and error.context_mark:
-            context = f"{error.context} (line {error.context_mark.line + 1}), "
-        report.add(mark.line + 1 if mark else None, f"invalid YAML: {context}{error.problem}")
-    except ReaderError as error:
-        line = text.count("\n", 0, error.position) + 1
-        report.add(line, f"invalid YAML: {error.reason} (character U+{error.character:04X})")
-    return None
-
-
-def _check_duplicate_keys(root: Node, report: _Report) -> None:
-    """PyYAML silently keeps the last of two equal keys; refuse them, since the first would be lost."""
-    pending, seen = [root], set()
-    while pending:
-        node = pending.pop()
-        if id(node) in seen:  # an alias points back to a node already walked
-            continue
-        seen.add(id(node))
-        if isinstance(node, MappingNode):
-            first: dict[tuple[str, str], Node] = {}
-            for key, value in node.value:
-                if isinstance(key, ScalarNode) and key.tag != _MERGE_TAG:
-                    earlier = first.setdefault((key.tag, key.value), key)
-                    if earlier is not key:
-                        report.add(
-                            key.start_mark.line + 1,
-                            f"key '{key.value}' appears twice in the same mapping (first at line "
-                            f"{earlier.start_mark.line + 1}); YAML would silently keep only the last one",
-                        )
-                pending.extend((key, value))
-        elif isinstance(node, SequenceNode):
-            pending.extend(node.value)
-
-
-def _node_at(root: Node, loc: Loc, *, key: bool = False) -> Node:
-    """The node at `loc` (its key node if `key`), or the nearest enclosing one where `loc` does not exist."""
-    node, entered_by = root, root
-    for index, step in enumerate(loc):
-        if step == "[key]":  # pydantic's location of a mapping's key rather than its value
-            return entered_by
-        if isinstance(node, MappingNode):
-            pair = _pair(node, step, loc[:index])
-            if pair is None:
-                return entered_by
-            if key and index == len(loc) - 1:
-                return pair[0]
-            entered_by, node = pair
-        elif isinstance(node, SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
-            node = entered_by = node.value[step]
-        else:  # e.g. `from: drafting` where a list is allowed, or `notify` written without params
-            return node
-    return node
-
-
-def _pair(mapping: MappingNode, step: str | int, before: Loc) -> tuple[Node, Node] | None:
-    # from the end: after a merge (`<<`) the last of equal keys is the one that counts
-    for key, value in reversed(mapping.value):
-        if isinstance(key, ScalarNode) and key.value == str(step):
-            return key, value
-    if before[-2:-1] == ("effects",) and len(mapping.value) == 1:  # `{notify: {...params}}`
-        name, params = mapping.value[0]
-        return {"name": (name, name), "params": (name, params)}.get(str(step))
-    return None
-
-
 # --- shape (pydantic) --------------------------------------------------------------------------------------
 
 
-def _validate(data: dict[str, Any], report: _Report) -> Definition | None:
+def _validate(data: dict[str, Any], report: Report) -> Definition | None:
     try:
         return Definition.model_validate(data)
     except ValidationError as error:
@@ -365,7 +232,7 @@ class _Parts:
         )
 
 
-def _check_names(data: dict[str, Any], definition: Definition | None, catalog: Catalog, report: _Report) -> bool:
+def _check_names(data: dict[str, Any], definition: Definition | None, catalog: Catalog, report: Report) -> bool:
     """Check every name the file uses; False if a state name is unknown, which makes the graph meaningless."""
     parts = _Parts.of(data, definition)
     if isinstance(data.get("kind"), str):
@@ -406,7 +273,7 @@ def _check_names(data: dict[str, Any], definition: Definition | None, catalog: C
     return sound
 
 
-def _check_roles(parts: _Parts, catalog: Catalog, report: _Report) -> None:
+def _check_roles(parts: _Parts, catalog: Catalog, report: Report) -> None:
     """Roles must be registered; those who create a document hold their role globally, not for a document."""
     known = list(catalog.roles)
     global_roles = [name for name, spec in catalog.roles.items() if spec.resolver is None]
@@ -440,7 +307,7 @@ def _try(model: type[_M], raw: Any) -> _M | None:
         return None
 
 
-def _check_identifier(report: _Report, loc: Loc, what: str, name: str, *, key: bool) -> None:
+def _check_identifier(report: Report, loc: Loc, what: str, name: str, *, key: bool) -> None:
     if not _IDENTIFIER.fullmatch(name):
         report.at(
             loc,
@@ -450,7 +317,7 @@ def _check_identifier(report: _Report, loc: Loc, what: str, name: str, *, key: b
         )
 
 
-def _check_effect(effect: EffectRef, loc: Loc, where: str, catalog: Catalog, report: _Report) -> None:
+def _check_effect(effect: EffectRef, loc: Loc, where: str, catalog: Catalog, report: Report) -> None:
     spec = catalog.effects.get(effect.name)
     where = f"{where}, effect '{effect.name}'"
     if spec is None:
@@ -486,7 +353,7 @@ def _unknown(what: str, name: str, known: Iterable[str], where: str = "") -> str
     return f"unknown {what} '{name}'{where} (known {what}s: {', '.join(known)}{guess})"
 
 
-def _check_graph(definition: Definition, report: _Report) -> None:
+def _check_graph(definition: Definition, report: Report) -> None:
     """Every state reachable, a way out of every state but the final ones, and none out of those."""
     states, initial = definition.states, definition.initial
     if states[initial].final:
