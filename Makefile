@@ -20,9 +20,11 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(VENV)/.installed $@
 
-## Install, migrate the embedded database (SQLite under instance/) and serve on http://127.0.0.1:5000
+## Install, migrate the embedded database (SQLite under instance/), load the demo council on the first start
+## (README: "Try it") and serve on http://127.0.0.1:5000
 run: $(VENV)/.installed
 	$(BIN)/radaflow db upgrade
+	$(BIN)/radaflow seed demo --if-empty
 	$(BIN)/radaflow run --host $(HOST) --port $(PORT)
 
 ## Install the test extras and run every check: lint, types, layering, the whole suite

@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
@@ -21,10 +22,14 @@ from sqlalchemy.orm import Session
 
 from workflow import schema
 from workflow.config import PROJECT_ROOT
+from workflow.council import drafts, sessions, setup
+from workflow.council.models import Committee, Council, Department
 from workflow.council.rules import CATALOG
+from workflow.council.votes import hold_committee_vote
 from workflow.db import REGISTRY_KEY, make_engine, make_sessionmaker
 from workflow.definitions.models import DefinitionVersion
 from workflow.definitions.registry import DefinitionRegistry
+from workflow.engine import edit_document, fire
 from workflow.engine.models import AuditEntry, Document, OutboxRow
 from workflow.people import Actor, Person, RoleGrant, load_actor
 
@@ -196,3 +201,119 @@ def unchanged(session: Session):  # type: ignore[no-untyped-def]
             assert snapshot(session) == before, "a refused action left a trace in the database"
 
     return check
+
+
+# --- a council to play scenarios in -----------------------------------------------------------------------------
+#: the scenario clock: a draft published on Monday 2 March 2026 may be considered from Monday 16 March on
+#: (10 working days; the `holidays` package lists no Ukrainian public holidays during martial law)
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+@dataclass
+class World:
+    """A small real council: 8 deputies and the mayor (total composition 9), a secretary, staff, the legal and
+    finance departments with a reviewer each, and two committees (budget: chair, secretary, 2 members;
+    education: chair, 2 members). `at(days)` is T0 plus that many days."""
+
+    session: Session
+    council: Council
+    mayor: Person
+    secretary: Person
+    staff: Person
+    deputies: list[Person]
+    lawyer: Person
+    accountant: Person
+    legal: Department
+    finance: Department
+    budget: Committee
+    education: Committee
+
+    @staticmethod
+    def at(days: float) -> datetime:
+        return T0 + timedelta(days=days)
+
+    def actor(self, person: Person, days: float = 0) -> Actor:
+        return load_actor(self.session, person.id, self.at(days))
+
+    @property
+    def members(self) -> list[Person]:
+        """Everyone with a vote: the deputies and the mayor."""
+        return [*self.deputies, self.mayor]
+
+    def ballots(self, **choices: int) -> dict[int, str]:
+        """`ballots(for_=6, against=2, abstain=1)`: choices handed out over the members in order."""
+        out: dict[int, str] = {}
+        people = iter(self.members)
+        for choice, count in choices.items():
+            for _ in range(count):
+                out[next(people).id] = choice.rstrip("_")
+        return out
+
+    # the common paths, step by step through the engine -----------------------------------------------------
+    def published_draft(self, title: str = "Про ремонт даху ліцею № 2", days: float = 0) -> Document:
+        """A draft by the staff member, with both visas given, published for discussion on day `days`."""
+        author = self.actor(self.staff, days)
+        draft = drafts.write_draft(self.session, author, title, "Виділити 1,2 млн грн на ремонт.", now=self.at(days))
+        for visa in drafts.submit_draft(self.session, draft, author, now=self.at(days)):
+            reviewer = self.lawyer if visa.fields["department_kind"] == "legal" else self.accountant
+            fire(self.session, visa, "give", self.actor(reviewer, days), now=self.at(days))
+        fire(self.session, draft, "publish_for_discussion", self.actor(self.secretary, days), now=self.at(days))
+        return draft
+
+    def reviewed_draft(self, title: str = "Про ремонт даху ліцею № 2", days: float = 0) -> Document:
+        """A published draft whose lead committee (budget) voted and signed its conclusion on day `days`+1."""
+        draft = self.published_draft(title, days)
+        later = days + 1
+        (conclusion,) = drafts.send_to_committees(
+            self.session, draft, self.actor(self.secretary, later), self.budget, now=self.at(later)
+        )
+        chair = self.actor(self.deputies[0], later)
+        edit_document(self.session, conclusion, chair, fields={"recommendation": "support", "body": "Підтримати."},
+                      now=self.at(later))
+        budget_members = [self.deputies[i] for i in range(4)]
+        hold_committee_vote(self.session, conclusion, chair, question="Підтримати проєкт",
+                            ballots={p.id: "for" for p in budget_members}, now=self.at(later))
+        fire(self.session, conclusion, "discuss", chair, now=self.at(later))
+        fire(self.session, conclusion, "sign", chair, now=self.at(later))
+        return draft
+
+    def planned_session(self, number: int = 12, days: float = 16) -> Document:
+        """Session № `number` on day `days` (16: Wednesday 18 March), planned on day `days` - 11. Put drafts on
+        its agenda with `sessions.add_to_agenda`, then `open` it."""
+        return sessions.plan_session(
+            self.session, self.actor(self.secretary, days - 11), number=number, starts_at=self.at(days),
+            place="Сесійна зала, пл. Свободи, 1", now=self.at(days - 11),
+        )
+
+    def open(self, plenary: Document, days: float = 16, present: int | None = None) -> None:
+        """Convene the session 10 days before day `days`, open it that day and register `present` members
+        (all by default), in the order of `members`."""
+        secretary = self.actor(self.secretary, days)
+        fire(self.session, plenary, "convene", self.actor(self.secretary, days - 10), now=self.at(days - 10))
+        fire(self.session, plenary, "open", secretary, now=self.at(days))
+        for person in self.members[: len(self.members) if present is None else present]:
+            sessions.register(self.session, plenary, secretary, person, now=self.at(days))
+
+
+@pytest.fixture
+def world(session: Session) -> World:
+    def person(name: str, *roles: str) -> Person:
+        return setup.add_person(session, name, email=f"{uuid.uuid4().hex[:10]}@rada.example", roles=roles)
+
+    council = setup.create_council(session, name="Славутицька міська рада", convocation=8, total_composition=9)
+    mayor = person("Микола Бондар", "mayor")
+    deputies = [person(name, "deputy") for name in (
+        "Василь Гончаренко", "Ганна Кравець", "Олег Руденко", "Марія Савчук",
+        "Ігор Петренко", "Наталія Зінченко", "Андрій Мороз", "Юлія Поліщук",
+    )]
+    lawyer, accountant = person("Ірина Ткаченко"), person("Андрій Лисенко")
+    return World(
+        session=session, council=council, mayor=mayor, secretary=person("Тарас Коваль", "secretary"),
+        staff=person("Оксана Мельник", "staff"), deputies=deputies, lawyer=lawyer, accountant=accountant,
+        legal=setup.add_department(session, council, "Юридичний відділ", "legal", reviewers=[lawyer]),
+        finance=setup.add_department(session, council, "Фінансове управління", "finance", reviewers=[accountant]),
+        budget=setup.add_committee(session, council, "З питань бюджету", chair=deputies[0], secretary=deputies[1],
+                                   members=deputies[2:4]),
+        education=setup.add_committee(session, council, "З питань освіти", chair=deputies[4],
+                                      members=deputies[5:7]),
+    )

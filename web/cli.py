@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -13,6 +14,8 @@ from web.app import create_app
 from web.extension import radaflow
 from workflow import schema
 from workflow.config import Settings
+from workflow.council.demo import CouncilExists, seed_demo
+from workflow.council.law import KYIV
 from workflow.council.rules import CATALOG
 from workflow.definitions.graph import to_dot, to_mermaid
 from workflow.definitions.loader import DefinitionError, load_directory
@@ -135,6 +138,45 @@ def db_upgrade(revision: str) -> None:
             raise click.ClickException(str(error)) from None
     for what in added:
         click.echo(f"stored definition {what}")
+
+
+# --- demo data -----------------------------------------------------------------------------------------------
+@main.group()
+def seed() -> None:
+    """Load data to try Radaflow with."""
+
+
+@seed.command("demo")
+@click.option("--if-empty", is_flag=True, help="Load nothing, and succeed, when the database already has a council")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="The demo's today (default: today in Kyiv)")
+def seed_demo_command(if_empty: bool, today: datetime | None) -> None:
+    """Load a demo council: people with accounts, committees, past and upcoming sessions, drafts in every stage."""
+    ext = radaflow()
+    if ext.settings.is_production:
+        raise click.ClickException("the demo's passwords are public: it is not loaded with RADAFLOW_ENV=production")
+    if schema.current_revision(ext.engine) != schema.head_revision(ext.engine):
+        raise click.ClickException("the database is not up to date: run `radaflow db upgrade` first")
+    day = today.date() if today is not None else datetime.now(KYIV).date()
+    try:
+        with ext.sessions.begin() as session:
+            summary = seed_demo(session, today=day)
+    except CouncilExists as error:
+        if not if_empty:
+            raise click.ClickException(error.message) from None
+        click.echo(f"demo not loaded: {error.message}")
+        return
+    except WorkflowError as error:
+        raise click.ClickException(error.message) from None
+    sittings = ", ".join(f"№ {number} on {when:%d.%m.%Y} ({state})" for number, when, state in summary.sessions)
+    click.echo(f"loaded the demo council: {summary.council}")
+    click.echo(f"  {summary.members} members, {summary.committees} committees, {summary.departments} departments")
+    click.echo(f"  sessions: {sittings}")
+    click.echo(f"  {summary.drafts} draft decisions, {summary.decisions} numbered decisions, {summary.votes} votes, "
+               f"{summary.messages} citizen messages")
+    click.echo(f"  {len(summary.accounts)} accounts; to try it, sign in as:")
+    width = max(len(account.role) for account in summary.featured)
+    for account in summary.featured:
+        click.echo(f"    {account.role:<{width}}  {account.email:<28}  {account.password}")
 
 
 # --- audit ---------------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 
 def import_all() -> None:
+    import workflow.council.models
     import workflow.definitions.models
     import workflow.engine.models
     import workflow.people  # noqa: F401

@@ -24,6 +24,10 @@ class Person(Base):
     email: Mapped[str | None] = mapped_column(String(254), unique=True)
     #: "uk" or "en": the language of the person's interface and messages
     locale: Mapped[str] = mapped_column(String(8), default="uk")
+    #: argon2 hash of the password; None for a person who cannot sign in (e.g. a citizen who only wrote once)
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    #: "immediate" or "digest": how the person wants e-mail notifications
+    email_mode: Mapped[str] = mapped_column(String(16), default="immediate")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -43,6 +47,8 @@ class RoleGrant(Base):
     #: why the role was granted (e.g. "acting head during the head's leave"), for delegations
     reason: Mapped[str | None] = mapped_column(Text)
     granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
+    #: the delegation document whose audit log records this grant, when it was delegated for a period
+    delegation_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,13 @@ from workflow.db import make_engine
 
 DEFINITIONS = Path(__file__).resolve().parents[2] / "definitions"
 SHIPPED_KINDS = sorted(path.stem for path in DEFINITIONS.glob("*.yaml"))
+#: each shipped kind's version, as its YAML file declares it
+SHIPPED_VERSIONS = {
+    kind: yaml.safe_load((DEFINITIONS / f"{kind}.yaml").read_text(encoding="utf-8"))["version"]
+    for kind in SHIPPED_KINDS
+}
+#: the Alembic revision the shipped migrations end at (0002 adds the council's tables)
+HEAD = "0002"
 
 
 def sqlite_url(path: Path) -> str:
@@ -43,15 +50,18 @@ def test_db_upgrade_migrates_an_empty_database_and_stores_the_definitions(radafl
     result = radaflow("db", "upgrade")
 
     assert result.exit_code == 0, result.output
-    assert "database at revision 0001" in result.output
-    for kind in SHIPPED_KINDS:
-        assert f"stored definition {kind} version 1" in result.output
+    assert f"database at revision {HEAD}" in result.output
+    assert SHIPPED_VERSIONS["decision_draft"] == 2
+    for kind, version in SHIPPED_VERSIONS.items():
+        assert f"stored definition {kind} version {version}" in result.output
+    assert result.output.count("stored definition") == len(SHIPPED_KINDS)
     engine = make_engine(database_url)
     try:
         tables = set(inspect(engine).get_table_names())
     finally:
         engine.dispose()
     assert {"documents", "audit_entries", "outbox", "definition_versions", "persons"} <= tables
+    assert {"councils", "committees", "plenary_sessions", "agenda_items", "votes", "ballots", "decisions"} <= tables
 
 
 def test_db_upgrade_twice_changes_nothing_and_says_nothing_new_is_stored(radaflow, database_url):
@@ -61,7 +71,7 @@ def test_db_upgrade_twice_changes_nothing_and_says_nothing_new_is_stored(radaflo
     again = radaflow("db", "upgrade")
 
     assert again.exit_code == 0, again.output
-    assert "database at revision 0001" in again.output
+    assert f"database at revision {HEAD}" in again.output
     assert "stored definition" not in again.output
 
 
@@ -86,7 +96,7 @@ def test_db_upgrade_refuses_a_definition_changed_without_a_new_version_number(ra
     result = radaflow("db", "upgrade")
 
     assert result.exit_code == 1
-    assert "decision_draft version 1: the YAML differs from the text stored" in result.output
+    assert "decision_draft version 2: the YAML differs from the text stored" in result.output
     assert "give the changed definition a new version number" in result.output
     assert "Traceback" not in result.output
 
@@ -98,7 +108,8 @@ def test_workflow_check_lists_every_shipped_definition(radaflow):
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert [line.split()[1] for line in lines] == SHIPPED_KINDS
-    assert "ok  decision_draft v1: 14 states, 16 transitions" in lines
+    assert "ok  decision_draft v2: 14 states, 16 transitions" in lines
+    assert "ok  committee_conclusion v2: 4 states, 4 transitions" in lines
 
 
 def test_workflow_check_names_the_file_and_line_of_an_unknown_state(radaflow, tmp_path):
@@ -288,12 +299,13 @@ def test_audit_verify_names_the_entry_whose_comment_was_edited(radaflow, tmp_pat
 
 
 # --- radaflow workflow migrate -----------------------------------------------------------------------------
-def version_2_with_visas_renamed(tmp_path: Path, new_name: str) -> Path:
-    """definitions/ where decision_draft is at version 2 and its state `visas` is called `new_name`."""
+def version_3_with_visas_renamed(tmp_path: Path, new_name: str) -> Path:
+    """definitions/ where decision_draft is at version 3 and its state `visas` is called `new_name`."""
     directory = broken_copy(tmp_path)
     path = directory / "decision_draft.yaml"
     definition = yaml.safe_load(path.read_text(encoding="utf-8"))
-    definition["version"] = 2
+    assert definition["version"] == 2, "the scenarios start from decision_draft version 2, the shipped one"
+    definition["version"] = 3
     definition["states"] = {new_name if n == "visas" else n: s for n, s in definition["states"].items()}
 
     def rename(states: str | list[str]) -> str | list[str]:
@@ -308,8 +320,8 @@ def version_2_with_visas_renamed(tmp_path: Path, new_name: str) -> Path:
 
 
 @pytest.fixture
-def drafts_on_version_1(radaflow, database_url, council):
-    """Three draft decisions on version 1: two submitted for visas, one still being drafted."""
+def drafts_on_version_2(radaflow, database_url, council):
+    """Three draft decisions on version 2: two submitted for visas, one still being drafted."""
     radaflow.use_database(database_url)
     assert radaflow("db", "upgrade").exit_code == 0
     rada = council(database_url)
@@ -321,103 +333,103 @@ def drafts_on_version_1(radaflow, database_url, council):
     ]:
         rada.draft(author, title, submitted=submitted)
     assert [(version, state) for _, version, state, _ in rada.documents()] == [
-        (1, "visas"), (1, "drafting"), (1, "visas"),
+        (2, "visas"), (2, "drafting"), (2, "visas"),
     ]
     return rada
 
 
 def test_workflow_migrate_moves_every_document_to_the_new_version_renaming_states(
-    radaflow, drafts_on_version_1, tmp_path
+    radaflow, drafts_on_version_2, tmp_path
 ):
-    before = drafts_on_version_1.documents()
-    radaflow.use_definitions(version_2_with_visas_renamed(tmp_path, "awaiting_visas"))
+    before = drafts_on_version_2.documents()
+    radaflow.use_definitions(version_3_with_visas_renamed(tmp_path, "awaiting_visas"))
 
-    result = radaflow("workflow", "migrate", "decision_draft", "--from", "1", "--to", "2",
+    result = radaflow("workflow", "migrate", "decision_draft", "--from", "2", "--to", "3",
                       "--map", "visas=awaiting_visas")
 
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
         "     1  drafting -> drafting",
         "     2  visas -> awaiting_visas",
-        "3 decision_draft document(s) moved from version 1 to 2",
+        "3 decision_draft document(s) moved from version 2 to 3",
     ]
-    after = drafts_on_version_1.documents()
+    after = drafts_on_version_2.documents()
     assert [(id_, version, state) for id_, version, state, _ in after] == [
-        (before[0][0], 2, "awaiting_visas"), (before[1][0], 2, "drafting"), (before[2][0], 2, "awaiting_visas"),
+        (before[0][0], 3, "awaiting_visas"), (before[1][0], 3, "drafting"), (before[2][0], 3, "awaiting_visas"),
     ]
     assert [number for *_, number in after] == [number + 1 for *_, number in before]
-    *_, migrated = drafts_on_version_1.audit_entries(before[0][0])
+    *_, migrated = drafts_on_version_2.audit_entries(before[0][0])
     assert (migrated.trigger, migrated.from_state, migrated.to_state, migrated.actor_id) == (
         "migrate", "visas", "awaiting_visas", None,
     )
-    assert migrated.data == {"from_version": 1, "to_version": 2}
+    assert migrated.data == {"from_version": 2, "to_version": 3}
 
     verified = radaflow("audit", "verify")
     assert verified.exit_code == 0, verified.output
     assert "ok: 8 audit entries of 3 document(s)" in verified.stdout
 
 
-def test_workflow_migrate_refuses_the_same_version_and_changes_nothing(radaflow, drafts_on_version_1):
-    before = drafts_on_version_1.documents()
+def test_workflow_migrate_refuses_the_same_version_and_changes_nothing(radaflow, drafts_on_version_2):
+    before = drafts_on_version_2.documents()
 
-    result = radaflow("workflow", "migrate", "decision_draft", "--from", "1", "--to", "1")
+    result = radaflow("workflow", "migrate", "decision_draft", "--from", "2", "--to", "2")
 
     assert result.exit_code == 1
     assert "Error: the versions to migrate from and to are the same" in result.stderr
-    assert drafts_on_version_1.documents() == before
+    assert drafts_on_version_2.documents() == before
 
 
 @pytest.mark.parametrize("mapping", ["visas", "=awaiting_visas", "visas= ", "visas:awaiting_visas"])
 def test_workflow_migrate_refuses_a_badly_written_map_and_changes_nothing(
-    radaflow, drafts_on_version_1, tmp_path, mapping
+    radaflow, drafts_on_version_2, tmp_path, mapping
 ):
-    before = drafts_on_version_1.documents()
-    radaflow.use_definitions(version_2_with_visas_renamed(tmp_path, "awaiting_visas"))
+    before = drafts_on_version_2.documents()
+    radaflow.use_definitions(version_3_with_visas_renamed(tmp_path, "awaiting_visas"))
 
-    result = radaflow("workflow", "migrate", "decision_draft", "--from", "1", "--to", "2", "--map", mapping)
+    result = radaflow("workflow", "migrate", "decision_draft", "--from", "2", "--to", "3", "--map", mapping)
 
     assert result.exit_code == 2
     assert f"Invalid value for --map: {mapping!r}: write it as old_state=new_state" in result.stderr
     assert "Traceback" not in result.output
-    assert drafts_on_version_1.documents() == before
+    assert drafts_on_version_2.documents() == before
 
 
 def test_workflow_migrate_refuses_to_leave_documents_in_a_state_the_new_version_lacks(
-    radaflow, drafts_on_version_1, tmp_path
+    radaflow, drafts_on_version_2, tmp_path
 ):
-    before = drafts_on_version_1.documents()
-    radaflow.use_definitions(version_2_with_visas_renamed(tmp_path, "awaiting_visas"))
+    before = drafts_on_version_2.documents()
+    radaflow.use_definitions(version_3_with_visas_renamed(tmp_path, "awaiting_visas"))
 
-    result = radaflow("workflow", "migrate", "decision_draft", "--from", "1", "--to", "2")
+    result = radaflow("workflow", "migrate", "decision_draft", "--from", "2", "--to", "3")
 
     assert result.exit_code == 1
     assert (
-        "Error: decision_draft version 2 has no state for: 'visas' (2 documents); map them with old=new"
+        "Error: decision_draft version 3 has no state for: 'visas' (2 documents); map them with old=new"
     ) in result.stderr
-    assert drafts_on_version_1.documents() == before
+    assert drafts_on_version_2.documents() == before
 
 
 def test_workflow_migrate_refuses_a_map_naming_unknown_states_and_changes_nothing(
-    radaflow, drafts_on_version_1, tmp_path
+    radaflow, drafts_on_version_2, tmp_path
 ):
-    before = drafts_on_version_1.documents()
-    radaflow.use_definitions(version_2_with_visas_renamed(tmp_path, "awaiting_visas"))
+    before = drafts_on_version_2.documents()
+    radaflow.use_definitions(version_3_with_visas_renamed(tmp_path, "awaiting_visas"))
 
-    result = radaflow("workflow", "migrate", "decision_draft", "--from", "1", "--to", "2",
+    result = radaflow("workflow", "migrate", "decision_draft", "--from", "2", "--to", "3",
                       "--map", "visa=awaiting_visas", "--map", "drafting=draft")
 
     assert result.exit_code == 1
     assert (
-        "Error: decision_draft version 1 has no state 'visa'; decision_draft version 2 has no state 'draft'"
+        "Error: decision_draft version 2 has no state 'visa'; decision_draft version 3 has no state 'draft'"
     ) in result.stderr
-    assert drafts_on_version_1.documents() == before
+    assert drafts_on_version_2.documents() == before
 
 
-def test_workflow_migrate_to_a_version_never_loaded_says_so(radaflow, drafts_on_version_1):
-    before = drafts_on_version_1.documents()
+def test_workflow_migrate_to_a_version_never_loaded_says_so(radaflow, drafts_on_version_2):
+    before = drafts_on_version_2.documents()
 
-    result = radaflow("workflow", "migrate", "decision_draft", "--from", "1", "--to", "2")
+    result = radaflow("workflow", "migrate", "decision_draft", "--from", "2", "--to", "3")
 
     assert result.exit_code == 1
-    assert "Error: version 2 of 'decision_draft' was never stored" in result.stderr
-    assert drafts_on_version_1.documents() == before
+    assert "Error: version 3 of 'decision_draft' was never stored" in result.stderr
+    assert drafts_on_version_2.documents() == before

@@ -212,7 +212,7 @@ def test_a_definition_page_shows_its_transitions_with_titles_and_roles(client):
     assert returning[1].split(", ") == [
         "На візуванні", "Громадське обговорення", "Розгляд у комісіях", "У порядку денному", "Розгляд перенесено",
     ]
-    assert returning[3] == "secretary, reviewer, system"
+    assert returning[3] == "secretary, system"
 
 
 def test_a_definition_page_carries_its_mermaid_diagram_in_ukrainian(client):

@@ -26,6 +26,7 @@ for _name, _description in {
     "reviewer": "a reviewer of a department (legal, finance) who gives visas",
     "committee_chair": "the chair of a standing committee",
     "committee_member": "a member of a standing committee",
+    "committee_secretary": "the secretary of a standing committee",
     "citizen": "a registered member of the public",
     Actor.SYSTEM_ROLE: "the scheduler and the tasks, where the law makes a move automatic",
 }.items():
@@ -52,6 +53,33 @@ def _chairs_committee(document: Document, actor: Actor) -> bool:
 def _member_of_committee(document: Document, actor: Actor) -> bool:
     committee = document.fields.get("committee_id")
     return actor.holds_for("committee_member", committee) or actor.holds_for("committee_chair", committee)
+
+
+@CATALOG.relative_role("committee_secretary_here", "the secretary of the committee that writes this conclusion")
+def _committee_secretary(document: Document, actor: Actor) -> bool:
+    return actor.holds_for("committee_secretary", document.fields.get("committee_id"))
+
+
+@CATALOG.relative_role(
+    "session_chair", "who chairs the sitting: the mayor, or a deputy delegated to chair this session"
+)
+def _chairs_session(document: Document, actor: Actor) -> bool:
+    # a session is its own subject; its agenda items and its protocol are its children
+    return (
+        actor.holds("mayor")
+        or actor.holds_for("session_chair", document.id)
+        or actor.holds_for("session_chair", document.parent_id)
+    )
+
+
+@CATALOG.relative_role("lead_committee_chair", "the chair of the lead committee on the amended draft")
+def _chairs_lead_committee(document: Document, actor: Actor) -> bool:
+    return actor.holds_for("committee_chair", document.fields.get("lead_committee_id"))
+
+
+@CATALOG.relative_role("addressee", "the deputy a citizen's message is addressed to")
+def _is_addressee(document: Document, actor: Actor) -> bool:
+    return actor.id is not None and document.fields.get("deputy_id") == actor.id
 
 
 # --- guards --------------------------------------------------------------------------------------------------
@@ -138,3 +166,6 @@ CATALOG.effect("notify", "tell people what happened and what is expected of them
 CATALOG.effect("render_docx", "render a Word document from a template and attach it", RenderParams)
 CATALOG.effect("assign_number", "give an adopted decision its official number and date")
 CATALOG.effect("fire_parent", "move the parent document when this one reaches a state", FireParentParams)
+
+# The council's rules about sessions, votes and the law's deadlines register themselves into CATALOG.
+from workflow.council import guards as _guards  # noqa: E402, F401

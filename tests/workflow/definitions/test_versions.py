@@ -1,5 +1,6 @@
 """Definition versions: each loaded version is stored, a changed YAML needs a new number, and a document stays
-on the version it started on after a deploy of the next one."""
+on the version it started on after a deploy of the next one (decision_draft ships at version 2; the tests
+deploy a version 3)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import yaml
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
@@ -27,7 +29,7 @@ from workflow.errors import NotFound, WrongState
 SHIPPED = PROJECT_ROOT / "definitions"
 MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
-#: a state and a way in and out of it that only version 2 of decision_draft has
+#: a state and a way in and out of it that only version 3 of decision_draft has
 EXPERTISE_STATE = """\
   expertise:
     title: {uk: "На експертизі", en: "Under expert review"}
@@ -86,11 +88,12 @@ def bare_database(session: Session) -> Session:
     return session
 
 
-def release_version_2(directory: Path) -> None:
-    """decision_draft version 2: the state `visas` is renamed `approvals`, and an expert review is added."""
+def release_version_3(directory: Path) -> None:
+    """decision_draft version 3: the state `visas` is renamed `approvals`, and an expert review is added."""
     path = directory / "decision_draft.yaml"
     text = path.read_text(encoding="utf-8")
-    text = text.replace("\nversion: 1\n", "\nversion: 2\n", 1)
+    assert "\nversion: 2\n" in text, "the scenarios start from decision_draft version 2, the shipped one"
+    text = text.replace("\nversion: 2\n", "\nversion: 3\n", 1)
     text = re.sub(r"\bvisas\b", "approvals", text)  # `all_visas_given` keeps its name: `_` joins words
     text = text.replace("  public_discussion:\n", EXPERTISE_STATE + "  public_discussion:\n", 1)
     path.write_text(text + EXPERTISE_TRANSITIONS, encoding="utf-8")
@@ -132,11 +135,13 @@ def test_sync_stores_every_kind_s_version_with_its_exact_text_and_sha256(bare_da
     added = registry_of(deployed).sync(deployed)
 
     files = {path.stem: path for path in sorted(definitions.glob("*.yaml"))}
-    assert sorted(added) == [f"{kind} version 1" for kind in files]
+    versions = {kind: yaml.safe_load(path.read_text(encoding="utf-8"))["version"] for kind, path in files.items()}
+    assert versions["decision_draft"] == 2
+    assert sorted(added) == [f"{kind} version {version}" for kind, version in versions.items()]
     stored = stored_versions(bare_database)
-    assert set(stored) == {(kind, 1) for kind in files}
+    assert set(stored) == set(versions.items())
     for kind, path in files.items():
-        row = stored[(kind, 1)]
+        row = stored[(kind, versions[kind])]
         assert row.source_text == path.read_text(encoding="utf-8"), f"{kind}: the stored text is not the YAML"
         assert row.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
         assert row.stored_at is not None
@@ -176,12 +181,12 @@ def test_a_yaml_changed_without_a_new_version_number_is_refused_and_nothing_is_s
     with unchanged(), pytest.raises(DefinitionChanged) as refused:
         registry_of(changed).sync(changed)
 
-    assert "decision_draft version 1" in str(refused.value)
+    assert "decision_draft version 2" in str(refused.value)
     assert "new version number" in str(refused.value)
     assert "visa version" not in str(refused.value), "only the changed definition is named"
     stored = stored_versions(bare_database)
     assert ("visa", 2) not in stored, "the refused sync stored the versions that were fine"
-    assert stored[("decision_draft", 1)].source_text == original
+    assert stored[("decision_draft", 2)].source_text == original
 
 
 def test_no_document_starts_on_a_definition_changed_without_a_new_version(
@@ -191,7 +196,7 @@ def test_no_document_starts_on_a_definition_changed_without_a_new_version(
     draft_yaml.write_text(draft_yaml.read_text(encoding="utf-8") + "# reviewed in March\n", encoding="utf-8")
     changed = deploy(definitions)
 
-    with unchanged(), pytest.raises(DefinitionChanged, match="decision_draft version 1"):
+    with unchanged(), pytest.raises(DefinitionChanged, match="decision_draft version 2"):
         new_draft(changed, author, "Про тарифи на воду")
 
 
@@ -205,30 +210,30 @@ def test_a_version_that_was_never_stored_is_not_found(definitions, deploy):
         registry.current("budget")
 
 
-# --- a deploy of version 2 -----------------------------------------------------------------------------------
-def test_documents_started_on_version_1_keep_firing_its_triggers_after_version_2_is_deployed(
+# --- a deploy of version 3 -----------------------------------------------------------------------------------
+def test_documents_started_on_version_2_keep_firing_its_triggers_after_version_3_is_deployed(
     definitions, deploy, author, secretary, unchanged
 ):
     before = deploy(definitions)
     waiting = new_draft(before, author, "Про ремонт шкільного стадіону")
     fire(before, waiting, "submit", author, now=MONDAY)
     still_drafting = new_draft(before, author, "Про перейменування вулиці")
-    version_1_text = (definitions / "decision_draft.yaml").read_text(encoding="utf-8")
+    version_2_text = (definitions / "decision_draft.yaml").read_text(encoding="utf-8")
 
-    release_version_2(definitions)
+    release_version_3(definitions)
     after = deploy(definitions)
     registry = registry_of(after)
-    assert registry.current("decision_draft").version == 2
+    assert registry.current("decision_draft").version == 3
     waiting = after.get(Document, waiting.id)
     still_drafting = after.get(Document, still_drafting.id)
-    assert (waiting.definition_version, waiting.state) == (1, "visas")
-    assert (still_drafting.definition_version, still_drafting.state) == (1, "drafting")
+    assert (waiting.definition_version, waiting.state) == (2, "visas")
+    assert (still_drafting.definition_version, still_drafting.state) == (2, "drafting")
 
-    # the YAML on disk is version 2 now: version 1 is compiled from the text stored when it was first loaded
-    version_1 = registry.get("decision_draft", 1, after)
-    assert version_1.source_text == version_1_text
-    assert "visas" in version_1.definition.states
-    assert {"approvals", "expertise"}.isdisjoint(version_1.definition.states)
+    # the YAML on disk is version 3 now: version 2 is compiled from the text stored when it was first loaded
+    version_2 = registry.get("decision_draft", 2, after)
+    assert version_2.source_text == version_2_text
+    assert "visas" in version_2.definition.states
+    assert {"approvals", "expertise"}.isdisjoint(version_2.definition.states)
 
     submitted = fire(after, still_drafting, "submit", author)
     assert (submitted.from_state, submitted.to_state) == ("drafting", "visas")
@@ -240,28 +245,28 @@ def test_documents_started_on_version_1_keep_firing_its_triggers_after_version_2
     after.expire_all()
     for document in (waiting, still_drafting):
         stored = after.get(Document, document.id)
-        assert stored.definition_version == 1
-        assert replay({1: version_1}, entries(after, stored)) == stored.state
+        assert stored.definition_version == 2
+        assert replay({2: version_2}, entries(after, stored)) == stored.state
 
 
-def test_new_documents_start_on_version_2_once_it_is_deployed(definitions, deploy, author, secretary):
+def test_new_documents_start_on_version_3_once_it_is_deployed(definitions, deploy, author, secretary):
     before = deploy(definitions)
     old = new_draft(before, author, "Про ремонт шкільного стадіону")
 
-    release_version_2(definitions)
+    release_version_3(definitions)
     after = deploy(definitions)
     new = new_draft(after, author, "Про облаштування скверу")
 
-    assert (new.definition_version, new.state) == (2, "drafting")
+    assert (new.definition_version, new.state) == (3, "drafting")
     (created,) = entries(after, new)
-    assert created.data == {"definition_version": 2}
+    assert created.data == {"definition_version": 3}
     assert fire(after, new, "submit", author).to_state == "approvals"
     assert fire(after, new, "request_expertise", secretary).to_state == "expertise"
-    assert after.get(Document, old.id).definition_version == 1
+    assert after.get(Document, old.id).definition_version == 2
 
-    # starting the first version-2 document stored version 2 beside version 1
+    # starting the first version-3 document stored version 3 beside version 2
     stored = stored_versions(after)
-    assert {version for kind, version in stored if kind == "decision_draft"} == {1, 2}
-    version_2_text = (definitions / "decision_draft.yaml").read_text(encoding="utf-8")
-    assert stored[("decision_draft", 2)].source_text == version_2_text
-    assert stored[("decision_draft", 2)].sha256 == hashlib.sha256(version_2_text.encode("utf-8")).hexdigest()
+    assert {version for kind, version in stored if kind == "decision_draft"} == {2, 3}
+    version_3_text = (definitions / "decision_draft.yaml").read_text(encoding="utf-8")
+    assert stored[("decision_draft", 3)].source_text == version_3_text
+    assert stored[("decision_draft", 3)].sha256 == hashlib.sha256(version_3_text.encode("utf-8")).hexdigest()

@@ -11,6 +11,8 @@ import pytest
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import DBAPIError
 
+from workflow.council import sessions
+from workflow.council.votes import hold_committee_vote
 from workflow.engine import create_document, edit_document, fire
 from workflow.engine.audit import Break, canonical_json, verify_log
 from workflow.engine.models import AuditEntry, Document, OutboxRow
@@ -34,45 +36,58 @@ class Histories:
     decision: Document
     #: the legal department's visa on it: asked for and given (2 entries)
     visa: Document
-    #: committee 4's conclusion on it: prepared, discussed and signed (3 entries)
+    #: the budget committee's conclusion on it: prepared, voted and discussed, signed (3 entries)
     conclusion: Document
+    #: session № 12 that adopted it: planned, convened, opened (3 entries)
+    plenary: Document
+    #: the decision's item on that session's agenda: proposed, included, considered, adopted (4 entries)
+    item: Document
     #: a second draft: created, submitted, returned for revision and withdrawn by its author (4 entries)
     withdrawn: Document
     #: a third draft, only just created (1 entry)
     fresh: Document
 
-    DOCUMENTS = 5
-    ENTRIES = 8 + 2 + 3 + 4 + 1
+    DOCUMENTS = 7
+    ENTRIES = 8 + 2 + 3 + 3 + 4 + 4 + 1
 
 
 @pytest.fixture
-def histories(session, people) -> Histories:
-    author = people.person("Оксана Мельник", "staff")
-    secretary = people.person("Тарас Коваль", "secretary")
-    mayor = people.person("Микола Бондар", "mayor")
-    lawyer = people.person("Ірина Ткаченко", reviewer=1)
-    chair = people.person("Василь Гончаренко", committee_chair=4)
-    system = Actor.system()
+def histories(session, world) -> Histories:
+    """The decision goes the whole way in the council `world` builds: published on day 0, reviewed by the budget
+    committee on day 1, put on the agenda of session № 12 on day 5, adopted there on day 16, signed on day 17."""
+    author, system = world.actor(world.staff), Actor.system()
+    secretary, chair = world.actor(world.secretary), world.actor(world.deputies[0])  # chair of the budget committee
 
     decision = create_document(
         session, "decision_draft", author, title="Про ремонт шкільного стадіону",
         fields={"body": "Виділити кошти."}, now=MONDAY,
     )
-    edit_document(session, decision, author, fields={"body": "Виділити 2 млн грн на ремонт стадіону школи № 3."})
-    fire(session, decision, "submit", author, comment="Прошу завізувати")
-    visa = create_document(session, "visa", system, parent=decision, fields={"department_id": 1})
-    fire(session, visa, "give", lawyer)
-    fire(session, decision, "publish_for_discussion", secretary)
-    fire(session, decision, "send_to_committees", secretary)
+    edit_document(session, decision, author, fields={"body": "Виділити 2 млн грн на ремонт стадіону школи № 3."},
+                  now=MONDAY)
+    fire(session, decision, "submit", author, comment="Прошу завізувати", now=MONDAY)
+    visa = create_document(
+        session, "visa", system, parent=decision, fields={"department_id": world.legal.id}, now=MONDAY
+    )
+    fire(session, visa, "give", world.actor(world.lawyer), now=MONDAY)
+    fire(session, decision, "publish_for_discussion", secretary, now=MONDAY)
+
+    fire(session, decision, "send_to_committees", secretary, now=world.at(1))
     conclusion = create_document(
         session, "committee_conclusion", system, parent=decision,
-        fields={"committee_id": 4, "recommendation": "support", "body": "Підтримати"},
+        fields={"committee_id": world.budget.id, "recommendation": "support", "body": "Підтримати"},
+        now=world.at(1),
     )
-    fire(session, conclusion, "discuss", chair)
-    fire(session, conclusion, "sign", chair)
-    fire(session, decision, "put_on_agenda", secretary)
-    fire(session, decision, "adopt", secretary)
-    fire(session, decision, "sign", mayor, data={"number": "123-VIII"})
+    hold_committee_vote(session, conclusion, chair, question="Підтримати проєкт",
+                        ballots={p.id: "for" for p in world.deputies[:4]}, now=world.at(1))
+    fire(session, conclusion, "discuss", chair, now=world.at(1))
+    fire(session, conclusion, "sign", chair, now=world.at(1))
+
+    plenary = world.planned_session(number=12, days=16)
+    item = sessions.add_to_agenda(session, plenary, secretary, decision, now=world.at(5))
+    world.open(plenary, days=16)
+    sessions.approve_agenda(session, plenary, secretary, world.ballots(for_=9), now=world.at(16))
+    sessions.vote_on_item(session, plenary, secretary, item, world.ballots(for_=6, against=3), now=world.at(16))
+    fire(session, decision, "sign", world.actor(world.mayor), data={"number": "123-VIII"}, now=world.at(17))
 
     withdrawn = create_document(
         session, "decision_draft", author, title="Про перейменування вулиці", fields={"body": "Перейменувати."},
@@ -82,7 +97,7 @@ def histories(session, people) -> Histories:
     fire(session, withdrawn, "withdraw", author, comment="Питання вирішено іншим рішенням")
 
     fresh = create_document(session, "decision_draft", author, title="Про сквер", fields={"body": "Облаштувати."})
-    return Histories(author, decision, visa, conclusion, withdrawn, fresh)
+    return Histories(author, decision, visa, conclusion, plenary, item, withdrawn, fresh)
 
 
 def entry(session, document: Document, version: int) -> AuditEntry:

@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
+from workflow.council import sessions
+from workflow.council.votes import hold_vote
 from workflow.engine import available_actions, create_document, edit_document, fire
 from workflow.engine.audit import GENESIS, hash_of
 from workflow.engine.models import AuditEntry, Document, OutboxRow
@@ -46,8 +48,11 @@ def outbox(session, document):
     ).all()
 
 
-def test_a_new_draft_starts_in_drafting_with_its_creation_audited(session, draft, author):
-    assert (draft.state, draft.version, draft.definition_version) == ("drafting", 1, 1)
+def test_a_new_draft_starts_in_drafting_with_its_creation_audited(session, registry, draft, author):
+    # a new draft starts on the version of decision_draft that definitions/ holds now
+    assert (draft.state, draft.version, draft.definition_version) == (
+        "drafting", 1, registry.current("decision_draft").version,
+    )
     (created,) = entries(session, draft)
     assert (created.trigger, created.from_state, created.to_state, created.actor_id) == (
         "create", None, "drafting", author.id,
@@ -78,28 +83,24 @@ def test_submitting_moves_the_draft_audits_it_and_records_its_effects(session, d
     assert effect.idempotency_key == f"{draft.id}:2:0"
 
 
-def adopt(session, draft, author, secretary, people):
-    """Drive a draft through visas, discussion and one committee to 'adopted'."""
-    system = Actor.system()
-    fire(session, draft, "submit", author)
-    visa = create_document(session, "visa", system, parent=draft, fields={"department_id": 1})
-    fire(session, visa, "give", people.person("Ірина Ткаченко", reviewer=1))
-    fire(session, draft, "publish_for_discussion", secretary)
-    fire(session, draft, "send_to_committees", secretary)
-    conclusion = create_document(
-        session, "committee_conclusion", system, parent=draft,
-        fields={"committee_id": 4, "recommendation": "support", "body": "Підтримати"},
-    )
-    chair = people.person("Василь Гончаренко", committee_chair=4)
-    fire(session, conclusion, "discuss", chair)
-    fire(session, conclusion, "sign", chair)
-    fire(session, draft, "put_on_agenda", secretary)
-    fire(session, draft, "adopt", secretary)
+def adopted_at_session_12(session, world) -> Document:
+    """A draft reviewed by the budget committee, put on the agenda of session № 12 (18 March) and adopted there
+    by 6 votes of 9."""
+    draft = world.reviewed_draft()
+    plenary = world.planned_session(number=12, days=16)
+    item = sessions.add_to_agenda(session, plenary, world.actor(world.secretary, 5), draft, now=world.at(5))
+    world.open(plenary, days=16)
+    secretary = world.actor(world.secretary, 16)
+    sessions.approve_agenda(session, plenary, secretary, world.ballots(for_=9), now=world.at(16))
+    sessions.vote_on_item(session, plenary, secretary, item, world.ballots(for_=6, against=2, abstain=1),
+                          now=world.at(16))
+    assert draft.state == "adopted"
+    return draft
 
 
-def test_signing_records_its_three_effects_in_order(session, draft, author, secretary, people):
-    adopt(session, draft, author, secretary, people)
-    fire(session, draft, "sign", people.person("Микола Бондар", "mayor"))
+def test_signing_records_its_three_effects_in_order(session, world):
+    draft = adopted_at_session_12(session, world)
+    fire(session, draft, "sign", world.actor(world.mayor, 17), now=world.at(17))
 
     signed = outbox(session, draft)[-3:]
     assert [(e.effect, e.params) for e in signed] == [
@@ -176,6 +177,52 @@ def test_visas_must_all_be_given_before_publication(session, draft, author, secr
     fire(session, finance, "give", people.person("Андрій Лисенко", reviewer=2))
     fire(session, draft, "publish_for_discussion", secretary)
     assert draft.state == "public_discussion"
+
+
+def test_a_draft_goes_only_to_a_session_ten_working_days_after_its_publication(session, world, unchanged):
+    draft = world.reviewed_draft()  # published for discussion on Monday 2 March
+    secretary = world.actor(world.secretary, 5)
+    with unchanged(), pytest.raises(GuardFailed, match=r"say which session the draft goes to"):
+        fire(session, draft, "put_on_agenda", secretary, now=world.at(5))
+
+    thursday_12_march = world.planned_session(number=12, days=10)
+    with unchanged(), pytest.raises(GuardFailed) as refused:
+        sessions.add_to_agenda(session, thursday_12_march, secretary, draft, now=world.at(5))
+    assert refused.value.reasons == (
+        "published on 2 March 2026, the session is on 12 March 2026: 8 working days, the rule asks for 10",
+    )
+
+    sessions.add_to_agenda(session, world.planned_session(number=13, days=16), secretary, draft, now=world.at(5))
+    assert draft.state == "on_agenda"
+
+
+def test_only_the_council_s_vote_records_a_draft_as_adopted_or_rejected(session, world, unchanged):
+    draft = world.reviewed_draft()
+    plenary = world.planned_session(number=12, days=16)
+    item = sessions.add_to_agenda(session, plenary, world.actor(world.secretary, 5), draft, now=world.at(5))
+    secretary = world.actor(world.secretary, 16)
+    with unchanged(), pytest.raises(GuardFailed, match="the council has not voted on this draft yet"):
+        fire(session, draft, "adopt", secretary, now=world.at(16))
+
+    world.open(plenary, days=16)
+    sessions.approve_agenda(session, plenary, secretary, world.ballots(for_=9), now=world.at(16))
+    fire(session, item, "consider", secretary, now=world.at(16))
+    hold_vote(session, plenary, secretary, purpose="decision", subject=item, question="Про прийняття рішення",
+              ballots=world.ballots(for_=4, against=5), now=world.at(16))
+    with unchanged(), pytest.raises(GuardFailed, match="the vote was rejected: not adopted: 4 for, 5 against"):
+        fire(session, draft, "adopt", secretary, now=world.at(16))
+    fire(session, draft, "reject", secretary, now=world.at(16))
+    assert draft.state == "rejected"
+
+
+def test_the_mayor_vetoes_only_within_ten_days_of_the_adoption(session, world, unchanged):
+    draft = adopted_at_session_12(session, world)  # on Wednesday 18 March
+    with unchanged(), pytest.raises(GuardFailed, match="the period for a veto ended on 28 March 2026"):
+        fire(session, draft, "veto", world.actor(world.mayor, 27), comment="Суперечить бюджетному кодексу",
+             now=world.at(27))
+    fire(session, draft, "veto", world.actor(world.mayor, 25), comment="Суперечить бюджетному кодексу",
+         now=world.at(25))
+    assert draft.state == "vetoed"
 
 
 def test_available_actions_explain_the_grey_buttons(session, draft, author, people):

@@ -1,5 +1,5 @@
-"""Migrating documents from version 1 of decision_draft to version 2, where `visas` is renamed `approvals`:
-every document moves, audited, or a refusal says why and nothing moves."""
+"""Migrating documents from version 2 of decision_draft (the shipped one) to version 3, where `visas` is renamed
+`approvals`: every document moves, audited, or a refusal says why and nothing moves."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 MIGRATION_DAY = datetime(2026, 3, 4, 18, 30, tzinfo=UTC)
 KIND = "decision_draft"
 
-#: a state and a way in and out of it that only version 2 has
+#: a state and a way in and out of it that only version 3 has
 EXPERTISE_STATE = """\
   expertise:
     title: {uk: "На експертизі", en: "Under expert review"}
@@ -52,11 +52,12 @@ EXPERTISE_TRANSITIONS = """
 """
 
 
-def release_version_2(directory: Path) -> None:
-    """decision_draft version 2: the state `visas` is renamed `approvals`, and an expert review is added."""
+def release_version_3(directory: Path) -> None:
+    """decision_draft version 3: the state `visas` is renamed `approvals`, and an expert review is added."""
     path = directory / "decision_draft.yaml"
     text = path.read_text(encoding="utf-8")
-    text = text.replace("\nversion: 1\n", "\nversion: 2\n", 1)
+    assert "\nversion: 2\n" in text, "the scenarios start from decision_draft version 2, the shipped one"
+    text = text.replace("\nversion: 2\n", "\nversion: 3\n", 1)
     text = re.sub(r"\bvisas\b", "approvals", text)  # `all_visas_given` keeps its name: `_` joins words
     text = text.replace("  public_discussion:\n", EXPERTISE_STATE + "  public_discussion:\n", 1)
     path.write_text(text + EXPERTISE_TRANSITIONS, encoding="utf-8")
@@ -64,7 +65,7 @@ def release_version_2(directory: Path) -> None:
 
 @dataclass
 class Council:
-    """A council's database that started on version 1 of decision_draft, and the definitions it deploys."""
+    """A council's database that started on version 2 of decision_draft, and the definitions it deploys."""
 
     session: Session
     definitions: Path
@@ -114,8 +115,8 @@ def council(session, people, tmp_path):
 
 
 @pytest.fixture
-def on_version_1(council):
-    """Five drafts on version 1 — two drafting, two awaiting visas, one withdrawn — then version 2 deployed.
+def on_version_2(council):
+    """Five drafts on version 2 — two drafting, two awaiting visas, one withdrawn — then version 3 deployed.
 
     Returns the session of the new deploy and the drafts reloaded in it, by title.
     """
@@ -127,7 +128,7 @@ def on_version_1(council):
         council.draft(before, "Про облаштування скверу", moves=("submit",)),
         council.draft(before, "Про оренду приміщення", moves=("withdraw",)),
     ]
-    release_version_2(council.definitions)
+    release_version_3(council.definitions)
     after = council.deploy()
     return after, {d.title: after.get(Document, d.id) for d in drafts}
 
@@ -142,44 +143,44 @@ def log(session: Session, document_id: int) -> list[AuditEntry]:
 
 def versions_of(session: Session) -> dict[int, CompiledDefinition]:
     registry = registry_of(session)
-    return {v: registry.get(KIND, v, session) for v in (1, 2)}
+    return {v: registry.get(KIND, v, session) for v in (2, 3)}
 
 
 # --- the migration -------------------------------------------------------------------------------------------
-def test_every_version_1_draft_moves_to_version_2_with_visas_renamed_approvals(council, on_version_1):
-    session, drafts = on_version_1
-    started_on_2 = council.draft(session, "Про бюджет на 2027 рік", moves=("submit",))
+def test_every_version_2_draft_moves_to_version_3_with_visas_renamed_approvals(council, on_version_2):
+    session, drafts = on_version_2
+    started_on_3 = council.draft(session, "Про бюджет на 2027 рік", moves=("submit",))
     before = {d.id: (d.state, d.version, d.audit_hash) for d in drafts.values()}
-    untouched = (started_on_2.state, started_on_2.version, started_on_2.audit_hash)
+    untouched = (started_on_3.state, started_on_3.version, started_on_3.audit_hash)
 
-    moved = migrate_documents(session, KIND, 1, 2, {"visas": "approvals"}, Actor.system(), now=MIGRATION_DAY)
+    moved = migrate_documents(session, KIND, 2, 3, {"visas": "approvals"}, Actor.system(), now=MIGRATION_DAY)
 
     assert moved == Counter({("drafting", "drafting"): 2, ("visas", "approvals"): 2, ("withdrawn", "withdrawn"): 1})
     session.expire_all()
     for document_id, (state, version, audit_hash) in before.items():
         document = session.get(Document, document_id)
         expected_state = "approvals" if state == "visas" else state
-        assert (document.definition_version, document.state, document.version) == (2, expected_state, version + 1)
+        assert (document.definition_version, document.state, document.version) == (3, expected_state, version + 1)
         migrated = log(session, document_id)[-1]
         assert (migrated.trigger, migrated.from_state, migrated.to_state) == ("migrate", state, expected_state)
-        assert migrated.data == {"from_version": 1, "to_version": 2}
+        assert migrated.data == {"from_version": 2, "to_version": 3}
         assert (migrated.version, migrated.actor_id, migrated.comment) == (version + 1, None, None)
         assert as_utc(migrated.at) == MIGRATION_DAY
         assert migrated.prev_hash == audit_hash
         assert migrated.hash == hash_of(migrated) == document.audit_hash
         assert [e.trigger for e in log(session, document_id)].count("migrate") == 1
 
-    # a document that started on version 2 is not touched
-    started_on_2 = session.get(Document, started_on_2.id)
-    assert (started_on_2.state, started_on_2.version, started_on_2.audit_hash) == untouched
-    assert "migrate" not in [e.trigger for e in log(session, started_on_2.id)]
+    # a document that started on version 3 is not touched
+    started_on_3 = session.get(Document, started_on_3.id)
+    assert (started_on_3.state, started_on_3.version, started_on_3.audit_hash) == untouched
+    assert "migrate" not in [e.trigger for e in log(session, started_on_3.id)]
 
 
-def test_the_audit_log_holds_and_replays_across_the_migration(council, on_version_1):
-    session, drafts = on_version_1
-    migrate_documents(session, KIND, 1, 2, {"visas": "approvals"}, Actor.system(), now=MIGRATION_DAY)
+def test_the_audit_log_holds_and_replays_across_the_migration(council, on_version_2):
+    session, drafts = on_version_2
+    migrate_documents(session, KIND, 2, 3, {"visas": "approvals"}, Actor.system(), now=MIGRATION_DAY)
 
-    # after the migration the drafts move by version 2's machine
+    # after the migration the drafts move by version 3's machine
     approvals = session.get(Document, drafts["Про ремонт шкільного стадіону"].id)
     assert fire(session, approvals, "request_expertise", council.secretary).to_state == "expertise"
     drafting = session.get(Document, drafts["Про тарифи на воду"].id)
@@ -187,7 +188,7 @@ def test_the_audit_log_holds_and_replays_across_the_migration(council, on_versio
 
     documents, checked, problem = verify_log(session)
     assert problem is None, str(problem)
-    # 5 creations, 3 version-1 moves, 5 migrations, 2 version-2 moves
+    # 5 creations, 3 version-2 moves, 5 migrations, 2 version-3 moves
     assert (documents, checked) == (5, 15)
 
     machines = versions_of(session)
@@ -201,52 +202,52 @@ def test_the_audit_log_holds_and_replays_across_the_migration(council, on_versio
 
 
 # --- refusals, each leaving everything as it was ----------------------------------------------------------------
-def test_a_mapping_from_a_state_version_1_does_not_have_is_refused(on_version_1, unchanged):
-    session, _ = on_version_1
+def test_a_mapping_from_a_state_version_2_does_not_have_is_refused(on_version_2, unchanged):
+    session, _ = on_version_2
     with unchanged(), pytest.raises(InvalidInput) as refused:
-        migrate_documents(session, KIND, 1, 2, {"vizas": "approvals"}, Actor.system())
-    assert refused.value.message == "decision_draft version 1 has no state 'vizas'"
+        migrate_documents(session, KIND, 2, 3, {"vizas": "approvals"}, Actor.system())
+    assert refused.value.message == "decision_draft version 2 has no state 'vizas'"
 
 
-def test_a_mapping_to_a_state_version_2_does_not_have_is_refused(on_version_1, unchanged):
-    session, _ = on_version_1
+def test_a_mapping_to_a_state_version_3_does_not_have_is_refused(on_version_2, unchanged):
+    session, _ = on_version_2
     with unchanged(), pytest.raises(InvalidInput) as refused:
-        migrate_documents(session, KIND, 1, 2, {"visas": "visa_review"}, Actor.system())
-    assert refused.value.message == "decision_draft version 2 has no state 'visa_review'"
+        migrate_documents(session, KIND, 2, 3, {"visas": "visa_review"}, Actor.system())
+    assert refused.value.message == "decision_draft version 3 has no state 'visa_review'"
 
 
-def test_drafts_in_a_state_version_2_lacks_and_the_mapping_leaves_out_are_refused(on_version_1, unchanged):
-    session, _ = on_version_1
+def test_drafts_in_a_state_version_3_lacks_and_the_mapping_leaves_out_are_refused(on_version_2, unchanged):
+    session, _ = on_version_2
     with unchanged(), pytest.raises(InvalidInput) as refused:
-        migrate_documents(session, KIND, 1, 2, {}, Actor.system())
+        migrate_documents(session, KIND, 2, 3, {}, Actor.system())
     assert refused.value.message == (
-        "decision_draft version 2 has no state for: 'visas' (2 documents); map them with old=new"
+        "decision_draft version 3 has no state for: 'visas' (2 documents); map them with old=new"
     )
 
 
-def test_migrating_a_version_to_itself_is_refused(on_version_1, unchanged):
-    session, _ = on_version_1
+def test_migrating_a_version_to_itself_is_refused(on_version_2, unchanged):
+    session, _ = on_version_2
     with unchanged(), pytest.raises(InvalidInput, match="the versions to migrate from and to are the same"):
-        migrate_documents(session, KIND, 1, 1, {}, Actor.system())
+        migrate_documents(session, KIND, 2, 2, {}, Actor.system())
 
 
-def test_running_the_migration_again_finds_no_draft_left_on_version_1(on_version_1, unchanged):
-    session, _ = on_version_1
-    migrate_documents(session, KIND, 1, 2, {"visas": "approvals"}, Actor.system(), now=MIGRATION_DAY)
+def test_running_the_migration_again_finds_no_draft_left_on_version_2(on_version_2, unchanged):
+    session, _ = on_version_2
+    migrate_documents(session, KIND, 2, 3, {"visas": "approvals"}, Actor.system(), now=MIGRATION_DAY)
 
-    with unchanged(), pytest.raises(NotFound, match="no decision_draft document is on version 1"):
-        migrate_documents(session, KIND, 1, 2, {"visas": "approvals"}, Actor.system())
-
-
-def test_a_deploy_with_no_draft_on_version_1_has_nothing_to_migrate_and_stores_nothing(council, unchanged):
-    release_version_2(council.definitions)
-    session = council.deploy()  # version 2 is not stored yet: no version-2 draft was started
-
-    with unchanged(), pytest.raises(NotFound, match="no decision_draft document is on version 1"):
-        migrate_documents(session, KIND, 1, 2, {"visas": "approvals"}, Actor.system())
+    with unchanged(), pytest.raises(NotFound, match="no decision_draft document is on version 2"):
+        migrate_documents(session, KIND, 2, 3, {"visas": "approvals"}, Actor.system())
 
 
-def test_migrating_to_a_version_that_was_never_deployed_is_refused(on_version_1, unchanged):
-    session, _ = on_version_1
-    with unchanged(), pytest.raises(NotFound, match="version 3 of 'decision_draft' was never stored"):
-        migrate_documents(session, KIND, 1, 3, {"visas": "approvals"}, Actor.system())
+def test_a_deploy_with_no_draft_on_version_2_has_nothing_to_migrate_and_stores_nothing(council, unchanged):
+    release_version_3(council.definitions)
+    session = council.deploy()  # version 3 is not stored yet: no version-3 draft was started
+
+    with unchanged(), pytest.raises(NotFound, match="no decision_draft document is on version 2"):
+        migrate_documents(session, KIND, 2, 3, {"visas": "approvals"}, Actor.system())
+
+
+def test_migrating_to_a_version_that_was_never_deployed_is_refused(on_version_2, unchanged):
+    session, _ = on_version_2
+    with unchanged(), pytest.raises(NotFound, match="version 4 of 'decision_draft' was never stored"):
+        migrate_documents(session, KIND, 2, 4, {"visas": "approvals"}, Actor.system())

@@ -1,0 +1,134 @@
+"""Delegating a role for a period, with the reason: a deputy chairing a sitting in the mayor's absence, an acting
+head of a department. Each delegation is a `delegation` document, so who gave it, when and why stays in its
+audit log; the time-bound RoleGrant it creates points back at it, and `load_actor` honours the period."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from workflow.council.guards import day
+from workflow.council.law import KYIV
+from workflow.council.models import Committee, Department
+from workflow.council.rules import CATALOG
+from workflow.engine import Fired, create_document, fire
+from workflow.engine.models import Document
+from workflow.errors import InvalidInput
+from workflow.people import Actor, Person, RoleGrant
+from workflow.timeutil import as_utc, utcnow
+
+#: roles held for one object, and what that object is; a delegation of one of them names it (scope_id)
+SCOPED_ROLES = {
+    "committee_chair": "committee",
+    "committee_member": "committee",
+    "committee_secretary": "committee",
+    "reviewer": "department",
+    "session_chair": "session",
+}
+#: a mandate is personal (and a citizen is nobody's office): these are never delegated
+PERSONAL_ROLES = ("deputy", "citizen", Actor.SYSTEM_ROLE)
+
+
+def delegable_roles() -> tuple[str, ...]:
+    """The council-wide roles of the catalog, and chairing a sitting, less the personal ones."""
+    names = {name for name, spec in CATALOG.roles.items() if spec.resolver is None} | {"session_chair"}
+    return tuple(sorted(names - set(PERSONAL_ROLES)))
+
+
+def delegate_role(
+    session: Session,
+    grantor: Actor,
+    person: Person,
+    role: str,
+    *,
+    scope_id: int | None = None,
+    starts_at: datetime,
+    ends_at: datetime,
+    reason: str,
+    now: datetime | None = None,
+) -> Document:
+    """Give `person` the `role` (for `scope_id`) from `starts_at` until `ends_at`, for `reason`.
+
+    Returns the delegation document; its RoleGrant carries `delegation_id`. Everything is checked before
+    anything is written.
+    """
+    now = utcnow() if now is None else as_utc(now)
+    starts, ends = as_utc(starts_at), as_utc(ends_at)
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput("say why the role is delegated: the reason is empty")
+    _check_role(session, role, scope_id)
+    if ends <= starts:
+        raise InvalidInput(f"the period must end after it starts: from {moment(starts)} to {moment(ends)}")
+    if ends <= now:
+        raise InvalidInput(f"the period ended on {moment(ends)}, before the delegation is given")
+    if grantor.id is not None and grantor.id == person.id:
+        raise InvalidInput("a role is delegated to someone else, not to oneself")
+    delegation = create_document(
+        session, "delegation", grantor, title=f"{role}: {person.full_name}", now=now,
+        fields={
+            "role": role, "scope_id": scope_id, "person_id": person.id,
+            "starts_at": starts.isoformat(), "ends_at": ends.isoformat(), "reason": reason,
+        },
+    )
+    session.add(
+        RoleGrant(
+            person_id=person.id, role=role, scope_id=scope_id, starts_at=starts, ends_at=ends, reason=reason,
+            granted_by_id=grantor.id, delegation_id=delegation.id,
+        )
+    )
+    session.flush()
+    return delegation
+
+
+def revoke_delegation(
+    session: Session, delegation: Document, actor: Actor, reason: str, *, now: datetime | None = None
+) -> Fired:
+    """Revoke the delegation (its author or an admin, saying why) and end its grant at once."""
+    now = utcnow() if now is None else as_utc(now)
+    if delegation.kind != "delegation":
+        raise InvalidInput(f"document {delegation.id} is not a delegation")
+    fired = fire(session, delegation, "revoke", actor, comment=reason, now=now)
+    for role_grant in grants_of(session, delegation):
+        if role_grant.ends_at is None or as_utc(role_grant.ends_at) > now:
+            starts = now if role_grant.starts_at is None else as_utc(role_grant.starts_at)
+            # a delegation revoked before its period began ends where it would have started: never in effect
+            role_grant.ends_at = max(now, starts)
+    session.flush()
+    return fired
+
+
+def grants_of(session: Session, delegation: Document) -> list[RoleGrant]:
+    return list(
+        session.scalars(select(RoleGrant).where(RoleGrant.delegation_id == delegation.id).order_by(RoleGrant.id))
+    )
+
+
+def moment(value: datetime) -> str:
+    """'17 March 2026, 11:00' in Kyiv time: how a delegation's period is written."""
+    return f"{day(value)}, {as_utc(value).astimezone(KYIV):%H:%M}"
+
+
+def _check_role(session: Session, role: str, scope_id: int | None) -> None:
+    if role in PERSONAL_ROLES:
+        raise InvalidInput(f"the role {role!r} is personal and cannot be delegated")
+    if role not in delegable_roles():
+        raise InvalidInput(f"unknown role {role!r}: a delegation gives one of {', '.join(delegable_roles())}")
+    scope = SCOPED_ROLES.get(role)
+    if scope is None:
+        if scope_id is not None:
+            raise InvalidInput(f"the role {role!r} is held council-wide: its delegation names no scope_id")
+        return
+    if scope_id is None:
+        raise InvalidInput(f"the role {role!r} is held for one {scope}: say which (scope_id)")
+    if scope == "committee":
+        found = session.get(Committee, scope_id) is not None
+    elif scope == "department":
+        found = session.get(Department, scope_id) is not None
+    else:
+        document = session.get(Document, scope_id)
+        found = document is not None and document.kind == "session"
+    if not found:
+        raise InvalidInput(f"there is no {scope} {scope_id} to hold the role {role!r} for")

@@ -1,0 +1,47 @@
+"""The effects the council's own data carries out (the engine only recorded them): numbering a signed
+decision, and moving a parent document when a child asks for it. Notifications and documents are the tasks'."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from workflow.council.numbering import assign_number
+from workflow.engine import fire
+from workflow.engine.models import AuditEntry, Document, OutboxRow
+from workflow.engine.outbox import Handler
+from workflow.errors import NotFound
+from workflow.people import Actor
+
+
+def _document(session: Session, row: OutboxRow) -> Document:
+    document = session.get(Document, row.document_id)
+    if document is None:
+        raise NotFound(f"document {row.document_id} is gone")
+    return document
+
+
+def number_decision(session: Session, row: OutboxRow, now: datetime) -> None:
+    assign_number(session, _document(session, row), now=now)
+
+
+def fire_parent(session: Session, row: OutboxRow, now: datetime) -> None:
+    """Fire `params.trigger` on the document's parent, as the system, unless it already went past it."""
+    child = _document(session, row)
+    parent = session.get(Document, child.parent_id) if child.parent_id is not None else None
+    if parent is None:
+        raise NotFound(f"document {child.id} has no parent to move")
+    # the child's move that asked for this carries the reason (a reviewer's remarks): pass it on
+    reason = session.scalar(
+        select(AuditEntry.comment).where(
+            AuditEntry.document_id == child.id, AuditEntry.version == row.audit_version
+        )
+    )
+    comment = f"{child.title}: {reason}" if reason else None
+    fire(session, parent, str(row.params["trigger"]), Actor.system(), comment=comment,
+         data={"because_of": child.id}, now=now)
+
+
+HANDLERS: dict[str, Handler] = {"assign_number": number_decision, "fire_parent": fire_parent}

@@ -1,0 +1,169 @@
+"""Plenary sessions: planned with a date and place, the agenda built and approved, members registered,
+items considered and voted, outcomes carried to the drafts, the protocol drawn up."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from workflow.council.models import AgendaItem, Attendance, PlenarySession, Vote
+from workflow.council.votes import council_members, hold_vote, the_council
+from workflow.engine import create_document, fire
+from workflow.engine.models import Document
+from workflow.errors import InvalidInput, NotAllowed, WrongState
+from workflow.people import Actor, Person
+from workflow.timeutil import as_utc, utcnow
+
+SYSTEM = Actor.system()
+SESSION_KINDS = ("regular", "extraordinary")
+
+
+def plan_session(
+    session: Session, secretary: Actor, *, number: int, starts_at: datetime, place: str,
+    kind: str = "regular", now: datetime | None = None,
+) -> Document:
+    """A new plenary session of the current convocation, in the state `planned`."""
+    if kind not in SESSION_KINDS:
+        raise InvalidInput(f"a session is {' or '.join(SESSION_KINDS)}")
+    council = the_council(session)
+    taken = session.scalar(
+        select(PlenarySession.document_id).where(
+            PlenarySession.council_id == council.id, PlenarySession.convocation == council.convocation,
+            PlenarySession.number == number,
+        )
+    )
+    if taken is not None:
+        raise InvalidInput(f"session № {number} of this convocation already exists")
+    title = f"{number} сесія {council.convocation} скликання"
+    document = create_document(session, "session", secretary, title=title, fields={"kind": kind}, now=now)
+    session.add(
+        PlenarySession(
+            document_id=document.id, council_id=council.id, convocation=council.convocation, number=number,
+            kind=kind, starts_at=as_utc(starts_at), place=place,
+        )
+    )
+    session.flush()
+    return document
+
+
+def agenda(session: Session, plenary: Document) -> list[tuple[AgendaItem, Document]]:
+    """The session's agenda in order: each item's detail and its document."""
+    rows = session.execute(
+        select(AgendaItem, Document).join(Document, Document.id == AgendaItem.document_id)
+        .where(AgendaItem.session_id == plenary.id).order_by(AgendaItem.position)
+    ).all()
+    return [(item, document) for item, document in rows]
+
+
+def add_to_agenda(
+    session: Session, plenary: Document, secretary: Actor, draft: Document, *,
+    reporter: Person | None = None, now: datetime | None = None,
+) -> Document:
+    """Propose the draft as the next item of the session's agenda and put the draft on it.
+
+    The draft's own rules apply (committee conclusions signed, published in time before this session).
+    """
+    if plenary.state not in ("planned", "convened", "in_progress"):
+        raise WrongState("items are added to a session that has not closed")
+    position = (session.scalar(
+        select(func.max(AgendaItem.position)).where(AgendaItem.session_id == plenary.id)
+    ) or 0) + 1
+    fire(session, draft, "put_on_agenda", secretary, data={"session_id": plenary.id}, now=now)
+    item = create_document(
+        session, "agenda_item", secretary, parent=plenary, title=draft.title,
+        fields={"draft_id": draft.id, "position": position}, now=now,
+    )
+    session.add(
+        AgendaItem(
+            document_id=item.id, session_id=plenary.id, position=position, draft_id=draft.id,
+            reporter_id=None if reporter is None else reporter.id,
+        )
+    )
+    session.flush()
+    return item
+
+
+def register(
+    session: Session, plenary: Document, secretary: Actor, person: Person, *, present: bool = True,
+    now: datetime | None = None,
+) -> Attendance:
+    """Register a council member as present at the session (or record that they left)."""
+    now = utcnow() if now is None else as_utc(now)
+    if not secretary.holds("secretary"):
+        raise InvalidInput("attendance is registered by the secretary")
+    if plenary.state not in ("convened", "in_progress"):
+        raise WrongState("attendance is registered at a convened session")
+    if person.id not in council_members(session, now):
+        raise InvalidInput(f"{person.full_name} is not a member of the council")
+    attendance = session.scalar(
+        select(Attendance).where(Attendance.session_id == plenary.id, Attendance.person_id == person.id)
+    )
+    if attendance is None:
+        attendance = Attendance(session_id=plenary.id, person_id=person.id, registered_at=now, present=present)
+        session.add(attendance)
+    else:
+        attendance.present = present
+    session.flush()
+    return attendance
+
+
+def approve_agenda(
+    session: Session, plenary: Document, secretary: Actor, ballots: Mapping[int, str], *,
+    now: datetime | None = None,
+) -> Vote:
+    """The council votes on the agenda; when it is approved, every proposed item is included."""
+    # including the items is the secretary's move: refuse anyone else before the vote is recorded, not after
+    if not secretary.holds("secretary"):
+        raise NotAllowed("the agenda's approval is recorded by the secretary, who then includes its items")
+    vote = hold_vote(
+        session, plenary, secretary, purpose="approve_agenda", subject=plenary, ballots=ballots,
+        question="Про затвердження порядку денного", now=now,
+    )
+    if vote.result == "adopted":
+        for _item, document in agenda(session, plenary):
+            if document.state == "proposed":
+                fire(session, document, "include", secretary, data={"vote_id": vote.id}, now=now)
+    return vote
+
+
+def vote_on_item(
+    session: Session, plenary: Document, secretary: Actor, item: Document, ballots: Mapping[int, str], *,
+    threshold: str = "majority", now: datetime | None = None,
+) -> Vote:
+    """The council votes on the draft an item considers; the item and its draft get the outcome."""
+    if item.state == "included":
+        fire(session, item, "consider", secretary, now=now)
+    vote = hold_vote(
+        session, plenary, secretary, purpose="decision", subject=item, ballots=ballots, threshold=threshold,
+        question=f"Про прийняття рішення «{item.title}» в цілому", now=now,
+    )
+    outcome = "adopt" if vote.result == "adopted" else "reject"
+    fire(session, item, outcome, SYSTEM, data={"vote_id": vote.id}, now=now)
+    detail = session.get(AgendaItem, item.id)
+    if detail is not None and detail.draft_id is not None:
+        draft = session.get(Document, detail.draft_id)
+        if draft is not None:
+            fire(session, draft, outcome, SYSTEM, data={"vote_id": vote.id}, now=now)
+    return vote
+
+
+def postpone_item(
+    session: Session, item: Document, actor: Actor, reason: str, *, now: datetime | None = None
+) -> None:
+    """Postpone an item; its draft waits for a later session."""
+    fire(session, item, "postpone", actor, comment=reason, now=now)
+    detail = session.get(AgendaItem, item.id)
+    draft = session.get(Document, detail.draft_id) if detail is not None and detail.draft_id else None
+    if draft is not None and draft.state == "on_agenda":
+        fire(session, draft, "postpone", actor, comment=reason, now=now)
+
+
+def close_session(session: Session, plenary: Document, actor: Actor, *, now: datetime | None = None) -> Document:
+    """Close the sitting and start its protocol."""
+    fire(session, plenary, "close", actor, now=now)
+    return create_document(
+        session, "session_protocol", SYSTEM, parent=plenary, title=f"Протокол: {plenary.title}", now=now
+    )

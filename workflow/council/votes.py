@@ -1,0 +1,264 @@
+"""Roll-call votes: the quorum checked first, a ballot for every member, the result computed by rule.
+
+The council adopts by a majority of its total composition (more than half of it, the mayor included), or by
+two thirds of it where the decision needs that (overriding a veto); a committee by a majority of its own
+members. Nobody types a result in: it follows from the ballots, and the rule used is stored with it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from workflow.council.models import Attendance, Ballot, Council, Vote
+from workflow.engine.models import Document
+from workflow.errors import GuardFailed, InvalidInput, NotAllowed, NotFound, WrongState
+from workflow.people import Actor, Person, RoleGrant
+from workflow.timeutil import as_utc, utcnow
+
+CHOICES = ("for", "against", "abstain", "not_voted", "absent")
+THRESHOLDS = ("majority", "two_thirds")
+COUNCIL_PURPOSES = ("approve_agenda", "add_item", "decision", "veto_override", "amendment")
+#: the roles that make a person a member of the council, with a vote
+MEMBER_ROLES = ("deputy", "mayor")
+COMMITTEE_ROLES = ("committee_chair", "committee_secretary", "committee_member")
+
+
+@dataclass(frozen=True, slots=True)
+class Count:
+    """The arithmetic of one vote."""
+
+    total: int
+    threshold: str
+    registered: int
+    choices: Counter[str]
+
+    @property
+    def required(self) -> int:
+        return required_for(self.threshold, self.total)
+
+    @property
+    def adopted(self) -> bool:
+        return self.choices["for"] >= self.required
+
+    def reason(self) -> str:
+        rule = {"majority": "more than half", "two_thirds": "two thirds"}[self.threshold]
+        outcome = "adopted" if self.adopted else "not adopted"
+        return (
+            f"{outcome}: {self.choices['for']} for, {self.choices['against']} against, "
+            f"{self.choices['abstain']} abstained, {self.choices['not_voted']} did not vote, "
+            f"{self.choices['absent']} absent; {rule} of the total composition of {self.total} "
+            f"is {self.required} votes for"
+        )
+
+
+def required_for(threshold: str, total: int) -> int:
+    """Votes "for" needed: more than half of `total`, or at least two thirds of it."""
+    if threshold == "majority":
+        return total // 2 + 1
+    if threshold == "two_thirds":
+        return math.ceil(2 * total / 3)
+    raise InvalidInput(f"unknown threshold {threshold!r}: majority or two_thirds")
+
+
+def quorum_for(total: int) -> int:
+    """Members who must be registered for the council (or a committee) to decide: more than half."""
+    return total // 2 + 1
+
+
+def council_members(session: Session, at: datetime) -> list[int]:
+    """Ids of the persons holding a deputy's or the mayor's mandate at `at`."""
+    return _holders(session, MEMBER_ROLES, None, at)
+
+
+def committee_members(session: Session, committee_id: int, at: datetime) -> list[int]:
+    return _holders(session, COMMITTEE_ROLES, committee_id, at)
+
+
+def _holders(session: Session, roles: tuple[str, ...], scope_id: int | None, at: datetime) -> list[int]:
+    query = (
+        select(RoleGrant.person_id)
+        .where(
+            RoleGrant.role.in_(roles),
+            RoleGrant.delegation_id.is_(None),  # a delegated authority is not a mandate: it does not vote
+            or_(RoleGrant.starts_at.is_(None), RoleGrant.starts_at <= at),
+            or_(RoleGrant.ends_at.is_(None), RoleGrant.ends_at > at),
+        )
+        .distinct()
+        .order_by(RoleGrant.person_id)
+    )
+    if scope_id is not None:
+        query = query.where(RoleGrant.scope_id == scope_id)
+    return list(session.scalars(query))
+
+
+def registered_members(session: Session, plenary_id: int) -> set[int]:
+    return set(
+        session.scalars(
+            select(Attendance.person_id).where(Attendance.session_id == plenary_id, Attendance.present.is_(True))
+        )
+    )
+
+
+def the_council(session: Session) -> Council:
+    council = session.scalar(select(Council).order_by(Council.id).limit(1))
+    if council is None:
+        raise NotFound("no council is set up yet")
+    return council
+
+
+def hold_vote(
+    session: Session,
+    plenary: Document,
+    actor: Actor,
+    *,
+    purpose: str,
+    question: str,
+    ballots: Mapping[int, str],
+    subject: Document | None = None,
+    threshold: str = "majority",
+    now: datetime | None = None,
+) -> Vote:
+    """Record a roll-call vote of the council at a sitting in progress, or refuse saying why.
+
+    `ballots` maps council members to their choice; a registered member with no ballot did not vote, and a
+    member not registered is absent. The quorum is checked before anything is recorded.
+    """
+    now = utcnow() if now is None else as_utc(now)
+    if not (actor.holds("secretary") or actor.holds("mayor") or actor.holds_for("session_chair", plenary.id)):
+        raise NotAllowed("votes are recorded by the secretary or the chair of the sitting")
+    if plenary.kind != "session":
+        raise InvalidInput(f"document {plenary.id} is not a plenary session")
+    if plenary.state != "in_progress":
+        raise WrongState("votes are held only while the sitting is in progress")
+    if purpose not in COUNCIL_PURPOSES:
+        raise InvalidInput(f"unknown purpose {purpose!r}: one of {', '.join(COUNCIL_PURPOSES)}")
+    required_for(threshold, 1)
+    council = the_council(session)
+    members = council_members(session, now)
+    registered = registered_members(session, plenary.id) & set(members)
+    quorum = quorum_for(council.total_composition)
+    if len(registered) < quorum:
+        raise GuardFailed(
+            f"no quorum: {len(registered)} of {council.total_composition} members are registered, "
+            f"at least {quorum} are needed",
+            reasons=(f"{len(registered)} registered, {quorum} needed",),
+        )
+    choices = _complete_ballots(session, ballots, members, registered)
+    count = Count(council.total_composition, threshold, len(registered), Counter(choices.values()))
+    return _record(
+        session, count, choices, actor=actor, now=now, purpose=purpose, question=question,
+        plenary_id=plenary.id, committee_id=None, subject_id=None if subject is None else subject.id,
+    )
+
+
+def hold_committee_vote(
+    session: Session,
+    conclusion: Document,
+    actor: Actor,
+    *,
+    ballots: Mapping[int, str],
+    question: str,
+    now: datetime | None = None,
+) -> Vote:
+    """Record a committee's vote on its conclusion, with the committee's own quorum and majority.
+
+    `ballots` maps the committee's members to their choice; a member with no ballot was absent.
+    """
+    now = utcnow() if now is None else as_utc(now)
+    committee_id = conclusion.fields.get("committee_id")
+    if conclusion.kind != "committee_conclusion" or not isinstance(committee_id, int):
+        raise InvalidInput(f"document {conclusion.id} is not a committee's conclusion")
+    if not (actor.holds_for("committee_chair", committee_id) or actor.holds_for("committee_secretary", committee_id)):
+        raise NotAllowed("a committee's vote is recorded by its chair or its secretary")
+    if conclusion.state != "prepared":
+        raise WrongState("the committee votes on a conclusion while it is being prepared")
+    members = committee_members(session, committee_id, now)
+    present = {person for person, choice in ballots.items() if choice != "absent"}
+    choices = _complete_ballots(session, ballots, members, present)
+    quorum = quorum_for(len(members))
+    if len(present) < quorum:
+        raise GuardFailed(
+            f"no quorum in the committee: {len(present)} of its {len(members)} members are present, "
+            f"at least {quorum} are needed"
+        )
+    count = Count(len(members), "majority", len(present), Counter(choices.values()))
+    return _record(
+        session, count, choices, actor=actor, now=now, purpose="conclusion", question=question,
+        plenary_id=None, committee_id=committee_id, subject_id=conclusion.id,
+    )
+
+
+def _complete_ballots(
+    session: Session, ballots: Mapping[int, str], members: list[int], present: set[int]
+) -> dict[int, str]:
+    """Every member's choice: the given ones checked, the missing ones filled in as the rules say."""
+    strangers = sorted(set(ballots) - set(members))
+    if strangers:
+        names = _names_of(session, strangers)
+        raise InvalidInput(f"not members with a vote here: {names}")
+    bad = sorted({c for c in ballots.values() if c not in CHOICES})
+    if bad:
+        raise InvalidInput(f"unknown choices {bad}: one of {', '.join(CHOICES)}")
+    voted_away = sorted(p for p, c in ballots.items() if p not in present and c not in ("absent",))
+    if voted_away:
+        raise InvalidInput(f"members who are not registered cannot vote: {_names_of(session, voted_away)}")
+    return {m: ballots.get(m, "not_voted" if m in present else "absent") for m in members}
+
+
+def _names_of(session: Session, ids: list[int]) -> str:
+    """The persons' names, as the secretary knows them (an id nobody has is shown as #id)."""
+    names = {row.id: row.full_name for row in session.execute(
+        select(Person.id, Person.full_name).where(Person.id.in_(ids))
+    )}
+    return ", ".join(names.get(i, f"#{i}") for i in ids)
+
+
+def _record(
+    session: Session,
+    count: Count,
+    choices: Mapping[int, str],
+    *,
+    actor: Actor,
+    now: datetime,
+    purpose: str,
+    question: str,
+    plenary_id: int | None,
+    committee_id: int | None,
+    subject_id: int | None,
+) -> Vote:
+    vote = Vote(
+        session_id=plenary_id, committee_id=committee_id, subject_id=subject_id, purpose=purpose,
+        question=question, threshold=count.threshold, total_composition=count.total, required=count.required,
+        registered=count.registered, votes_for=count.choices["for"], votes_against=count.choices["against"],
+        abstained=count.choices["abstain"], not_voted=count.choices["not_voted"], absent=count.choices["absent"],
+        result="adopted" if count.adopted else "rejected", reason=count.reason(), held_at=now,
+        recorded_by_id=actor.id,
+    )
+    session.add(vote)
+    session.flush()
+    session.add_all(Ballot(vote_id=vote.id, person_id=p, choice=c) for p, c in choices.items())
+    session.flush()
+    return vote
+
+
+def latest_vote(session: Session, subject_id: int, purpose: str) -> Vote | None:
+    """The most recent vote of `purpose` about a document (a later revote supersedes an earlier one)."""
+    return session.scalar(
+        select(Vote).where(Vote.subject_id == subject_id, Vote.purpose == purpose).order_by(Vote.id.desc()).limit(1)
+    )
+
+
+def ballots_of(session: Session, vote: Vote) -> list[tuple[Person, str]]:
+    """The roll call: each member and their choice, by name."""
+    rows = session.execute(
+        select(Person, Ballot.choice).join(Ballot, Ballot.person_id == Person.id)
+        .where(Ballot.vote_id == vote.id).order_by(Person.full_name)
+    ).all()
+    return [(person, choice) for person, choice in rows]
