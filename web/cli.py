@@ -173,7 +173,7 @@ def seed_demo_command(if_empty: bool, today: datetime | None) -> None:
     click.echo(f"  sessions: {sittings}")
     click.echo(f"  {summary.drafts} draft decisions, {summary.decisions} numbered decisions, {summary.votes} votes, "
                f"{summary.messages} citizen messages")
-    click.echo(f"  {len(summary.accounts)} accounts; to try it, sign in as:")
+    click.echo(f"  {len(summary.accounts)} accounts, one of each role:")
     width = max(len(account.role) for account in summary.featured)
     for account in summary.featured:
         click.echo(f"    {account.role:<{width}}  {account.email:<28}  {account.password}")

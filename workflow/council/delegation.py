@@ -67,7 +67,7 @@ def delegate_role(
     if grantor.id is not None and grantor.id == person.id:
         raise InvalidInput("a role is delegated to someone else, not to oneself")
     delegation = create_document(
-        session, "delegation", grantor, title=f"{role}: {person.full_name}", now=now,
+        session, "delegation", grantor, title=f"{role}: {person.full_name}", comment=reason, now=now,
         fields={
             "role": role, "scope_id": scope_id, "person_id": person.id,
             "starts_at": starts.isoformat(), "ends_at": ends.isoformat(), "reason": reason,

@@ -78,14 +78,13 @@ def _draft_rejected(ctx: GuardContext) -> str | None:
 
 
 def _draft_vote_is(ctx: GuardContext, result: str) -> str | None:
-    vote = ctx.session.scalar(
-        select(Vote)
-        .join(AgendaItem, AgendaItem.document_id == Vote.subject_id)
-        .where(AgendaItem.draft_id == ctx.document.id, Vote.purpose == "decision")
-        .order_by(Vote.id.desc())
-        .limit(1)
+    """The vote on the draft's current agenda item: the one made when it was last put on an agenda (votes of
+    an earlier session, before a veto and a revision, do not count)."""
+    current_item = ctx.session.scalar(
+        select(func.max(AgendaItem.document_id)).where(AgendaItem.draft_id == ctx.document.id)
     )
-    return _vote_is(vote, result, "the council has not voted on this draft yet")
+    vote = None if current_item is None else latest_vote(ctx.session, current_item, "decision")
+    return _vote_is(vote, result, "the council has not voted on this draft at its current session yet")
 
 
 def _vote_is(vote: Vote | None, result: str, missing: str) -> str | None:

@@ -154,6 +154,8 @@ class Vote(Base):
     result: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str] = mapped_column(Text)
     held_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    #: the roll call is published by then (the law's working days after the vote)
+    publish_by: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
 
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
 
 from workflow.definitions.catalog import Catalog, GuardContext
-from workflow.engine.models import Document
+from workflow.engine.models import AuditEntry, Document
 from workflow.people import Actor
 
 CATALOG = Catalog()
@@ -93,10 +93,17 @@ def _has_text(ctx: GuardContext) -> str | None:
     return f"the draft has no {' and no '.join(w.removeprefix('a ') for w in missing)}" if missing else None
 
 
-def _children_states(ctx: GuardContext, kind: str) -> Counter[str]:
+def _children_states(ctx: GuardContext, kind: str, round_starts_with: str) -> Counter[str]:
+    """States of the document's children of `kind` asked for in the current round: since the latest move
+    `round_starts_with` (a draft returned for revision and submitted again needs new visas, new conclusions)."""
+    round_started = (
+        select(func.max(AuditEntry.at))
+        .where(AuditEntry.document_id == ctx.document.id, AuditEntry.trigger == round_starts_with)
+        .scalar_subquery()
+    )
     rows = ctx.session.execute(
         select(Document.state, func.count())
-        .where(Document.parent_id == ctx.document.id, Document.kind == kind)
+        .where(Document.parent_id == ctx.document.id, Document.kind == kind, Document.created_at >= round_started)
         .group_by(Document.state)
     ).all()
     return Counter(dict(rows))
@@ -104,7 +111,7 @@ def _children_states(ctx: GuardContext, kind: str) -> Counter[str]:
 
 @CATALOG.guard("all_visas_given", "every visa asked for the draft is given, and at least one was asked")
 def _all_visas_given(ctx: GuardContext) -> str | None:
-    states = _children_states(ctx, "visa")
+    states = _children_states(ctx, "visa", round_starts_with="submit")
     open_visas = states["requested"] + states["given"]
     if open_visas == 0:
         return "no visa has been asked for yet"
@@ -117,7 +124,7 @@ def _all_visas_given(ctx: GuardContext) -> str | None:
     "all_committee_conclusions_signed", "every committee assigned to the draft has signed its conclusion"
 )
 def _all_conclusions_signed(ctx: GuardContext) -> str | None:
-    states = _children_states(ctx, "committee_conclusion")
+    states = _children_states(ctx, "committee_conclusion", round_starts_with="send_to_committees")
     assigned = sum(count for state, count in states.items() if state != "cancelled")
     if assigned == 0:
         return "no committee has been assigned to review the draft"

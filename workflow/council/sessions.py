@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from workflow.council.models import AgendaItem, Attendance, PlenarySession, Vote
-from workflow.council.votes import council_members, hold_vote, the_council
+from workflow.council.votes import check_quorum, council_members, hold_vote, the_council
 from workflow.engine import create_document, fire
 from workflow.engine.models import Document
 from workflow.errors import InvalidInput, NotAllowed, WrongState
@@ -93,7 +93,7 @@ def register(
     """Register a council member as present at the session (or record that they left)."""
     now = utcnow() if now is None else as_utc(now)
     if not secretary.holds("secretary"):
-        raise InvalidInput("attendance is registered by the secretary")
+        raise NotAllowed("attendance is registered by the secretary")
     if plenary.state not in ("convened", "in_progress"):
         raise WrongState("attendance is registered at a convened session")
     if person.id not in council_members(session, now):
@@ -134,6 +134,7 @@ def vote_on_item(
     threshold: str = "majority", now: datetime | None = None,
 ) -> Vote:
     """The council votes on the draft an item considers; the item and its draft get the outcome."""
+    check_quorum(session, plenary, now=now)  # before the item moves: a vote without quorum changes nothing
     if item.state == "included":
         fire(session, item, "consider", secretary, now=now)
     vote = hold_vote(

@@ -16,6 +16,8 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from workflow.calendar import add_working_days
+from workflow.council.law import LAW
 from workflow.council.models import Attendance, Ballot, Council, Vote
 from workflow.engine.models import Document
 from workflow.errors import GuardFailed, InvalidInput, NotAllowed, NotFound, WrongState
@@ -113,6 +115,27 @@ def the_council(session: Session) -> Council:
     return council
 
 
+def check_quorum(
+    session: Session, plenary: Document, *, now: datetime | None = None
+) -> tuple[Council, list[int], set[int]]:
+    """Refuse unless more than half of the total composition is registered at the sitting.
+
+    Returns the council, its members and those registered, for the vote that follows.
+    """
+    now = utcnow() if now is None else as_utc(now)
+    council = the_council(session)
+    members = council_members(session, now)
+    registered = registered_members(session, plenary.id) & set(members)
+    quorum = quorum_for(council.total_composition)
+    if len(registered) < quorum:
+        raise GuardFailed(
+            f"no quorum: {len(registered)} of {council.total_composition} members are registered, "
+            f"at least {quorum} are needed",
+            reasons=(f"{len(registered)} registered, {quorum} needed",),
+        )
+    return council, members, registered
+
+
 def hold_vote(
     session: Session,
     plenary: Document,
@@ -140,16 +163,7 @@ def hold_vote(
     if purpose not in COUNCIL_PURPOSES:
         raise InvalidInput(f"unknown purpose {purpose!r}: one of {', '.join(COUNCIL_PURPOSES)}")
     required_for(threshold, 1)
-    council = the_council(session)
-    members = council_members(session, now)
-    registered = registered_members(session, plenary.id) & set(members)
-    quorum = quorum_for(council.total_composition)
-    if len(registered) < quorum:
-        raise GuardFailed(
-            f"no quorum: {len(registered)} of {council.total_composition} members are registered, "
-            f"at least {quorum} are needed",
-            reasons=(f"{len(registered)} registered, {quorum} needed",),
-        )
+    council, members, registered = check_quorum(session, plenary, now=now)
     choices = _complete_ballots(session, ballots, members, registered)
     count = Count(council.total_composition, threshold, len(registered), Counter(choices.values()))
     return _record(
@@ -239,6 +253,7 @@ def _record(
         registered=count.registered, votes_for=count.choices["for"], votes_against=count.choices["against"],
         abstained=count.choices["abstain"], not_voted=count.choices["not_voted"], absent=count.choices["absent"],
         result="adopted" if count.adopted else "rejected", reason=count.reason(), held_at=now,
+        publish_by=add_working_days(now, LAW.publication_of_results_working_days),
         recorded_by_id=actor.id,
     )
     session.add(vote)

@@ -65,9 +65,13 @@ def create_document(
     title: str = "",
     fields: Mapping[str, Any] | None = None,
     parent: Document | None = None,
+    comment: str | None = None,
     now: datetime | None = None,
 ) -> Document:
-    """A new document of `kind` in its initial state, on the current version of its definition."""
+    """A new document of `kind` in its initial state, on the current version of its definition.
+
+    `comment` goes into the creation's audit entry (why the document was made, e.g. a delegation's reason).
+    """
     now = utcnow() if now is None else as_utc(now)
     registry = registry_of(session)
     compiled = registry.current(kind)
@@ -77,6 +81,9 @@ def create_document(
             f"creating a {compiled.definition.title.en.lower()} takes one of the roles: {', '.join(creators)}"
         )
     _check_content(title, fields)
+    comment = (comment or "").strip() or None
+    if comment is not None and "\x00" in comment:
+        raise InvalidInput("the comment contains a NUL character, which cannot be stored")
     registry.ensure_stored(session, compiled)
     data = {"definition_version": compiled.version}
     data_json = _json(data)
@@ -99,13 +106,13 @@ def create_document(
     session.flush()
     digest = entry_hash(
         document_id=document.id, version=1, at=now, actor_id=actor.id, trigger=CREATE, from_state=None,
-        to_state=compiled.initial, comment=None, data_json=data_json, prev_hash=GENESIS,
+        to_state=compiled.initial, comment=comment, data_json=data_json, prev_hash=GENESIS,
     )
     document.audit_hash = digest
     session.add(
         AuditEntry(
             document_id=document.id, version=1, at=now, actor_id=actor.id, trigger=CREATE, from_state=None,
-            to_state=compiled.initial, comment=None, data=data, prev_hash=GENESIS, hash=digest,
+            to_state=compiled.initial, comment=comment, data=data, prev_hash=GENESIS, hash=digest,
         )
     )
     session.flush()

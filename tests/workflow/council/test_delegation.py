@@ -252,3 +252,9 @@ def test_only_an_admin_the_mayor_or_the_secretary_delegates_and_never_to_oneself
         delegate_role(session, world.actor(world.secretary, 10), world.secretary, "mayor",
                       starts_at=world.at(DAY), ends_at=world.at(DAY + 1), reason=MAYOR_AWAY, now=world.at(10))
     assert role_grants(session) == grants
+
+
+def test_the_creation_of_a_delegation_is_audited_with_its_reason(session, world, chair_delegation):
+    (created,) = entries(session, chair_delegation)
+    assert (created.trigger, created.actor_id, created.comment) == ("create", world.mayor.id, MAYOR_AWAY)
+    assert verify_document(chair_delegation, entries(session, chair_delegation)) is None

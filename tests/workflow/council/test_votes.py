@@ -11,6 +11,7 @@ from workflow.council.models import Ballot, Vote
 from workflow.council.votes import ballots_of, hold_vote, quorum_for, required_for
 from workflow.engine import fire
 from workflow.errors import GuardFailed, InvalidInput, NotAllowed, WrongState
+from workflow.timeutil import as_utc
 
 DAY = 16  # the sitting's day in the scenario clock (Wednesday 18 March 2026)
 
@@ -255,3 +256,14 @@ def test_a_veto_override_voted_by_a_simple_majority_rule_does_not_count(session,
     with unchanged(), pytest.raises(GuardFailed) as refused:
         fire(session, draft, "override_veto", world.actor(world.secretary, DAY), now=world.at(DAY))
     assert refused.value.reasons == ("a veto is overridden only by two thirds of the total composition",)
+
+
+def test_a_roll_call_is_to_be_published_within_five_working_days(session, world):
+    """Held on Wednesday 18 March: published by Wednesday 25 March (the weekend does not count)."""
+    plenary = world.planned_session(number=12, days=16)
+    draft = world.reviewed_draft()
+    sessions.add_to_agenda(session, plenary, world.actor(world.secretary, 5), draft, now=world.at(5))
+    world.open(plenary, days=16)
+    vote = sessions.approve_agenda(session, plenary, world.actor(world.secretary, 16), world.ballots(for_=9),
+                                   now=world.at(16))
+    assert as_utc(vote.publish_by) == world.at(23)

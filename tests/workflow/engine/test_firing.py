@@ -201,7 +201,7 @@ def test_only_the_council_s_vote_records_a_draft_as_adopted_or_rejected(session,
     plenary = world.planned_session(number=12, days=16)
     item = sessions.add_to_agenda(session, plenary, world.actor(world.secretary, 5), draft, now=world.at(5))
     secretary = world.actor(world.secretary, 16)
-    with unchanged(), pytest.raises(GuardFailed, match="the council has not voted on this draft yet"):
+    with unchanged(), pytest.raises(GuardFailed, match="has not voted on this draft at its current session"):
         fire(session, draft, "adopt", secretary, now=world.at(16))
 
     world.open(plenary, days=16)

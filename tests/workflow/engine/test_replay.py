@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 
 from tests.conftest import DEFINITIONS, Snapshot, World, snapshot
 from workflow.council import sessions
-from workflow.council.models import AgendaItem
+from workflow.council.models import AgendaItem, Vote
 from workflow.council.rules import CATALOG, RECOMMENDATIONS
 from workflow.council.votes import hold_committee_vote, hold_vote, latest_vote, registered_members
 from workflow.db import REGISTRY_KEY
@@ -28,7 +28,7 @@ from workflow.engine import Fired, available_actions, create_document, edit_docu
 from workflow.engine.audit import CREATE, EDIT, ReplayError, replay, verify_document
 from workflow.engine.models import AuditEntry, Document, OutboxRow
 from workflow.errors import WorkflowError
-from workflow.people import Actor
+from workflow.people import Actor, Person
 
 _SHIPPED = DefinitionRegistry.from_directory(DEFINITIONS, CATALOG)
 #: every trigger of each definition: most of them are impossible from any one state, and that is the point
@@ -288,7 +288,7 @@ class DraftLife(RuleBasedStateMachine):
         votes_for = data.draw(st.sampled_from(VOTES_FOR["override_veto"]), label="votes to override")
         secretary, everyone = self.cast.secretary, len(self.cast.world.members)
 
-        def sitting() -> object:
+        def sitting() -> Vote:
             plenary = self.plan_a_session(EXTRAORDINARY_NOTICE_DAYS, kind="extraordinary")
             item = create_document(
                 self.session, "agenda_item", secretary, parent=plenary,
@@ -324,7 +324,7 @@ class DraftLife(RuleBasedStateMachine):
         fire(self.session, plenary, "open", self.cast.secretary, now=self.now)
         return self.register(plenary, self.cast.world.members[:present])
 
-    def register(self, plenary: Document, people: list[Any]) -> Document:
+    def register(self, plenary: Document, people: list[Person]) -> Document:
         for person in people:
             sessions.register(self.session, plenary, self.cast.secretary, person, now=self.now)
         return plenary

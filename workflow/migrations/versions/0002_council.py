@@ -119,6 +119,7 @@ def upgrade() -> None:
     sa.Column('result', sa.String(length=16), nullable=False),
     sa.Column('reason', sa.Text(), nullable=False),
     sa.Column('held_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('publish_by', sa.DateTime(timezone=True), nullable=False),
     sa.Column('recorded_by_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['committee_id'], ['committees.id'], name=op.f('fk_votes_committee_id_committees')),
     sa.ForeignKeyConstraint(['recorded_by_id'], ['persons.id'], name=op.f('fk_votes_recorded_by_id_persons')),

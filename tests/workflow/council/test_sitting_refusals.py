@@ -1,0 +1,36 @@
+"""Refusals at the sitting that must leave everything as it was."""
+
+import pytest
+from sqlalchemy import func, select
+
+from workflow.council import sessions
+from workflow.council.models import Attendance, Vote
+from workflow.errors import GuardFailed, NotAllowed
+
+
+def test_only_the_secretary_registers_attendance(session, world, unchanged):
+    plenary = world.planned_session(number=12, days=16)
+    draft = world.reviewed_draft()
+    sessions.add_to_agenda(session, plenary, world.actor(world.secretary, 5), draft, now=world.at(5))
+    world.open(plenary, days=16, present=0)
+
+    with unchanged(), pytest.raises(NotAllowed, match="registered by the secretary"):
+        sessions.register(session, plenary, world.actor(world.mayor, 16), world.deputies[0], now=world.at(16))
+    assert session.scalar(select(func.count()).select_from(Attendance)) == 0
+
+
+def test_a_vote_on_an_item_without_quorum_leaves_the_item_where_it_was(session, world, unchanged):
+    plenary = world.planned_session(number=12, days=16)
+    draft = world.reviewed_draft()
+    secretary = world.actor(world.secretary, 16)
+    item = sessions.add_to_agenda(session, plenary, world.actor(world.secretary, 5), draft, now=world.at(5))
+    world.open(plenary, days=16)
+    sessions.approve_agenda(session, plenary, secretary, world.ballots(for_=9), now=world.at(16))
+    for member in world.members[:5]:  # five leave: four of nine remain, five are needed
+        sessions.register(session, plenary, secretary, member, present=False, now=world.at(16.1))
+    votes_before = session.scalar(select(func.count()).select_from(Vote))
+
+    with unchanged(), pytest.raises(GuardFailed, match="no quorum: 4 of 9 members are registered"):
+        sessions.vote_on_item(session, plenary, secretary, item, world.ballots(), now=world.at(16.2))
+    assert item.state == "included"
+    assert session.scalar(select(func.count()).select_from(Vote)) == votes_before
