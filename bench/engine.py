@@ -29,6 +29,7 @@ import uuid
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -170,7 +171,14 @@ class Floor:
         document_id = self.documents[(self.step // 2) % len(self.documents)]
         self.step += 1
         source, dest = STATES[trigger]
-        now = utcnow() if self.dialect == "postgresql" else utcnow().strftime("%Y-%m-%d %H:%M:%S.%f")
+        moment = utcnow()
+        # the same row the engine writes: `visas` has a deadline (5 working days), `drafting` none
+        due_moment = moment + timedelta(days=7) if dest == "visas" else None
+        if self.dialect == "postgresql":
+            now, due = moment, due_moment
+        else:
+            now = moment.strftime("%Y-%m-%d %H:%M:%S.%f")
+            due = None if due_moment is None else due_moment.strftime("%Y-%m-%d %H:%M:%S.%f")
         started = time.perf_counter()
         cursor = self.connection.cursor()
         if self.dialect == "sqlite":
@@ -179,7 +187,7 @@ class Floor:
         version, prev_hash = cursor.fetchone()
         new_version = version + 1
         digest = hashlib.sha256(f"{document_id}|{new_version}|{trigger}|{prev_hash}".encode()).hexdigest()
-        cursor.execute(self.update, (dest, new_version, digest, now, now, None, document_id))
+        cursor.execute(self.update, (dest, new_version, digest, now, now, due, document_id))
         cursor.execute(
             self.audit,
             (document_id, new_version, now, self.actors[who].id, trigger, source, dest, comment, "{}", prev_hash,
@@ -261,18 +269,18 @@ def concurrent_fires_per_s(url: str, clients: int = 4, seconds: float = 5.0) -> 
     return round(total / seconds, 1)
 
 
-def fill(url: str, documents: int) -> None:
+def fill(url: str, documents: int, definition_version: int) -> None:
     """Add `documents` drafts, each with its creation audit entry, in bulk (as years of a council's work)."""
     with psycopg.connect(url.replace("postgresql+psycopg", "postgresql")) as connection:
         connection.execute(
             """
             INSERT INTO documents (kind, definition_version, state, version, title, fields, author_id,
                                    created_at, updated_at, state_entered_at, audit_hash)
-            SELECT 'decision_draft', 1, 'drafting', 1, 'Архівний проєкт № ' || g, '{"body": "Текст"}', 1,
+            SELECT 'decision_draft', %s, 'drafting', 1, 'Архівний проєкт № ' || g, '{"body": "Текст"}', 1,
                    now(), now(), now(), md5(g::text) || md5(g::text)
               FROM generate_series(1, %s) AS g
             """,
-            (documents,),
+            (definition_version, documents),
         )
         connection.execute(
             """
@@ -288,7 +296,7 @@ def fill(url: str, documents: int) -> None:
 def growth(small_url: str, big_url: str, big: int, fires: int, rounds: int) -> dict[str, float]:
     small = prepare(small_url, documents=10)
     large = prepare(big_url, documents=10)
-    fill(big_url, big - 10)
+    fill(big_url, big - 10, large.registry.current("decision_draft").version)
     a, b = EngineFirer(small, small.documents), EngineFirer(large, large.documents)
     try:
         medians = alternate({"small": a.once, "big": b.once}, fires, rounds)

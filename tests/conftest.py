@@ -295,25 +295,40 @@ class World:
             sessions.register(self.session, plenary, secretary, person, now=self.at(days))
 
 
-@pytest.fixture
-def world(session: Session) -> World:
+DEPUTY_NAMES = (
+    "Василь Гончаренко", "Ганна Кравець", "Олег Руденко", "Марія Савчук",
+    "Ігор Петренко", "Наталія Зінченко", "Андрій Мороз", "Юлія Поліщук",
+)
+
+
+def build_world(session: Session, *, deputies: int = 8, number_pattern: str | None = None) -> World:
+    """The council of `World` with `deputies` deputies (7 at least: the committees take seven) and the mayor,
+    so a total composition of `deputies` + 1; on any session, e.g. one that commits."""
+    assert deputies >= 7, "the budget and education committees take seven deputies"
+
     def person(name: str, *roles: str) -> Person:
         return setup.add_person(session, name, email=f"{uuid.uuid4().hex[:10]}@rada.example", roles=roles)
 
-    council = setup.create_council(session, name="Славутицька міська рада", convocation=8, total_composition=9)
+    extra = {} if number_pattern is None else {"number_pattern": number_pattern}
+    council = setup.create_council(
+        session, name="Славутицька міська рада", convocation=8, total_composition=deputies + 1, **extra
+    )
     mayor = person("Микола Бондар", "mayor")
-    deputies = [person(name, "deputy") for name in (
-        "Василь Гончаренко", "Ганна Кравець", "Олег Руденко", "Марія Савчук",
-        "Ігор Петренко", "Наталія Зінченко", "Андрій Мороз", "Юлія Поліщук",
-    )]
+    names = [*DEPUTY_NAMES, *(f"Депутат № {i}" for i in range(len(DEPUTY_NAMES) + 1, deputies + 1))]
+    members = [person(name, "deputy") for name in names[:deputies]]
     lawyer, accountant = person("Ірина Ткаченко"), person("Андрій Лисенко")
     return World(
         session=session, council=council, mayor=mayor, secretary=person("Тарас Коваль", "secretary"),
-        staff=person("Оксана Мельник", "staff"), deputies=deputies, lawyer=lawyer, accountant=accountant,
+        staff=person("Оксана Мельник", "staff"), deputies=members, lawyer=lawyer, accountant=accountant,
         legal=setup.add_department(session, council, "Юридичний відділ", "legal", reviewers=[lawyer]),
         finance=setup.add_department(session, council, "Фінансове управління", "finance", reviewers=[accountant]),
-        budget=setup.add_committee(session, council, "З питань бюджету", chair=deputies[0], secretary=deputies[1],
-                                   members=deputies[2:4]),
-        education=setup.add_committee(session, council, "З питань освіти", chair=deputies[4],
-                                      members=deputies[5:7]),
+        budget=setup.add_committee(session, council, "З питань бюджету", chair=members[0], secretary=members[1],
+                                   members=members[2:4]),
+        education=setup.add_committee(session, council, "З питань освіти", chair=members[4],
+                                      members=members[5:7]),
     )
+
+
+@pytest.fixture
+def world(session: Session) -> World:
+    return build_world(session)

@@ -9,12 +9,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import psycopg
 import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from tests.conftest import create_postgres_database, drop_postgres_database
 from web.cli import main
 from workflow.db import make_engine, make_sessionmaker
 from workflow.definitions.registry import DefinitionRegistry
@@ -35,22 +35,12 @@ RADAFLOW_VARIABLES = (
 # --- databases of the test's own ---------------------------------------------------------------------------
 @pytest.fixture
 def fresh_postgres_url() -> Iterator[str]:
-    """An empty PostgreSQL database (no tables), dropped after the test, as `tests/conftest.py` makes them."""
+    """An empty PostgreSQL database (no tables), dropped after the test."""
+    url = create_postgres_database("radaflow_web")
     try:
-        psycopg.connect(POSTGRES_ADMIN, connect_timeout=3).close()
-    except psycopg.OperationalError as error:
-        message = f"PostgreSQL is not reachable ({POSTGRES_ADMIN}): {error}"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    name = f"radaflow_web_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgresql+psycopg://{POSTGRES_HOST}/{name}"
+        yield url
     finally:
-        with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_postgres_database(url)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -129,6 +129,28 @@ def approve_agenda(
     return vote
 
 
+def add_item_by_vote(
+    session: Session, plenary: Document, secretary: Actor, draft: Document, ballots: Mapping[int, str], *,
+    reporter: Person | None = None, now: datetime | None = None,
+) -> tuple[Document, Vote]:
+    """During the sitting, after the agenda was approved: the council votes to add the draft as a new item.
+
+    The item is proposed, the vote is held (quorum first), and the item is included only if the vote adopts it;
+    otherwise it stays proposed, with the vote on record.
+    """
+    if plenary.state != "in_progress":
+        raise WrongState("an item is added by vote during the sitting")
+    check_quorum(session, plenary, now=now)
+    item = add_to_agenda(session, plenary, secretary, draft, reporter=reporter, now=now)
+    vote = hold_vote(
+        session, plenary, secretary, purpose="add_item", subject=item, ballots=ballots,
+        question=f"Про включення до порядку денного питання «{draft.title}»", now=now,
+    )
+    if vote.result == "adopted":
+        fire(session, item, "include", secretary, data={"vote_id": vote.id}, now=now)
+    return item, vote
+
+
 def vote_on_item(
     session: Session, plenary: Document, secretary: Actor, item: Document, ballots: Mapping[int, str], *,
     threshold: str = "majority", now: datetime | None = None,

@@ -141,7 +141,7 @@ def fire(
         raise NotAllowed(_roles_needed(move))
     writer = writes.Writer(session)
     _lock_or_conflict(writer, document)
-    reasons = _guard_reasons(move, GuardContext(session, document, actor, now, data or {}))
+    reasons = _guard_reasons(move, GuardContext(session, document, actor, now, data or {})) if move.guards else ()
     if reasons:
         raise GuardFailed(f"'{move.title.en}' is not possible now: " + "; ".join(reasons), reasons=reasons)
     version, digest = _record(

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from tests.workflow.council.conftest import build_world
+from tests.conftest import build_world
 from workflow.council import sessions, setup
 from workflow.council.effects import HANDLERS
 from workflow.council.models import Council, Decision
