@@ -20,8 +20,10 @@ from web.database import db
 from web.errors import status_of
 from workflow import schema
 from workflow.db import make_engine
+from workflow.engine import create_document, fire
+from workflow.engine.models import OutboxRow
 from workflow.errors import Conflict, GuardFailed, InvalidInput, NotAllowed, NotFound, WorkflowError, WrongState
-from workflow.people import Person
+from workflow.people import Person, RoleGrant, load_actor
 
 DEFINITIONS = Path(__file__).resolve().parents[2] / "definitions"
 SHIPPED = {path.stem: yaml.safe_load(path.read_text(encoding="utf-8")) for path in DEFINITIONS.glob("*.yaml")}
@@ -187,7 +189,7 @@ def test_a_definition_page_shows_its_states(client):
     by_name = dict(zip(SHIPPED["decision_draft"]["states"], rows, strict=True))
     assert by_name["drafting"][1:] == ["ні", "ні", "author", "—"]
     assert by_name["visas"][1:] == ["ні", "ні", "—", "5 робочих дн."]
-    assert by_name["adopted"][1:] == ["так", "ні", "—", "10 дн."]
+    assert by_name["adopted"][1:] == ["так", "ні", "—", "5 дн."]
     assert by_name["in_force"][1:] == ["так", "так", "—", "—"]
     assert '<tr class="initial">' in page
 
@@ -339,3 +341,48 @@ def test_each_request_has_its_own_session(client, database_file):
     client.post("/testing/people", data={"name": "Ірина Бондар"})
 
     assert people_stored(database_file) == ["Оксана Мельник", "Ірина Бондар"]
+
+
+# --- the embedded mode carries out the effects after the commit ---------------------------------------------
+@testing.post("/testing/submit")
+def submit_a_draft() -> str:
+    """A staff member writes a draft and submits it: the move records a `notify` effect."""
+    author = Person(full_name="Оксана Мельник", email=f"{uuid.uuid4().hex[:12]}@rada.example")
+    db().add(author)
+    db().flush()
+    db().add(RoleGrant(person_id=author.id, role="staff"))
+    db().flush()
+    actor = load_actor(db(), author.id)
+    draft = create_document(db(), "decision_draft", actor, title="Про сквер", fields={"body": "Облаштувати сквер."})
+    fire(db(), draft, "submit", actor)
+    if request.form.get("outcome") == "refused":
+        raise NotAllowed("refused after the move")
+    return "submitted"
+
+
+def outbox_stored(url: str) -> list[tuple[str, str]]:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return [(row.effect, row.status) for row in connection.execute(select(OutboxRow).order_by(OutboxRow.id))]
+    finally:
+        engine.dispose()
+
+
+def test_after_the_commit_the_recorded_effects_are_carried_out_in_process(client, database_file, monkeypatch):
+    carried: list[str] = []
+    monkeypatch.setattr("web.database.HANDLERS", {"notify": lambda session, row, now: carried.append(row.effect)})
+
+    assert client.post("/testing/submit").status_code == 200
+
+    assert carried == ["notify"]
+    assert outbox_stored(database_file) == [("notify", "done")]
+
+
+def test_a_refused_request_carries_out_nothing(client, database_file, monkeypatch):
+    carried: list[str] = []
+    monkeypatch.setattr("web.database.HANDLERS", {"notify": lambda session, row, now: carried.append(row.effect)})
+
+    assert client.post("/testing/submit", data={"outcome": "refused"}).status_code == 403
+
+    assert (carried, outbox_stored(database_file)) == ([], [])

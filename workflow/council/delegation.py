@@ -15,7 +15,7 @@ from workflow.council.models import Committee, Department
 from workflow.council.rules import CATALOG
 from workflow.engine import Fired, create_document, fire
 from workflow.engine.models import Document
-from workflow.errors import InvalidInput
+from workflow.errors import InvalidInput, NotAllowed
 from workflow.people import Actor, Person, RoleGrant
 from workflow.timeutil import as_utc, utcnow
 
@@ -35,6 +35,16 @@ def delegable_roles() -> tuple[str, ...]:
     """The council-wide roles of the catalog, and chairing a sitting, less the personal ones."""
     names = {name for name, spec in CATALOG.roles.items() if spec.resolver is None} | {"session_chair"}
     return tuple(sorted(names - set(PERSONAL_ROLES)))
+
+
+def _may_delegate(grantor: Actor, role: str, scope_id: int | None) -> bool:
+    """An administrator delegates any role; anyone else only an authority of their own (the mayor's own
+    includes chairing the council's sittings)."""
+    if grantor.holds("admin"):
+        return True
+    if role == "session_chair":
+        return grantor.holds("mayor")
+    return grantor.holds(role) if scope_id is None else grantor.holds_for(role, scope_id)
 
 
 def delegate_role(
@@ -66,6 +76,8 @@ def delegate_role(
         raise InvalidInput(f"the period ended on {moment(ends)}, before the delegation is given")
     if grantor.id is not None and grantor.id == person.id:
         raise InvalidInput("a role is delegated to someone else, not to oneself")
+    if not _may_delegate(grantor, role, scope_id):
+        raise NotAllowed(f"only someone who holds the role {role!r} (or an administrator) can delegate it")
     delegation = create_document(
         session, "delegation", grantor, title=f"{role}: {person.full_name}", comment=reason, now=now,
         fields={

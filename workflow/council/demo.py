@@ -297,7 +297,7 @@ class _Demo:
             },
         )
         self.after_session(first, ("budget_changes", "education_programme", "housing_repairs"), in_force=True)
-        fire(self.session, self.drafts["property_tax"], "veto", self.mayor, comment=_VETO, now=self.at(first + 9, 12))
+        fire(self.session, self.drafts["property_tax"], "veto", self.mayor, comment=_VETO, now=self.at(first + 4, 12))
         self.hold_session(
             SESSION_NUMBERS[1], second, specs, absent=("t.demchenko", "m.kostenko", "v.levchenko", "i.savchenko"),
             agenda=(20, 0, 2), override=("property_tax", (19, 2, 1)),

@@ -44,6 +44,9 @@ def submit_draft(session: Session, draft: Document, author: Actor, *, now: datet
     if kinds != {"legal", "finance"}:
         raise NotFound("the council has no legal or no finance department to give visas")
     fire(session, draft, "submit", author, now=now)
+    # visas still awaited from an earlier round are for a text that was sent back: no longer asked for
+    for visa in children(session, draft, "visa", states=("requested",)):
+        fire(session, visa, "cancel", SYSTEM, now=now)
     return [
         create_document(
             session, "visa", SYSTEM, parent=draft, title=department.name,

@@ -9,11 +9,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workflow.council.numbering import assign_number
+from workflow.definitions.registry import registry_of
 from workflow.engine import fire
 from workflow.engine.models import AuditEntry, Document, OutboxRow
 from workflow.engine.outbox import Handler
 from workflow.errors import NotFound
 from workflow.people import Actor
+from workflow.timeutil import as_utc
 
 
 def _document(session: Session, row: OutboxRow) -> Document:
@@ -33,6 +35,12 @@ def fire_parent(session: Session, row: OutboxRow, now: datetime) -> None:
     parent = session.get(Document, child.parent_id) if child.parent_id is not None else None
     if parent is None:
         raise NotFound(f"document {child.id} has no parent to move")
+    trigger = str(row.params["trigger"])
+    compiled = registry_of(session).get(parent.kind, parent.definition_version, session)
+    if compiled.move(parent.state, trigger) is None or as_utc(parent.state_entered_at) > as_utc(row.created_at):
+        # the parent went past it since the child asked (the other reviewer returned it first, it was withdrawn,
+        # or it was submitted again and this is an earlier round's visa): nothing left to do
+        return
     # the child's move that asked for this carries the reason (a reviewer's remarks): pass it on
     reason = session.scalar(
         select(AuditEntry.comment).where(
@@ -40,7 +48,7 @@ def fire_parent(session: Session, row: OutboxRow, now: datetime) -> None:
         )
     )
     comment = f"{child.title}: {reason}" if reason else None
-    fire(session, parent, str(row.params["trigger"]), Actor.system(), comment=comment,
+    fire(session, parent, trigger, Actor.system(), comment=comment,
          data={"because_of": child.id}, now=now)
 
 

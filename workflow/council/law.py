@@ -25,7 +25,7 @@ class Law:
 
     @classmethod
     def from_env(cls) -> Law:
-        """`RADAFLOW_LAW_VETO_DAYS=15` and the like override a default."""
+        """`RADAFLOW_LAW_CONVENE_DAYS_REGULAR=14` and the like override a default."""
         overrides = {}
         for field in fields(cls):
             raw = os.environ.get(f"RADAFLOW_LAW_{field.name.upper()}")

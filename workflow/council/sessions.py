@@ -136,7 +136,7 @@ def add_item_by_vote(
     """During the sitting, after the agenda was approved: the council votes to add the draft as a new item.
 
     The item is proposed, the vote is held (quorum first), and the item is included only if the vote adopts it;
-    otherwise it stays proposed, with the vote on record.
+    otherwise it is removed and the draft waits for a later session, with the vote on record.
     """
     if plenary.state != "in_progress":
         raise WrongState("an item is added by vote during the sitting")
@@ -148,6 +148,8 @@ def add_item_by_vote(
     )
     if vote.result == "adopted":
         fire(session, item, "include", secretary, data={"vote_id": vote.id}, now=now)
+    else:
+        remove_item(session, item, secretary, "the council did not add it to the agenda", now=now)
     return item, vote
 
 
@@ -178,6 +180,26 @@ def postpone_item(
 ) -> None:
     """Postpone an item; its draft waits for a later session."""
     fire(session, item, "postpone", actor, comment=reason, now=now)
+    _postpone_draft_of(session, item, actor, reason, now)
+
+
+def remove_item(session: Session, item: Document, actor: Actor, reason: str, *, now: datetime | None = None) -> None:
+    """Take an item off the agenda; its draft, if still on it, waits for a later session (postponed)."""
+    fire(session, item, "remove", actor, comment=reason, now=now)
+    _postpone_draft_of(session, item, actor, reason, now)
+
+
+def cancel_session(
+    session: Session, plenary: Document, secretary: Actor, reason: str, *, now: datetime | None = None
+) -> None:
+    """Cancel a session that has not met; its open items are removed and their drafts wait for another."""
+    fire(session, plenary, "cancel", secretary, comment=reason, now=now)
+    for _detail, item in agenda(session, plenary):
+        if item.state in ("proposed", "included"):
+            remove_item(session, item, secretary, reason, now=now)
+
+
+def _postpone_draft_of(session: Session, item: Document, actor: Actor, reason: str, now: datetime | None) -> None:
     detail = session.get(AgendaItem, item.id)
     draft = session.get(Document, detail.draft_id) if detail is not None and detail.draft_id else None
     if draft is not None and draft.state == "on_agenda":

@@ -110,7 +110,7 @@ def test_a_delegate_chairs_that_session_only(session, world, convened, chair_del
 def test_an_acting_head_gives_visas_for_the_department_during_the_leave_only(session, world, unchanged):
     acting = world.staff
     delegation = delegate_role(
-        session, world.actor(world.secretary, 0), acting, "reviewer", scope_id=world.legal.id,
+        session, world.actor(world.lawyer, 0), acting, "reviewer", scope_id=world.legal.id,
         starts_at=world.at(1), ends_at=world.at(4), reason="Відпустка начальника юридичного відділу",
         now=world.at(0),
     )
@@ -240,17 +240,24 @@ def test_a_delegation_that_cannot_stand_is_refused_and_nothing_is_written(
     assert role_grants(session) == grants
 
 
-def test_only_an_admin_the_mayor_or_the_secretary_delegates_and_never_to_oneself(
+def test_only_the_holder_of_an_authority_or_an_admin_delegates_it_and_never_to_oneself(
     session, world, convened, unchanged
 ):
     grants = role_grants(session)
-    with unchanged(), pytest.raises(NotAllowed, match="creating a delegation of authority takes one of the roles"):
+    with unchanged(), pytest.raises(NotAllowed, match="only someone who holds the role 'session_chair'"):
         delegate_role(session, world.actor(world.deputies[1], 10), world.deputies[0], "session_chair",
                       scope_id=convened.id, starts_at=world.at(DAY), ends_at=world.at(DAY + 1), reason=MAYOR_AWAY,
                       now=world.at(10))
     with unchanged(), pytest.raises(InvalidInput, match="a role is delegated to someone else, not to oneself"):
         delegate_role(session, world.actor(world.secretary, 10), world.secretary, "mayor",
                       starts_at=world.at(DAY), ends_at=world.at(DAY + 1), reason=MAYOR_AWAY, now=world.at(10))
+    # the secretary cannot hand out the mayor's authority, nor a department's visas
+    with unchanged(), pytest.raises(NotAllowed, match="only someone who holds the role 'mayor'"):
+        delegate_role(session, world.actor(world.secretary, 10), world.staff, "mayor",
+                      starts_at=world.at(DAY), ends_at=world.at(DAY + 1), reason=MAYOR_AWAY, now=world.at(10))
+    with unchanged(), pytest.raises(NotAllowed, match="only someone who holds the role 'reviewer'"):
+        delegate_role(session, world.actor(world.secretary, 10), world.staff, "reviewer", scope_id=world.legal.id,
+                      starts_at=world.at(DAY), ends_at=world.at(DAY + 1), reason="Відпустка", now=world.at(10))
     assert role_grants(session) == grants
 
 

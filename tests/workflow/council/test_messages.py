@@ -82,7 +82,8 @@ def test_the_inbox_holds_the_deputy_s_waiting_messages_oldest_first_with_their_a
     assert [(e.message.title, e.age_days) for e in entries] == [("Перше", 10), ("Друге", 6)]
     assert [e.message.id for e in entries] == [oldest.id, newer.id]
     assert as_utc(entries[0].due_at) == world.at(18)  # read on Friday 6 March: due ten working days later
-    assert entries[1].due_at is None  # not read yet
+    # not read yet, and due all the same: sent on Thursday 5 March evening, due ten working days later
+    assert as_utc(entries[1].due_at) == world.at(17.5)
     assert inbox(session, world.deputies[5].id, world.at(10)) == []
 
 

@@ -415,7 +415,7 @@ def test_one_session_from_the_first_drafts_to_the_published_protocol(session, wo
     )
     assert (fares_vote.result, fares_vote.votes_for, fares_vote.required) == ("adopted", 5, 5)
     assert (fares_item.state, fares.state) == ("adopted", "adopted")
-    assert as_utc(fares.due_at) == at(27, 12)  # the mayor has ten days to sign or veto
+    assert as_utc(fares.due_at) == at(22, 12)  # the mayor has five days to veto
     assert [(v.purpose, v.subject_id, v.result) for v in session.scalars(
         select(Vote).where(Vote.session_id == plenary.id).order_by(Vote.id))] == [
         ("approve_agenda", plenary.id, "adopted"), ("decision", roof_item.id, "adopted"),

@@ -1,13 +1,15 @@
-"""Refusals at the sitting that must leave everything as it was."""
+"""Refusals at the sitting that must leave everything as it was, and moves that must not happen twice."""
 
 import pytest
 from sqlalchemy import func, select
 
-from workflow.council import sessions
+from workflow.council import drafts, sessions
+from workflow.council.effects import HANDLERS
 from workflow.council.models import Attendance, Vote
-from workflow.council.votes import hold_vote
 from workflow.engine import fire
-from workflow.errors import GuardFailed, NotAllowed
+from workflow.engine.models import AuditEntry
+from workflow.engine.outbox import carry_out
+from workflow.errors import GuardFailed, NotAllowed, WrongState
 
 
 def test_only_the_secretary_registers_attendance(session, world, unchanged):
@@ -49,11 +51,55 @@ def test_an_item_added_during_the_sitting_is_included_only_by_the_councils_vote(
 
     item, vote = sessions.add_item_by_vote(session, plenary, secretary, late, world.ballots(for_=4, against=5),
                                            now=world.at(16.1))
-    assert (vote.purpose, vote.result, item.state, late.state) == ("add_item", "rejected", "proposed", "on_agenda")
-    with pytest.raises(GuardFailed, match="the vote was rejected"):
-        fire(session, item, "include", secretary, now=world.at(16.2))
+    # not added: the item is taken off and the draft waits for a later session
+    assert (vote.purpose, vote.result, item.state, late.state) == ("add_item", "rejected", "removed", "postponed")
 
-    vote = hold_vote(session, plenary, secretary, purpose="add_item", subject=item,
-                              question="Повторне голосування", ballots=world.ballots(for_=7), now=world.at(16.3))
-    fire(session, item, "include", secretary, now=world.at(16.3))
-    assert (vote.result, item.state) == ("adopted", "included")
+    again, vote = sessions.add_item_by_vote(session, plenary, secretary, late, world.ballots(for_=7),
+                                            now=world.at(16.3))
+    assert (vote.result, again.state, late.state) == ("adopted", "included", "on_agenda")
+
+
+def test_a_cancelled_session_lets_its_drafts_wait_for_another(session, world):
+    plenary = world.planned_session(number=12, days=16)
+    draft = world.reviewed_draft()
+    secretary = world.actor(world.secretary, 5)
+    item = sessions.add_to_agenda(session, plenary, secretary, draft, now=world.at(5))
+
+    sessions.cancel_session(session, plenary, secretary, "Воєнний стан: засідання перенесено", now=world.at(6))
+
+    assert (plenary.state, item.state, draft.state) == ("cancelled", "removed", "postponed")
+    later = world.planned_session(number=13, days=30)
+    sessions.add_to_agenda(session, later, world.actor(world.secretary, 19), draft, now=world.at(19))
+    assert draft.state == "on_agenda"
+
+
+def test_when_both_reviewers_return_a_draft_it_is_sent_back_once(session, world):
+    author = world.actor(world.staff)
+    draft = drafts.write_draft(session, author, "Про сквер", "Облаштувати сквер.", now=world.at(0))
+    legal, finance = drafts.submit_draft(session, draft, author, now=world.at(0))
+    fire(session, legal, "return", world.actor(world.lawyer), comment="Немає правової підстави", now=world.at(1))
+    fire(session, finance, "return", world.actor(world.accountant), comment="Немає коштів", now=world.at(1))
+
+    assert carry_out(session, HANDLERS, now=world.at(1.1)) == (2, 0)
+    assert draft.state == "drafting"
+    returns = session.scalars(
+        select(AuditEntry.comment).where(AuditEntry.document_id == draft.id,
+                                         AuditEntry.trigger == "return_for_revision")
+    ).all()
+    assert returns == ["Юридичний відділ: Немає правової підстави"]
+
+
+def test_a_visa_of_an_earlier_round_does_not_send_back_the_new_submission(session, world):
+    author = world.actor(world.staff)
+    draft = drafts.write_draft(session, author, "Про сквер", "Облаштувати сквер.", now=world.at(0))
+    old_legal, old_finance = drafts.submit_draft(session, draft, author, now=world.at(0))
+    fire(session, old_legal, "return", world.actor(world.lawyer), comment="Уточніть площу", now=world.at(1))
+    carry_out(session, HANDLERS, now=world.at(1))
+    assert (draft.state, old_finance.state) == ("drafting", "requested")
+
+    new_visas = drafts.submit_draft(session, draft, author, now=world.at(2))  # resubmitted unchanged
+    assert old_finance.state == "cancelled"
+    assert [v.state for v in new_visas] == ["requested", "requested"]
+    with pytest.raises(WrongState):
+        fire(session, old_finance, "return", world.actor(world.accountant), comment="Запізно", now=world.at(3))
+    assert draft.state == "visas"

@@ -57,7 +57,7 @@ CREATE = {
     "citizen_message": {"citizen"},
     "committee_conclusion": {"system", "secretary"},
     "decision_draft": {"staff", "deputy", "secretary", "mayor"},
-    "delegation": {"admin", "mayor", "secretary"},
+    "delegation": {"admin", "mayor", "secretary", "reviewer", "committee_chair"},
     "session": {"secretary"},
     "session_protocol": {"secretary", "system"},
     "visa": {"system", "secretary"},
@@ -287,12 +287,13 @@ def test_a_veto_goes_back_to_the_council_and_a_signed_conclusion_never_changes(s
 DEADLINES = {
     "agenda_item": {},
     "amendment": {"submitted": Deadline(days=5, working=True)},
-    "citizen_message": {"delivered": Deadline(days=10, working=True)},
+    # the deputy's clock runs from the day the message was sent, read or not
+    "citizen_message": {"sent": Deadline(days=10, working=True), "delivered": Deadline(days=10, working=True)},
     "committee_conclusion": {"prepared": Deadline(days=10, working=True)},
     "decision_draft": {
         "visas": Deadline(days=5, working=True),
-        # the mayor signs or vetoes within ten (calendar) days; the council reconsiders a veto within two weeks
-        "adopted": Deadline(days=10, working=False),
+        # the mayor may veto within five (calendar) days; the council reconsiders a veto within two weeks
+        "adopted": Deadline(days=5, working=False),
         "vetoed": Deadline(days=14, working=False),
         # a signed decision is published within five working days
         "signed": Deadline(days=5, working=True),
