@@ -205,9 +205,16 @@ def _item_rejected(ctx: GuardContext) -> str | None:
 
 
 # --- committees, amendments, messages, delegations ---------------------------------------------------------------
-@CATALOG.guard("committee_vote_held", "the committee voted on the conclusion with its quorum")
+@CATALOG.guard("committee_vote_held", "the committee voted on the conclusion as it stands, with its quorum")
 def _committee_vote_held(ctx: GuardContext) -> str | None:
     vote = latest_vote(ctx.session, ctx.document.id, "conclusion")
+    last_change = ctx.session.scalar(
+        select(func.max(AuditEntry.at)).where(
+            AuditEntry.document_id == ctx.document.id, AuditEntry.trigger.in_(("edit", "send_back"))
+        )
+    )
+    if vote is not None and last_change is not None and as_utc(vote.held_at) < as_utc(last_change):
+        return "the conclusion changed after the committee voted on it: the committee votes again"
     return _vote_is(vote, "adopted", "the committee has not voted on the conclusion yet")
 
 

@@ -37,8 +37,10 @@ class State(_Strict):
     final: bool = False
     #: whether the public portal shows documents in this state
     public: bool = False
-    #: roles that may edit the document's fields while it is in this state
+    #: roles that may edit the document while it is in this state
     edit: tuple[Name, ...] = ()
+    #: what they may change: field names, and `title` for the title; anything else is refused
+    fields: tuple[Name, ...] = ()
     deadline: Deadline | None = None
 
 

@@ -181,6 +181,14 @@ def edit_document(
             if editors else f"a document in the state '{state_title}' cannot be edited"
         )
     _check_content(title, fields)
+    editable = compiled.state(document.state).fields
+    asked = sorted({*(fields or {}), *(["title"] if title is not None else [])} - set(editable))
+    if asked:
+        state_title = compiled.state(document.state).title.en
+        raise InvalidInput(
+            f"in the state '{state_title}' only these can be changed: {', '.join(editable) or 'nothing'} "
+            f"(not: {', '.join(asked)})"
+        )
     new_fields = {**document.fields, **(fields or {})}
     changed = sorted(k for k in new_fields if document.fields.get(k, _MISSING) != new_fields[k])
     if title is not None and title != document.title:

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from workflow.council.messages import answer, close_message, inbox, read_message, write_to_deputy
+from workflow.engine import edit_document
 from workflow.engine.models import AuditEntry, OutboxRow
 from workflow.errors import InvalidInput, NotAllowed, WrongState
 from workflow.people import Actor
@@ -134,3 +135,9 @@ def test_a_message_goes_to_a_deputy_from_a_citizen_with_a_subject_and_a_text(ses
         write_to_deputy(session, citizen, deputy, "", QUESTION, now=world.at(0))
     with unchanged(), pytest.raises(NotAllowed, match="takes one of the roles: citizen"):
         write_to_deputy(session, world.actor(world.staff), deputy, "Питання", QUESTION, now=world.at(0))
+
+
+def test_a_citizen_cannot_readdress_a_sent_message(session, world, citizen, deputy, unchanged):
+    message = write(world, citizen, deputy, days=0, subject="Про освітлення")
+    with unchanged(), pytest.raises(InvalidInput, match=r"only these can be changed: title, text \(not: deputy_id\)"):
+        edit_document(session, message, citizen, fields={"deputy_id": world.deputies[5].id}, now=world.at(1))

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from workflow.council import sessions
+from workflow.council import drafts, sessions
 from workflow.council.models import Ballot, Vote
-from workflow.council.votes import ballots_of, hold_vote, quorum_for, required_for
-from workflow.engine import fire
+from workflow.council.votes import ballots_of, hold_committee_vote, hold_vote, quorum_for, required_for
+from workflow.engine import edit_document, fire
 from workflow.errors import GuardFailed, InvalidInput, NotAllowed, WrongState
 from workflow.timeutil import as_utc
 
@@ -267,3 +267,23 @@ def test_a_roll_call_is_to_be_published_within_five_working_days(session, world)
     vote = sessions.approve_agenda(session, plenary, world.actor(world.secretary, 16), world.ballots(for_=9),
                                    now=world.at(16))
     assert as_utc(vote.publish_by) == world.at(23)
+
+
+def test_a_conclusion_changed_after_the_committees_vote_needs_a_new_vote(session, world, unchanged):
+    draft = world.published_draft()
+    (conclusion,) = drafts.send_to_committees(session, draft, world.actor(world.secretary, 1), world.budget,
+                                              now=world.at(1))
+    chair = world.actor(world.deputies[0], 1)
+    edit_document(session, conclusion, chair, fields={"recommendation": "support", "body": "Підтримати."},
+                  now=world.at(1))
+    hold_committee_vote(session, conclusion, chair, question="Підтримати", now=world.at(1.1),
+                        ballots={p.id: "for" for p in world.deputies[:4]})
+    edit_document(session, conclusion, chair, fields={"recommendation": "reject", "body": "Відхилити."},
+                  now=world.at(1.2))
+
+    with unchanged(), pytest.raises(GuardFailed, match="changed after the committee voted on it"):
+        fire(session, conclusion, "discuss", chair, now=world.at(1.3))
+    hold_committee_vote(session, conclusion, chair, question="Відхилити", now=world.at(1.4),
+                        ballots={p.id: "for" for p in world.deputies[:4]})
+    fire(session, conclusion, "discuss", chair, now=world.at(1.5))
+    assert conclusion.state == "discussed"

@@ -276,7 +276,7 @@ def test_an_unknown_key_names_the_keys_allowed_there() -> None:
 
     assert problem.line == line_of(text, "finale: true")
     assert problem.message == (
-        "state 'adopted': unknown key 'finale' (allowed keys: title, final, public, edit, deadline)"
+        "state 'adopted': unknown key 'finale' (allowed keys: title, final, public, edit, fields, deadline)"
     )
 
 

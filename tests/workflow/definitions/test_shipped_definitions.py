@@ -151,7 +151,8 @@ EDIT = [
     ("decision_draft", "visas", set()),
     ("decision_draft", "on_agenda", set()),
     ("committee_conclusion", "prepared", {"committee_member_here"}),
-    ("committee_conclusion", "discussed", {"committee_chair_here"}),
+    # discussed: the text the committee voted on is what the chair signs; nobody edits it any more
+    ("committee_conclusion", "discussed", set()),
     ("committee_conclusion", "signed", set()),
     ("citizen_message", "delivered", {"addressee"}),
     ("session", "planned", {"secretary"}),

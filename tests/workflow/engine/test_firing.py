@@ -284,3 +284,8 @@ def test_only_allowed_roles_create_documents(session, people, unchanged):
 def test_content_no_database_can_store_is_refused_on_both(session, draft, author, unchanged, action, complaint):
     with unchanged(), pytest.raises(InvalidInput, match=complaint):
         action(session, draft, author)
+
+
+def test_only_the_fields_a_state_opens_can_be_edited(session, draft, author, unchanged):
+    with unchanged(), pytest.raises(InvalidInput, match=r"only these can be changed: title, body \(not: author_id"):
+        edit_document(session, draft, author, fields={"author_id": 999, "body": "Новий текст"})
