@@ -41,6 +41,12 @@ def canonical_json(value: Mapping[str, Any] | None) -> str:
     )
 
 
+def content_digest(title: str, fields: Mapping[str, Any]) -> str:
+    """SHA-256 of a document's title and fields: creations and edits put it in their audit entry's data, so
+    the chain covers the text too, and a text changed outside the engine is found."""
+    return hashlib.sha256(canonical_json({"title": title, "fields": dict(fields)}).encode("utf-8")).hexdigest()
+
+
 def _whole_floats_as_ints(value: Any) -> Any:
     if isinstance(value, float):
         return int(value) if value.is_integer() else value
@@ -114,7 +120,7 @@ class Break:
 
 def verify_document(document: Document, entries: Iterable[AuditEntry]) -> Break | None:
     """Check one document's chain, oldest entry first; None when it holds."""
-    prev_hash, expected_version, last = GENESIS, 1, None
+    prev_hash, expected_version, last, content = GENESIS, 1, None, None
     for entry in entries:
         if entry.version != expected_version:
             return Break(document.id, entry.id, entry.version,
@@ -126,12 +132,16 @@ def verify_document(document: Document, entries: Iterable[AuditEntry]) -> Break 
             return Break(document.id, entry.id, entry.version,
                          "its content does not match its hash (the entry was edited)")
         prev_hash, expected_version, last = entry.hash, expected_version + 1, entry
+        content = entry.data.get("content", content)
     if last is None:
         return Break(document.id, None, None, "the document has no audit entries at all")
     if document.audit_hash != last.hash or document.version != last.version:
         return Break(document.id, last.id, last.version,
                      f"the document is at version {document.version} but its log ends at version "
                      f"{last.version} (newer entries deleted, or the document changed outside the engine)")
+    if content is not None and content != content_digest(document.title, document.fields):
+        return Break(document.id, last.id, last.version,
+                     "the document's title or fields are not what its log last recorded (changed outside the engine)")
     if document.state != last.to_state:
         return Break(document.id, last.id, last.version,
                      f"the document is in state {document.state!r} but its log ends in {last.to_state!r}")

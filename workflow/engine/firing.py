@@ -22,7 +22,7 @@ from workflow.definitions.catalog import Catalog, GuardContext
 from workflow.definitions.compiled import CompiledDefinition, Move
 from workflow.definitions.registry import registry_of
 from workflow.engine import writes
-from workflow.engine.audit import CREATE, EDIT, GENESIS, canonical_json, entry_hash
+from workflow.engine.audit import CREATE, EDIT, GENESIS, canonical_json, content_digest, entry_hash
 from workflow.engine.models import AuditEntry, Document
 from workflow.errors import Conflict, GuardFailed, InvalidInput, NotAllowed, WrongState
 from workflow.people import Actor
@@ -85,7 +85,7 @@ def create_document(
     if comment is not None and "\x00" in comment:
         raise InvalidInput("the comment contains a NUL character, which cannot be stored")
     registry.ensure_stored(session, compiled)
-    data = {"definition_version": compiled.version}
+    data = {"definition_version": compiled.version, "content": content_digest(title, dict(fields or {}))}
     data_json = _json(data)
     document = Document(
         kind=kind,
@@ -193,14 +193,15 @@ def edit_document(
     changed = sorted(k for k in new_fields if document.fields.get(k, _MISSING) != new_fields[k])
     if title is not None and title != document.title:
         changed.insert(0, "title")
+    new_title = document.title if title is None else title
     if not changed:
         return
     writer = writes.Writer(session)
     _lock_or_conflict(writer, document)
     _record(
         writer, state, document, compiled, actor=actor, trigger=EDIT, to_state=document.state, comment=None,
-        data_json=_json({"changed": changed}), effects=(), now=now,
-        title=document.title if title is None else title, fields=new_fields,
+        data_json=_json({"changed": changed, "content": content_digest(new_title, new_fields)}), effects=(), now=now,
+        title=new_title, fields=new_fields,
     )
 
 

@@ -22,7 +22,7 @@ from workflow.db import REGISTRY_KEY
 from workflow.definitions.models import DefinitionVersion
 from workflow.definitions.registry import DefinitionChanged, DefinitionRegistry, registry_of
 from workflow.engine import create_document, fire
-from workflow.engine.audit import replay
+from workflow.engine.audit import content_digest, replay
 from workflow.engine.models import AuditEntry, Document
 from workflow.errors import NotFound, WrongState
 
@@ -259,7 +259,7 @@ def test_new_documents_start_on_version_3_once_it_is_deployed(definitions, deplo
 
     assert (new.definition_version, new.state) == (3, "drafting")
     (created,) = entries(after, new)
-    assert created.data == {"definition_version": 3}
+    assert created.data == {"definition_version": 3, "content": content_digest(new.title, new.fields)}
     assert fire(after, new, "submit", author).to_state == "approvals"
     assert fire(after, new, "request_expertise", secretary).to_state == "expertise"
     assert after.get(Document, old.id).definition_version == 2

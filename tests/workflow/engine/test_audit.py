@@ -267,6 +267,18 @@ def test_a_state_changed_directly_in_the_documents_table_is_found(session, histo
     assert str(found).startswith(f"audit entry #{withdrawal.id} (document {histories.withdrawn.id}, version 4): ")
 
 
+@pytest.mark.parametrize(
+    "change", [{"title": "Про інше"}, {"fields": {"body": "Текст, якого ніхто не писав"}}], ids=["title", "text"]
+)
+def test_a_text_changed_directly_in_the_documents_table_is_found(session, histories, change):
+    """The creation and every edit record a digest of the title and fields: the chain covers the text too."""
+    last = entry(session, histories.withdrawn, 4)
+    as_owner(session, update(DOCUMENTS).where(DOCUMENTS.c.id == histories.withdrawn.id).values(**change))
+
+    found = first_break(session)
+    assert_names(found, histories.withdrawn, last.id, 4, "title or fields are not what its log last recorded")
+
+
 def test_the_first_break_in_document_order_is_reported(session, histories):
     """Two documents tampered with, the later one first: the report names the earlier document."""
     switch_off_append_only(session)

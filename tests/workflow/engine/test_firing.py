@@ -10,7 +10,7 @@ from sqlalchemy import select
 from workflow.council import sessions
 from workflow.council.votes import hold_vote
 from workflow.engine import available_actions, create_document, edit_document, fire
-from workflow.engine.audit import GENESIS, hash_of
+from workflow.engine.audit import GENESIS, content_digest, hash_of
 from workflow.engine.models import AuditEntry, Document, OutboxRow
 from workflow.errors import GuardFailed, InvalidInput, NotAllowed, WrongState
 from workflow.people import Actor
@@ -246,7 +246,8 @@ def test_the_author_edits_in_drafting_and_the_edit_is_audited(session, draft, au
     assert (draft.title, draft.fields["body"], draft.version) == ("Про капітальний ремонт стадіону", "Новий текст", 2)
     edit = entries(session, draft)[-1]
     assert (edit.trigger, edit.from_state, edit.to_state, edit.data) == (
-        "edit", "drafting", "drafting", {"changed": ["title", "body"]},
+        "edit", "drafting", "drafting",
+        {"changed": ["title", "body"], "content": content_digest(draft.title, {"body": "Новий текст"})},
     )
     session.expire_all()
     assert session.get(Document, draft.id).fields == {"body": "Новий текст"}
