@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, render_template, request
 from flask.typing import ResponseReturnValue
+from sqlalchemy.exc import OperationalError
 
 from workflow.errors import (
     Busy,
@@ -36,6 +37,13 @@ def init_app(app: Flask) -> None:
         if _wants_json():
             return body, status
         return render_template("error.html", error=error, status=status), status
+
+    @app.errorhandler(OperationalError)
+    def _database_busy(error: OperationalError) -> ResponseReturnValue:
+        """SQLite (the embedded default) lets one writer at a time; one who waited too long is told to retry."""
+        if "database is locked" not in str(error.orig):
+            raise error
+        return _workflow_error(Busy("the database is busy with other changes; try again in a moment"))
 
     @app.errorhandler(404)
     def _not_found(_error: Exception) -> ResponseReturnValue:

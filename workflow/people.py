@@ -95,3 +95,7 @@ def load_actor(session: Session, person_id: int, now: datetime | None = None) ->
         roles=frozenset(roles),
         scopes={role: frozenset(ids) for role, ids in scopes.items()},
     )
+
+
+#: the scheduler and the tasks, acting where the law makes a move automatic
+SYSTEM = Actor.system()

@@ -3,6 +3,7 @@ answered (status, message, HTML or JSON); and the request's single commit, or ro
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -14,6 +15,7 @@ from flask import Blueprint, Flask, abort, redirect, request
 from flask.testing import FlaskClient
 from markupsafe import escape
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from web import create_app
 from web.database import db
@@ -386,3 +388,15 @@ def test_a_refused_request_carries_out_nothing(client, database_file, monkeypatc
     assert client.post("/testing/submit", data={"outcome": "refused"}).status_code == 403
 
     assert (carried, outbox_stored(database_file)) == ([], [])
+
+
+@testing.get("/testing/locked")
+def locked() -> str:
+    raise OperationalError("BEGIN IMMEDIATE", {}, sqlite3.OperationalError("database is locked"))
+
+
+def test_a_database_held_too_long_by_another_writer_asks_to_try_again(client):
+    response = client.get("/testing/locked", headers={"Accept": "application/json"})
+
+    assert response.status_code == 503
+    assert response.get_json()["error"] == "busy"

@@ -16,9 +16,8 @@ from workflow.definitions.registry import registry_of
 from workflow.engine import Fired, create_document, fire
 from workflow.engine.models import AuditEntry, Document
 from workflow.errors import InvalidInput, WrongState
-from workflow.people import Actor
+from workflow.people import SYSTEM, Actor
 
-SYSTEM = Actor.system()
 KIND = "amendment"
 #: a draft takes amendments once its committees have it, until the council decides on it
 AMENDABLE_STATES = ("committee_review", "on_agenda", "postponed")

@@ -14,9 +14,7 @@ from workflow.council.models import Committee, Department
 from workflow.engine import create_document, edit_document, fire
 from workflow.engine.models import Document
 from workflow.errors import InvalidInput, NotFound
-from workflow.people import Actor
-
-SYSTEM = Actor.system()
+from workflow.people import SYSTEM, Actor
 
 
 def write_draft(

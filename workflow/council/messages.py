@@ -6,13 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from workflow.council.votes import holders
 from workflow.engine import Fired, create_document, edit_document, fire
 from workflow.engine.models import Document
 from workflow.errors import InvalidInput, NotAllowed, WrongState
-from workflow.people import Actor, Person, RoleGrant
+from workflow.people import Actor, Person
 from workflow.timeutil import as_utc, utcnow
 
 KIND = "citizen_message"
@@ -103,12 +104,4 @@ def _check_kind(message: Document) -> None:
 
 def _is_deputy(session: Session, person_id: int, at: datetime) -> bool:
     """Whether the person holds a deputy's mandate at `at` (a mandate, never a delegated authority)."""
-    return session.scalar(
-        select(RoleGrant.id).where(
-            RoleGrant.person_id == person_id,
-            RoleGrant.role == "deputy",
-            RoleGrant.delegation_id.is_(None),
-            or_(RoleGrant.starts_at.is_(None), RoleGrant.starts_at <= at),
-            or_(RoleGrant.ends_at.is_(None), RoleGrant.ends_at > at),
-        ).limit(1)
-    ) is not None
+    return person_id in holders(session, ("deputy",), None, at)

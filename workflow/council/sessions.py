@@ -14,10 +14,9 @@ from workflow.council.votes import check_quorum, council_members, hold_vote, the
 from workflow.engine import create_document, fire
 from workflow.engine.models import Document
 from workflow.errors import InvalidInput, NotAllowed, WrongState
-from workflow.people import Actor, Person
+from workflow.people import SYSTEM, Actor, Person
 from workflow.timeutil import as_utc, utcnow
 
-SYSTEM = Actor.system()
 SESSION_KINDS = ("regular", "extraordinary")
 
 
@@ -158,6 +157,9 @@ def vote_on_item(
     threshold: str = "majority", now: datetime | None = None,
 ) -> Vote:
     """The council votes on the draft an item considers; the item and its draft get the outcome."""
+    detail = session.get(AgendaItem, item.id)
+    if detail is None or detail.session_id != plenary.id:
+        raise InvalidInput(f"«{item.title}» is not on the agenda of this session")
     check_quorum(session, plenary, now=now)  # before the item moves: a vote without quorum changes nothing
     if item.state == "included":
         fire(session, item, "consider", secretary, now=now)
@@ -167,8 +169,7 @@ def vote_on_item(
     )
     outcome = "adopt" if vote.result == "adopted" else "reject"
     fire(session, item, outcome, SYSTEM, data={"vote_id": vote.id}, now=now)
-    detail = session.get(AgendaItem, item.id)
-    if detail is not None and detail.draft_id is not None:
+    if detail.draft_id is not None:
         draft = session.get(Document, detail.draft_id)
         if draft is not None:
             fire(session, draft, outcome, SYSTEM, data={"vote_id": vote.id}, now=now)

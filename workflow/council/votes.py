@@ -76,14 +76,15 @@ def quorum_for(total: int) -> int:
 
 def council_members(session: Session, at: datetime) -> list[int]:
     """Ids of the persons holding a deputy's or the mayor's mandate at `at`."""
-    return _holders(session, MEMBER_ROLES, None, at)
+    return holders(session, MEMBER_ROLES, None, at)
 
 
 def committee_members(session: Session, committee_id: int, at: datetime) -> list[int]:
-    return _holders(session, COMMITTEE_ROLES, committee_id, at)
+    return holders(session, COMMITTEE_ROLES, committee_id, at)
 
 
-def _holders(session: Session, roles: tuple[str, ...], scope_id: int | None, at: datetime) -> list[int]:
+def holders(session: Session, roles: tuple[str, ...], scope_id: int | None, at: datetime) -> list[int]:
+    """Ids of the persons holding one of `roles` (for `scope_id`) as their own mandate at `at`."""
     query = (
         select(RoleGrant.person_id)
         .where(

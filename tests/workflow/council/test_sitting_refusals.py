@@ -9,7 +9,7 @@ from workflow.council.models import Attendance, Vote
 from workflow.engine import fire
 from workflow.engine.models import AuditEntry
 from workflow.engine.outbox import carry_out
-from workflow.errors import GuardFailed, NotAllowed, WrongState
+from workflow.errors import GuardFailed, InvalidInput, NotAllowed, WrongState
 
 
 def test_only_the_secretary_registers_attendance(session, world, unchanged):
@@ -103,3 +103,15 @@ def test_a_visa_of_an_earlier_round_does_not_send_back_the_new_submission(sessio
     with pytest.raises(WrongState):
         fire(session, old_finance, "return", world.actor(world.accountant), comment="Запізно", now=world.at(3))
     assert draft.state == "visas"
+
+
+def test_an_item_of_another_session_is_not_voted_here(session, world, unchanged):
+    twelve = world.planned_session(number=12, days=16)
+    thirteen = world.planned_session(number=13, days=30)
+    sessions.add_to_agenda(session, twelve, world.actor(world.secretary, 5), world.reviewed_draft(), now=world.at(5))
+    later = world.reviewed_draft("Про облаштування зупинки", days=0.5)
+    item = sessions.add_to_agenda(session, thirteen, world.actor(world.secretary, 19), later, now=world.at(19))
+    world.open(twelve, days=16)
+    with unchanged(), pytest.raises(InvalidInput, match="is not on the agenda of this session"):
+        sessions.vote_on_item(session, twelve, world.actor(world.secretary, 16), item, world.ballots(for_=9),
+                              now=world.at(16))
