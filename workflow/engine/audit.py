@@ -69,13 +69,17 @@ def entry_hash(
     comment: str | None,
     data_json: str,
     prev_hash: str,
+    at_text: str | None = None,
 ) -> str:
-    """SHA-256 over the entry's content in one fixed text form, chained to the previous entry's hash."""
+    """SHA-256 over the entry's content in one fixed text form, chained to the previous entry's hash.
+
+    `at_text` is `canonical(at)` when the caller has it already (the engine formats each moment once).
+    """
     payload = "\x1f".join(
         (
             str(document_id),
             str(version),
-            canonical(at),
+            canonical(at) if at_text is None else at_text,
             "" if actor_id is None else str(actor_id),
             trigger,
             from_state or "",

@@ -26,7 +26,7 @@ from workflow.engine.audit import CREATE, EDIT, GENESIS, canonical_json, content
 from workflow.engine.models import AuditEntry, Document
 from workflow.errors import Conflict, GuardFailed, InvalidInput, NotAllowed, WrongState
 from workflow.people import Actor
-from workflow.timeutil import as_utc, utcnow
+from workflow.timeutil import as_utc, canonical, utcnow
 
 
 @dataclass(frozen=True, slots=True)
@@ -357,15 +357,17 @@ def _record(
     prev_hash = document.audit_hash
     new_version = old_version + 1
     moved = to_state != from_state
+    at_text = canonical(now)
     digest = entry_hash(
         document_id=document_id, version=new_version, at=now, actor_id=actor.id, trigger=trigger,
         from_state=from_state, to_state=to_state, comment=comment, data_json=data_json, prev_hash=prev_hash,
+        at_text=at_text,
     )
     entered_at = now if moved else document.state_entered_at
     due_at = _due(compiled, to_state, now) if moved else document.due_at
     change = writes.Change(
         document_id=document_id, old_version=old_version, new_version=new_version,
-        from_state=from_state, to_state=to_state, at=now, entered_at=entered_at, due_at=due_at,
+        from_state=from_state, to_state=to_state, at=now, at_text=at_text, entered_at=entered_at, due_at=due_at,
         actor_id=actor.id, trigger=trigger, comment=comment, data_json=data_json,
         prev_hash=prev_hash, hash=digest,
         effects=tuple(

@@ -29,6 +29,8 @@ class Change:
     from_state: str
     to_state: str
     at: datetime
+    #: `at` in the canonical text form (naive UTC, ISO), formatted once for the hash and for SQLite
+    at_text: str
     entered_at: datetime
     due_at: datetime | None
     actor_id: int | None
@@ -104,7 +106,7 @@ def _record_postgresql(driver: Any, change: Change) -> None:
 
 
 def _record_sqlite(driver: Any, change: Change) -> None:
-    at = _sqlite_time(change.at)
+    at = change.at_text.replace("T", " ")  # the form SQLAlchemy's DateTime reads back on SQLite
     entered_at = at if change.entered_at is change.at else _sqlite_time(change.entered_at)
     moved = (change.to_state, change.new_version, change.hash, at, entered_at, _sqlite_time(change.due_at))
     where = (change.document_id, change.old_version)
