@@ -8,6 +8,7 @@ that need real commits (concurrency, the CLI) use `committed_db`, a database of 
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -332,3 +333,35 @@ def build_world(session: Session, *, deputies: int = 8, number_pattern: str | No
 @pytest.fixture
 def world(session: Session) -> World:
     return build_world(session)
+
+
+# --- a new version of decision_draft, as an operator would release it ----------------------------------------
+#: a state and a way in and out of it that only version 3 of decision_draft has
+EXPERTISE_STATE = """\
+  expertise:
+    title: {uk: "На експертизі", en: "Under expert review"}
+"""
+EXPERTISE_TRANSITIONS = """
+  - trigger: request_expertise
+    title: {uk: "Направити на експертизу", en: "Request an expert review"}
+    from: approvals
+    to: expertise
+    roles: [secretary]
+
+  - trigger: finish_expertise
+    title: {uk: "Завершити експертизу", en: "Finish the expert review"}
+    from: expertise
+    to: approvals
+    roles: [secretary]
+"""
+
+
+def release_version_3(directory: Path) -> None:
+    """decision_draft version 3: the state `visas` is renamed `approvals`, and an expert review is added."""
+    path = directory / "decision_draft.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "\nversion: 2\n" in text, "the scenarios start from decision_draft version 2, the shipped one"
+    text = text.replace("\nversion: 2\n", "\nversion: 3\n", 1)
+    text = re.sub(r"\bvisas\b", "approvals", text)  # `all_visas_given` keeps its name: `_` joins words
+    text = text.replace("  public_discussion:\n", EXPERTISE_STATE + "  public_discussion:\n", 1)
+    path.write_text(text + EXPERTISE_TRANSITIONS, encoding="utf-8")

@@ -5,7 +5,6 @@ deploy a version 3)."""
 from __future__ import annotations
 
 import hashlib
-import re
 import shutil
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -16,6 +15,7 @@ import yaml
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from tests.conftest import release_version_3
 from workflow.config import PROJECT_ROOT
 from workflow.council.rules import CATALOG
 from workflow.db import REGISTRY_KEY
@@ -29,24 +29,6 @@ from workflow.errors import NotFound, WrongState
 SHIPPED = PROJECT_ROOT / "definitions"
 MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
-#: a state and a way in and out of it that only version 3 of decision_draft has
-EXPERTISE_STATE = """\
-  expertise:
-    title: {uk: "На експертизі", en: "Under expert review"}
-"""
-EXPERTISE_TRANSITIONS = """
-  - trigger: request_expertise
-    title: {uk: "Направити на експертизу", en: "Request an expert review"}
-    from: approvals
-    to: expertise
-    roles: [secretary]
-
-  - trigger: finish_expertise
-    title: {uk: "Завершити експертизу", en: "Finish the expert review"}
-    from: expertise
-    to: approvals
-    roles: [secretary]
-"""
 
 
 @pytest.fixture
@@ -88,15 +70,6 @@ def bare_database(session: Session) -> Session:
     return session
 
 
-def release_version_3(directory: Path) -> None:
-    """decision_draft version 3: the state `visas` is renamed `approvals`, and an expert review is added."""
-    path = directory / "decision_draft.yaml"
-    text = path.read_text(encoding="utf-8")
-    assert "\nversion: 2\n" in text, "the scenarios start from decision_draft version 2, the shipped one"
-    text = text.replace("\nversion: 2\n", "\nversion: 3\n", 1)
-    text = re.sub(r"\bvisas\b", "approvals", text)  # `all_visas_given` keeps its name: `_` joins words
-    text = text.replace("  public_discussion:\n", EXPERTISE_STATE + "  public_discussion:\n", 1)
-    path.write_text(text + EXPERTISE_TRANSITIONS, encoding="utf-8")
 
 
 def stored_versions(session: Session) -> dict[tuple[str, int], DefinitionVersion]:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import re
 import shutil
 from collections import Counter
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tests.conftest import release_version_3
 from workflow.config import PROJECT_ROOT
 from workflow.council.rules import CATALOG
 from workflow.db import REGISTRY_KEY
@@ -32,35 +32,8 @@ MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 MIGRATION_DAY = datetime(2026, 3, 4, 18, 30, tzinfo=UTC)
 KIND = "decision_draft"
 
-#: a state and a way in and out of it that only version 3 has
-EXPERTISE_STATE = """\
-  expertise:
-    title: {uk: "На експертизі", en: "Under expert review"}
-"""
-EXPERTISE_TRANSITIONS = """
-  - trigger: request_expertise
-    title: {uk: "Направити на експертизу", en: "Request an expert review"}
-    from: approvals
-    to: expertise
-    roles: [secretary]
-
-  - trigger: finish_expertise
-    title: {uk: "Завершити експертизу", en: "Finish the expert review"}
-    from: expertise
-    to: approvals
-    roles: [secretary]
-"""
 
 
-def release_version_3(directory: Path) -> None:
-    """decision_draft version 3: the state `visas` is renamed `approvals`, and an expert review is added."""
-    path = directory / "decision_draft.yaml"
-    text = path.read_text(encoding="utf-8")
-    assert "\nversion: 2\n" in text, "the scenarios start from decision_draft version 2, the shipped one"
-    text = text.replace("\nversion: 2\n", "\nversion: 3\n", 1)
-    text = re.sub(r"\bvisas\b", "approvals", text)  # `all_visas_given` keeps its name: `_` joins words
-    text = text.replace("  public_discussion:\n", EXPERTISE_STATE + "  public_discussion:\n", 1)
-    path.write_text(text + EXPERTISE_TRANSITIONS, encoding="utf-8")
 
 
 @dataclass
