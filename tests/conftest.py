@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -40,6 +41,8 @@ POSTGRES_HOST = os.environ.get("TEST_POSTGRES_HOST", "postgres@127.0.0.1:5432")
 
 
 def _postgres_available_or_fail() -> None:
+    """In CI (`CI` set) a missing PostgreSQL fails the run; on a developer's machine without it, the
+    PostgreSQL half of the suite is skipped with the reason, and the SQLite half still runs."""
     try:
         psycopg.connect(POSTGRES_ADMIN, connect_timeout=3).close()
     except psycopg.OperationalError as error:
@@ -161,6 +164,38 @@ class People:
 @pytest.fixture
 def people(session: Session) -> People:
     return People(session)
+
+
+@pytest.fixture
+def author(people: People) -> Actor:
+    """A member of staff who writes drafts."""
+    return people.person("Оксана Мельник", "staff")
+
+
+@pytest.fixture
+def secretary(people: People) -> Actor:
+    return people.person("Тарас Коваль", "secretary")
+
+
+def run_in_threads(jobs: list[Callable[[], object]], *, timeout: float = 30) -> list[object]:
+    """Each job in a thread of its own (jobs meet at their own barrier); returns, in order, what each job
+    returned or the exception it raised. A thread still running after `timeout` fails the test."""
+    outcomes: list[object] = [None] * len(jobs)
+
+    def run(index: int, job: Callable[[], object]) -> None:
+        try:
+            outcomes[index] = job()
+        except Exception as error:  # each thread's outcome is the test's to judge
+            outcomes[index] = error
+
+    threads = [threading.Thread(target=run, args=(i, job), name=f"racer-{i}") for i, job in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout)
+    stuck = [t.name for t in threads if t.is_alive()]
+    assert not stuck, f"threads still running after {timeout} s (a deadlock?): {stuck}"
+    return outcomes
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,13 @@ given twice, even when decisions are signed at the same moment."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import build_world
+from tests.conftest import build_world, run_in_threads
 from workflow.council import sessions, setup
 from workflow.council.effects import HANDLERS
 from workflow.council.models import Council, Decision
@@ -146,24 +147,19 @@ def test_decisions_numbered_at_the_same_moment_get_distinct_consecutive_numbers(
             draft_ids = [draft.id for draft in signed_drafts(build_world(session), racers)]
 
         start = threading.Barrier(racers, timeout=TIMEOUT)
-        outcomes: list[object] = [None] * racers
 
-        def run(index: int, draft_id: int) -> None:
-            try:
+        def signer(draft_id: int) -> Callable[[], int]:
+            def run() -> int:
                 with sessions_() as session:
                     draft = session.get(Document, draft_id)
                     start.wait()  # everyone has loaded the draft (and begun a transaction): all ask at once
-                    outcomes[index] = assign_number(session, draft).number
+                    number = assign_number(session, draft).number
                     session.commit()
-            except Exception as error:  # the test judges every thread's outcome
-                outcomes[index] = error
+                return number
 
-        threads = [threading.Thread(target=run, args=(i, d), name=f"signer-{i}") for i, d in enumerate(draft_ids)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(TIMEOUT)
-        assert not [t.name for t in threads if t.is_alive()], "a signer is still waiting (a deadlock?)"
+            return run
+
+        outcomes = run_in_threads([signer(d) for d in draft_ids], timeout=TIMEOUT)
         assert all(isinstance(o, int) for o in outcomes), outcomes
         assert sorted(outcomes) == list(range(1, racers + 1))
 

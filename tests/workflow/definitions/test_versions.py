@@ -85,16 +85,6 @@ def entries(session: Session, document: Document) -> list[AuditEntry]:
     )
 
 
-@pytest.fixture
-def author(people):
-    return people.person("Оксана Мельник", "staff")
-
-
-@pytest.fixture
-def secretary(people):
-    return people.person("Тарас Коваль", "secretary")
-
-
 def new_draft(session: Session, author, title: str) -> Document:
     return create_document(
         session, "decision_draft", author, title=title, fields={"body": f"{title}: текст рішення."}, now=MONDAY

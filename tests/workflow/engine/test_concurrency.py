@@ -10,13 +10,14 @@ it already moved.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from tests.conftest import run_in_threads
 from workflow.db import make_engine, make_sessionmaker
 from workflow.engine import create_document, fire
 from workflow.engine.audit import verify_log
@@ -81,11 +82,10 @@ def race(sessions: sessionmaker[Session], document_id: int, moves: list[Move]) -
     fire. Returns each thread's outcome in order: `WON`, or the exception it raised.
     """
     start = threading.Barrier(len(moves), timeout=TIMEOUT)
-    outcomes: list[object] = [None] * len(moves)
     load_first = sessions.kw["bind"].dialect.name == "postgresql"
 
-    def run(index: int, move: Move) -> None:
-        try:
+    def racer(move: Move) -> Callable[[], str]:
+        def run() -> str:
             if not load_first:
                 start.wait()
             with sessions() as session:
@@ -95,18 +95,11 @@ def race(sessions: sessionmaker[Session], document_id: int, moves: list[Move]) -
                     start.wait()
                 fire(session, document, move.trigger, move.actor, comment=move.comment)
                 session.commit()
-            outcomes[index] = WON
-        except Exception as error:  # each thread's failure is the test's to judge
-            outcomes[index] = error
+            return WON
 
-    threads = [threading.Thread(target=run, args=(i, m), name=f"racer-{i}") for i, m in enumerate(moves)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(TIMEOUT)
-    stuck = [t.name for t in threads if t.is_alive()]
-    assert not stuck, f"threads still running after {TIMEOUT} s (a deadlock?): {stuck}"
-    return outcomes
+        return run
+
+    return run_in_threads([racer(move) for move in moves], timeout=TIMEOUT)
 
 
 def one_winner(outcomes: list[object], *, others: tuple[type[Exception], ...] = (Conflict,)) -> int:

@@ -19,16 +19,6 @@ MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def author(people):
-    return people.person("Оксана Мельник", "staff")
-
-
-@pytest.fixture
-def secretary(people):
-    return people.person("Тарас Коваль", "secretary")
-
-
-@pytest.fixture
 def draft(session, author):
     return create_document(
         session, "decision_draft", author, title="Про ремонт шкільного стадіону",
