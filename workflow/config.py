@@ -34,6 +34,16 @@ class Settings:
     instance_dir: Path
     #: default language of the interface and of messages
     default_locale: str = "uk"
+    #: where e-mail goes: smtp://[user:password@]host[:port], smtp+starttls://..., smtps://...; None in
+    #: development writes each message as an .eml file under instance/mail/ instead
+    smtp_url: str | None = None
+    mail_from: str = "Radaflow <radaflow@localhost>"
+    #: the address people open the application at, for the links in e-mails
+    base_url: str = "http://127.0.0.1:5000"
+    #: the first retry of a failed effect or e-mail waits this long, each next one twice as long (capped at an hour)
+    retry_seconds: float = 10.0
+    #: the hour (Kyiv time) the daily digests go out at
+    digest_hour: int = 7
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -63,7 +73,25 @@ class Settings:
             definitions_dir=Path(env.get("RADAFLOW_DEFINITIONS", PROJECT_ROOT / "definitions")).resolve(),
             instance_dir=instance_dir,
             default_locale=env.get("RADAFLOW_LOCALE", "uk"),
+            smtp_url=env.get("SMTP_URL") or None,
+            mail_from=env.get("MAIL_FROM") or "Radaflow <radaflow@localhost>",
+            base_url=(env.get("RADAFLOW_BASE_URL") or "http://127.0.0.1:5000").rstrip("/"),
+            retry_seconds=_number(env, "RADAFLOW_RETRY_SECONDS", 10.0, low=0.01, high=3600),
+            digest_hour=int(_number(env, "RADAFLOW_DIGEST_HOUR", 7, low=0, high=23)),
         )
+
+
+def _number(env: Mapping[str, str], name: str, default: float, *, low: float, high: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r}: expected a number") from None
+    if not low <= value <= high:
+        raise ConfigError(f"{name}={raw!r}: expected a number from {low:g} to {high:g}")
+    return value
 
 
 def normalise_database_url(url: str) -> str:

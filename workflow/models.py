@@ -7,4 +7,6 @@ def import_all() -> None:
     import workflow.council.models
     import workflow.definitions.models
     import workflow.engine.models
+    import workflow.files
+    import workflow.notifications.models
     import workflow.people  # noqa: F401

@@ -1,4 +1,4 @@
-"""The engine's tables: documents, the audit log and the outbox."""
+"""The engine's tables: documents, the audit log, the outbox and the deadline events."""
 
 from __future__ import annotations
 
@@ -112,3 +112,22 @@ class OutboxRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class DeadlineEvent(Base):
+    """What the deadline sweep did about one stay of a document in a state: reminded, escalated, or made the
+    move the law makes automatic. The key names the stay and the event, so the sweep acts once per stay."""
+
+    __tablename__ = "deadline_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: "<event>:<document>:<state>:<entered at>", e.g. "remind:12:visas:2026-11-28T09:00:00+00:00"
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    #: "remind", "escalate" or "expire"
+    event: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(64))
+    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: what came of it (e.g. "3 reminded", "fired veto_period_ends", or why the automatic move was refused)
+    outcome: Mapped[str] = mapped_column(Text, default="")
