@@ -1,0 +1,253 @@
+"""Sending the queued e-mails (`OutgoingMail`) over SMTP, each exactly once.
+
+`deliver_due` takes one due mail at a time in a transaction of its own: claims it (`FOR UPDATE SKIP LOCKED` on
+PostgreSQL, so two workers never take the same mail; SQLite serialises writers already), sends it, marks it sent
+and commits. A crash between the send and the commit loses only that one mark, and the receiving server can
+tell the resend by its Message-ID, derived from the mail's key. A refusal, a timeout or a lost connection is
+retried with backoff and marked failed after `MAX_ATTEMPTS`; `retry_mail` puts a failed mail back by hand.
+
+Without `SMTP_URL` (development) nothing leaves the machine: each message is written as an `.eml` file under
+`<instance>/mail/`, named by its key, and marked sent.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import smtplib
+import ssl
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from workflow.config import ConfigError, Settings
+from workflow.engine.outbox import MAX_ATTEMPTS
+from workflow.engine.writes import row_locks
+from workflow.errors import NotFound, WrongState
+from workflow.notifications.models import OutgoingMail
+from workflow.people import Person
+from workflow.timeutil import as_utc, utcnow
+
+#: how long one SMTP conversation step may take before the attempt counts as failed
+SMTP_TIMEOUT = 30.0
+#: the longest wait between two attempts at one mail
+MAX_BACKOFF = timedelta(hours=1)
+
+_PORTS = {"smtp": 25, "smtp+starttls": 587, "smtps": 465}
+
+
+@dataclass(frozen=True, slots=True)
+class SmtpTarget:
+    """Where and how to hand mail over, read from SMTP_URL."""
+
+    scheme: str
+    host: str
+    port: int
+    username: str | None = None
+    password: str | None = None
+
+
+def parse_smtp_url(url: str) -> SmtpTarget:
+    """`smtp://[user:password@]host[:port]` (plain, port 25), `smtp+starttls://...` (587) or `smtps://...`
+    (TLS from the start, 465); anything else is a ConfigError that says what is expected."""
+    expected = "expected smtp://[user:password@]host[:port], smtp+starttls://... or smtps://..."
+    parts = urlsplit(url)
+    if parts.scheme not in _PORTS:
+        raise ConfigError(f"SMTP_URL: unknown scheme {parts.scheme!r}; {expected}")
+    try:
+        port = parts.port
+    except ValueError:
+        raise ConfigError(f"SMTP_URL: the port is not a number; {expected}") from None
+    if not parts.hostname:
+        raise ConfigError(f"SMTP_URL names no host; {expected}")
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise ConfigError(f"SMTP_URL: a path or query means nothing here; {expected}")
+    return SmtpTarget(
+        scheme=parts.scheme,
+        host=parts.hostname,
+        port=port or _PORTS[parts.scheme],
+        username=None if parts.username is None else unquote(parts.username),
+        password=None if parts.password is None else unquote(parts.password),
+    )
+
+
+def message_id(key: str, settings: Settings) -> str:
+    """`<radaflow.notification.12@rada.example>`: the Message-ID of the mail with this key, on the domain of
+    MAIL_FROM, the same every time the mail is sent."""
+    domain = parseaddr(settings.mail_from)[1].rpartition("@")[2] or "localhost"
+    local = re.sub(r"[^A-Za-z0-9!#$%&'*+\-/=?^_`{|}~.]+", ".", key).strip(".")
+    return f"<radaflow.{local}@{domain}>"
+
+
+def build_message(
+    mail: OutgoingMail, settings: Settings, *, to_name: str = "", now: datetime | None = None
+) -> EmailMessage:
+    """The e-mail as it leaves: UTF-8 plain text with From, To (with the person's name), Subject, Date and the
+    mail's own Message-ID."""
+    message = EmailMessage()
+    message["From"] = settings.mail_from
+    message["To"] = Address(display_name=to_name, addr_spec=mail.to_address)
+    message["Subject"] = mail.subject
+    message["Date"] = format_datetime(utcnow() if now is None else as_utc(now))
+    message["Message-ID"] = mail.message_id
+    # an automatic message (RFC 3834): out-of-office replies should not answer it
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(mail.body, charset="utf-8")
+    return message
+
+
+def deliver_due(
+    sessions: sessionmaker[Session], settings: Settings, *, now: datetime | None = None, limit: int = 100
+) -> tuple[int, int]:
+    """Send up to `limit` due mails, each in its own transaction; returns (sent, failed) this time.
+
+    With no SMTP_URL the mails are written as .eml files under `<instance>/mail/` instead (development).
+    """
+    now = utcnow() if now is None else as_utc(now)
+    target = None if settings.smtp_url is None else parse_smtp_url(settings.smtp_url)
+    sent = failed = 0
+    connection: smtplib.SMTP | None = None
+    try:
+        for _ in range(limit):
+            with sessions.begin() as session:
+                mail = _claim(session, now)
+                if mail is None:
+                    break
+                message = build_message(mail, settings, to_name=_name(session, mail), now=now)
+                if target is None:
+                    _write_eml(settings.instance_dir / "mail", mail.key, message)
+                else:
+                    try:
+                        connection = connection or _connect(target)
+                        connection.send_message(message, from_addr=_envelope_from(settings),
+                                                to_addrs=[mail.to_address])
+                    except (smtplib.SMTPException, OSError) as error:
+                        _close(connection)
+                        connection = None
+                        _record_failure(mail, error, settings, now)
+                        failed += 1
+                        continue
+                mail.status = "sent"
+                mail.attempts += 1
+                mail.sent_at = now
+                mail.last_error = None
+                sent += 1
+    finally:
+        _close(connection)
+    return sent, failed
+
+
+def retry_mail(session: Session, mail_id: int, *, now: datetime | None = None) -> OutgoingMail:
+    """Put a failed mail back in the queue (an administrator, once the cause is fixed): due at once, with a
+    fresh count of attempts. The caller commits."""
+    mail = session.get(OutgoingMail, mail_id)
+    if mail is None:
+        raise NotFound(f"there is no e-mail {mail_id} in the queue")
+    if mail.status != "failed":
+        raise WrongState(f"e-mail {mail_id} is {mail.status}, not failed: only a failed e-mail is retried")
+    mail.status = "pending"
+    mail.attempts = 0
+    mail.available_at = utcnow() if now is None else as_utc(now)
+    session.flush()
+    return mail
+
+
+def failed_mails(session: Session, limit: int = 100) -> list[OutgoingMail]:
+    """The e-mails given up on, newest first, for an administrator to look at and retry."""
+    return list(session.scalars(
+        select(OutgoingMail).where(OutgoingMail.status == "failed").order_by(OutgoingMail.id.desc()).limit(limit)
+    ))
+
+
+def retry_delay(settings: Settings, attempts: int) -> timedelta:
+    """`retry_seconds` after the first failure, twice as long after each next one, at most an hour."""
+    seconds = settings.retry_seconds * 2 ** max(0, attempts - 1)
+    return min(MAX_BACKOFF, timedelta(seconds=seconds))
+
+
+def _claim(session: Session, now: datetime) -> OutgoingMail | None:
+    query = (
+        select(OutgoingMail)
+        .where(OutgoingMail.status == "pending", OutgoingMail.available_at <= now)
+        .order_by(OutgoingMail.available_at, OutgoingMail.id)
+        .limit(1)
+    )
+    if row_locks(session):
+        query = query.with_for_update(skip_locked=True)
+    return session.scalar(query)
+
+
+def _name(session: Session, mail: OutgoingMail) -> str:
+    person = None if mail.person_id is None else session.get(Person, mail.person_id)
+    return "" if person is None else person.full_name
+
+
+def _record_failure(mail: OutgoingMail, error: Exception, settings: Settings, now: datetime) -> None:
+    mail.attempts += 1
+    mail.last_error = f"{type(error).__name__}: {error}"[:2000]
+    if mail.attempts >= MAX_ATTEMPTS or _address_refused(error):
+        mail.status = "failed"
+    else:
+        mail.available_at = now + retry_delay(settings, mail.attempts)
+
+
+def _address_refused(error: Exception) -> bool:
+    """The server refused the recipient for good (5xx): another attempt would be refused the same way."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in error.recipients.values())
+    return False
+
+
+def _envelope_from(settings: Settings) -> str:
+    return parseaddr(settings.mail_from)[1] or settings.mail_from
+
+
+def _connect(target: SmtpTarget) -> smtplib.SMTP:
+    connection: smtplib.SMTP
+    if target.scheme == "smtps":
+        connection = smtplib.SMTP_SSL(
+            target.host, target.port, timeout=SMTP_TIMEOUT, context=ssl.create_default_context()
+        )
+    else:
+        connection = smtplib.SMTP(target.host, target.port, timeout=SMTP_TIMEOUT)
+    try:
+        if target.scheme == "smtp+starttls":
+            connection.starttls(context=ssl.create_default_context())
+        if target.username is not None:
+            connection.login(target.username, target.password or "")
+    except BaseException:
+        _close(connection)
+        raise
+    return connection
+
+
+def _close(connection: smtplib.SMTP | None) -> None:
+    if connection is None:
+        return
+    try:
+        connection.quit()
+    except (smtplib.SMTPException, OSError):
+        connection.close()
+
+
+def _write_eml(directory: Path, key: str, message: EmailMessage) -> Path:
+    """The message as `<directory>/<key>.eml`, replaced whole (never half-written, never twice)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / (re.sub(r"[^A-Za-z0-9._-]+", "-", key) + ".eml")
+    handle, temporary = tempfile.mkstemp(dir=directory, suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(message.as_bytes())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
