@@ -56,6 +56,13 @@ TEMPLATES: dict[str, Template] = {
 RERENDER_ROLES = ("secretary", "admin", Actor.SYSTEM_ROLE)
 
 
+def get_document(session: Session, document_id: int) -> Document:
+    document = session.get(Document, document_id)
+    if document is None:
+        raise NotFound(f"there is no document {document_id}")
+    return document
+
+
 def template_for(name: str, document: Document | None = None) -> Template:
     """The template called `name`, checked to attach to `document`; refused in words otherwise."""
     template = TEMPLATES.get(name)
@@ -115,13 +122,9 @@ def render_docx_handler(settings: Settings) -> Handler:
     def handle(session: Session, row: OutboxRow, now: datetime) -> None:
         if file_by_key(session, row.idempotency_key) is not None:
             return
-        document = session.get(Document, row.document_id)
-        if document is None:
-            raise NotFound(f"document {row.document_id} is gone")
-        render_document(
-            session, document, str(row.params.get("template", "")), key=row.idempotency_key, now=now,
-            templates_dir=templates_dir,
-        )
+        template = str(row.params.get("template", ""))
+        document = get_document(session, row.document_id)
+        render_document(session, document, template, key=row.idempotency_key, now=now, templates_dir=templates_dir)
 
     return handle
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -10,6 +11,7 @@ import click
 from flask import Flask
 from flask.cli import FlaskGroup
 
+import tasks.docx as docx_files
 from web.app import create_app
 from web.extension import radaflow
 from workflow import schema
@@ -23,7 +25,9 @@ from workflow.definitions.registry import DefinitionChanged
 from workflow.engine.audit import verify_log
 from workflow.engine.migrate import migrate_documents
 from workflow.errors import WorkflowError
+from workflow.files import get_file, list_files
 from workflow.people import Actor
+from workflow.timeutil import utcnow
 
 
 def _create_app() -> Flask:
@@ -177,6 +181,75 @@ def seed_demo_command(if_empty: bool, today: datetime | None) -> None:
     width = max(len(account.role) for account in summary.featured)
     for account in summary.featured:
         click.echo(f"    {account.role:<{width}}  {account.email:<28}  {account.password}")
+
+
+# --- files of documents ----------------------------------------------------------------------------------------
+@main.group()
+def files() -> None:
+    """The Word files rendered for documents (decisions, agendas, protocols, ...); every version is kept."""
+
+
+@files.command("list")
+@click.argument("document_id", type=int)
+def files_list(document_id: int) -> None:
+    """List a document's files: name, version, size, SHA-256 and when each was made."""
+    ext = radaflow()
+    with ext.sessions() as session:
+        try:
+            docx_files.get_document(session, document_id)
+        except WorkflowError as error:
+            raise click.ClickException(error.message) from None
+        lines = [
+            f"{stored.name:<22} v{stored.version:<3} {stored.size:>9} B  {stored.sha256}  "
+            f"{stored.created_at:%Y-%m-%d %H:%M}"
+            for stored in list_files(session, document_id)
+        ]
+    for line in lines:
+        click.echo(line)
+    click.echo(f"{len(lines)} file(s) of document {document_id}")
+
+
+@files.command("get")
+@click.argument("document_id", type=int)
+@click.argument("name")
+@click.option("--version", type=click.IntRange(min=1), help="Default: the latest")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Where to write the file")
+def files_get(document_id: int, name: str, version: int | None, output: Path) -> None:
+    """Write one version of a document's file to OUTPUT, after checking its SHA-256."""
+    ext = radaflow()
+    with ext.sessions() as session:
+        try:
+            docx_files.get_document(session, document_id)
+        except WorkflowError as error:
+            raise click.ClickException(error.message) from None
+        stored = get_file(session, document_id, name, version)
+        if stored is None:
+            which = name if version is None else f"{name} version {version}"
+            raise click.ClickException(f"document {document_id} has no file {which}")
+        content, sha256, version = stored.content, stored.sha256, stored.version
+    if hashlib.sha256(content).hexdigest() != sha256:
+        raise click.ClickException(f"{name} version {version} of document {document_id} does not match its SHA-256")
+    output.write_bytes(content)
+    click.echo(f"wrote {output}: {name} version {version}, {len(content)} bytes, sha256 {sha256}")
+
+
+@files.command("render")
+@click.argument("document_id", type=int)
+@click.argument("template")
+def files_render(document_id: int, template: str) -> None:
+    """Render TEMPLATE for a document again (after a template was edited, say): a new version, the old kept."""
+    ext = radaflow()
+    try:
+        with ext.sessions.begin() as session:
+            document = docx_files.get_document(session, document_id)
+            stored = docx_files.rerender(session, document, template, Actor.system(), utcnow(),
+                                         templates_dir=docx_files.operator_templates(ext.settings))
+            done = (f"rendered {stored.name} version {stored.version} of document {document_id} "
+                    f"({stored.size} bytes, sha256 {stored.sha256})")
+    except WorkflowError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(done)
 
 
 # --- audit ---------------------------------------------------------------------------------------------------
