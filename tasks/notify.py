@@ -49,9 +49,9 @@ def tell(
 
     Each gets a `Notification` keyed `<key>:<person>`; one who has an e-mail address gets an `OutgoingMail` now
     (`email_mode` immediate) or the notification waits for the daily digest (`email_mode` digest). `extra` adds to
-    (or overrides) the template's context: e.g. `comment`, `due_at` (a datetime is written in Kyiv time), a
-    title in both languages (`state_title`: anything with `.uk` and `.en`) in the recipient's; `state` names the
-    state the message is about when it is not the document's current one.
+    (or overrides) the template's context: e.g. `comment`, `data` (what was sent with the move), `due_at` (a
+    datetime is written in Kyiv time), a title in both languages (`state_title`: anything with `.uk` and `.en`)
+    in the recipient's; `state` names the state the message is about when it is not the document's current one.
     """
     extra = dict(extra or {})
     state = extra.pop("state", None)
@@ -80,7 +80,7 @@ def notify_handler(settings: Settings) -> Handler:
         _tell(
             session, settings, document, roles=params.roles, template=params.template,
             key=row.idempotency_key, now=now, actor_id=_mover(session, entry),
-            extra={"comment": entry.comment}, state=entry.to_state,
+            extra={"comment": entry.comment, "data": dict(entry.data or {})}, state=entry.to_state,
         )
 
     return handle
@@ -247,6 +247,8 @@ class _Context:
             "state_title": getattr(compiled.state(self.state).title, locale),
             "actor": self.actor,
             "comment": None,
+            # what was sent with the move (e.g. a committee's opinion on an amendment)
+            "data": {},
             "due_at": self.due_at,
             "link": self.link,
             "base_url": self.settings.base_url,

@@ -16,6 +16,7 @@ from tasks.notify import notify_handler, queue_digests, tell
 from tests.conftest import DEFINITIONS, World
 from workflow.config import Settings
 from workflow.council import drafts, messages, setup
+from workflow.council.amendments import committee_opinion, propose_amendment
 from workflow.council.delegation import delegate_role
 from workflow.council.effects import HANDLERS
 from workflow.definitions.registry import DefinitionRegistry
@@ -223,6 +224,29 @@ def test_a_deputy_answering_a_message_tells_the_citizen_the_answer(
     assert "полагодять у п'ятницю" in body
     assert f"By: {deputy.full_name}" in body
     assert "Document: Message to a deputy" in body
+
+
+def test_an_amendment_tells_the_lead_committees_chair_and_then_its_author_the_committees_opinion(
+    session: Session, world: World, settings: Settings
+) -> None:
+    draft = world.reviewed_draft(TITLE)
+    carry_out_all(session, settings, world.at(1.01))
+    proposer, chair = world.deputies[5], world.deputies[0]  # the budget committee leads on the draft
+    amendment = propose_amendment(session, world.actor(proposer, 2), draft, "Замінити «1,2» на «1,5».",
+                                  now=world.at(2))
+    carry_out_all(session, settings, world.at(2.01))
+    assert set(told(session, "amendment_submitted")) == {world.secretary.id, chair.id}
+
+    committee_opinion(session, amendment, world.actor(chair, 3), "support", reasoning="Кошторис це дозволяє",
+                      now=world.at(3))
+    carry_out_all(session, settings, world.at(3.01))
+
+    opinion = told(session, "amendment_opinion_given")
+    assert set(opinion) == {proposer.id}
+    body = opinion[proposer.id].body
+    assert f"до проєкту рішення «{TITLE}» і рекомендує її підтримати" in body
+    assert "Коментар: Кошторис це дозволяє" in body
+    assert f"Хто: {chair.full_name}" in body
 
 
 # --- exactly once ----------------------------------------------------------------------------------------------
