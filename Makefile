@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test lint typecheck layers pytest bench clean
+.PHONY: run test lint typecheck layers pytest libreoffice bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,11 +39,21 @@ typecheck: $(VENV)/.installed-test
 layers: $(VENV)/.installed-test
 	$(BIN)/lint-imports
 
-pytest: $(VENV)/.installed-test
+pytest: $(VENV)/.installed-test libreoffice
 	$(BIN)/pytest
+
+## LibreOffice headless, which the DOCX tests convert every rendered file to PDF with: installed when missing
+LIBREOFFICE_APT := apt-get update -qq && apt-get install -y --no-install-recommends libreoffice-writer-nogui
+libreoffice:
+	@command -v soffice >/dev/null || \
+	  if [ "$$(id -u)" = 0 ]; then sh -c '$(LIBREOFFICE_APT)'; \
+	  elif command -v sudo >/dev/null; then sudo sh -c '$(LIBREOFFICE_APT)'; \
+	  else echo "LibreOffice (soffice) is missing: run as root or install sudo, or install libreoffice-writer-nogui" >&2; \
+	       exit 1; fi
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/engine.py
+	$(BIN)/python bench/docx.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
