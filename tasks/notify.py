@@ -156,8 +156,9 @@ def _tell(
     if not people:
         return 0
     context = _Context(session, settings, document, state=state, actor_id=actor_id, extra=extra)
-    for person in people:
-        message = render(template, person.locale, context.for_person(person))
+    # every message is written before anything is stored: a template that fails leaves nobody half-told
+    messages = [render(template, person.locale, context.for_person(person)) for person in people]
+    for person, message in zip(people, messages, strict=True):
         by_mail = bool(person.email)
         notification = Notification(
             key=keys[person.id], person_id=person.id, document_id=document.id, template=template,

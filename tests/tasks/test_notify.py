@@ -8,14 +8,16 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from jinja2 import DictLoader, Environment, StrictUndefined, UndefinedError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+import tasks.messages
 from tasks.messages import MissingTemplate, render, template_names
 from tasks.notify import notify_handler, queue_digests, tell
 from tests.conftest import DEFINITIONS, World
 from workflow.config import Settings
-from workflow.council import drafts, messages, setup
+from workflow.council import drafts, messages, sessions, setup
 from workflow.council.amendments import committee_opinion, propose_amendment
 from workflow.council.delegation import delegate_role
 from workflow.council.effects import HANDLERS
@@ -249,6 +251,28 @@ def test_an_amendment_tells_the_lead_committees_chair_and_then_its_author_the_co
     assert f"Хто: {chair.full_name}" in body
 
 
+def test_a_convened_session_tells_every_deputy_and_the_mayor_when_and_where_it_meets(
+    session: Session, world: World, settings: Settings
+) -> None:
+    world.mayor.locale = "en"
+    draft = world.reviewed_draft(TITLE)
+    plenary = world.planned_session()
+    sessions.add_to_agenda(session, plenary, world.actor(world.secretary, 5), draft, now=world.at(5))
+    fire(session, plenary, "convene", world.actor(world.secretary, 6), now=world.at(6))
+
+    carry_out_all(session, settings, world.at(6.01))
+
+    convened = told(session, "session_convened")
+    assert set(convened) == {*(p.id for p in world.deputies), world.mayor.id}
+    deputy = convened[world.deputies[0].id]
+    assert deputy.subject == "Скликано пленарне засідання: 12 сесія 8 скликання"
+    assert "Засідання відбудеться 18.03.2026 11:00 (за київським часом), місце: Сесійна зала, пл. Свободи, 1." in (
+        deputy.body
+    )
+    assert "It meets on 18.03.2026 11:00 (Kyiv time) at Сесійна зала, пл. Свободи, 1." in convened[world.mayor.id].body
+    assert deputy.link == f"{BASE_URL}/documents/{plenary.id}"
+
+
 # --- exactly once ----------------------------------------------------------------------------------------------
 def test_running_the_handler_twice_tells_nobody_twice(session: Session, world: World, settings: Settings) -> None:
     submitted_draft(world)
@@ -286,6 +310,24 @@ def test_an_unknown_template_or_role_is_refused_and_writes_nothing(
         tell(session, settings, draft, roles=["secretary"], template="no_such_template", key="x", now=world.at(1))
     with pytest.raises(InvalidInput, match="unknown role 'chancellor'"):
         tell(session, settings, draft, roles=["chancellor"], template="decision_adopted", key="y", now=world.at(1))
+    assert (count(session, Notification), count(session, OutgoingMail)) == before
+
+
+def test_a_template_that_fails_in_one_language_leaves_nobody_half_told(
+    session: Session, world: World, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world.accountant.locale = "en"
+    draft = submitted_draft(world)
+    broken = Environment(
+        loader=DictLoader({"broken.uk.txt": "Subject: Гаразд\nТекст", "broken.en.txt": "Subject: {{ missing }}\n"}),
+        undefined=StrictUndefined,
+    )
+    monkeypatch.setattr(tasks.messages, "environment", lambda: broken)
+    before = (count(session, Notification), count(session, OutgoingMail))
+
+    with pytest.raises(UndefinedError, match="missing"):
+        tell(session, settings, draft, roles=["reviewer"], template="broken", key="broken", now=world.at(1))
+
     assert (count(session, Notification), count(session, OutgoingMail)) == before
 
 
