@@ -156,6 +156,25 @@ def test_a_draft_sent_to_a_committee_tells_that_committees_people_only(
     assert "Етап: Розгляд у комісіях" in message.body
 
 
+def test_a_role_held_per_committee_reaches_the_committee_the_document_names(
+    session: Session, world: World, settings: Settings
+) -> None:
+    draft = world.published_draft(TITLE)
+    budget, education = drafts.send_to_committees(
+        session, draft, world.actor(world.secretary, 1), world.budget, [world.education], now=world.at(1)
+    )
+    tell(session, settings, education, roles=["committee_member"], template="deadline_reminder", key="members",
+         now=world.at(2))
+    tell(session, settings, budget, roles=["committee_chair", "reviewer"], template="deadline_reminder",
+         key="chair", now=world.at(2))
+
+    members = {n.person_id for n in session.scalars(select(Notification).where(Notification.key.like("members:%")))}
+    assert members == {p.id for p in world.deputies[4:7]}  # the education committee's chair and members
+    chair = {n.person_id for n in session.scalars(select(Notification).where(Notification.key.like("chair:%")))}
+    # the budget committee's chair; a conclusion names no department, so every reviewer
+    assert chair == {world.deputies[0].id, world.lawyer.id, world.accountant.id}
+
+
 def test_a_returned_draft_tells_its_author_with_the_reviewers_remarks(
     session: Session, world: World, settings: Settings
 ) -> None:

@@ -24,6 +24,14 @@ from workflow.timeutil import as_utc
 
 #: the roles a committee's review reaches: its members, its chair and its secretary (who prepares the meeting)
 COMMITTEE_ROLES = ("committee_member", "committee_chair", "committee_secretary")
+#: a role granted per committee or department, the grants it reaches, and the fields by which a document names
+#: the one it concerns (a conclusion its committee, a visa its department, an amendment its lead committee)
+SCOPED = {
+    "committee_member": (COMMITTEE_ROLES, ("committee_id", "lead_committee_id")),
+    "committee_chair": (("committee_chair",), ("committee_id", "lead_committee_id")),
+    "committee_secretary": (("committee_secretary",), ("committee_id", "lead_committee_id")),
+    "reviewer": (("reviewer",), ("department_id",)),
+}
 
 
 def recipients(
@@ -92,7 +100,8 @@ def _actors(grants: Iterable[Grant], document: Document) -> dict[int, Actor]:
 
 
 def _holders_for(session: Session, document: Document, role: str, grants: Iterable[Grant]) -> set[int]:
-    """Holders of a council-wide role, narrowed to the scopes the document names where it names them."""
+    """Holders of a role granted to persons, narrowed to the committees or departments the document concerns
+    where it says which."""
     if document.kind == "decision_draft" and role == "reviewer":
         departments = _asked(session, document, "visa", "department_id", since="submit", states=("requested",))
         return {p for p, r, scope in grants if r == "reviewer" and scope in departments}
@@ -102,6 +111,11 @@ def _holders_for(session: Session, document: Document, role: str, grants: Iterab
             states=None, excluded_states=("cancelled",),
         )
         return {p for p, r, scope in grants if r in COMMITTEE_ROLES and scope in committees}
+    if role in SCOPED:
+        granted, fields = SCOPED[role]
+        named = next((value for name in fields if isinstance(value := document.fields.get(name), int)), None)
+        if named is not None:
+            return {p for p, r, scope in grants if r in granted and scope == named}
     return {p for p, r, _scope in grants if r == role}
 
 
