@@ -25,7 +25,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed
 	$(BIN)/radaflow db upgrade
 	$(BIN)/radaflow seed demo --if-empty
-	$(BIN)/radaflow run --host $(HOST) --port $(PORT)
+	$(BIN)/radaflow run --host $(HOST) --port $(PORT) $(if $(REDIS_URL),--with-worker)
 
 ## Install the test extras and run every check: lint, types, layering, the whole suite
 test: $(VENV)/.installed-test lint typecheck layers pytest

@@ -8,11 +8,8 @@ from typing import Any
 from flask import Flask
 
 from web import database, errors, home
-from web.extension import Radaflow
 from workflow.config import Settings
-from workflow.council.rules import CATALOG
-from workflow.db import make_engine, make_sessionmaker
-from workflow.definitions.registry import DefinitionRegistry
+from workflow.runtime import Runtime
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -24,9 +21,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.update({k: v for k, v in test_config.items() if k.isupper()})
 
-    registry = DefinitionRegistry.from_directory(settings.definitions_dir, CATALOG)
-    engine = make_engine(settings.database_url)
-    app.extensions["radaflow"] = Radaflow(settings, registry, engine, make_sessionmaker(engine, registry))
+    app.extensions["radaflow"] = Runtime.open(settings)
 
     database.init_app(app)
     errors.init_app(app)

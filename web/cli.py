@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import hashlib
+import logging
+import subprocess
 import sys
+import threading
+import time
 from datetime import datetime
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import FlaskGroup
+from sqlalchemy import func, select
 
 import tasks.docx as docx_files
+from tasks import runner
+from tasks.celery_app import create_celery, kick
+from tasks.mail import retry_mail
 from web.app import create_app
 from web.extension import radaflow
 from workflow import schema
@@ -24,9 +32,13 @@ from workflow.definitions.loader import DefinitionError, load_directory
 from workflow.definitions.registry import DefinitionChanged
 from workflow.engine.audit import verify_log
 from workflow.engine.migrate import migrate_documents
+from workflow.engine.models import OutboxRow
+from workflow.engine.outbox import retry as retry_effect
 from workflow.errors import WorkflowError
 from workflow.files import get_file, list_files
+from workflow.notifications.models import OutgoingMail
 from workflow.people import Actor
+from workflow.runtime import Runtime
 from workflow.timeutil import utcnow
 
 
@@ -43,6 +55,55 @@ def _create_app() -> Flask:
 @click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
 def main() -> None:
     """Radaflow: the council's cabinets, public portal and workflow engine."""
+
+
+# --- serving ------------------------------------------------------------------------------------------------
+#: how often the embedded mode's ticker does what beat schedules in production
+TICK_SECONDS = 15.0
+
+
+@main.command("run")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=5000, show_default=True)
+@click.option("--debug", is_flag=True, help="Flask's debugger and reloading (never in production)")
+@click.option("--with-worker", is_flag=True,
+              help="Also start a Celery worker and beat (needs REDIS_URL): the whole system in one command")
+def run_command(host: str, port: int, debug: bool, with_worker: bool) -> None:
+    """Serve the application for development or a demonstration (in production: gunicorn, see README).
+
+    Without REDIS_URL (the embedded default) effects run in-process after each commit, and a ticker thread does
+    beat's rounds (deadlines, digests, retries). With REDIS_URL and --with-worker, a worker and beat are started
+    beside the web application and stopped with it.
+    """
+    ext = radaflow()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    children: list[subprocess.Popen[bytes]] = []
+    if with_worker:
+        if ext.settings.redis_url is None:
+            raise click.ClickException("--with-worker needs REDIS_URL (e.g. redis://127.0.0.1:6379/0); without it "
+                                       "effects already run in-process")
+        celery = [sys.executable, "-m", "celery", "-A", "celery_worker"]
+        children.append(subprocess.Popen([*celery, "worker", "--loglevel=INFO", "--concurrency=2"]))
+        children.append(subprocess.Popen([*celery, "beat", "--loglevel=INFO"]))
+    elif ext.settings.redis_url is None:
+        threading.Thread(target=_tick_forever, args=(ext,), name="radaflow-ticker", daemon=True).start()
+    try:
+        app.run(host=host, port=port, debug=debug, use_reloader=debug)
+    finally:
+        for child in children:
+            child.terminate()
+        for child in children:
+            child.wait(timeout=30)
+
+
+def _tick_forever(ext: Runtime) -> None:
+    """The embedded mode's beat: every TICK_SECONDS, deadlines, digests, due effects and e-mail."""
+    while True:
+        try:
+            runner.tick(ext)
+        except Exception:  # a failed round is logged and the next one tries again
+            logging.getLogger("radaflow.ticker").exception("the ticker's round failed")
+        time.sleep(TICK_SECONDS)
 
 
 # --- definitions ---------------------------------------------------------------------------------------------
@@ -142,6 +203,106 @@ def db_upgrade(revision: str) -> None:
             raise click.ClickException(str(error)) from None
     for what in added:
         click.echo(f"stored definition {what}")
+
+
+# --- effects, e-mail, deadlines ------------------------------------------------------------------------------
+@main.group()
+def effects() -> None:
+    """The outbox: effects waiting, done and failed; retry a failed one; run what is due now."""
+
+
+@effects.command("list")
+@click.option("--status", type=click.Choice(["pending", "failed", "done", "all"]), default="failed",
+              show_default=True)
+@click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True)
+def effects_list(status: str, limit: int) -> None:
+    """Effects by status, newest first, with their errors: what an administrator looks at when something is
+    not being done."""
+    with radaflow().sessions() as session:
+        query = select(OutboxRow).order_by(OutboxRow.id.desc()).limit(limit)
+        if status != "all":
+            query = query.where(OutboxRow.status == status)
+        rows = list(session.scalars(query))
+        counts = dict(session.execute(select(OutboxRow.status, func.count()).group_by(OutboxRow.status)).all())
+    click.echo("outbox: " + ", ".join(f"{counts.get(name, 0)} {name}" for name in ("pending", "failed", "done")))
+    for row in rows:
+        click.echo(f"{row.id:>6}  {row.status:<7}  {row.effect:<14} document {row.document_id} "
+                   f"(move #{row.audit_version})  attempts {row.attempts}  {_params(row.params)}")
+        if row.last_error:
+            click.echo(f"        {row.last_error}")
+
+
+def _params(params: dict[str, object]) -> str:
+    return " ".join(f"{key}={value}" for key, value in sorted(params.items()))
+
+
+@effects.command("retry")
+@click.argument("ids", nargs=-1, type=int, required=True)
+def effects_retry(ids: tuple[int, ...]) -> None:
+    """Put failed effects back in line (once their cause is fixed); all or nothing."""
+    try:
+        with radaflow().sessions.begin() as session:
+            for row_id in ids:
+                retry_effect(session, row_id)
+    except WorkflowError as error:
+        raise click.ClickException(f"{error.message}; nothing was retried") from None
+    click.echo(f"{len(ids)} effect(s) back in line")
+    set_effects_going_now()
+
+
+@effects.command("run")
+def effects_run() -> None:
+    """Do now what the workers do on their schedule: the deadline sweep, digests, effects and e-mail."""
+    ran = runner.tick(radaflow())
+    click.echo(f"effects: {ran.effects_done} done, {ran.effects_failed} failed; "
+               f"e-mail: {ran.mail_sent} sent, {ran.mail_failed} failed")
+
+
+def set_effects_going_now() -> None:
+    """Carry out what is due in-process (embedded mode) or kick a worker (with Redis)."""
+    settings = radaflow().settings
+    if settings.redis_url is None:
+        runner.run_pending(radaflow())
+    else:
+        kick(create_celery(settings))
+
+
+@main.group()
+def mail() -> None:
+    """The e-mail queue."""
+
+
+@mail.command("list")
+@click.option("--status", type=click.Choice(["pending", "failed", "sent", "all"]), default="failed",
+              show_default=True)
+@click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True)
+def mail_list(status: str, limit: int) -> None:
+    """E-mails by status, newest first, with the last error."""
+    with radaflow().sessions() as session:
+        query = select(OutgoingMail).order_by(OutgoingMail.id.desc()).limit(limit)
+        if status != "all":
+            query = query.where(OutgoingMail.status == status)
+        rows = list(session.scalars(query))
+        counts = dict(session.execute(select(OutgoingMail.status, func.count()).group_by(OutgoingMail.status)).all())
+    click.echo("e-mail: " + ", ".join(f"{counts.get(name, 0)} {name}" for name in ("pending", "failed", "sent")))
+    for row in rows:
+        click.echo(f"{row.id:>6}  {row.status:<7}  to {row.to_address}  attempts {row.attempts}  {row.subject}")
+        if row.last_error:
+            click.echo(f"        {row.last_error}")
+
+
+@mail.command("retry")
+@click.argument("ids", nargs=-1, type=int, required=True)
+def mail_retry(ids: tuple[int, ...]) -> None:
+    """Put failed e-mails back in line; all or nothing."""
+    try:
+        with radaflow().sessions.begin() as session:
+            for mail_id in ids:
+                retry_mail(session, mail_id)
+    except WorkflowError as error:
+        raise click.ClickException(f"{error.message}; nothing was retried") from None
+    click.echo(f"{len(ids)} e-mail(s) back in line")
+    set_effects_going_now()
 
 
 # --- demo data -----------------------------------------------------------------------------------------------

@@ -1,15 +1,19 @@
-"""One database session per request, committed once at the end if the request succeeded; then, in the
-embedded mode (no Redis), the effects that commit recorded are carried out in-process, in a transaction of
-their own."""
+"""One database session per request, committed once at the end if the request succeeded. After a commit that
+may have recorded effects (any request that changes something), they are set going: in the embedded mode (no
+Redis) carried out in-process, in transactions of their own, by the same code the workers run; with Redis, a
+worker is kicked (and if Redis is down, beat's sweep does it later — the commit stands either way)."""
 
 from __future__ import annotations
 
-from flask import Flask, Response, g
+from flask import Flask, Response, current_app, g, request
 from sqlalchemy.orm import Session
 
+from tasks import runner
+from tasks.celery_app import create_celery, kick
 from web.extension import radaflow
-from workflow.council.effects import HANDLERS
-from workflow.engine.outbox import carry_out
+
+#: requests that may change something (and so record effects)
+_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 def db() -> Session:
@@ -21,14 +25,17 @@ def db() -> Session:
 
 
 def init_app(app: Flask) -> None:
+    if app.extensions["radaflow"].settings.redis_url is not None:
+        app.extensions["radaflow.celery"] = create_celery(app.extensions["radaflow"].settings)
+
     @app.after_request
     def _commit(response: Response) -> Response:
         session: Session | None = g.get("db")
         if session is not None:
             if response.status_code < 400:
                 session.commit()
-                if radaflow().settings.redis_url is None:
-                    _carry_out_effects()
+                if request.method in _CHANGING:
+                    set_effects_going()
             else:
                 session.rollback()
         return response
@@ -41,10 +48,11 @@ def init_app(app: Flask) -> None:
             session.close()
 
 
-def _carry_out_effects() -> None:
-    """The embedded mode's dispatcher: what the request's moves recorded, run after their commit.
-
-    A failing effect stays in the outbox with its error and a later attempt; the response is not affected.
-    """
-    with radaflow().sessions.begin() as session:
-        carry_out(session, HANDLERS)
+def set_effects_going() -> None:
+    """After a commit: carry out its effects now (embedded mode) or kick a worker (with Redis). A failing effect
+    stays in the outbox with its error and a later attempt; the response is not affected."""
+    celery = current_app.extensions.get("radaflow.celery")
+    if celery is None:
+        runner.run_pending(radaflow())
+    else:
+        kick(celery)

@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from flask import current_app
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
 
-from workflow.config import Settings
-from workflow.definitions.registry import DefinitionRegistry
+from workflow.runtime import Runtime
 
-
-@dataclass
-class Radaflow:
-    settings: Settings
-    registry: DefinitionRegistry
-    engine: Engine
-    sessions: sessionmaker[Session]
+#: the application's runtime: settings, definitions, engine and sessions
+Radaflow = Runtime
 
 
 def radaflow() -> Radaflow:

@@ -108,7 +108,7 @@ def test_workflow_check_lists_every_shipped_definition(radaflow):
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert [line.split()[1] for line in lines] == SHIPPED_KINDS
-    assert "ok  decision_draft v2: 14 states, 16 transitions" in lines
+    assert "ok  decision_draft v2: 14 states, 17 transitions" in lines
     assert "ok  committee_conclusion v2: 4 states, 4 transitions" in lines
 
 

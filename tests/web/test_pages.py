@@ -3,6 +3,8 @@ answered (status, message, HTML or JSON); and the request's single commit, or ro
 
 from __future__ import annotations
 
+import email
+import email.policy
 import sqlite3
 import uuid
 from collections.abc import Iterator
@@ -21,11 +23,12 @@ from web import create_app
 from web.database import db
 from web.errors import status_of
 from workflow import schema
+from workflow.council import drafts, setup
 from workflow.db import make_engine
-from workflow.engine import create_document, fire
 from workflow.engine.models import OutboxRow
 from workflow.errors import Conflict, GuardFailed, InvalidInput, NotAllowed, NotFound, WorkflowError, WrongState
-from workflow.people import Person, RoleGrant, load_actor
+from workflow.notifications.models import Notification
+from workflow.people import Person, load_actor
 
 DEFINITIONS = Path(__file__).resolve().parents[2] / "definitions"
 SHIPPED = {path.stem: yaml.safe_load(path.read_text(encoding="utf-8")) for path in DEFINITIONS.glob("*.yaml")}
@@ -208,7 +211,8 @@ def test_a_definition_page_shows_its_transitions_with_titles_and_roles(client):
     ]
     (postpone,) = [row for row in rows if " postpone " in f"{row[0]} "]
     assert postpone == [
-        "Перенести розгляд postpone (з коментарем)", "У порядку денному", "Розгляд перенесено", "secretary", "—", "—",
+        "Перенести розгляд postpone (з коментарем)", "У порядку денному", "Розгляд перенесено", "secretary", "—",
+        "notify",
     ]
     (sign,) = [row for row in rows if row[0].endswith(" sign")]
     assert sign[3:] == ["mayor", "—", "assign_number, render_docx, notify"]
@@ -348,15 +352,16 @@ def test_each_request_has_its_own_session(client, database_file):
 # --- the embedded mode carries out the effects after the commit ---------------------------------------------
 @testing.post("/testing/submit")
 def submit_a_draft() -> str:
-    """A staff member writes a draft and submits it: the move records a `notify` effect."""
-    author = Person(full_name="Оксана Мельник", email=f"{uuid.uuid4().hex[:12]}@rada.example")
-    db().add(author)
-    db().flush()
-    db().add(RoleGrant(person_id=author.id, role="staff"))
-    db().flush()
+    """A staff member writes a draft and submits it: the move records a `notify` effect for the reviewers."""
+    council = setup.create_council(db(), name="Славутицька міська рада", convocation=8, total_composition=27)
+    author = setup.add_person(db(), "Оксана Мельник", email=f"{uuid.uuid4().hex[:12]}@rada.example", roles=["staff"])
+    lawyer = setup.add_person(db(), "Ірина Ткаченко", email=f"{uuid.uuid4().hex[:12]}@rada.example")
+    accountant = setup.add_person(db(), "Андрій Лисенко", email=f"{uuid.uuid4().hex[:12]}@rada.example")
+    setup.add_department(db(), council, "Юридичний відділ", "legal", reviewers=[lawyer])
+    setup.add_department(db(), council, "Фінансове управління", "finance", reviewers=[accountant])
     actor = load_actor(db(), author.id)
-    draft = create_document(db(), "decision_draft", actor, title="Про сквер", fields={"body": "Облаштувати сквер."})
-    fire(db(), draft, "submit", actor)
+    draft = drafts.write_draft(db(), actor, "Про сквер", "Облаштувати сквер.")
+    drafts.submit_draft(db(), draft, actor)
     if request.form.get("outcome") == "refused":
         raise NotAllowed("refused after the move")
     return "submitted"
@@ -371,23 +376,37 @@ def outbox_stored(url: str) -> list[tuple[str, str]]:
         engine.dispose()
 
 
-def test_after_the_commit_the_recorded_effects_are_carried_out_in_process(client, database_file, monkeypatch):
-    carried: list[str] = []
-    monkeypatch.setattr("web.database.HANDLERS", {"notify": lambda session, row, now: carried.append(row.effect)})
+def notifications_stored(url: str) -> list[tuple[str, str]]:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            query = select(Notification.template, Person.full_name).join(Person, Person.id == Notification.person_id)
+            return [(row.template, row.full_name) for row in connection.execute(query.order_by(Notification.id))]
+    finally:
+        engine.dispose()
 
+
+def test_after_the_commit_the_recorded_effects_are_carried_out_in_process(client, database_file, tmp_path):
     assert client.post("/testing/submit").status_code == 200
 
-    assert carried == ["notify"]
+    # the response came after the effect was carried out, by the same code the workers run
     assert outbox_stored(database_file) == [("notify", "done")]
+    assert notifications_stored(database_file) == [
+        ("visa_requested", "Ірина Ткаченко"), ("visa_requested", "Андрій Лисенко"),
+    ]
+    # without SMTP_URL, the e-mails are written where a developer can read them
+    written = sorted((tmp_path / "instance" / "mail").glob("*.eml"))
+    assert len(written) == 2
+    for path in written:
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        assert "Про сквер" in message["Subject"]
 
 
-def test_a_refused_request_carries_out_nothing(client, database_file, monkeypatch):
-    carried: list[str] = []
-    monkeypatch.setattr("web.database.HANDLERS", {"notify": lambda session, row, now: carried.append(row.effect)})
-
+def test_a_refused_request_carries_out_nothing(client, database_file, tmp_path):
     assert client.post("/testing/submit", data={"outcome": "refused"}).status_code == 403
 
-    assert (carried, outbox_stored(database_file)) == ([], [])
+    assert (outbox_stored(database_file), notifications_stored(database_file)) == ([], [])
+    assert not (tmp_path / "instance" / "mail").exists()
 
 
 @testing.get("/testing/locked")

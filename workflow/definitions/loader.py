@@ -291,6 +291,12 @@ def _check_roles(parts: _Parts, catalog: Catalog, report: Report) -> None:
         for j, role in enumerate(state.edit if state else ()):
             if role not in catalog.roles:
                 report.at(("states", name, "edit", j), f"state '{name}': {_unknown('role', role, known)}")
+        deadline = state.deadline if state else None
+        for field in ("remind", "escalate"):
+            for j, role in enumerate(getattr(deadline, field, ())):
+                if role not in catalog.roles:
+                    message = f"state '{name}', deadline '{field}': {_unknown('role', role, known)}"
+                    report.at(("states", name, "deadline", field, j), message)
     for i, transition in enumerate(parts.transitions):
         if transition is None:
             continue
@@ -381,6 +387,7 @@ def _check_graph(definition: Definition, report: Report) -> None:
                 "(add one, or mark the state `final: true`)",
                 key=True,
             )
+    _check_deadlines(definition, report)
     for i, transition in enumerate(definition.transitions):
         for j, source in enumerate(transition.source):
             if states[source].final:
@@ -388,3 +395,34 @@ def _check_graph(definition: Definition, report: Report) -> None:
                     ("transitions", i, "from", j),
                     f"transition '{transition.trigger}' leaves final state '{source}': a final state has no way out",
                 )
+
+
+def _check_deadlines(definition: Definition, report: Report) -> None:
+    """A reminder needs someone to remind and must come before the due date; the automatic move at expiry must
+    be a transition out of that state that the system may fire."""
+    for name, state in definition.states.items():
+        deadline = state.deadline
+        if deadline is None:
+            continue
+        where = f"state '{name}', deadline"
+        if deadline.remind_before is not None:
+            if not deadline.remind:
+                report.at(("states", name, "deadline", "remind_before"),
+                          f"{where}: 'remind_before' is set but 'remind' names nobody to remind")
+            if deadline.remind_before >= deadline.days:
+                report.at(("states", name, "deadline", "remind_before"),
+                          f"{where}: 'remind_before' ({deadline.remind_before}) must be fewer days than the "
+                          f"deadline itself ({deadline.days})")
+        elif deadline.remind:
+            report.at(("states", name, "deadline", "remind"),
+                      f"{where}: 'remind' names roles but 'remind_before' does not say when")
+        if deadline.on_expiry is not None:
+            trigger = deadline.on_expiry
+            moves = [t for t in definition.transitions if t.trigger == trigger and name in t.source]
+            if not moves:
+                report.at(("states", name, "deadline", "on_expiry"),
+                          f"{where}: 'on_expiry' names '{trigger}', which is no transition out of '{name}'")
+            elif "system" not in moves[0].roles:
+                report.at(("states", name, "deadline", "on_expiry"),
+                          f"{where}: 'on_expiry' transition '{trigger}' must allow the role 'system', which "
+                          "fires it when the time is up")

@@ -25,11 +25,20 @@ class Title(_Strict):
 
 
 class Deadline(_Strict):
-    """How long a document may stay in a state before it is overdue."""
+    """How long a document may stay in a state before it is overdue, and what the deadline sweep does about it:
+    remind before, tell after (escalate), or make the move the law makes automatic when the time is up."""
 
     days: int = Field(gt=0, le=3650)
     #: count working days (the Ukrainian calendar, weekends and public holidays excluded)
     working: bool = False
+    #: remind the `remind` roles this many days (counted the same way) before the due date
+    remind_before: int | None = Field(default=None, gt=0, le=3650)
+    #: who is reminded: roles as in `notify`, relative to the document (author, ...) or council-wide
+    remind: tuple[Name, ...] = ()
+    #: who is told once the document is overdue, e.g. the secretary
+    escalate: tuple[Name, ...] = ()
+    #: the trigger the system fires when the time is up (it must be a transition from this state open to `system`)
+    on_expiry: Name | None = None
 
 
 class State(_Strict):

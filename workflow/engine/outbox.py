@@ -4,6 +4,12 @@ done or failed. The same code serves the embedded mode (in-process after the com
 A handler gets the session, the row and the time, does its work in the caller's transaction and raises on failure;
 it must be idempotent (the row's idempotency key says which effect of which move it is), since a crash after
 the work and before the commit runs it again.
+
+Two ways to run them:
+- `carry_out(session, ...)` inside the caller's transaction (the tests and the demo, which commit themselves);
+- `run_due(sessions, ...)` as the dispatchers do: every row in transactions of its own, so one slow or failing
+  effect holds up no other, a worker that dies loses only the row it was running, and a row whose worker keeps
+  dying is counted and given up on like one that keeps failing.
 """
 
 from __future__ import annotations
@@ -11,11 +17,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
 
 from workflow.engine.models import OutboxRow
 from workflow.engine.writes import row_locks
+from workflow.errors import NotFound, WrongState
 from workflow.timeutil import as_utc, utcnow
 
 #: a handler gets the session, the row and the moment it runs at (what it writes is stamped with it)
@@ -25,9 +32,9 @@ Handler = Callable[[Session, OutboxRow, datetime], None]
 MAX_ATTEMPTS = 8
 
 
-def backoff(attempts: int) -> timedelta:
-    """10 s, 20 s, 40 s, ... capped at an hour."""
-    return timedelta(seconds=min(3600, 10 * 2 ** max(0, attempts - 1)))
+def backoff(attempts: int, base: float = 10.0) -> timedelta:
+    """`base` seconds, then twice, four times as long, ... capped at an hour (10 s, 20 s, 40 s by default)."""
+    return timedelta(seconds=min(3600.0, base * 2 ** max(0, attempts - 1)))
 
 
 def claim(
@@ -47,32 +54,103 @@ def claim(
 
 
 def carry_out(
-    session: Session, handlers: Mapping[str, Handler], *, limit: int = 100, now: datetime | None = None
+    session: Session,
+    handlers: Mapping[str, Handler],
+    *,
+    limit: int = 100,
+    now: datetime | None = None,
+    retry_seconds: float = 10.0,
 ) -> tuple[int, int]:
-    """Run the due rows these handlers know; returns (done, failed this time). The caller commits.
-
-    Each row runs in a SAVEPOINT: a failing handler's writes are undone, its row gets the error and a later
-    attempt, and the others go on.
-    """
+    """Run the due rows these handlers know; returns (done, failed this time). The caller commits."""
     now = utcnow() if now is None else as_utc(now)
     done = failed = 0
     for row in claim(session, handlers, limit=limit, now=now):
-        try:
-            with session.begin_nested():
-                handlers[row.effect](session, row, now)
-        except Exception as error:  # a handler's failure is recorded on its row, never lost
-            failed += 1
-            row.attempts += 1
-            row.last_error = f"{type(error).__name__}: {error}"[:2000]
-            if row.attempts >= MAX_ATTEMPTS:
-                row.status = "failed"
-            else:
-                row.available_at = now + backoff(row.attempts)
-        else:
+        row.attempts += 1
+        if _run(session, row, handlers[row.effect], now, retry_seconds):
             done += 1
-            row.attempts += 1
-            row.status = "done"
-            row.done_at = now
-            row.last_error = None
+        else:
+            failed += 1
     session.flush()
     return done, failed
+
+
+def run_due(
+    sessions: sessionmaker[Session],
+    handlers: Mapping[str, Handler],
+    *,
+    limit: int = 1000,
+    now: datetime | None = None,
+    retry_seconds: float = 10.0,
+) -> tuple[int, int]:
+    """Run the due rows one by one, each committed on its own; returns (done, failed this time).
+
+    Each row takes two short steps. First its attempt is counted and committed, so that a row whose worker is
+    killed every time (a poison effect) still runs out of attempts. Then, with the row locked (others skip it),
+    the handler runs, and its work and the row's outcome commit together: the effect happens once or not at all.
+    Stops after `limit` rows or when none is due (`now` fixed for tests; otherwise the clock, read per row).
+    """
+    done = failed = 0
+    for _ in range(limit):
+        moment = utcnow() if now is None else as_utc(now)
+        with sessions.begin() as session:
+            started = _start(session, handlers, moment)
+        if started is None:
+            break
+        with sessions.begin() as session:
+            query = select(OutboxRow).where(OutboxRow.id == started, OutboxRow.status == "pending")
+            if row_locks(session):
+                query = query.with_for_update(skip_locked=True)
+            row = session.scalar(query)
+            if row is None:  # another dispatcher took it between the two steps
+                continue
+            if row.attempts > MAX_ATTEMPTS:
+                row.status = "failed"
+                row.last_error = (row.last_error or "") + " (its worker stopped while running it every time)"
+                failed += 1
+            elif _run(session, row, handlers[row.effect], moment, retry_seconds):
+                done += 1
+            else:
+                failed += 1
+    return done, failed
+
+
+def _start(session: Session, handlers: Mapping[str, Handler], now: datetime) -> int | None:
+    """Count an attempt on the first due row nobody holds; its id, or None when nothing is due."""
+    rows = claim(session, handlers, limit=1, now=now)
+    if not rows:
+        return None
+    session.execute(update(OutboxRow).where(OutboxRow.id == rows[0].id).values(attempts=OutboxRow.attempts + 1))
+    return rows[0].id
+
+
+def _run(session: Session, row: OutboxRow, handler: Handler, now: datetime, retry_seconds: float) -> bool:
+    """Run one row's handler in a SAVEPOINT and record the outcome on the row (its attempt already counted):
+    a failing handler's writes are undone, its row gets the error and a later attempt, or fails for good."""
+    try:
+        with session.begin_nested():
+            handler(session, row, now)
+    except Exception as error:  # a handler's failure is recorded on its row, never lost
+        row.last_error = f"{type(error).__name__}: {error}"[:2000]
+        if row.attempts >= MAX_ATTEMPTS:
+            row.status = "failed"
+        else:
+            row.available_at = now + backoff(row.attempts, retry_seconds)
+        return False
+    row.status = "done"
+    row.done_at = now
+    row.last_error = None
+    return True
+
+
+def retry(session: Session, row_id: int, *, now: datetime | None = None) -> OutboxRow:
+    """Put a failed effect back in line by hand (after the cause was fixed): pending, due now, attempts anew."""
+    row = session.get(OutboxRow, row_id)
+    if row is None:
+        raise NotFound(f"there is no effect {row_id} in the outbox")
+    if row.status != "failed":
+        raise WrongState(f"effect {row_id} is {row.status}, not failed: only a failed effect is retried by hand")
+    row.status = "pending"
+    row.attempts = 0
+    row.available_at = utcnow() if now is None else as_utc(now)
+    session.flush()
+    return row

@@ -738,3 +738,55 @@ def test_a_missing_directory_is_refused(tmp_path: Path) -> None:
         load_directory(tmp_path / "nowhere", make_catalog())
 
     assert str(caught.value) == f"{tmp_path / 'nowhere'}: is not a directory of definitions"
+
+
+# --- deadlines: reminders, escalation, the automatic move at expiry ------------------------------------------
+DEADLINE = "    deadline: {days: 5, working: true}\n"
+
+
+def with_deadline(deadline: str) -> str:
+    return edit(VALID, DEADLINE, f"    deadline: {deadline}\n")
+
+
+def test_a_deadline_with_reminders_escalation_and_an_automatic_move_compiles() -> None:
+    text = with_deadline("{days: 5, working: true, remind_before: 2, remind: [reviewer], escalate: [secretary], "
+                         "on_expiry: adopt}")
+    text = edit(text, "    roles: [secretary]\n    guards: [all_visas_given]\n",
+                "    roles: [secretary, system]\n    guards: [all_visas_given]\n")
+    catalog = make_catalog()
+    catalog.global_role("system", "the scheduler")
+
+    deadline = load_definition_text(text, PATH, catalog).state("visas").deadline
+
+    assert deadline is not None
+    assert (deadline.remind_before, deadline.remind, deadline.escalate, deadline.on_expiry) == (
+        2, ("reviewer",), ("secretary",), "adopt"
+    )
+
+
+@pytest.mark.parametrize(
+    ("deadline", "message"),
+    [
+        ("{days: 5, remind_before: 1, remind: [reviewr]}",
+         "state 'visas', deadline 'remind': unknown role 'reviewr'"),
+        ("{days: 5, escalate: [nobody]}", "state 'visas', deadline 'escalate': unknown role 'nobody'"),
+        ("{days: 5, remind_before: 1}",
+         "state 'visas', deadline: 'remind_before' is set but 'remind' names nobody to remind"),
+        ("{days: 5, remind: [reviewer]}",
+         "state 'visas', deadline: 'remind' names roles but 'remind_before' does not say when"),
+        ("{days: 5, remind_before: 5, remind: [reviewer]}",
+         "state 'visas', deadline: 'remind_before' (5) must be fewer days than the deadline itself (5)"),
+        ("{days: 5, on_expiry: submit}",
+         "state 'visas', deadline: 'on_expiry' names 'submit', which is no transition out of 'visas'"),
+        ("{days: 5, on_expiry: adopt}",
+         "state 'visas', deadline: 'on_expiry' transition 'adopt' must allow the role 'system', which fires it "
+         "when the time is up"),
+    ],
+)
+def test_a_deadline_that_cannot_work_is_refused_at_its_line(deadline: str, message: str) -> None:
+    text = with_deadline(deadline)
+
+    problem = only_problem(text)
+
+    assert problem.line == line_of(text, "deadline: {days: 5")
+    assert problem.message.startswith(message), problem.message

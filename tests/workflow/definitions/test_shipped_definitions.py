@@ -275,7 +275,9 @@ def test_the_machine_walks_each_kind_s_ordinary_path(shipped, kind):
 def test_a_veto_goes_back_to_the_council_and_a_signed_conclusion_never_changes(shipped):
     draft, conclusion = shipped["decision_draft"], shipped["committee_conclusion"]
 
-    assert {move.trigger: move.dest for move in draft.moves_from["adopted"]} == {"sign": "signed", "veto": "vetoed"}
+    assert {move.trigger: move.dest for move in draft.moves_from["adopted"]} == {
+        "sign": "signed", "veto": "vetoed", "veto_period_ends": "signed",
+    }
     assert {move.trigger: move.dest for move in draft.moves_from["vetoed"]} == {
         "override_veto": "signed", "revise_after_veto": "drafting", "drop": "dropped",
     }
@@ -308,9 +310,42 @@ DEADLINES = {
 
 @pytest.mark.parametrize("kind", sorted(VERSIONS))
 def test_each_state_the_law_times_has_its_deadline_and_no_other_has_one(shipped, kind):
-    deadlines = {name: state.deadline for name, state in shipped[kind].definition.states.items() if state.deadline}
+    deadlines = {
+        name: Deadline(days=state.deadline.days, working=state.deadline.working)
+        for name, state in shipped[kind].definition.states.items() if state.deadline
+    }
 
     assert deadlines == DEADLINES[kind]
+
+
+#: what the deadline sweep does, per state: (remind_before, reminded, told when overdue, the automatic move)
+SWEEP = {
+    ("amendment", "submitted"): (1, ("lead_committee_chair",), ("secretary",), None),
+    ("citizen_message", "sent"): (2, ("addressee",), ("addressee", "secretary"), None),
+    ("citizen_message", "delivered"): (2, ("addressee",), ("addressee", "secretary"), None),
+    ("committee_conclusion", "prepared"): (2, ("committee_chair_here",), ("committee_chair_here", "secretary"), None),
+    ("decision_draft", "visas"): (None, (), ("author", "secretary"), None),
+    # the mayor is reminded the day before the veto period ends; then the decision stands signed by law
+    ("decision_draft", "adopted"): (1, ("mayor",), (), "veto_period_ends"),
+    ("decision_draft", "vetoed"): (3, ("secretary",), ("secretary", "author"), None),
+    ("decision_draft", "signed"): (1, ("secretary",), ("secretary",), None),
+    ("session_protocol", "signed"): (1, ("secretary",), ("secretary",), None),
+    ("visa", "requested"): (1, ("department_reviewer",), ("department_reviewer",), None),
+}
+
+
+def test_the_sweep_reminds_escalates_and_moves_as_each_state_declares(shipped):
+    declared = {
+        (kind, name): (d.remind_before, d.remind, d.escalate, d.on_expiry)
+        for kind, compiled in shipped.items()
+        for name, state in compiled.definition.states.items()
+        if (d := state.deadline) is not None
+    }
+
+    assert declared == SWEEP
+    expiry = shipped["decision_draft"].move("adopted", "veto_period_ends")
+    assert expiry is not None
+    assert expiry.roles == (Actor.SYSTEM_ROLE,)
 
 
 # --- what the public sees --------------------------------------------------------------------------------------
@@ -348,10 +383,11 @@ def effects(compiled: CompiledDefinition, trigger: str) -> dict[str, dict[str, o
 def test_numbers_documents_and_returns_follow_from_the_right_moves(shipped):
     draft = shipped["decision_draft"]
 
-    # a decision gets its number and its document when it is signed, by the mayor or over the veto, and only then
+    # a decision gets its number and its document when it is signed, by the mayor, over the veto or because the
+    # veto period ran out, and only then
     numbered = {move.trigger for move in draft.moves.values() if "assign_number" in move.effect_names}
-    assert numbered == {"sign", "override_veto"}
-    for trigger in ("sign", "override_veto"):
+    assert numbered == {"sign", "override_veto", "veto_period_ends"}
+    for trigger in ("sign", "override_veto", "veto_period_ends"):
         assert effects(draft, trigger)["render_docx"] == {"template": "decision"}
     assert effects(shipped["committee_conclusion"], "sign")["render_docx"] == {"template": "committee_conclusion"}
     assert effects(shipped["session"], "convene")["render_docx"] == {"template": "agenda"}

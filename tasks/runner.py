@@ -1,0 +1,71 @@
+"""What the workers do, as plain functions over a `Runtime`: the Celery tasks call them, and so does the
+embedded mode (in-process after each commit, and from a ticker thread of `radaflow run`). One code path."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from tasks.deadlines import Swept, sweep_deadlines
+from tasks.effects import handlers
+from tasks.mail import deliver_due
+from tasks.notify import queue_digests
+from workflow.council.law import KYIV
+from workflow.engine.outbox import run_due
+from workflow.runtime import Runtime
+from workflow.timeutil import as_utc, utcnow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Ran:
+    effects_done: int = 0
+    effects_failed: int = 0
+    mail_sent: int = 0
+    mail_failed: int = 0
+
+
+def run_effects(runtime: Runtime, *, now: datetime | None = None) -> tuple[int, int]:
+    """Carry out the outbox rows that are due; (done, failed this time)."""
+    return run_due(runtime.sessions, handlers(runtime.settings), now=now,
+                   retry_seconds=runtime.settings.retry_seconds)
+
+
+def send_mail(runtime: Runtime, *, now: datetime | None = None) -> tuple[int, int]:
+    """Send the e-mails that are due; (sent, failed this time)."""
+    return deliver_due(runtime.sessions, runtime.settings, now=now)
+
+
+def run_pending(runtime: Runtime, *, now: datetime | None = None) -> Ran:
+    """The effects, then the e-mails they queued: what follows a commit."""
+    done, failed = run_effects(runtime, now=now)
+    sent, unsent = send_mail(runtime, now=now)
+    if failed or unsent:
+        log.warning("%d effects and %d e-mails failed this time (see `radaflow effects list`)", failed, unsent)
+    return Ran(done, failed, sent, unsent)
+
+
+def run_deadlines(runtime: Runtime, *, now: datetime | None = None) -> Swept:
+    swept = sweep_deadlines(runtime, now=now)
+    for refusal in swept.refused:
+        log.warning("automatic move refused: %s", refusal)
+    return swept
+
+
+def run_digests(runtime: Runtime, *, now: datetime | None = None) -> int:
+    """Queue the daily digests once the digest hour (Kyiv time) has come; each person gets one a day however
+    often this runs. Returns how many were queued."""
+    now = utcnow() if now is None else as_utc(now)
+    if now.astimezone(KYIV).hour < runtime.settings.digest_hour:
+        return 0
+    with runtime.sessions.begin() as session:
+        return queue_digests(session, runtime.settings, now)
+
+
+def tick(runtime: Runtime, *, now: datetime | None = None) -> Ran:
+    """Everything beat schedules, at once: for the embedded mode's ticker and `radaflow effects run`."""
+    run_deadlines(runtime, now=now)
+    run_digests(runtime, now=now)
+    return run_pending(runtime, now=now)
