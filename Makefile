@@ -54,6 +54,7 @@ libreoffice:
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/docx.py
+	$(BIN)/python bench/effects.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
