@@ -90,7 +90,11 @@ def create_celery(settings: Settings | None = None) -> Celery:
         # Redis redelivers an unacknowledged message after this long; it must exceed the longest task, or a
         # running task would be handed to a second worker. Tasks here carry no ETA or countdown (deadlines are
         # rows swept by beat), so nothing waits in Redis longer than this either.
-        broker_transport_options={"visibility_timeout": 3 * TASK_TIME_LIMIT},
+        broker_transport_options={
+            "visibility_timeout": 3 * TASK_TIME_LIMIT,
+            # a publisher that finds Redis down tries once more straight away and gives up (see `kick`)
+            "max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2,
+        },
         # a kick that cannot reach Redis fails at once instead of holding up the web request that sent it;
         # the rows it was about are swept when Redis is back
         task_publish_retry=False,
@@ -99,18 +103,19 @@ def create_celery(settings: Settings | None = None) -> Celery:
         task_ignore_result=True,
         worker_hijack_root_logger=False,
         beat_schedule_filename=str(settings.instance_dir / "celerybeat-schedule"),
-        beat_schedule=_beat_schedule(),
+        beat_schedule=_beat_schedule(settings.sweep_seconds),
     )
     _register_tasks(app)
     return app
 
 
-def _beat_schedule() -> dict[str, dict[str, Any]]:
+def _beat_schedule(sweep_seconds: float) -> dict[str, dict[str, Any]]:
     """What beat sends. Every entry expires if no worker takes it in time, so a backlog of sweeps never piles up
     while the workers are down: the next one does the same work."""
+    sweep = {"expires": max(30.0, 6 * sweep_seconds)}
     return {
-        "dispatch-effects": {"task": "radaflow.dispatch", "schedule": 5.0, "options": {"expires": 30}},
-        "send-mail": {"task": "radaflow.send_mail", "schedule": 10.0, "options": {"expires": 60}},
+        "dispatch-effects": {"task": "radaflow.dispatch", "schedule": sweep_seconds, "options": sweep},
+        "send-mail": {"task": "radaflow.send_mail", "schedule": sweep_seconds, "options": sweep},
         "sweep-deadlines": {"task": "radaflow.sweep_deadlines", "schedule": 60.0, "options": {"expires": 300}},
         # hourly: the digests go out at the first sweep after the digest hour, once per person per day
         "send-digests": {"task": "radaflow.send_digests", "schedule": crontab(minute=5),

@@ -44,6 +44,8 @@ class Settings:
     retry_seconds: float = 10.0
     #: the hour (Kyiv time) the daily digests go out at
     digest_hour: int = 7
+    #: how often beat sweeps the outbox and the e-mail queue for what no kick reached (seconds)
+    sweep_seconds: float = 5.0
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -78,6 +80,7 @@ class Settings:
             base_url=(env.get("RADAFLOW_BASE_URL") or "http://127.0.0.1:5000").rstrip("/"),
             retry_seconds=_number(env, "RADAFLOW_RETRY_SECONDS", 10.0, low=0.01, high=3600),
             digest_hour=int(_number(env, "RADAFLOW_DIGEST_HOUR", 7, low=0, high=23)),
+            sweep_seconds=_number(env, "RADAFLOW_SWEEP_SECONDS", 5.0, low=0.1, high=3600),
         )
 
 

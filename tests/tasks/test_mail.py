@@ -3,25 +3,20 @@ backoff, two senders at once, mails given up on and put back by hand, and the .e
 
 from __future__ import annotations
 
-import asyncio
-import socket
-import threading
-from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from tasks.mail import deliver_due, parse_smtp_url, retry_delay, retry_mail
 from tasks.notify import notify_handler
 from tests.conftest import DEFINITIONS, T0, CommittedDB, build_world, run_in_threads
+from tests.processes import Mailbox, free_port
 from workflow.config import ConfigError, Settings
 from workflow.council import drafts
 from workflow.engine.outbox import MAX_ATTEMPTS, carry_out
@@ -30,62 +25,6 @@ from workflow.notifications.models import Notification, OutgoingMail
 from workflow.timeutil import as_utc
 
 SECOND = timedelta(seconds=1)
-
-
-# --- a real SMTP server ----------------------------------------------------------------------------------------
-@dataclass
-class Mailbox:
-    """What the SMTP server received; it answers 451 to the first `refuse` messages and 550 to `unknown`."""
-
-    refuse: int = 0
-    unknown: set[str] = field(default_factory=set)
-    delay: float = 0.0
-    received: list[EmailMessage] = field(default_factory=list)
-    envelopes: list[tuple[str, list[str]]] = field(default_factory=list)
-    refused: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
-        if address in self.unknown:
-            return "550 5.1.1 No such mailbox here"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        if self.delay:
-            await asyncio.sleep(self.delay)
-        with self.lock:
-            if self.refuse > 0:
-                self.refuse -= 1
-                self.refused += 1
-                return "451 4.3.0 Mail server temporarily rejected message"
-            message = message_from_bytes(envelope.content, policy=policy.default)
-            assert isinstance(message, EmailMessage)
-            self.received.append(message)
-            self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
-        return "250 Message accepted for delivery"
-
-    def message_ids(self) -> list[str]:
-        return [str(m["Message-ID"]) for m in self.received]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-@pytest.fixture
-def mailbox() -> Iterator[tuple[Mailbox, int]]:
-    box = Mailbox()
-    port = free_port()
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield box, port
-    finally:
-        controller.stop()
 
 
 # --- a council with mail waiting ------------------------------------------------------------------------------

@@ -31,6 +31,11 @@ Handler = Callable[[Session, OutboxRow, datetime], None]
 #: attempts before an effect is marked failed and left for an administrator
 MAX_ATTEMPTS = 8
 
+#: how long a row claimed by a dispatcher is left alone by the others between counting its attempt and locking it
+#: to run; a dispatcher that dies in that moment (or while running, which releases its lock) leaves the row to
+#: another one after this
+CLAIM_LEASE = timedelta(seconds=5)
+
 
 def backoff(attempts: int, base: float = 10.0) -> timedelta:
     """`base` seconds, then twice, four times as long, ... capped at an hour (10 s, 20 s, 40 s by default)."""
@@ -84,9 +89,10 @@ def run_due(
 ) -> tuple[int, int]:
     """Run the due rows one by one, each committed on its own; returns (done, failed this time).
 
-    Each row takes two short steps. First its attempt is counted and committed, so that a row whose worker is
-    killed every time (a poison effect) still runs out of attempts. Then, with the row locked (others skip it),
-    the handler runs, and its work and the row's outcome commit together: the effect happens once or not at all.
+    Each row takes two steps. First its attempt is counted and the row leased for a moment (`CLAIM_LEASE`: other
+    dispatchers skip it), committed, so that a row whose worker is killed every time (a poison effect) still runs
+    out of attempts. Then, with the row locked (others skip it however long it runs), the handler runs, and its
+    work and the row's outcome commit together: the effect happens once or not at all.
     Stops after `limit` rows or when none is due (`now` fixed for tests; otherwise the clock, read per row).
     """
     done = failed = 0
@@ -101,7 +107,7 @@ def run_due(
             if row_locks(session):
                 query = query.with_for_update(skip_locked=True)
             row = session.scalar(query)
-            if row is None:  # another dispatcher took it between the two steps
+            if row is None:  # another dispatcher holds it (its lease ran out while this one was running it)
                 continue
             if row.attempts > MAX_ATTEMPTS:
                 row.status = "failed"
@@ -119,7 +125,11 @@ def _start(session: Session, handlers: Mapping[str, Handler], now: datetime) -> 
     rows = claim(session, handlers, limit=1, now=now)
     if not rows:
         return None
-    session.execute(update(OutboxRow).where(OutboxRow.id == rows[0].id).values(attempts=OutboxRow.attempts + 1))
+    session.execute(
+        update(OutboxRow)
+        .where(OutboxRow.id == rows[0].id)
+        .values(attempts=OutboxRow.attempts + 1, available_at=now + CLAIM_LEASE)
+    )
     return rows[0].id
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from tests.conftest import CommittedDB, run_in_threads
 from workflow.engine import create_document
 from workflow.engine.models import Document, OutboxRow
-from workflow.engine.outbox import MAX_ATTEMPTS, backoff, retry, run_due
+from workflow.engine.outbox import CLAIM_LEASE, MAX_ATTEMPTS, backoff, retry, run_due
 from workflow.errors import NotFound, WrongState
 from workflow.people import Person, RoleGrant, load_actor
 from workflow.timeutil import as_utc
@@ -131,13 +131,17 @@ def test_a_row_whose_worker_dies_every_time_runs_out_of_attempts(committed_db: C
     def poison(session: Session, row: OutboxRow, now: datetime) -> None:
         raise WorkerDied
 
+    now = T0
     for attempt in range(1, MAX_ATTEMPTS + 1):
         with pytest.raises(WorkerDied):
-            run_due(sessions, {"poison": poison}, now=T0)
+            run_due(sessions, {"poison": poison}, now=now)
         row = rows(sessions)[row_id]
         assert (row.status, row.attempts) == ("pending", attempt), "the attempt was counted before it ran"
+        # the lease keeps other dispatchers off it for a moment, then it is anybody's again
+        assert run_due(sessions, {"poison": poison}, now=now + CLAIM_LEASE - timedelta(seconds=1)) == (0, 0)
+        now += CLAIM_LEASE
 
-    assert run_due(sessions, {"poison": poison}, now=T0) == (0, 1)
+    assert run_due(sessions, {"poison": poison}, now=now) == (0, 1)
     row = rows(sessions)[row_id]
     assert row.status == "failed"
     assert "its worker stopped while running it every time" in (row.last_error or "")
@@ -207,4 +211,6 @@ def test_two_dispatchers_at_once_carry_out_each_row_exactly_once(committed_db: C
     assert sorted(row_id for _, row_id in ran) == ids, "every row ran once, none twice"
     assert sum(done for done, _ in outcomes) == 40  # type: ignore[misc]
     assert {name for name, _ in ran} == {"racer-0", "racer-1"}, "both dispatchers took a share"
-    assert {row.status for row in rows(sessions).values()} == {"done"}
+    assert {(row.status, row.attempts) for row in rows(sessions).values()} == {("done", 1)}, (
+        "neither dispatcher counted an attempt on a row the other had claimed"
+    )

@@ -512,8 +512,8 @@ class DraftLife(RuleBasedStateMachine):
     def attempt_and_account(self, action: Callable[[], Any]) -> Any:
         """A domain operation that refuses before it writes anything: `attempt` it, and account for its moves."""
         result = self.attempt(action)
-        if result is not None:
-            self.account_for_what_went_through()
+        # a refusal wrote no moves, and an operation that returns nothing (postponing an item) may have made some
+        self.account_for_what_went_through()
         return result
 
     def attempt_as_one_request(self, action: Callable[[], Any]) -> Any:
