@@ -33,9 +33,18 @@ def run_effects(runtime: Runtime, *, now: datetime | None = None) -> tuple[int, 
                    retry_seconds=runtime.settings.retry_seconds)
 
 
+#: e-mails sent over one SMTP connection before the next is opened (and the queue read again)
+MAIL_BATCH = 100
+
+
 def send_mail(runtime: Runtime, *, now: datetime | None = None) -> tuple[int, int]:
-    """Send the e-mails that are due; (sent, failed this time)."""
-    return deliver_due(runtime.sessions, runtime.settings, now=now)
+    """Send every e-mail that is due, a batch at a time; (sent, failed this time)."""
+    sent = failed = 0
+    while True:
+        batch_sent, batch_failed = deliver_due(runtime.sessions, runtime.settings, now=now, limit=MAIL_BATCH)
+        sent, failed = sent + batch_sent, failed + batch_failed
+        if batch_sent + batch_failed < MAIL_BATCH:
+            return sent, failed
 
 
 def run_pending(runtime: Runtime, *, now: datetime | None = None) -> Ran:

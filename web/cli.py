@@ -253,7 +253,10 @@ def effects_retry(ids: tuple[int, ...]) -> None:
 @effects.command("run")
 def effects_run() -> None:
     """Do now what the workers do on their schedule: the deadline sweep, digests, effects and e-mail."""
-    ran = runner.tick(radaflow())
+    ext = radaflow()
+    if schema.current_revision(ext.engine) != schema.head_revision(ext.engine):
+        raise click.ClickException("the database is not up to date: run `radaflow db upgrade` first")
+    ran = runner.tick(ext)
     click.echo(f"effects: {ran.effects_done} done, {ran.effects_failed} failed; "
                f"e-mail: {ran.mail_sent} sent, {ran.mail_failed} failed")
 
