@@ -29,7 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from workflow.config import ConfigError, Settings
-from workflow.engine.outbox import MAX_ATTEMPTS
+from workflow.engine.outbox import MAX_ATTEMPTS, backoff
 from workflow.engine.writes import row_locks
 from workflow.errors import NotFound, WrongState
 from workflow.notifications.models import OutgoingMail
@@ -38,8 +38,6 @@ from workflow.timeutil import as_utc, utcnow
 
 #: how long one SMTP conversation step may take before the attempt counts as failed
 SMTP_TIMEOUT = 30.0
-#: the longest wait between two attempts at one mail
-MAX_BACKOFF = timedelta(hours=1)
 
 _PORTS = {"smtp": 25, "smtp+starttls": 587, "smtps": 465}
 
@@ -169,8 +167,7 @@ def failed_mails(session: Session, limit: int = 100) -> list[OutgoingMail]:
 
 def retry_delay(settings: Settings, attempts: int) -> timedelta:
     """`retry_seconds` after the first failure, twice as long after each next one, at most an hour."""
-    seconds = settings.retry_seconds * 2 ** max(0, attempts - 1)
-    return min(MAX_BACKOFF, timedelta(seconds=seconds))
+    return backoff(attempts, settings.retry_seconds)
 
 
 def _claim(session: Session, now: datetime) -> OutgoingMail | None:
