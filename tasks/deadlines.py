@@ -18,7 +18,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tasks.notify import tell
-from workflow.calendar import add_days
 from workflow.definitions.registry import DefinitionRegistry
 from workflow.definitions.schema import Deadline
 from workflow.engine import fire
@@ -92,15 +91,10 @@ def _events(deadline: Deadline, entered: datetime, due: datetime, now: datetime)
         if deadline.on_expiry:
             return ["expire"]
         return ["escalate"] if deadline.escalate else []
-    if deadline.remind_before and now >= _remind_at(deadline, entered):
+    remind_at = deadline.reminder(entered, due)
+    if remind_at is not None and now >= remind_at:
         return ["remind"]
     return []
-
-
-def _remind_at(deadline: Deadline, entered: datetime) -> datetime:
-    """`remind_before` days before the due date, counted as the deadline counts (working days or not)."""
-    assert deadline.remind_before is not None
-    return add_days(entered, deadline.days - deadline.remind_before, working=deadline.working)
 
 
 def _longest_reminder(registry: DefinitionRegistry) -> timedelta:

@@ -40,7 +40,7 @@ class Message:
 
 @cache
 def environment() -> Environment:
-    return Environment(
+    env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         undefined=StrictUndefined,
         autoescape=False,  # plain text, never HTML
@@ -48,6 +48,8 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["moment"] = _moment
+    return env
 
 
 def template_names() -> list[str]:
@@ -77,3 +79,14 @@ def render(name: str, locale: str, context: Mapping[str, Any]) -> Message:
 def local_moment(moment: datetime) -> str:
     """'18.03.2026 11:00': a moment in Kyiv time, as the messages write it in both languages."""
     return f"{as_utc(moment).astimezone(KYIV):%d.%m.%Y %H:%M}"
+
+
+def _moment(value: datetime | str | None) -> str:
+    """The `moment` filter: a datetime, or one stored in a document's fields as ISO text, written as
+    `local_moment` writes it; anything else as it is."""
+    if isinstance(value, str):
+        try:
+            return local_moment(datetime.fromisoformat(value))
+        except ValueError:
+            return value
+    return "" if value is None else local_moment(value)

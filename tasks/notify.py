@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from tasks.mail import message_id
 from tasks.messages import local_moment, render
 from workflow.config import Settings
+from workflow.council.delegation import ROLE_TITLES
 from workflow.council.law import KYIV
 from workflow.council.models import Decision, PlenarySession
 from workflow.council.rules import NotifyParams
@@ -213,6 +214,8 @@ class _Context:
             number = session.scalar(select(Decision.official_number).where(Decision.draft_id == document.id))
         self.number = number
         plenary = session.get(PlenarySession, document.id) if document.kind == "session" else None
+        # what a delegation gives, named in words
+        self.role_title = ROLE_TITLES.get(str(document.fields.get("role"))) if document.kind == "delegation" else None
         self.plenary = None if plenary is None else {
             "number": plenary.number, "starts_at": local_moment(plenary.starts_at), "place": plenary.place,
         }
@@ -245,6 +248,7 @@ class _Context:
             },
             "parent": parent,
             "session": self.plenary,
+            "role_title": None if self.role_title is None else self.role_title[locale],
             "state_title": getattr(compiled.state(self.state).title, locale),
             "actor": self.actor,
             "comment": None,

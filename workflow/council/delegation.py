@@ -29,6 +29,18 @@ SCOPED_ROLES = {
 }
 #: a mandate is personal (and a citizen is nobody's office): these are never delegated
 PERSONAL_ROLES = ("deputy", "citizen", Actor.SYSTEM_ROLE)
+#: how a delegated role is named to people, in Ukrainian and English
+ROLE_TITLES = {
+    "admin": {"uk": "адміністратор системи", "en": "system administrator"},
+    "secretary": {"uk": "секретар ради", "en": "council secretary"},
+    "mayor": {"uk": "міський голова", "en": "mayor"},
+    "staff": {"uk": "працівник виконавчого органу", "en": "staff member"},
+    "reviewer": {"uk": "візувальник відділу", "en": "department reviewer"},
+    "committee_chair": {"uk": "голова постійної комісії", "en": "standing committee chair"},
+    "committee_member": {"uk": "член постійної комісії", "en": "standing committee member"},
+    "committee_secretary": {"uk": "секретар постійної комісії", "en": "standing committee secretary"},
+    "session_chair": {"uk": "головуючий на пленарному засіданні", "en": "chair of the plenary sitting"},
+}
 
 
 def delegable_roles() -> tuple[str, ...]:

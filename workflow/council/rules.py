@@ -77,9 +77,14 @@ def _chairs_lead_committee(document: Document, actor: Actor) -> bool:
     return actor.holds_for("committee_chair", document.fields.get("lead_committee_id"))
 
 
-@CATALOG.relative_role("addressee", "the deputy a citizen's message is addressed to")
+@CATALOG.relative_role("addressee", "the deputy a citizen's message is addressed to", person_field="deputy_id")
 def _is_addressee(document: Document, actor: Actor) -> bool:
     return actor.id is not None and document.fields.get("deputy_id") == actor.id
+
+
+@CATALOG.relative_role("delegate", "the person a delegation gives the role to", person_field="person_id")
+def _is_delegate(document: Document, actor: Actor) -> bool:
+    return actor.id is not None and document.fields.get("person_id") == actor.id
 
 
 # --- guards --------------------------------------------------------------------------------------------------

@@ -44,6 +44,9 @@ class RoleSpec:
     description: str
     #: None for a role an actor holds globally (granted to the person); a function for a relative role
     resolver: RoleResolver | None = None
+    #: for a relative role held by the one person a document names: the field holding that person's id
+    #: (so that the person is found to be told even while holding no role of their own)
+    person_field: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,9 +73,11 @@ class Catalog:
     def global_role(self, name: str, description: str) -> None:
         self._add(self.roles, name, RoleSpec(name, description))
 
-    def relative_role(self, name: str, description: str) -> Callable[[RoleResolver], RoleResolver]:
+    def relative_role(
+        self, name: str, description: str, *, person_field: str | None = None
+    ) -> Callable[[RoleResolver], RoleResolver]:
         def register(resolver: RoleResolver) -> RoleResolver:
-            self._add(self.roles, name, RoleSpec(name, description, resolver))
+            self._add(self.roles, name, RoleSpec(name, description, resolver, person_field))
             return resolver
 
         return register

@@ -43,6 +43,8 @@ class CompiledDefinition:
     machine: Machine = field(repr=False)
     moves: dict[tuple[str, str], Move] = field(repr=False)
     moves_from: dict[str, tuple[Move, ...]] = field(repr=False)
+    #: the effects recorded when a document is created, as (name, parameters as JSON text)
+    create_rows: tuple[tuple[str, str], ...] = ()
 
     @property
     def kind(self) -> str:
@@ -97,7 +99,7 @@ def compile_definition(definition: Definition, catalog: Catalog, source_text: st
                 guards=tuple(catalog.guards[name] for name in spec.guards),
                 effects=spec.effects,
                 comment=spec.comment,
-                outbox_rows=tuple((e.name, json.dumps(e.params, ensure_ascii=False)) for e in spec.effects),
+                outbox_rows=_rows(spec.effects),
                 effect_names=tuple(e.name for e in spec.effects),
             )
     moves_from = {
@@ -111,5 +113,10 @@ def compile_definition(definition: Definition, catalog: Catalog, source_text: st
         machine=machine,
         moves=moves,
         moves_from=moves_from,
+        create_rows=_rows(definition.on_create),
     )
+
+
+def _rows(effects: tuple[EffectRef, ...]) -> tuple[tuple[str, str], ...]:
+    return tuple((e.name, json.dumps(e.params, ensure_ascii=False)) for e in effects)
 

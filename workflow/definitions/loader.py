@@ -20,7 +20,7 @@ from pydantic_core import ErrorDetails
 
 from workflow.definitions.catalog import Catalog
 from workflow.definitions.compiled import CompiledDefinition, compile_definition
-from workflow.definitions.schema import Definition, EffectRef, State, Transition
+from workflow.definitions.schema import Definition, EffectRef, State, Transition, effect_forms
 from workflow.definitions.yamltree import DefinitionError, DefinitionProblem, Loc, Report, parse
 
 # the problem types are defined in `yamltree`, next to the lines they point at, but callers import them here
@@ -114,7 +114,10 @@ def _validate(data: dict[str, Any], report: Report) -> Definition | None:
             model = _model_at(loc[:-1])
             allowed = _keys(model) if model is not None else ""
             hint = ""
-            if loc[:1] == ("transitions",) and len(loc) in (4, 5) and loc[2] == "effects":
+            in_effect = (loc[:1] == ("transitions",) and len(loc) in (4, 5) and loc[2] == "effects") or (
+                loc[:1] == ("on_create",) and len(loc) in (2, 3)
+            )
+            if in_effect:
                 hint = "; write an effect as `notify`, `{notify: {...params}}` or `{name: notify, params: {..}}`"
             report.at(loc, _explain(detail, where, rest, allowed) + hint, key=detail["type"] == "extra_forbidden")
         return None
@@ -131,11 +134,15 @@ def _where(loc: Loc, data: dict[str, Any]) -> tuple[str, Loc]:
         if len(loc) >= 4 and loc[2] == "effects" and isinstance(loc[3], int):
             return f"{where}, effect {_effect_label(raw['effects'][loc[3]], loc[3])}", loc[4:]
         return where, loc[2:]
+    if len(loc) >= 2 and loc[0] == "on_create" and isinstance(loc[1], int):
+        raw_effects = data.get("on_create")
+        raw = raw_effects[loc[1]] if isinstance(raw_effects, list) and loc[1] < len(raw_effects) else None
+        return f"'on_create', effect {_effect_label(raw, loc[1])}", loc[2:]
     return "", loc
 
 
 def _effect_label(raw: Any, index: int) -> str:
-    if isinstance(raw, dict) and isinstance(raw.get("name"), str):
+    if isinstance(raw, dict) and "name" in raw:
         raw = raw["name"]
     elif isinstance(raw, dict) and len(raw) == 1:
         (raw,) = raw
@@ -149,6 +156,9 @@ def _explain(detail: ErrorDetails, where: str, rest: Loc, allowed: str, noun: st
         text = f"missing required {noun} '{rest[-1]}'{parent}"
     elif detail["type"] == "extra_forbidden":
         text = f"unknown {noun} '{rest[-1]}'{parent}" + (f" (allowed {noun}s: {allowed})" if allowed else "")
+    elif detail["type"] == "value_error":  # a model's own check: its sentence says what is wrong
+        text = detail["msg"].removeprefix("Value error, ")
+        text = f"'{_dotted(rest)}': {text}" if rest else text
     else:
         plain = _PLAIN_WORDS.get(detail["type"]) or detail["msg"].replace("Input should", "should")
         text = f"{plain[0].lower()}{plain[1:]} (got {_describe(detail['input'])})"
@@ -214,6 +224,7 @@ class _Parts:
     """The well-formed parts of a file, so that one broken transition does not hide the others' problems."""
 
     create: tuple[str, ...]
+    on_create: tuple[EffectRef | None, ...]
     #: None when `states` itself is unusable, so that no state name can be called unknown
     states: dict[str, State | None] | None
     transitions: list[Transition | None]
@@ -221,10 +232,14 @@ class _Parts:
     @classmethod
     def of(cls, data: dict[str, Any], definition: Definition | None) -> _Parts:
         if definition is not None:
-            return cls(definition.create, dict(definition.states), list(definition.transitions))
+            return cls(
+                definition.create, definition.on_create, dict(definition.states), list(definition.transitions)
+            )
         create, states, transitions = data.get("create"), data.get("states"), data.get("transitions")
+        on_create = effect_forms(data.get("on_create"))
         return cls(
             tuple(role for role in create if isinstance(role, str)) if isinstance(create, list) else (),
+            tuple(_try(EffectRef, raw) for raw in on_create) if isinstance(on_create, list) else (),
             {name: _try(State, raw) for name, raw in states.items() if isinstance(name, str)}
             if isinstance(states, dict)
             else None,
@@ -270,6 +285,9 @@ def _check_names(data: dict[str, Any], definition: Definition | None, catalog: C
                 report.at(("transitions", i, "guards", j), message)
         for j, effect in enumerate(transition.effects):
             _check_effect(effect, ("transitions", i, "effects", j), where, catalog, report)
+    for j, created in enumerate(parts.on_create):
+        if created is not None:
+            _check_effect(created, ("on_create", j), "'on_create'", catalog, report)
     return sound
 
 
@@ -334,11 +352,18 @@ def _check_effect(effect: EffectRef, loc: Loc, where: str, catalog: Catalog, rep
     else:
         allowed = _keys(spec.params)
         try:
-            spec.params.model_validate(effect.params)
+            params = spec.params.model_validate(effect.params)
         except ValidationError as error:
             for detail in error.errors():
                 message = _explain(detail, where, tuple(detail["loc"]), allowed, noun="parameter")
                 report.at((*loc, "params", *detail["loc"]), message, key=detail["type"] == "extra_forbidden")
+        else:
+            # roles an effect names (whom `notify` tells) are checked like the transitions' own roles
+            roles = getattr(params, "roles", None)
+            for k, role in enumerate(roles if isinstance(roles, list | tuple) else ()):
+                if role not in catalog.roles:
+                    unknown = _unknown("role", role, list(catalog.roles), " in 'roles'")
+                    report.at((*loc, "params", "roles", k), f"{where}: {unknown}")
         if spec.params.model_config.get("extra") not in ("allow", "forbid"):  # pydantic would ignore a typo
             fields = {info.alias or name for name, info in spec.params.model_fields.items()}
             for name in effect.params:
@@ -409,7 +434,7 @@ def _check_deadlines(definition: Definition, report: Report) -> None:
             if not deadline.remind:
                 report.at(("states", name, "deadline", "remind_before"),
                           f"{where}: 'remind_before' is set but 'remind' names nobody to remind")
-            if deadline.remind_before >= deadline.days:
+            if deadline.days is not None and deadline.remind_before >= deadline.days:
                 report.at(("states", name, "deadline", "remind_before"),
                           f"{where}: 'remind_before' ({deadline.remind_before}) must be fewer days than the "
                           f"deadline itself ({deadline.days})")

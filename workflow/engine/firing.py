@@ -17,13 +17,12 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import instance_state
 from sqlalchemy.orm.state import InstanceState
 
-from workflow.calendar import add_days
 from workflow.definitions.catalog import Catalog, GuardContext
 from workflow.definitions.compiled import CompiledDefinition, Move
 from workflow.definitions.registry import registry_of
 from workflow.engine import writes
 from workflow.engine.audit import CREATE, EDIT, GENESIS, canonical_json, content_digest, entry_hash
-from workflow.engine.models import AuditEntry, Document
+from workflow.engine.models import AuditEntry, Document, OutboxRow
 from workflow.errors import Conflict, GuardFailed, InvalidInput, NotAllowed, WrongState
 from workflow.people import Actor
 from workflow.timeutil import as_utc, canonical, utcnow
@@ -99,7 +98,7 @@ def create_document(
         created_at=now,
         updated_at=now,
         state_entered_at=now,
-        due_at=_due(compiled, compiled.initial, now),
+        due_at=_due(compiled, compiled.initial, now, fields or {}),
         audit_hash="",
     )
     session.add(document)
@@ -114,6 +113,14 @@ def create_document(
             document_id=document.id, version=1, at=now, actor_id=actor.id, trigger=CREATE, from_state=None,
             to_state=compiled.initial, comment=comment, data=data, prev_hash=GENESIS, hash=digest,
         )
+    )
+    session.add_all(
+        OutboxRow(
+            document_id=document.id, audit_version=1, effect=name, params=json.loads(params_json),
+            idempotency_key=f"{document.id}:1:{index}", status="pending", attempts=0, available_at=now,
+            created_at=now,
+        )
+        for index, (name, params_json) in enumerate(compiled.create_rows)
     )
     session.flush()
     return document
@@ -312,9 +319,9 @@ def _check_content(title: str | None, fields: Mapping[str, Any] | None) -> None:
         raise InvalidInput("the document's fields contain a NUL character, which cannot be stored")
 
 
-def _due(compiled: CompiledDefinition, state: str, now: datetime) -> datetime | None:
+def _due(compiled: CompiledDefinition, state: str, now: datetime, fields: Mapping[str, Any]) -> datetime | None:
     deadline = compiled.state(state).deadline
-    return None if deadline is None else add_days(now, deadline.days, working=deadline.working)
+    return None if deadline is None else deadline.due(now, fields)
 
 
 def _lock_or_conflict(writer: writes.Writer, document: Document) -> None:
@@ -364,7 +371,12 @@ def _record(
         at_text=at_text,
     )
     entered_at = now if moved else document.state_entered_at
-    due_at = _due(compiled, to_state, now) if moved else document.due_at
+    deadline = compiled.state(to_state).deadline
+    if moved or (fields is not None and deadline is not None and deadline.until is not None):
+        # a new stay starts its clock; an edit of the field a deadline runs until moves the due date
+        due_at = None if deadline is None else deadline.due(entered_at, document.fields if fields is None else fields)
+    else:
+        due_at = document.due_at
     change = writes.Change(
         document_id=document_id, old_version=old_version, new_version=new_version,
         from_state=from_state, to_state=to_state, at=now, at_text=at_text, entered_at=entered_at, due_at=due_at,

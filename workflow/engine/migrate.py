@@ -9,7 +9,6 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from workflow.calendar import add_days
 from workflow.definitions.registry import registry_of
 from workflow.engine.audit import MIGRATE, canonical_json, entry_hash
 from workflow.engine.models import AuditEntry, Document
@@ -87,10 +86,7 @@ def migrate_documents(
         moved[(document.state, to_state)] += 1
         # the document stays in (a renamed) state: its clock keeps running, by the new version's deadline
         deadline = new.state(to_state).deadline
-        document.due_at = (
-            None if deadline is None
-            else add_days(document.state_entered_at, deadline.days, working=deadline.working)
-        )
+        document.due_at = None if deadline is None else deadline.due(document.state_entered_at, document.fields)
         document.state = to_state
         document.definition_version = to_version
         document.version = version

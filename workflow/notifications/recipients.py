@@ -1,7 +1,8 @@
 """Who a `notify` effect reaches for one document: the roles of the definition, read for *this* document.
 
-`author` is the document's author; a relative role of the catalog (addressee, committee_member_here,
-session_chair, ...) reaches the persons for whom its predicate holds; a role granted per committee or department
+`author` is the document's author; a relative role of the catalog (addressee, delegate, committee_member_here,
+session_chair, ...) reaches the persons for whom its predicate holds (and the person a document names for a role
+such as `addressee`, even one holding no role now); a role granted per committee or department
 is narrowed to the ones the document concerns where the document says which (the departments whose visas a draft
 awaits, the committees it was sent to); any other role reaches everyone holding it. Roles count as held at `now`,
 delegated ones included; the person who made the move is not told of it.
@@ -42,6 +43,10 @@ def recipients(
     now = as_utc(now)
     catalog = registry_of(session).catalog
     grants = _active_grants(session, now)
+    named = {
+        person_id for spec in catalog.roles.values()
+        if spec.person_field and isinstance(person_id := document.fields.get(spec.person_field), int)
+    }
     chosen: set[int] = set()
     for role in roles:
         spec = catalog.roles.get(role)
@@ -53,7 +58,8 @@ def recipients(
         elif spec.resolver is not None:
             resolver = spec.resolver
             chosen.update(
-                person_id for person_id, actor in _actors(grants, document).items() if resolver(document, actor)
+                person_id for person_id, actor in _actors(grants, document, named).items()
+                if resolver(document, actor)
             )
         else:
             chosen.update(_holders_for(session, document, role, grants))
@@ -79,8 +85,9 @@ def _active_grants(session: Session, now: datetime) -> list[Grant]:
     return [(person_id, role, scope_id) for person_id, role, scope_id in rows]
 
 
-def _actors(grants: Iterable[Grant], document: Document) -> dict[int, Actor]:
-    """Everyone who holds a role now, and the document's author (who may hold none), as the engine sees them."""
+def _actors(grants: Iterable[Grant], document: Document, named: Iterable[int]) -> dict[int, Actor]:
+    """Everyone who holds a role now, the document's author and the persons it names (who may hold none), as the
+    engine sees them."""
     roles: dict[int, set[str]] = defaultdict(set)
     scopes: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
     for person_id, role, scope_id in grants:
@@ -89,6 +96,8 @@ def _actors(grants: Iterable[Grant], document: Document) -> dict[int, Actor]:
             scopes[person_id][role].add(scope_id)
     if document.author_id is not None:
         roles.setdefault(document.author_id, set())
+    for person_id in named:
+        roles.setdefault(person_id, set())
     return {
         person_id: Actor(
             id=person_id,

@@ -44,6 +44,11 @@ def test_a_message_is_read_answered_publicly_and_closed(session, world, citizen,
         "citizen_message", "sent", citizen.id, "Ремонт даху ліцею № 2",
     )
     assert message.fields == {"deputy_id": deputy.id, "text": QUESTION}
+    # the deputy is to be told at once: the creation records its effect, keyed by the creation's audit entry
+    received = session.scalar(select(OutboxRow).where(OutboxRow.document_id == message.id))
+    assert (received.audit_version, received.idempotency_key, received.effect, received.params) == (
+        1, f"{message.id}:1:0", "notify", {"roles": ["addressee"], "template": "message_received"},
+    )
 
     read_message(session, message, world.actor(deputy, 1), now=world.at(1))  # Tuesday 3 March
     assert message.state == "delivered"
@@ -52,7 +57,9 @@ def test_a_message_is_read_answered_publicly_and_closed(session, world, citizen,
     fired = answer(session, message, world.actor(deputy, 4), f"  {REPLY}\n", public=True, now=world.at(4))
     assert (fired.to_state, fired.effects) == ("answered_publicly", ("notify",))
     assert message.fields["answer"] == REPLY
-    notice = session.scalar(select(OutboxRow).where(OutboxRow.document_id == message.id))
+    notice = session.scalar(
+        select(OutboxRow).where(OutboxRow.document_id == message.id).order_by(OutboxRow.id.desc()).limit(1)
+    )
     assert notice.params == {"roles": ["author"], "template": "message_answered"}
 
     close_message(session, message, citizen, now=world.at(5))

@@ -78,11 +78,13 @@ def db(session):
 
 @dataclass
 class Cast:
-    """The people of the matrix: the author who may do everything, the deputy written to, and an outsider."""
+    """The people of the matrix: the author who may do everything, the deputy written to, the person given a
+    role, and an outsider."""
 
     db: Session
     author: Person
     addressee: Person
+    delegate: Person
     outsider: Person
 
     def almighty(self, person: Person) -> Actor:
@@ -121,6 +123,7 @@ class Cast:
             "committee_id": COMMITTEE,
             "lead_committee_id": LEAD_COMMITTEE,
             "deputy_id": self.addressee.id,
+            "person_id": self.delegate.id,
         }
         return create_document(
             self.db, kind, self.almighty(self.author), title="Про ремонт даху ліцею № 2", fields=fields,
@@ -137,6 +140,8 @@ class Cast:
             return Actor(id=document.author_id, roles=frozenset())
         if role == "addressee":
             return Actor(id=document.fields["deputy_id"], roles=frozenset())
+        if role == "delegate":
+            return Actor(id=document.fields["person_id"], roles=frozenset())
         scoped_role, scope = {
             "department_reviewer": ("reviewer", DEPARTMENT),
             "committee_chair_here": ("committee_chair", COMMITTEE),
@@ -150,7 +155,8 @@ class Cast:
 
 @pytest.fixture
 def cast(db):
-    people = [Person(full_name=name) for name in ("Оксана Мельник", "Василь Гончаренко", "Петро Сторонній")]
+    names = ("Оксана Мельник", "Василь Гончаренко", "Ірина Заступниця", "Петро Сторонній")
+    people = [Person(full_name=name) for name in names]
     db.add_all(people)
     db.flush()
     return Cast(db, *people)

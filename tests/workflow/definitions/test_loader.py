@@ -572,6 +572,54 @@ def test_params_given_in_the_name_and_params_form_are_checked_at_their_line() ->
     )
 
 
+def test_a_role_an_effect_tells_must_be_known() -> None:
+    text = edit(VALID, "params: {roles: [author], template: draft_returned}",
+                "params: {roles: [author, reviewr], template: draft_returned}")
+
+    problem = only_problem(text)
+
+    assert problem.line == line_of(text, "roles: [author, reviewr]")
+    assert problem.message == (
+        "transition 'return_for_rework', effect 'notify': unknown role 'reviewr' in 'roles' "
+        "(known roles: executor, reviewer, secretary, author; did you mean 'reviewer'?)"
+    )
+
+
+def test_effects_on_creation_compile_in_their_order() -> None:
+    text = edit(VALID, "initial: drafting\n", "initial: drafting\non_create:\n"
+                "  - notify: {roles: [secretary], template: draft_created}\n  - assign_number\n")
+
+    compiled = load_definition_text(text, PATH, make_catalog())
+
+    assert compiled.create_rows == (
+        ("notify", '{"roles": ["secretary"], "template": "draft_created"}'), ("assign_number", "{}"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("on_create", "at", "message"),
+    [
+        ("on_create: [notfy]", "on_create: [notfy]",
+         "'on_create', effect 'notfy': unknown effect 'notfy' (known effects: notify, assign_number; "
+         "did you mean 'notify'?)"),
+        ("on_create:\n  - notify: {roles: [nobody], template: t}", "roles: [nobody]",
+         "'on_create', effect 'notify': unknown role 'nobody' in 'roles' (known roles: executor, reviewer, "
+         "secretary, author)"),
+        ("on_create:\n  - notify: {roles: [author]}", "  - notify: {roles: [author]}",
+         "'on_create', effect 'notify': missing required parameter 'template'"),
+        ("on_create: notify", "on_create: notify", "'on_create' should be a list (got 'notify')"),
+    ],
+    ids=["unknown effect", "unknown role", "missing parameter", "not a list"],
+)
+def test_effects_on_creation_are_checked_like_a_transition_s(on_create: str, at: str, message: str) -> None:
+    text = edit(VALID, "initial: drafting\n", f"initial: drafting\n{on_create}\n")
+
+    problem = only_problem(text)
+
+    assert problem.line == line_of(text, at)
+    assert problem.message == message
+
+
 def test_an_effect_without_params_refuses_params() -> None:
     text = edit(VALID, "effects: [assign_number]", "effects: [{assign_number: {prefix: R}}]")
 
@@ -790,3 +838,32 @@ def test_a_deadline_that_cannot_work_is_refused_at_its_line(deadline: str, messa
 
     assert problem.line == line_of(text, "deadline: {days: 5")
     assert problem.message.startswith(message), problem.message
+
+
+def test_a_deadline_may_run_until_the_moment_a_field_holds() -> None:
+    deadline = load_definition_text(with_deadline("{until: ends_at}"), PATH, make_catalog()).state("visas").deadline
+
+    assert deadline is not None
+    assert (deadline.days, deadline.until) == (None, "ends_at")
+
+
+@pytest.mark.parametrize(
+    ("deadline", "message"),
+    [
+        ("{days: 5, until: ends_at}",
+         "state 'visas': 'deadline': a deadline has either 'days' or 'until' (the field holding the due moment), "
+         "not both"),
+        ("{remind_before: 1, remind: [reviewer]}",
+         "state 'visas': 'deadline': a deadline needs 'days' or 'until' (the field holding the due moment)"),
+        ("{until: ends_at, working: true}",
+         "state 'visas': 'deadline': 'working' counts days: a deadline 'until' a field's moment takes none"),
+    ],
+    ids=["both", "neither", "working days until a moment"],
+)
+def test_a_deadline_has_days_or_a_field_s_moment(deadline: str, message: str) -> None:
+    text = with_deadline(deadline)
+
+    problem = only_problem(text)
+
+    assert problem.line == line_of(text, f"deadline: {deadline}")
+    assert problem.message == message

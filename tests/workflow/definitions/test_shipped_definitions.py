@@ -20,10 +20,10 @@ DEFINITIONS = PROJECT_ROOT / "definitions"
 VERSIONS = {
     "agenda_item": 1,
     "amendment": 1,
-    "citizen_message": 1,
+    "citizen_message": 2,
     "committee_conclusion": 2,
     "decision_draft": 2,
-    "delegation": 1,
+    "delegation": 2,
     "session": 1,
     "session_protocol": 1,
     "visa": 1,
@@ -301,7 +301,8 @@ DEADLINES = {
         # a signed decision is published within five working days
         "signed": Deadline(days=5, working=True),
     },
-    "delegation": {},
+    # a delegation runs until the end of the period it names
+    "delegation": {"active": Deadline(until="ends_at")},
     "session": {},
     "session_protocol": {"signed": Deadline(days=5, working=True)},
     "visa": {"requested": Deadline(days=3, working=True)},
@@ -311,7 +312,7 @@ DEADLINES = {
 @pytest.mark.parametrize("kind", sorted(VERSIONS))
 def test_each_state_the_law_times_has_its_deadline_and_no_other_has_one(shipped, kind):
     deadlines = {
-        name: Deadline(days=state.deadline.days, working=state.deadline.working)
+        name: Deadline(days=state.deadline.days, until=state.deadline.until, working=state.deadline.working)
         for name, state in shipped[kind].definition.states.items() if state.deadline
     }
 
@@ -329,6 +330,8 @@ SWEEP = {
     ("decision_draft", "adopted"): (1, ("mayor",), (), "veto_period_ends"),
     ("decision_draft", "vetoed"): (3, ("secretary",), ("secretary", "author"), None),
     ("decision_draft", "signed"): (1, ("secretary",), ("secretary",), None),
+    # the grant stops counting by itself; the sweep marks the delegation expired and tells both sides
+    ("delegation", "active"): (None, (), (), "expire"),
     ("session_protocol", "signed"): (1, ("secretary",), ("secretary",), None),
     ("visa", "requested"): (1, ("department_reviewer",), ("department_reviewer",), None),
 }
