@@ -16,6 +16,7 @@ from tasks.runner import run_pending
 from tests.conftest import DEFINITIONS, CommittedDB, World, build_world
 from workflow.config import Settings
 from workflow.council import drafts, sessions
+from workflow.council.delegation import delegate_role
 from workflow.council.models import Decision
 from workflow.council.rules import CATALOG
 from workflow.db import make_sessionmaker
@@ -26,6 +27,7 @@ from workflow.files import DocumentFile
 from workflow.notifications.models import Notification
 from workflow.people import Person
 from workflow.runtime import Runtime
+from workflow.timeutil import as_utc
 
 
 @pytest.fixture
@@ -156,6 +158,34 @@ def test_when_the_veto_period_runs_out_the_decision_stands_signed_numbered_and_r
         assert [(f.name, f.version) for f in files] == [("decision", 1)]
     assert world.mayor.full_name in told(runtime, "veto_period_ended")
     assert events(runtime)[-1] == ("expire", "adopted", "fired veto_period_ends")
+
+
+def test_a_delegation_ends_by_itself_when_its_period_is_over_and_both_sides_are_told(runtime, world):
+    acting = world.deputies[0]
+    delegation = delegate_role(
+        world.session, world.actor(world.mayor), acting, "session_chair", scope_id=world.planned_session().id,
+        starts_at=world.at(1), ends_at=world.at(3), reason="голова у відрядженні", now=world.at(0),
+    )
+    world.session.commit()
+    assert as_utc(delegation.due_at) == world.at(3)  # due when the period it names ends
+
+    # while the period runs, nothing happens
+    assert sweep_deadlines(runtime, now=world.at(2.99)).moved == 0
+    # once it is over, the sweep marks it expired: once, however often it runs
+    assert sweep_deadlines(runtime, now=world.at(3)).moved == 1
+    assert sweep_deadlines(runtime, now=world.at(3.1)).moved == 0
+    run_pending(runtime, now=world.at(3))
+
+    with runtime.sessions() as session:
+        document = session.get(Document, delegation.id)
+        assert document is not None
+        assert (document.state, document.due_at) == ("expired", None)
+        entry = session.scalars(select(AuditEntry).where(AuditEntry.document_id == delegation.id)
+                                .order_by(AuditEntry.version.desc())).first()
+        assert entry is not None
+        assert (entry.trigger, entry.actor_id) == ("expire", None)
+    assert set(told(runtime, "delegation_ended")) == {world.mayor.full_name, acting.full_name}
+    assert events(runtime)[-1] == ("expire", "active", "fired expire")
 
 
 def test_an_automatic_move_the_engine_refuses_is_recorded_and_reported_instead(committed_db, tmp_path):

@@ -13,13 +13,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 import tasks.messages
-from tasks.messages import MissingTemplate, render, template_names
+from tasks.messages import MissingTemplate, local_moment, render, template_names
 from tasks.notify import notify_handler, queue_digests, tell
 from tests.conftest import DEFINITIONS, World
 from workflow.config import Settings
 from workflow.council import drafts, messages, sessions, setup
 from workflow.council.amendments import committee_opinion, propose_amendment
-from workflow.council.delegation import delegate_role
+from workflow.council.delegation import delegate_role, revoke_delegation
 from workflow.council.effects import HANDLERS
 from workflow.definitions.registry import DefinitionRegistry
 from workflow.engine import fire
@@ -247,6 +247,70 @@ def test_a_deputy_answering_a_message_tells_the_citizen_the_answer(
     assert "Document: Message to a deputy" in body
 
 
+def test_a_citizen_writing_to_a_deputy_tells_the_deputy_at_once_what_was_written_and_by_when_to_answer(
+    session: Session, world: World, settings: Settings
+) -> None:
+    citizen = setup.add_person(session, "Галина Остапчук", email="halyna@example.org", roles=["citizen"])
+    deputy = world.deputies[3]
+    message = messages.write_to_deputy(session, world.actor(citizen), deputy, "Освітлення на вул. Шкільній",
+                                       "Третій тиждень не світять ліхтарі.", now=world.at(0))
+
+    carry_out_all(session, settings, world.at(0.01))
+
+    received = told(session, "message_received")
+    assert set(received) == {deputy.id}  # the deputy only: the citizen wrote it
+    assert received[deputy.id].subject == "Вам надіслали звернення: «Освітлення на вул. Шкільній»"
+    body = received[deputy.id].body
+    assert "Третій тиждень не світять ліхтарі." in body
+    assert f"Хто: {citizen.full_name}" in body
+    assert f"Строк: до {local_moment(message.due_at)} (за київським часом)" in body
+    assert received[deputy.id].link == f"{BASE_URL}/documents/{message.id}"
+
+
+def test_a_citizen_who_may_not_write_is_refused_and_nobody_is_told(
+    session: Session, world: World, settings: Settings
+) -> None:
+    stranger = setup.add_person(session, "Без Ролі", email="nobody@example.org")
+    documents_before = count(session, Document)
+
+    with pytest.raises(NotAllowed):
+        messages.write_to_deputy(session, world.actor(stranger), world.deputies[3], "Питання", "Текст.",
+                                 now=world.at(0))
+    carry_out_all(session, settings, world.at(0.01))
+
+    assert (count(session, Document), count(session, OutboxRow), count(session, Notification)) == (
+        documents_before, 0, 0,
+    )
+
+
+def test_a_delegated_role_tells_the_person_given_it_and_a_revocation_tells_them_it_ended(
+    session: Session, world: World, settings: Settings
+) -> None:
+    acting = setup.add_person(session, "Світлана Бойко", email="s@rada.example", locale="en")
+    delegation = delegate_role(session, world.actor(world.lawyer), acting, "reviewer", scope_id=world.legal.id,
+                               starts_at=world.at(1), ends_at=world.at(10), reason="відпустка юриста",
+                               now=world.at(0))
+    carry_out_all(session, settings, world.at(0.01))
+
+    given = told(session, "delegation_given")
+    assert set(given) == {acting.id}  # not the lawyer, who gave it
+    assert given[acting.id].subject == "A role was delegated to you: department reviewer"
+    assert (
+        f"You were given the role of department reviewer from {local_moment(world.at(1))} until "
+        f"{local_moment(world.at(10))} (Kyiv time)."
+    ) in given[acting.id].body
+    assert "Reason: відпустка юриста" in given[acting.id].body
+
+    revoke_delegation(session, delegation, world.actor(world.lawyer, 2), "юрист повернувся раніше", now=world.at(2))
+    carry_out_all(session, settings, world.at(2.01))
+
+    ended = told(session, "delegation_ended")
+    assert set(ended) == {acting.id}
+    assert ended[acting.id].subject == "A delegation has ended: department reviewer"
+    assert "(revoked)" in ended[acting.id].body
+    assert "Comment: юрист повернувся раніше" in ended[acting.id].body
+
+
 def test_an_amendment_tells_the_lead_committees_chair_and_then_its_author_the_committees_opinion(
     session: Session, world: World, settings: Settings
 ) -> None:
@@ -403,6 +467,9 @@ def notify_templates(registry: DefinitionRegistry) -> set[str]:
                 for effect, params in move.outbox_rows:
                     if effect == "notify":
                         names.add(json.loads(params)["template"])
+        for effect, params in registry.current(kind).create_rows:
+            if effect == "notify":
+                names.add(json.loads(params)["template"])
     return names
 
 
@@ -418,13 +485,18 @@ def test_every_template_the_definitions_name_exists_in_both_languages_and_render
     registry: DefinitionRegistry,
 ) -> None:
     named = notify_templates(registry)
-    assert {"visa_requested", "draft_returned", "session_convened", "message_answered"} <= named
+    assert {"visa_requested", "draft_returned", "session_convened", "message_received", "delegation_given"} <= named
     assert named | {"deadline_reminder", "deadline_overdue", "digest"} <= set(template_names())
     draft = submitted_draft(world)
     visa = drafts.children(session, draft, "visa")[0]
     plenary = world.planned_session()
+    citizen = setup.add_person(session, "Галина Остапчук", roles=["citizen"])
+    message = messages.write_to_deputy(session, world.actor(citizen), world.deputies[0], "Питання", "Текст.",
+                                       now=world.at(0))
+    delegation = delegate_role(session, world.actor(world.lawyer), world.staff, "reviewer", scope_id=world.legal.id,
+                               starts_at=world.at(1), ends_at=world.at(10), reason="відпустка", now=world.at(0))
     for name in sorted(named):
-        for document in (draft, visa, plenary):
+        for document in (draft, visa, plenary, message, delegation):
             assert tell(session, settings, document, roles=["secretary"], template=name, key=f"{name}:{document.id}",
                         now=world.at(1), actor_id=world.staff.id, extra={"comment": "Коментар до дії"}) == 3
     for notification in session.scalars(select(Notification)):

@@ -5,10 +5,7 @@ deploy a version 3)."""
 from __future__ import annotations
 
 import hashlib
-import shutil
-from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 import yaml
@@ -17,10 +14,8 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import release_version_3
 from workflow.config import PROJECT_ROOT
-from workflow.council.rules import CATALOG
-from workflow.db import REGISTRY_KEY
 from workflow.definitions.models import DefinitionVersion
-from workflow.definitions.registry import DefinitionChanged, DefinitionRegistry, registry_of
+from workflow.definitions.registry import DefinitionChanged, registry_of
 from workflow.engine import create_document, fire
 from workflow.engine.audit import content_digest, replay
 from workflow.engine.models import AuditEntry, Document
@@ -29,38 +24,6 @@ from workflow.errors import NotFound, WrongState
 SHIPPED = PROJECT_ROOT / "definitions"
 MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
-
-
-@pytest.fixture
-def definitions(tmp_path: Path) -> Path:
-    """A copy of the shipped definitions that a test may edit, as an operator edits `definitions/`."""
-    directory = tmp_path / "definitions"
-    directory.mkdir()
-    for source in SHIPPED.glob("*.yaml"):
-        shutil.copy(source, directory / source.name)
-    return directory
-
-
-@pytest.fixture
-def deploy(session: Session) -> Iterator[Callable[[Path], Session]]:
-    """`deploy(directory)`: a new registry loaded from `directory`, as after a deploy, and a session carrying it
-    on the test's connection, so the outer transaction still rolls everything back."""
-    opened: list[Session] = []
-
-    def deploy(directory: Path) -> Session:
-        registry = DefinitionRegistry.from_directory(directory, CATALOG)
-        deployed = Session(
-            bind=session.connection(),
-            join_transaction_mode="create_savepoint",
-            expire_on_commit=False,
-            info={REGISTRY_KEY: registry},
-        )
-        opened.append(deployed)
-        return deployed
-
-    yield deploy
-    for deployed in reversed(opened):
-        deployed.close()
 
 
 @pytest.fixture
