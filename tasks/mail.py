@@ -7,7 +7,8 @@ tell the resend by its Message-ID, derived from the mail's key. A refusal, a tim
 retried with backoff and marked failed after `MAX_ATTEMPTS`; `retry_mail` puts a failed mail back by hand.
 
 Without `SMTP_URL` (development) nothing leaves the machine: each message is written as an `.eml` file under
-`<instance>/mail/`, named by its key, and marked sent.
+`<instance>/mail/`, named by its key, and marked sent. With `SMTP_URL=off` no e-mail is queued at all, and any
+queued before waits unsent.
 """
 
 from __future__ import annotations
@@ -17,18 +18,16 @@ import re
 import smtplib
 import ssl
 import tempfile
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from workflow.config import ConfigError, Settings
+from workflow.config import Settings, SmtpTarget, parse_smtp_url
 from workflow.engine.outbox import MAX_ATTEMPTS, backoff
 from workflow.engine.writes import row_locks
 from workflow.errors import NotFound, WrongState
@@ -38,44 +37,6 @@ from workflow.timeutil import as_utc, utcnow
 
 #: how long one SMTP conversation step may take before the attempt counts as failed
 SMTP_TIMEOUT = 30.0
-
-_PORTS = {"smtp": 25, "smtp+starttls": 587, "smtps": 465}
-
-
-@dataclass(frozen=True, slots=True)
-class SmtpTarget:
-    """Where and how to hand mail over, read from SMTP_URL."""
-
-    scheme: str
-    host: str
-    port: int
-    username: str | None = None
-    password: str | None = None
-
-
-def parse_smtp_url(url: str) -> SmtpTarget:
-    """`smtp://[user:password@]host[:port]` (plain, port 25), `smtp+starttls://...` (587) or `smtps://...`
-    (TLS from the start, 465); anything else is a ConfigError that says what is expected."""
-    expected = "expected smtp://[user:password@]host[:port], smtp+starttls://... or smtps://..."
-    parts = urlsplit(url)
-    if parts.scheme not in _PORTS:
-        raise ConfigError(f"SMTP_URL: unknown scheme {parts.scheme!r}; {expected}")
-    try:
-        port = parts.port
-    except ValueError:
-        raise ConfigError(f"SMTP_URL: the port is not a number; {expected}") from None
-    if not parts.hostname:
-        raise ConfigError(f"SMTP_URL names no host; {expected}")
-    if parts.path not in ("", "/") or parts.query or parts.fragment:
-        raise ConfigError(f"SMTP_URL: a path or query means nothing here; {expected}")
-    return SmtpTarget(
-        scheme=parts.scheme,
-        host=parts.hostname,
-        port=port or _PORTS[parts.scheme],
-        username=None if parts.username is None else unquote(parts.username),
-        password=None if parts.password is None else unquote(parts.password),
-    )
-
 
 def message_id(key: str, settings: Settings) -> str:
     """`<radaflow.notification.12@rada.example>`: the Message-ID of the mail with this key, on the domain of
@@ -109,6 +70,8 @@ def deliver_due(
 
     With no SMTP_URL the mails are written as .eml files under `<instance>/mail/` instead (development).
     """
+    if settings.email_off:
+        return 0, 0
     now = utcnow() if now is None else as_utc(now)
     target = None if settings.smtp_url is None else parse_smtp_url(settings.smtp_url)
     sent = failed = 0

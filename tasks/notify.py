@@ -93,6 +93,8 @@ def queue_digests(session: Session, settings: Settings, now: datetime) -> int:
     Keyed by the person and the day (Kyiv time): called twice on one day, the second call queues nothing, and
     what arrived in between waits for the next day's digest.
     """
+    if settings.email_off:
+        return 0  # no e-mail at all: what waited for a digest stays in the cabinets
     now = as_utc(now)
     today = now.astimezone(KYIV).date()
     waiting = session.scalars(
@@ -160,7 +162,7 @@ def _tell(
     # every message is written before anything is stored: a template that fails leaves nobody half-told
     messages = [render(template, person.locale, context.for_person(person)) for person in people]
     for person, message in zip(people, messages, strict=True):
-        by_mail = bool(person.email)
+        by_mail = bool(person.email) and not settings.email_off
         notification = Notification(
             key=keys[person.id], person_id=person.id, document_id=document.id, template=template,
             subject=message.subject, body=message.body, link=context.link, created_at=now,

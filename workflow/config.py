@@ -1,7 +1,9 @@
 """Configuration, read from the environment in one place.
 
 The embedded default needs nothing set: SQLite under `instance/`, no Redis (effects run in-process after the
-commit). Production (`RADAFLOW_ENV=production`) refuses to start without a real `SECRET_KEY`.
+commit), e-mails written as files. Production (`RADAFLOW_ENV=production`) refuses to start without a real
+`SECRET_KEY`, and without `SMTP_URL` (a mail server, or `off` for no e-mail at all); a malformed `SMTP_URL` is
+refused at start everywhere.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET_KEY = "radaflow-development-key-not-secret"
@@ -37,6 +40,8 @@ class Settings:
     #: where e-mail goes: smtp://[user:password@]host[:port], smtp+starttls://..., smtps://...; None in
     #: development writes each message as an .eml file under instance/mail/ instead
     smtp_url: str | None = None
+    #: SMTP_URL=off: no e-mail at all; people are told in their cabinets only
+    email_off: bool = False
     mail_from: str = "Radaflow <radaflow@localhost>"
     #: the address people open the application at, for the links in e-mails
     base_url: str = "http://127.0.0.1:5000"
@@ -67,6 +72,7 @@ class Settings:
                 "SECRET_KEY must be set to a random string of at least 32 characters in production "
                 '(e.g. python -c "import secrets; print(secrets.token_urlsafe(48))")'
             )
+        smtp_url, email_off = _smtp(env.get("SMTP_URL", "").strip(), production=mode == "production")
         return cls(
             env=mode,
             database_url=database_url,
@@ -75,13 +81,68 @@ class Settings:
             definitions_dir=Path(env.get("RADAFLOW_DEFINITIONS", PROJECT_ROOT / "definitions")).resolve(),
             instance_dir=instance_dir,
             default_locale=env.get("RADAFLOW_LOCALE", "uk"),
-            smtp_url=env.get("SMTP_URL") or None,
+            smtp_url=smtp_url,
+            email_off=email_off,
             mail_from=env.get("MAIL_FROM") or "Radaflow <radaflow@localhost>",
             base_url=(env.get("RADAFLOW_BASE_URL") or "http://127.0.0.1:5000").rstrip("/"),
             retry_seconds=_number(env, "RADAFLOW_RETRY_SECONDS", 10.0, low=0.01, high=3600),
             digest_hour=int(_number(env, "RADAFLOW_DIGEST_HOUR", 7, low=0, high=23)),
             sweep_seconds=_number(env, "RADAFLOW_SWEEP_SECONDS", 5.0, low=0.1, high=3600),
         )
+
+
+def _smtp(raw: str, *, production: bool) -> tuple[str | None, bool]:
+    """SMTP_URL as (the URL, whether e-mail is off): checked now, so a typo stops the start, not the first mail."""
+    if raw.lower() == "off":
+        return None, True
+    if raw:
+        parse_smtp_url(raw)
+        return raw, False
+    if production:
+        raise ConfigError(
+            "SMTP_URL must be set in production: smtp://[user:password@]host[:port], smtp+starttls://... or "
+            "smtps://...; or SMTP_URL=off to send no e-mail (people are then told in their cabinets only). "
+            "Without it e-mails would only be written as files under the instance directory."
+        )
+    return None, False
+
+
+_PORTS = {"smtp": 25, "smtp+starttls": 587, "smtps": 465}
+
+
+@dataclass(frozen=True, slots=True)
+class SmtpTarget:
+    """Where and how to hand mail over, read from SMTP_URL."""
+
+    scheme: str
+    host: str
+    port: int
+    username: str | None = None
+    password: str | None = None
+
+
+def parse_smtp_url(url: str) -> SmtpTarget:
+    """`smtp://[user:password@]host[:port]` (plain, port 25), `smtp+starttls://...` (587) or `smtps://...`
+    (TLS from the start, 465); anything else is a ConfigError that says what is expected."""
+    expected = "expected smtp://[user:password@]host[:port], smtp+starttls://... or smtps://..."
+    parts = urlsplit(url)
+    if parts.scheme not in _PORTS:
+        raise ConfigError(f"SMTP_URL: unknown scheme {parts.scheme!r}; {expected}")
+    try:
+        port = parts.port
+    except ValueError:
+        raise ConfigError(f"SMTP_URL: the port is not a number; {expected}") from None
+    if not parts.hostname:
+        raise ConfigError(f"SMTP_URL names no host; {expected}")
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise ConfigError(f"SMTP_URL: a path or query means nothing here; {expected}")
+    return SmtpTarget(
+        scheme=parts.scheme,
+        host=parts.hostname,
+        port=port or _PORTS[parts.scheme],
+        username=None if parts.username is None else unquote(parts.username),
+        password=None if parts.password is None else unquote(parts.password),
+    )
 
 
 def _number(env: Mapping[str, str], name: str, default: float, *, low: float, high: float) -> float:

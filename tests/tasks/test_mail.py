@@ -13,11 +13,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from tasks.mail import deliver_due, parse_smtp_url, retry_delay, retry_mail
+from tasks.mail import deliver_due, retry_delay, retry_mail
 from tasks.notify import notify_handler
 from tests.conftest import DEFINITIONS, T0, CommittedDB, build_world, run_in_threads
 from tests.processes import Mailbox, free_port
-from workflow.config import ConfigError, Settings
+from workflow.config import ConfigError, Settings, parse_smtp_url
 from workflow.council import drafts
 from workflow.engine.outbox import MAX_ATTEMPTS, carry_out
 from workflow.errors import NotFound, WrongState
@@ -255,6 +255,29 @@ def test_without_smtp_each_mail_is_written_as_an_eml_file_once(committed_db: Com
         lost.status = "pending"
     assert deliver_due(sessions, settings, now=T0 + 2 * SECOND) == (1, 0)
     assert len(list(folder.iterdir())) == 2
+
+
+def test_with_e_mail_off_people_are_told_in_their_cabinets_only(
+    committed_db: CommittedDB, settings: Settings
+) -> None:
+    sessions = committed_db.sessions()
+
+    queue_visa_requests(sessions, replace(settings, email_off=True))
+
+    with sessions() as session:
+        told = session.scalars(select(Notification.template)).all()
+    assert told == ["visa_requested", "visa_requested"]
+    assert queue_of(sessions) == []
+
+
+def test_with_e_mail_off_nothing_queued_before_is_sent(committed_db: CommittedDB, settings: Settings) -> None:
+    sessions = committed_db.sessions()
+    queue_visa_requests(sessions, settings)  # queued while e-mail was on
+
+    assert deliver_due(sessions, replace(settings, email_off=True), now=T0 + SECOND) == (0, 0)
+
+    assert [m.status for m in queue_of(sessions)] == ["pending", "pending"]
+    assert not (settings.instance_dir / "mail").exists()
 
 
 # --- configuration -----------------------------------------------------------------------------------------------

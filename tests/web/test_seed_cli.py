@@ -91,6 +91,7 @@ def test_seed_demo_is_refused_in_production_where_public_passwords_do_not_belong
     assert radaflow("db", "upgrade").exit_code == 0
     monkeypatch.setenv("RADAFLOW_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "x" * 48)
+    monkeypatch.setenv("SMTP_URL", "off")
 
     result = radaflow("seed", "demo", "--if-empty")
 

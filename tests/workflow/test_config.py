@@ -1,5 +1,5 @@
 """Settings come from the environment in one place: nothing set means the embedded default, and production
-refuses to start without a real secret key."""
+refuses to start without a real secret key or without saying where e-mail goes."""
 
 from __future__ import annotations
 
@@ -95,6 +95,7 @@ def test_production_with_a_good_key_starts():
             "SECRET_KEY": GOOD_KEY,
             "DATABASE_URL": "postgresql://rada@db.rada.example/radaflow",
             "REDIS_URL": "redis://redis.rada.example:6379/0",
+            "SMTP_URL": "smtp+starttls://radaflow:secret@mail.rada.example",
         }
     )
 
@@ -106,7 +107,46 @@ def test_production_with_a_good_key_starts():
 
 
 def test_a_key_of_exactly_32_characters_is_enough():
-    assert Settings.from_env({"RADAFLOW_ENV": "production", "SECRET_KEY": "k" * 32}).secret_key == "k" * 32
+    production = {"RADAFLOW_ENV": "production", "SMTP_URL": "smtp://mail.rada.example"}
+    assert Settings.from_env({**production, "SECRET_KEY": "k" * 32}).secret_key == "k" * 32
+
+
+def test_production_refuses_to_start_without_saying_where_e_mail_goes():
+    with pytest.raises(ConfigError) as refused:
+        Settings.from_env({"RADAFLOW_ENV": "production", "SECRET_KEY": GOOD_KEY})
+
+    message = str(refused.value)
+    assert message.startswith("SMTP_URL must be set in production: smtp://[user:password@]host[:port]")
+    assert "SMTP_URL=off to send no e-mail" in message
+
+
+def test_smtp_url_off_sends_no_e_mail_in_production_or_anywhere():
+    for mode in ("production", "development"):
+        settings = Settings.from_env({"RADAFLOW_ENV": mode, "SECRET_KEY": GOOD_KEY, "SMTP_URL": " OFF "})
+
+        assert (settings.smtp_url, settings.email_off) == (None, True)
+
+
+def test_development_without_smtp_url_writes_e_mails_as_files():
+    settings = Settings.from_env({})
+
+    assert (settings.smtp_url, settings.email_off) == (None, False)
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("mail.rada.example", "SMTP_URL: unknown scheme ''"),
+        ("smtp://mail.rada.example:twenty-five", "SMTP_URL: the port is not a number"),
+        ("smtp+starttls://", "SMTP_URL names no host"),
+    ],
+)
+def test_a_malformed_smtp_url_stops_the_start_not_the_first_e_mail(url, problem):
+    with pytest.raises(ConfigError) as refused:
+        Settings.from_env({"SMTP_URL": url})
+
+    assert str(refused.value).startswith(problem)
+    assert "expected smtp://[user:password@]host[:port], smtp+starttls://... or smtps://..." in str(refused.value)
 
 
 def test_development_uses_the_key_it_is_given():
