@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import subprocess
 import sys
 import threading
@@ -15,6 +16,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup
 from sqlalchemy import func, select
+from werkzeug.serving import run_simple
 
 import tasks.docx as docx_files
 from tasks import runner
@@ -77,18 +79,23 @@ def run_command(host: str, port: int, debug: bool, with_worker: bool) -> None:
     """
     ext = radaflow()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if with_worker and ext.settings.redis_url is None:
+        raise click.ClickException("--with-worker needs REDIS_URL (e.g. redis://127.0.0.1:6379/0); without it "
+                                   "effects already run in-process")
+    # With --debug the reloader runs the server in a child process it restarts on each change: the worker and
+    # beat belong to the watching parent (started once), the ticker to the serving child.
+    serving = not debug or os.environ.get("WERKZEUG_RUN_MAIN") == "true"
+    watching = not debug or not serving
     children: list[subprocess.Popen[bytes]] = []
-    if with_worker:
-        if ext.settings.redis_url is None:
-            raise click.ClickException("--with-worker needs REDIS_URL (e.g. redis://127.0.0.1:6379/0); without it "
-                                       "effects already run in-process")
+    if with_worker and watching:
         celery = [sys.executable, "-m", "celery", "-A", "celery_worker"]
         children.append(subprocess.Popen([*celery, "worker", "--loglevel=INFO", "--concurrency=2"]))
         children.append(subprocess.Popen([*celery, "beat", "--loglevel=INFO"]))
-    elif ext.settings.redis_url is None:
+    elif ext.settings.redis_url is None and serving:
         threading.Thread(target=_tick_forever, args=(ext,), name="radaflow-ticker", daemon=True).start()
     try:
-        app.run(host=host, port=port, debug=debug, use_reloader=debug)
+        # Werkzeug's server, as `flask run` starts it (Flask's app.run() does nothing inside a Flask CLI command)
+        run_simple(host, port, app, use_reloader=debug, use_debugger=debug, threaded=True)
     finally:
         for child in children:
             child.terminate()
