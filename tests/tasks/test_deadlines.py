@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from tasks.deadlines import sweep_deadlines
 from tasks.runner import run_pending
@@ -63,6 +64,13 @@ def events(runtime: Runtime) -> list[tuple[str, str, str]]:
     with runtime.sessions() as session:
         found = session.scalars(select(DeadlineEvent).order_by(DeadlineEvent.id))
         return [(event.event, event.state, event.outcome) for event in found]
+
+
+def last_entry(session: Session, document_id: int) -> AuditEntry:
+    entry = session.scalars(select(AuditEntry).where(AuditEntry.document_id == document_id)
+                            .order_by(AuditEntry.version.desc())).first()
+    assert entry is not None, f"document {document_id} has no audit entry"
+    return entry
 
 
 def submitted_draft(world: World) -> Document:
@@ -147,9 +155,7 @@ def test_when_the_veto_period_runs_out_the_decision_stands_signed_numbered_and_r
         document = session.get(Document, draft.id)
         assert document is not None
         assert document.state == "signed"
-        entry = session.scalars(select(AuditEntry).where(AuditEntry.document_id == draft.id)
-                                .order_by(AuditEntry.version.desc())).first()
-        assert entry is not None
+        entry = last_entry(session, draft.id)
         assert (entry.trigger, entry.actor_id) == ("veto_period_ends", None)
         assert entry.comment == "the deadline of 2026-03-23 09:00 UTC passed"
         decision = session.scalars(select(Decision).where(Decision.draft_id == draft.id)).one()
@@ -180,9 +186,7 @@ def test_a_delegation_ends_by_itself_when_its_period_is_over_and_both_sides_are_
         document = session.get(Document, delegation.id)
         assert document is not None
         assert (document.state, document.due_at) == ("expired", None)
-        entry = session.scalars(select(AuditEntry).where(AuditEntry.document_id == delegation.id)
-                                .order_by(AuditEntry.version.desc())).first()
-        assert entry is not None
+        entry = last_entry(session, delegation.id)
         assert (entry.trigger, entry.actor_id) == ("expire", None)
     assert set(told(runtime, "delegation_ended")) == {world.mayor.full_name, acting.full_name}
     assert events(runtime)[-1] == ("expire", "active", "fired expire")
