@@ -194,9 +194,18 @@ def test_a_definition_page_shows_its_states(client):
     by_name = dict(zip(SHIPPED["decision_draft"]["states"], rows, strict=True))
     assert by_name["drafting"][1:] == ["ні", "ні", "author", "—"]
     assert by_name["visas"][1:] == ["ні", "ні", "—", "5 робочих дн."]
-    assert by_name["adopted"][1:] == ["так", "ні", "—", "5 дн."]
+    # the mayor's five days, then the decision stands signed by law
+    assert by_name["adopted"][1:] == ["так", "ні", "—", "5 дн., потім veto_period_ends"]
     assert by_name["in_force"][1:] == ["так", "так", "—", "—"]
     assert '<tr class="initial">' in page
+
+
+def test_a_deadline_until_a_field_s_moment_is_shown_as_such(client):
+    page = client.get("/definitions/delegation").get_data(as_text=True)
+
+    states, _ = tables(page)
+    _header, active, *_ = states
+    assert active[-1] == "до моменту в полі ends_at, потім expire"
 
 
 def test_a_definition_page_shows_its_transitions_with_titles_and_roles(client):
