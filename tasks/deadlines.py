@@ -46,10 +46,13 @@ class _Due:
     entered_at: datetime
     due_at: datetime
     event: str  # remind | escalate | expire
+    #: the due date is a field's moment (`until`), which an edit may move: each due date is owed its own events
+    movable: bool = False
 
     @property
     def key(self) -> str:
-        return f"{self.event}:{self.document_id}:{self.state}:{self.entered_at.isoformat()}"
+        key = f"{self.event}:{self.document_id}:{self.state}:{self.entered_at.isoformat()}"
+        return f"{key}:{self.due_at.isoformat()}" if self.movable else key
 
 
 def sweep_deadlines(runtime: Runtime, *, now: datetime | None = None, limit: int = 500) -> Swept:
@@ -79,7 +82,7 @@ def _owed(session: Session, registry: DefinitionRegistry, now: datetime) -> list
             continue  # the document was migrated to a version without one
         entered, due = as_utc(entered), as_utc(due)
         for event in _events(deadline, entered, due, now):
-            owed.append(_Due(document_id, state, entered, due, event))
+            owed.append(_Due(document_id, state, entered, due, event, movable=deadline.until is not None))
     if not owed:
         return owed
     done = set(session.scalars(select(DeadlineEvent.key).where(DeadlineEvent.key.in_([d.key for d in owed]))))
@@ -109,11 +112,17 @@ def _longest_reminder(registry: DefinitionRegistry) -> timedelta:
 
 
 def _act(session: Session, runtime: Runtime, due: _Due, now: datetime, swept: Swept) -> None:
-    """Do one event and record it, in one transaction; nothing if the document moved on meanwhile or another
-    sweep got there first."""
+    """Do one event and record it, in one transaction; nothing if the document moved on or its due date moved
+    meanwhile, or another sweep got there first."""
     with session.begin():
         document = session.get(Document, due.document_id)
-        if document is None or document.state != due.state or as_utc(document.state_entered_at) != due.entered_at:
+        if (
+            document is None
+            or document.state != due.state
+            or as_utc(document.state_entered_at) != due.entered_at
+            or document.due_at is None
+            or as_utc(document.due_at) != due.due_at
+        ):
             return
         event = DeadlineEvent(key=due.key, document_id=document.id, event=due.event, state=due.state,
                               due_at=due.due_at, at=now)

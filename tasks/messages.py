@@ -81,12 +81,14 @@ def local_moment(moment: datetime) -> str:
     return f"{as_utc(moment).astimezone(KYIV):%d.%m.%Y %H:%M}"
 
 
-def _moment(value: datetime | str | None) -> str:
+def _moment(value: object) -> str:
     """The `moment` filter: a datetime, or one stored in a document's fields as ISO text, written as
     `local_moment` writes it; anything else as it is."""
     if isinstance(value, str):
         try:
             return local_moment(datetime.fromisoformat(value))
-        except ValueError:
+        except (ValueError, OverflowError):
             return value
-    return "" if value is None else local_moment(value)
+    if isinstance(value, datetime):
+        return local_moment(value)
+    return "" if value is None else str(value)

@@ -400,3 +400,33 @@ def release_version_3(directory: Path) -> None:
     text = re.sub(r"\bvisas\b", "approvals", text)  # `all_visas_given` keeps its name: `_` joins words
     text = text.replace("  public_discussion:\n", EXPERTISE_STATE + "  public_discussion:\n", 1)
     path.write_text(text + EXPERTISE_TRANSITIONS, encoding="utf-8")
+
+
+#: an operator's own kind whose deadline is a moment a field holds, which its author may move
+CONSULTATION = """\
+kind: consultation
+version: 1
+title: {uk: "Консультація з громадськістю", en: "Public consultation"}
+create: [staff]
+initial: open
+states:
+  open:
+    title: {uk: "Триває", en: "Open"}
+    edit: [author]
+    fields: [closes_at]
+    deadline: {until: closes_at, remind_before: 1, remind: [author], on_expiry: close}
+  closed:
+    title: {uk: "Завершено", en: "Closed"}
+    final: true
+transitions:
+  - trigger: close
+    title: {uk: "Завершити", en: "Close"}
+    from: open
+    to: closed
+    roles: [author, system]
+"""
+
+
+def add_consultation(directory: Path) -> None:
+    """Add the operator's `consultation` kind to a copy of the definitions."""
+    (directory / "consultation.yaml").write_text(CONSULTATION, encoding="utf-8")

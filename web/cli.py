@@ -95,6 +95,7 @@ def run_command(host: str, port: int, debug: bool, with_worker: bool) -> None:
         threading.Thread(target=_tick_forever, args=(ext,), name="radaflow-ticker", daemon=True).start()
     try:
         # Werkzeug's server, as `flask run` starts it (Flask's app.run() does nothing inside a Flask CLI command)
+        app.debug = debug  # Flask hands exceptions to Werkzeug's debugger, and reloads templates, only in debug
         run_simple(host, port, app, use_reloader=debug, use_debugger=debug, threaded=True)
     finally:
         for child in children:

@@ -5,7 +5,7 @@ however often the sweep runs."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from tasks.deadlines import sweep_deadlines
 from tasks.runner import run_pending
-from tests.conftest import DEFINITIONS, CommittedDB, World, build_world
+from tests.conftest import DEFINITIONS, CommittedDB, World, add_consultation, build_world
 from workflow.config import Settings
 from workflow.council import drafts, sessions
 from workflow.council.delegation import delegate_role
@@ -22,7 +22,7 @@ from workflow.council.models import Decision
 from workflow.council.rules import CATALOG
 from workflow.db import make_sessionmaker
 from workflow.definitions.registry import DefinitionRegistry
-from workflow.engine import fire
+from workflow.engine import create_document, edit_document, fire
 from workflow.engine.models import AuditEntry, DeadlineEvent, Document
 from workflow.files import DocumentFile
 from workflow.notifications.models import Notification
@@ -48,6 +48,21 @@ def world(runtime: Runtime) -> Iterator[World]:
     session.commit()
     yield world
     session.close()
+
+
+def operator_runtime(committed_db: CommittedDB, tmp_path: Path, change: Callable[[Path], None]) -> Runtime:
+    """A runtime on the committed database whose definitions are a copy of the shipped ones, as `change` edits
+    them (an operator's own definitions)."""
+    directory = tmp_path / "definitions"
+    shutil.copytree(DEFINITIONS, directory)
+    change(directory)
+    registry = DefinitionRegistry.from_directory(directory, CATALOG)
+    settings = Settings(env="test", database_url=committed_db.url, redis_url=None, secret_key="test",
+                        definitions_dir=directory, instance_dir=tmp_path, base_url="https://rada.example")
+    runtime = Runtime(settings, registry, committed_db.engine, make_sessionmaker(committed_db.engine, registry))
+    with runtime.sessions.begin() as session:
+        registry.sync(session)
+    return runtime
 
 
 def told(runtime: Runtime, template: str) -> dict[str, str]:
@@ -195,24 +210,19 @@ def test_a_delegation_ends_by_itself_when_its_period_is_over_and_both_sides_are_
 def test_an_automatic_move_the_engine_refuses_is_recorded_and_reported_instead(committed_db, tmp_path):
     # an operator's definitions in which the automatic move has a guard that no longer holds at expiry, and the
     # secretary answers for the deadline
-    directory = tmp_path / "definitions"
-    shutil.copytree(DEFINITIONS, directory)
-    path = directory / "decision_draft.yaml"
-    text = path.read_text(encoding="utf-8")
-    for old, new in [
-        ("    to: signed\n    roles: [system]\n",
-         "    to: signed\n    roles: [system]\n    guards: [within_veto_period]\n"),
-        ("remind: [mayor], on_expiry", "remind: [mayor], escalate: [secretary], on_expiry"),
-    ]:
-        assert text.count(old) == 1
-        text = text.replace(old, new)
-    path.write_text(text, encoding="utf-8")
-    registry = DefinitionRegistry.from_directory(directory, CATALOG)
-    settings = Settings(env="test", database_url=committed_db.url, redis_url=None, secret_key="test",
-                        definitions_dir=directory, instance_dir=tmp_path, base_url="https://rada.example")
-    runtime = Runtime(settings, registry, committed_db.engine, make_sessionmaker(committed_db.engine, registry))
-    with runtime.sessions.begin() as session:
-        registry.sync(session)
+    def guard_the_automatic_move(directory: Path) -> None:
+        path = directory / "decision_draft.yaml"
+        text = path.read_text(encoding="utf-8")
+        for old, new in [
+            ("    to: signed\n    roles: [system]\n",
+             "    to: signed\n    roles: [system]\n    guards: [within_veto_period]\n"),
+            ("remind: [mayor], on_expiry", "remind: [mayor], escalate: [secretary], on_expiry"),
+        ]:
+            assert text.count(old) == 1
+            text = text.replace(old, new)
+        path.write_text(text, encoding="utf-8")
+
+    runtime = operator_runtime(committed_db, tmp_path, guard_the_automatic_move)
     with runtime.sessions() as session:
         world = build_world(session)
         draft = adopted_draft(world)
@@ -231,6 +241,34 @@ def test_an_automatic_move_the_engine_refuses_is_recorded_and_reported_instead(c
     assert sweep_deadlines(runtime, now=world.at(22)).refused == []
     assert len(told(runtime, "deadline_overdue")) == 1
     assert events(runtime)[-1][0:2] == ("expire", "adopted")
+
+
+def test_a_due_moment_moved_by_an_edit_is_owed_its_own_reminder_and_its_own_automatic_move(committed_db, tmp_path):
+    runtime = operator_runtime(committed_db, tmp_path, add_consultation)
+    with runtime.sessions() as session:
+        world = build_world(session)
+        author = world.actor(world.staff)
+        consultation = create_document(session, "consultation", author, title="Про новий сквер", now=world.at(0),
+                                       fields={"closes_at": world.at(5).isoformat()})
+        session.commit()
+
+        # reminded the day before it closes
+        assert sweep_deadlines(runtime, now=world.at(4.1)).reminded == 1
+        # the author gives people five more days: the old date no longer counts, the new one is owed a reminder
+        edit_document(session, consultation, world.actor(world.staff, 4.2),
+                      fields={"closes_at": world.at(10).isoformat()}, now=world.at(4.2))
+        session.commit()
+    assert sweep_deadlines(runtime, now=world.at(5.5)).moved == 0
+    assert sweep_deadlines(runtime, now=world.at(9.1)).reminded == 1
+    assert sweep_deadlines(runtime, now=world.at(10)).moved == 1
+
+    with runtime.sessions() as session:
+        closed = session.get(Document, consultation.id)
+        assert closed is not None
+        assert closed.state == "closed"
+    assert [(event, outcome) for event, _state, outcome in events(runtime)] == [
+        ("remind", "reminded 1"), ("remind", "reminded 1"), ("expire", "fired close"),
+    ]
 
 
 def test_the_sweep_ignores_documents_whose_deadline_is_far_off(runtime, world):

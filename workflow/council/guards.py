@@ -16,6 +16,7 @@ from workflow.council.models import AgendaItem, PlenarySession, Vote
 from workflow.council.rules import CATALOG
 from workflow.council.votes import latest_vote
 from workflow.definitions.catalog import GuardContext
+from workflow.definitions.schema import moment_of
 from workflow.engine.models import AuditEntry, Document
 from workflow.timeutil import as_utc
 
@@ -250,9 +251,9 @@ def _has_answer(ctx: GuardContext) -> str | None:
 
 @CATALOG.guard("delegation_period_over", "the period of the delegation has ended")
 def _delegation_over(ctx: GuardContext) -> str | None:
-    ends = ctx.document.fields.get("ends_at")
-    if not isinstance(ends, str):
+    ends = moment_of(ctx.document.fields.get("ends_at"))
+    if ends is None:
         return "the delegation has no end"
-    if as_utc(ctx.now) < as_utc(datetime.fromisoformat(ends)):
-        return f"the delegation is in effect until {day(datetime.fromisoformat(ends))}"
+    if as_utc(ctx.now) < ends:
+        return f"the delegation is in effect until {day(ends)}"
     return None

@@ -119,4 +119,3 @@ def compile_definition(definition: Definition, catalog: Catalog, source_text: st
 
 def _rows(effects: tuple[EffectRef, ...]) -> tuple[tuple[str, str], ...]:
     return tuple((e.name, json.dumps(e.params, ensure_ascii=False)) for e in effects)
-

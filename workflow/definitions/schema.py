@@ -62,16 +62,11 @@ class Deadline(_Strict):
 
     def due(self, entered_at: datetime, fields: Mapping[str, Any]) -> datetime | None:
         """When a stay that began at `entered_at` is due: `days` later, or the moment the field `until` holds
-        (None when that field is empty or not a date-time: then nothing is due)."""
+        (None when that field is empty or holds no moment: then nothing is due; the engine refuses to write one
+        that is neither)."""
         if self.days is not None:
             return add_days(entered_at, self.days, working=self.working)
-        value = fields.get(self.until or "")
-        if not isinstance(value, str):
-            return None
-        try:
-            return as_utc(datetime.fromisoformat(value))
-        except ValueError:
-            return None
+        return moment_of(fields.get(self.until or ""))
 
     def reminder(self, entered_at: datetime, due: datetime) -> datetime | None:
         """When to remind: `remind_before` days before the due date, counted as the deadline counts."""
@@ -80,6 +75,18 @@ class Deadline(_Strict):
         if self.days is not None:
             return add_days(entered_at, self.days - self.remind_before, working=self.working)
         return due - timedelta(days=self.remind_before)
+
+
+def moment_of(value: Any) -> datetime | None:
+    """The moment an ISO date-time text with its UTC offset holds, in UTC; None for anything else (a naive
+    date-time says no zone, so it names no moment)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+        return None if moment.tzinfo is None else as_utc(moment)
+    except (ValueError, OverflowError):
+        return None
 
 
 class State(_Strict):

@@ -20,6 +20,7 @@ from sqlalchemy.orm.state import InstanceState
 from workflow.definitions.catalog import Catalog, GuardContext
 from workflow.definitions.compiled import CompiledDefinition, Move
 from workflow.definitions.registry import registry_of
+from workflow.definitions.schema import moment_of
 from workflow.engine import writes
 from workflow.engine.audit import CREATE, EDIT, GENESIS, canonical_json, content_digest, entry_hash
 from workflow.engine.models import AuditEntry, Document, OutboxRow
@@ -80,6 +81,7 @@ def create_document(
             f"creating a {compiled.definition.title.en.lower()} takes one of the roles: {', '.join(creators)}"
         )
     _check_content(title, fields)
+    _check_due_moment(compiled, compiled.initial, fields)
     comment = (comment or "").strip() or None
     if comment is not None and "\x00" in comment:
         raise InvalidInput("the comment contains a NUL character, which cannot be stored")
@@ -196,6 +198,7 @@ def edit_document(
             f"in the state '{state_title}' only these can be changed: {', '.join(editable) or 'nothing'} "
             f"(not: {', '.join(asked)})"
         )
+    _check_due_moment(compiled, document.state, fields)
     new_fields = {**document.fields, **(fields or {})}
     changed = sorted(k for k in new_fields if document.fields.get(k, _MISSING) != new_fields[k])
     if title is not None and title != document.title:
@@ -317,6 +320,18 @@ def _check_content(title: str | None, fields: Mapping[str, Any] | None) -> None:
         raise InvalidInput(f"the document's fields cannot be stored: {error}") from None
     if "\\u0000" in text:  # JSON writes NUL as \u0000, which PostgreSQL cannot store
         raise InvalidInput("the document's fields contain a NUL character, which cannot be stored")
+
+
+def _check_due_moment(compiled: CompiledDefinition, state: str, fields: Mapping[str, Any] | None) -> None:
+    """A field the state's deadline runs `until` holds a moment (or nothing): never text that names none."""
+    deadline = compiled.state(state).deadline
+    if deadline is None or deadline.until is None or not fields or fields.get(deadline.until) is None:
+        return
+    if moment_of(fields[deadline.until]) is None:
+        raise InvalidInput(
+            f"'{deadline.until}' says when '{compiled.state(state).title.en}' ends: it must be a date and time with "
+            f"its UTC offset, e.g. 2026-03-20T18:00:00+02:00 (got {fields[deadline.until]!r})"
+        )
 
 
 def _due(compiled: CompiledDefinition, state: str, now: datetime, fields: Mapping[str, Any]) -> datetime | None:

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from workflow.council import sessions
-from workflow.council.delegation import delegate_role, grants_of, revoke_delegation
+from workflow.council.delegation import ROLE_TITLES, delegable_roles, delegate_role, grants_of, revoke_delegation
 from workflow.council.drafts import submit_draft, write_draft
 from workflow.council.rules import CATALOG
 from workflow.council.votes import council_members
@@ -265,3 +265,8 @@ def test_the_creation_of_a_delegation_is_audited_with_its_reason(session, world,
     (created,) = entries(session, chair_delegation)
     assert (created.trigger, created.actor_id, created.comment) == ("create", world.mayor.id, MAYOR_AWAY)
     assert verify_document(chair_delegation, entries(session, chair_delegation)) is None
+
+
+def test_every_role_that_can_be_delegated_is_named_in_both_languages_for_the_people_told_of_it():
+    assert set(delegable_roles()) <= set(ROLE_TITLES)
+    assert all(title["uk"] and title["en"] for title in ROLE_TITLES.values())
