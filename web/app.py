@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from web import database, errors, home
+from web import auth, cabinet, database, errors, home
 from workflow.config import Settings
 from workflow.runtime import Runtime
 
@@ -26,5 +26,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     database.init_app(app)
     errors.init_app(app)
     app.register_blueprint(home.bp)
+    auth.init_app(app)
+    app.register_blueprint(cabinet.bp)
     return app
 

@@ -51,13 +51,17 @@ def add_person(
         raise InvalidInput(f"{email} already belongs to someone")
     person = Person(
         full_name=full_name, email=email, locale=locale,
-        password_hash=None if password is None else _hasher.hash(password),
+        password_hash=None if password is None else hash_password(password),
     )
     session.add(person)
     session.flush()
     for role in roles:
         grant(session, person, role)
     return person
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
 
 
 def check_password(person: Person, password: str) -> bool:

@@ -1,0 +1,337 @@
+"""The cabinet's first pages, through the application as a browser uses it: signing in and out (with CSRF
+tokens on every form), a person's notifications, and the document page each notification links to, open to
+those who may read the document and to nobody else."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from werkzeug.test import TestResponse
+
+from tasks.runner import run_pending
+from tests.conftest import World, build_world
+from web import create_app
+from workflow import schema
+from workflow.council import drafts, messages, setup
+from workflow.council.setup import hash_password
+from workflow.db import make_engine
+from workflow.engine import fire
+from workflow.engine.models import Document
+from workflow.files import store_file
+from workflow.notifications.models import Notification
+from workflow.people import Person
+
+PASSWORD = "довгий-пароль-для-тесту"
+
+
+@dataclass
+class Site:
+    app: Flask
+    world: World
+    session: Session
+
+    def client(self) -> FlaskClient:
+        return self.app.test_client()
+
+    def commit(self) -> None:
+        self.session.commit()
+        run_pending(self.app.extensions["radaflow"])  # what the embedded mode does after a request's commit
+
+
+@pytest.fixture
+def site(clean_environment: None, database_url: str, tmp_path: Path) -> Iterator[Site]:
+    engine = make_engine(database_url)
+    schema.upgrade(engine)
+    engine.dispose()
+    app = create_app({"database_url": database_url, "instance_dir": tmp_path / "instance", "TESTING": True})
+    session = app.extensions["radaflow"].sessions()
+    world = build_world(session)
+    hashed = hash_password(PASSWORD)
+    for person in (world.lawyer, world.staff, world.secretary, *world.deputies[:2]):
+        person.password_hash = hashed
+    session.commit()
+    yield Site(app, world, session)
+    session.close()
+    app.extensions["radaflow"].engine.dispose()
+
+
+def token(client: FlaskClient) -> str:
+    page = client.get("/login").get_data(as_text=True)
+    found = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    assert found is not None, "the sign-in form carries a CSRF token"
+    return found.group(1)
+
+
+def sign_in(client: FlaskClient, person: Person, password: str = PASSWORD, next_: str | None = None) -> TestResponse:
+    url = "/login" if next_ is None else f"/login?next={next_}"
+    return client.post(url, data={"email": person.email, "password": password, "csrf_token": token(client)})
+
+
+def signed_in_as(client: FlaskClient) -> str | None:
+    page = client.get("/").get_data(as_text=True)
+    found = re.search(r'<span class="who">([^<]+)</span>', page)
+    return None if found is None else found.group(1)
+
+
+def text_of(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+# --- signing in and out ----------------------------------------------------------------------------------------
+def test_a_person_signs_in_with_e_mail_and_password_and_lands_on_their_notifications(site):
+    client = site.client()
+
+    response = sign_in(client, site.world.lawyer)
+
+    assert (response.status_code, response.headers["Location"]) == (302, "/notifications")
+    assert signed_in_as(client) == site.world.lawyer.full_name
+
+
+def test_the_address_is_read_whatever_its_case_and_surrounding_spaces(site):
+    client = site.client()
+    address = f"  {str(site.world.lawyer.email).upper()} "
+
+    response = client.post("/login", data={"email": address, "password": PASSWORD, "csrf_token": token(client)})
+
+    assert response.status_code == 302
+    assert signed_in_as(client) == site.world.lawyer.full_name
+
+
+@pytest.mark.parametrize("who", ["wrong password", "unknown address", "no account"])
+def test_a_wrong_sign_in_is_refused_with_one_message_that_gives_nothing_away(site, who):
+    client = site.client()
+    person = {"wrong password": site.world.lawyer, "unknown address": Person(full_name="Ніхто", email="x@y.example"),
+              "no account": site.world.accountant}[who]
+
+    response = sign_in(client, person, password=PASSWORD if who != "wrong password" else "не той пароль")
+
+    assert response.status_code == 422
+    assert "Неправильна адреса електронної пошти або пароль." in response.get_data(as_text=True)
+    assert signed_in_as(client) is None
+
+
+def test_an_empty_form_says_what_is_missing(site):
+    client = site.client()
+
+    response = client.post("/login", data={"email": "", "password": "", "csrf_token": token(client)})
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Вкажіть адресу електронної пошти." in page
+    assert "Вкажіть пароль." in page
+
+
+def test_a_form_without_its_csrf_token_is_refused_and_signs_nobody_in(site):
+    client = site.client()
+
+    response = client.post("/login", data={"email": site.world.lawyer.email, "password": PASSWORD})
+
+    assert response.status_code == 400
+    assert "Форму не прийнято" in response.get_data(as_text=True)
+    assert signed_in_as(client) is None
+
+
+@pytest.mark.parametrize(
+    ("next_", "lands_on"),
+    [("/documents/1", "/documents/1"), ("//evil.example/login", "/notifications"),
+     ("https://evil.example/", "/notifications"), ("javascript:alert(1)", "/notifications")],
+)
+def test_after_signing_in_only_a_page_of_this_site_is_where_one_is_sent(site, next_, lands_on):
+    response = sign_in(site.client(), site.world.lawyer, next_=next_)
+
+    assert response.headers["Location"] == lands_on
+
+
+def test_signing_out_takes_a_form_with_its_token(site):
+    client = site.client()
+    sign_in(client, site.world.lawyer)
+
+    assert client.get("/logout").status_code == 405
+    assert client.post("/logout").status_code == 400
+    assert signed_in_as(client) == site.world.lawyer.full_name
+    response = client.post("/logout", data={"csrf_token": token(client)})
+
+    assert response.status_code == 302
+    assert signed_in_as(client) is None
+
+
+# --- notifications -------------------------------------------------------------------------------------------
+def submitted(site: Site) -> Document:
+    world = site.world
+    draft = drafts.write_draft(site.session, world.actor(world.staff), "Про ремонт даху ліцею № 2",
+                               "Виділити 1,2 млн грн на ремонт.", now=world.at(0))
+    drafts.submit_draft(site.session, draft, world.actor(world.staff), now=world.at(0))
+    site.commit()
+    return draft
+
+
+def unread(site: Site, person: Person) -> int:
+    """Read in a session of its own, closed at once: on SQLite an open transaction holds the write lock."""
+    with site.app.extensions["radaflow"].sessions() as session:
+        return session.scalar(
+            select(func.count()).select_from(Notification)
+            .where(Notification.person_id == person.id, Notification.read_at.is_(None))
+        ) or 0
+
+
+def test_a_reviewer_sees_the_visa_request_and_opening_the_draft_marks_it_read(site):
+    draft = submitted(site)
+    client = site.client()
+    sign_in(client, site.world.lawyer)
+
+    page = client.get("/notifications").get_data(as_text=True)
+
+    assert "Проєкт рішення чекає на вашу візу: «Про ремонт даху ліцею № 2»" in page
+    assert 'aria-label="непрочитаних: 1"' in page
+    assert f'href="/documents/{draft.id}"' in page
+    assert client.get(f"/documents/{draft.id}").status_code == 200
+    assert unread(site, site.world.lawyer) == 0
+
+
+def test_a_notification_is_marked_read_by_its_recipient_only(site):
+    submitted(site)
+    mine = site.session.scalars(select(Notification).where(Notification.person_id == site.world.lawyer.id)).one()
+    site.commit()  # ends the read's transaction, which holds SQLite's write lock
+    client = site.client()
+    sign_in(client, site.world.staff)  # the author, who was not told of their own move
+
+    refused = client.post("/notifications/read", data={"id": str(mine.id), "csrf_token": token(client)})
+
+    assert refused.status_code == 403
+    assert unread(site, site.world.lawyer) == 1
+    sign_in(client, site.world.lawyer)
+    done = client.post("/notifications/read", data={"id": str(mine.id), "csrf_token": token(client)})
+    assert (done.status_code, done.headers["Location"]) == (302, "/notifications")
+    assert unread(site, site.world.lawyer) == 0
+
+
+def test_marking_read_without_saying_which_is_refused_and_all_marks_all(site):
+    submitted(site)
+    submitted(site)
+    client = site.client()
+    sign_in(client, site.world.lawyer)
+
+    assert client.post("/notifications/read", data={"csrf_token": token(client)}).status_code == 422
+    assert client.post("/notifications/read", data={"id": "x", "csrf_token": token(client)}).status_code == 422
+    assert unread(site, site.world.lawyer) == 2
+    client.post("/notifications/read", data={"all": "1", "csrf_token": token(client)})
+    assert unread(site, site.world.lawyer) == 0
+
+
+def test_the_notifications_page_asks_a_stranger_to_sign_in(site):
+    response = site.client().get("/notifications")
+
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login?next=")
+
+
+# --- the document page -----------------------------------------------------------------------------------------
+def test_the_document_page_shows_the_stage_due_date_text_related_documents_and_history(site):
+    world = site.world
+    draft = submitted(site)
+    visa = drafts.children(site.session, draft, "visa")[0]  # the fire below and the commit end this read
+    fire(site.session, visa, "return", world.actor(world.lawyer), comment="Уточніть джерело коштів", now=world.at(1))
+    site.commit()
+    client = site.client()
+    sign_in(client, world.staff)
+
+    page = text_of(client.get(f"/documents/{draft.id}").get_data(as_text=True))
+
+    assert "Проєкт рішення Про ремонт даху ліцею № 2 Етап Підготовка" in page  # the returned visa sent it back
+    assert f"Автор {world.staff.full_name}" in page
+    assert "Зміст Текст Виділити 1,2 млн грн на ремонт." in page
+    assert ("Пов'язані документи Віза «Юридичний відділ» — Повернуто із зауваженнями "
+            "Віза «Фінансове управління» — Очікує візи") in page
+    assert f"02.03.2026 11:00 — Створено: Підготовка ({world.staff.full_name})" in page
+    assert f"02.03.2026 11:00 — Подати на візування: Підготовка → На візуванні ({world.staff.full_name})" in page
+    assert ("— Повернути на доопрацювання: На візуванні → Підготовка (система) "
+            "Юридичний відділ: Уточніть джерело коштів") in page
+
+
+def test_a_stranger_is_asked_to_sign_in_and_comes_back_to_the_document(site):
+    draft = submitted(site)
+    client = site.client()
+
+    response = client.get(f"/documents/{draft.id}")
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/login?next=/documents/{draft.id}"
+    assert sign_in(client, site.world.lawyer, next_=f"/documents/{draft.id}").headers["Location"] == (
+        f"/documents/{draft.id}"
+    )
+
+
+def test_a_draft_open_for_public_discussion_is_read_by_anyone(site):
+    draft = site.world.published_draft()
+    site.commit()
+
+    response = site.client().get(f"/documents/{draft.id}")
+
+    assert response.status_code == 200
+    assert "Громадське обговорення" in response.get_data(as_text=True)
+
+
+def test_a_citizen_cannot_read_an_internal_draft_and_is_told_why(site):
+    draft = submitted(site)
+    citizen = setup.add_person(site.session, "Галина Остапчук", email="halyna@example.org", roles=["citizen"],
+                               password=PASSWORD)
+    site.commit()
+    client = site.client()
+    sign_in(client, citizen)
+
+    response = client.get(f"/documents/{draft.id}")
+
+    assert response.status_code == 403
+    assert "this document is not open to you" in response.get_data(as_text=True)
+
+
+def test_a_citizen_s_message_is_read_by_the_citizen_the_deputy_and_the_secretary_only(site):
+    world = site.world
+    citizen = setup.add_person(site.session, "Галина Остапчук", email="halyna@example.org", roles=["citizen"],
+                               password=PASSWORD)
+    message = messages.write_to_deputy(site.session, world.actor(citizen), world.deputies[0], "Освітлення",
+                                       "Не світять ліхтарі.", now=world.at(0))
+    site.commit()
+
+    readers = {}
+    for person in (citizen, world.deputies[0], world.secretary, world.deputies[1], world.staff):
+        client = site.client()
+        sign_in(client, person)
+        readers[person.full_name] = client.get(f"/documents/{message.id}").status_code
+
+    assert readers == {citizen.full_name: 200, world.deputies[0].full_name: 200, world.secretary.full_name: 200,
+                       world.deputies[1].full_name: 403, world.staff.full_name: 403}
+
+
+def test_an_unknown_document_is_not_found(site):
+    assert site.client().get("/documents/999999").status_code == 404
+
+
+def test_a_rendered_file_is_downloaded_as_stored_and_a_damaged_one_is_not_handed_out(site):
+    draft = submitted(site)
+    other = submitted(site)
+    stored = store_file(site.session, draft, "decision", b"PK\x03\x04 docx bytes", key="manual:test",
+                        now=site.world.at(0), filename="Рішення № 1.docx")
+    site.commit()
+    client = site.client()
+    sign_in(client, site.world.lawyer)
+
+    response = client.get(f"/documents/{draft.id}/files/{stored.id}")
+
+    assert response.status_code == 200
+    assert response.data == b"PK\x03\x04 docx bytes"
+    assert response.headers["Content-Disposition"] == (
+        "attachment; filename*=UTF-8''%D0%A0%D1%96%D1%88%D0%B5%D0%BD%D0%BD%D1%8F%20%E2%84%96%201.docx"
+    )
+    assert client.get(f"/documents/{other.id}/files/{stored.id}").status_code == 404
+    stored.sha256 = "0" * 64
+    site.commit()
+    assert client.get(f"/documents/{draft.id}/files/{stored.id}").status_code == 500

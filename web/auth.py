@@ -1,0 +1,110 @@
+"""Signing in and out of the cabinet: a person with an account (an e-mail address and a password, argon2-hashed)
+signs in with a form; the session cookie then carries who they are (Flask-Login), and every form carries a CSRF
+token (Flask-WTF). Which roles the person holds is read from the database on each request, so a role granted,
+delegated or taken away counts at once."""
+
+from __future__ import annotations
+
+from functools import cache
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+from flask_wtf import FlaskForm
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from sqlalchemy import func, select
+from wtforms import EmailField, PasswordField
+from wtforms.validators import DataRequired, Length
+
+from web.database import db
+from workflow.council.setup import check_password, hash_password
+from workflow.people import Actor, Person, load_actor
+
+bp = Blueprint("auth", __name__)
+login_manager = LoginManager()
+csrf = CSRFProtect()
+
+@cache
+def _no_account() -> Person:
+    """Checked against when no account matches, so that a wrong address takes as long as a wrong password."""
+    return Person(full_name="", password_hash=hash_password("no account has this password"))
+
+
+class SignedIn(UserMixin):  # type: ignore[misc]
+    """The person the session cookie names, as Flask-Login keeps them for the request."""
+
+    def __init__(self, person: Person) -> None:
+        self.id = person.id
+        self.name = person.full_name
+        self.locale = person.locale
+
+    def actor(self) -> Actor:
+        """The person's roles as they hold them now."""
+        return load_actor(db(), self.id)
+
+
+class SignInForm(FlaskForm):  # type: ignore[misc]
+    email = EmailField("Електронна пошта", validators=[DataRequired("Вкажіть адресу електронної пошти."),
+                                                       Length(max=254)])
+    password = PasswordField("Пароль", validators=[DataRequired("Вкажіть пароль."), Length(max=1000)])
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.config.setdefault("SESSION_COOKIE_SECURE", app.config.get("RADAFLOW_ENV") == "production")
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # the token lives as long as the session
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = "Увійдіть, щоб побачити цю сторінку."
+    csrf.init_app(app)
+    app.register_blueprint(bp)
+
+    @app.errorhandler(CSRFError)
+    def _stale_form(error: CSRFError) -> ResponseReturnValue:
+        message = "Форма застаріла або надіслана не з цієї сторінки: оновіть сторінку й спробуйте ще раз."
+        return render_template("message.html", title="Форму не прийнято", message=message), 400
+
+
+@login_manager.user_loader  # type: ignore[untyped-decorator]
+def _load(person_id: str) -> SignedIn | None:
+    if not person_id.isdigit():
+        return None
+    person = db().get(Person, int(person_id))
+    return None if person is None or person.password_hash is None else SignedIn(person)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def sign_in() -> ResponseReturnValue:
+    form = SignInForm()
+    error = None
+    if form.validate_on_submit():
+        address = form.email.data.strip().lower()
+        person = db().scalar(select(Person).where(func.lower(Person.email) == address))
+        if check_password(person or _no_account(), form.password.data) and person is not None:
+            login_user(SignedIn(person))
+            return redirect(_safe_next(request.args.get("next")))
+        error = "Неправильна адреса електронної пошти або пароль."
+    status = 200 if error is None and not form.errors else 422
+    return render_template("login.html", form=form, error=error), status
+
+
+@bp.post("/logout")
+def sign_out() -> ResponseReturnValue:
+    logout_user()
+    flash("Ви вийшли з кабінету.")
+    return redirect(url_for("home.index"))
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site: never another host (an open redirect would send people to a lookalike)."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+            return target
+    return url_for("cabinet.notifications")
+
+
+def signed_in() -> SignedIn | None:
+    user = current_user
+    return user if isinstance(user, SignedIn) else None

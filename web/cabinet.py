@@ -1,0 +1,252 @@
+"""The cabinet's first pages: a person's notifications, and the document page every notification links to
+(`/documents/<id>`): its stage, due date, fields, related documents, rendered files and history. Opening a
+document marks the reader's notifications about it read."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+
+from web.auth import signed_in
+from web.database import db
+from web.extension import radaflow
+from workflow.council.access import may_read
+from workflow.council.law import KYIV
+from workflow.council.models import Committee, Decision, Department
+from workflow.engine.audit import CREATE, EDIT, MIGRATE
+from workflow.engine.models import AuditEntry, Document
+from workflow.errors import NotAllowed
+from workflow.files import DocumentFile, list_files
+from workflow.notifications import inbox
+from workflow.notifications.models import Notification
+from workflow.people import Actor, Person
+from workflow.timeutil import as_utc, utcnow
+
+bp = Blueprint("cabinet", __name__)
+
+#: how the fields documents carry are named on the page; others are shown by their own name
+FIELD_LABELS = {
+    "body": "Текст",
+    "text": "Текст звернення",
+    "answer": "Відповідь",
+    "reason": "Підстава",
+    "role": "Повноваження",
+    "starts_at": "З",
+    "ends_at": "До",
+    "deputy_id": "Депутат",
+    "person_id": "Кому",
+    "committee_id": "Комісія",
+    "lead_committee_id": "Головна комісія",
+    "department_id": "Відділ",
+}
+#: fields holding a person's, a committee's or a department's id, shown by name
+_NAMED = {"deputy_id": Person, "person_id": Person, "committee_id": Committee, "lead_committee_id": Committee,
+          "department_id": Department}
+_MOMENTS = ("starts_at", "ends_at", "closes_at")
+
+
+class MarkReadForm(FlaskForm):  # type: ignore[misc]
+    """A button: its CSRF token is all it carries."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One entry of a document's history, as the page shows it."""
+
+    at: str
+    who: str
+    what: str
+    from_state: str | None
+    to_state: str
+    comment: str | None
+
+
+def local(moment: datetime | None) -> str:
+    """'18.03.2026 11:00' in Kyiv time, as the council reads it."""
+    return "" if moment is None else f"{as_utc(moment).astimezone(KYIV):%d.%m.%Y %H:%M}"
+
+
+@bp.app_context_processor
+def _header() -> dict[str, Any]:
+    """Who is signed in and how many notifications they have not read, for every page's header."""
+    user = signed_in()
+    return {"me": user, "unread": 0 if user is None else inbox.unread_count(db(), user.id)}
+
+
+# --- notifications -------------------------------------------------------------------------------------------
+@bp.get("/notifications")
+@login_required  # type: ignore[untyped-decorator]
+def notifications() -> ResponseReturnValue:
+    user = signed_in()
+    assert user is not None
+    shown = inbox.recent(db(), user.id, limit=100)
+    return render_template("notifications.html", notifications=shown, form=MarkReadForm(), local=local)
+
+
+@bp.post("/notifications/read")
+@login_required  # type: ignore[untyped-decorator]
+def mark_read() -> ResponseReturnValue:
+    """Mark the notifications the form names (`id`, repeated) read, or all of them (`all`)."""
+    user = signed_in()
+    assert user is not None
+    MarkReadForm()  # the CSRF token was checked before the view (CSRFProtect); nothing else to validate
+    if request.form.get("all"):
+        ids = [n.id for n in inbox.unread(db(), user.id)]
+    else:
+        raw = request.form.getlist("id")
+        if not raw or not all(value.isdigit() for value in raw):
+            return render_template("message.html", title="Нічого не позначено",
+                                   message="Форма не назвала жодного сповіщення."), 422
+        ids = [int(value) for value in raw]
+    marked = inbox.mark_read(db(), user.id, ids, utcnow())
+    flash(f"Позначено прочитаними: {marked}.")
+    return redirect(url_for("cabinet.notifications"))
+
+
+# --- documents -----------------------------------------------------------------------------------------------
+@bp.get("/documents/<int:document_id>")
+def document(document_id: int) -> ResponseReturnValue:
+    session = db()
+    found = _readable(document_id)
+    user = signed_in()
+    if user is not None:  # what the reader was told about it is read now
+        told = session.scalars(
+            select(Notification.id).where(Notification.person_id == user.id,
+                                          Notification.document_id == found.id, Notification.read_at.is_(None))
+        ).all()
+        inbox.mark_read(session, user.id, told, utcnow())
+    compiled = radaflow().registry.get(found.kind, found.definition_version, session)
+    state = compiled.state(found.state)
+    return render_template(
+        "document.html",
+        document=found,
+        kind_title=compiled.definition.title.uk,
+        state=state,
+        number=session.scalar(select(Decision.official_number).where(Decision.draft_id == found.id)),
+        author=None if found.author_id is None else session.get(Person, found.author_id),
+        due=local(found.due_at) if found.due_at is not None and not state.final else None,
+        fields=_fields(found),
+        parent=_related(found.parent_id),
+        children=_children(found),
+        files=list_files(session, found.id),
+        history=_history(found),
+        local=local,
+    )
+
+
+@bp.get("/documents/<int:document_id>/files/<int:file_id>")
+def file(document_id: int, file_id: int) -> ResponseReturnValue:
+    found = _readable(document_id)
+    stored = db().get(DocumentFile, file_id)
+    if stored is None or stored.document_id != found.id:
+        abort(404)
+    content = stored.content
+    if hashlib.sha256(content).hexdigest() != stored.sha256:  # never hand out a file that is not what was stored
+        message = "Вміст файлу не відповідає його контрольній сумі; повідомте адміністратора."
+        return render_template("message.html", title="Файл пошкоджено", message=message), 500
+    response = Response(content, mimetype=stored.media_type)
+    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quoted(stored.filename)}"
+    response.headers["ETag"] = stored.sha256
+    return response
+
+
+def _readable(document_id: int) -> Document:
+    """The document, if the reader may read it; a stranger is sent to sign in, a signed-in outsider refused."""
+    session = db()
+    found = session.get(Document, document_id)
+    if found is None:
+        abort(404)
+    user = signed_in()
+    actor: Actor | None = None if user is None else user.actor()
+    if may_read(session, found, actor):
+        return found
+    if user is None:
+        abort(redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?"))))
+    raise NotAllowed("this document is not open to you: it is not public, and it is not yours or addressed to you")
+
+
+def _fields(document: Document) -> list[tuple[str, str]]:
+    shown = []
+    for name, value in document.fields.items():
+        if value is None or value == "":
+            continue
+        label = FIELD_LABELS.get(name, name)
+        if name in _NAMED and isinstance(value, int):
+            named = db().get(_NAMED[name], value)
+            text = getattr(named, "full_name", None) or getattr(named, "name", None) or f"№ {value}"
+        elif name in _MOMENTS and isinstance(value, str):
+            try:
+                text = local(datetime.fromisoformat(value))
+            except (ValueError, OverflowError):
+                text = value
+        elif isinstance(value, str | int | float):
+            text = str(value)
+        else:
+            continue  # structured data (lists, mappings) belongs to the pages of each kind
+        shown.append((label, text))
+    return shown
+
+
+@dataclass(frozen=True)
+class Related:
+    id: int
+    kind_title: str
+    title: str
+    state_title: str
+
+
+def _related(document_id: int | None) -> Related | None:
+    if document_id is None:
+        return None
+    found = db().get(Document, document_id)
+    return None if found is None else _as_related(found)
+
+
+def _as_related(found: Document) -> Related:
+    compiled = radaflow().registry.get(found.kind, found.definition_version, db())
+    return Related(found.id, compiled.definition.title.uk, found.title, compiled.state(found.state).title.uk)
+
+
+def _children(document: Document) -> list[Related]:
+    found = db().scalars(select(Document).where(Document.parent_id == document.id).order_by(Document.id)).all()
+    return [_as_related(child) for child in found]
+
+
+def _history(document: Document) -> list[Step]:
+    session = db()
+    entries = session.scalars(
+        select(AuditEntry).where(AuditEntry.document_id == document.id).order_by(AuditEntry.version)
+    ).all()
+    names = dict(session.execute(
+        select(Person.id, Person.full_name).where(Person.id.in_({e.actor_id for e in entries if e.actor_id}))
+    ).all())
+    compiled = radaflow().registry.get(document.kind, document.definition_version, session)
+    # a document migrated from an earlier version may have moves this one no longer names: shown by their name
+    actions = {t.trigger: t.title.uk for t in compiled.definition.transitions} | {
+        CREATE: "Створено", EDIT: "Змінено зміст", MIGRATE: "Перенесено на нову версію схеми",
+    }
+    states = {name: s.title.uk for name, s in compiled.definition.states.items()}
+    return [
+        Step(
+            at=local(entry.at),
+            who=names.get(entry.actor_id, "—") if entry.actor_id else "система",
+            what=actions.get(entry.trigger, entry.trigger),
+            from_state=None if entry.from_state is None else states.get(entry.from_state, entry.from_state),
+            to_state=states.get(entry.to_state, entry.to_state),
+            comment=entry.comment,
+        )
+        for entry in entries
+    ]
+
+
+def _quoted(filename: str) -> str:
+    return quote(filename, safe="")
