@@ -5,6 +5,7 @@ document marks the reader's notifications about it read."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -18,13 +19,16 @@ from sqlalchemy import select
 
 from web.auth import signed_in
 from web.database import db
+from web.errors import status_of
 from web.extension import radaflow
+from workflow.council import operations
 from workflow.council.access import may_read
 from workflow.council.law import KYIV
 from workflow.council.models import Committee, Decision, Department
+from workflow.engine import available_actions
 from workflow.engine.audit import CREATE, EDIT, MIGRATE
 from workflow.engine.models import AuditEntry, Document
-from workflow.errors import NotAllowed
+from workflow.errors import Conflict, NotAllowed, WorkflowError
 from workflow.files import DocumentFile, list_files
 from workflow.notifications import inbox
 from workflow.notifications.models import Notification
@@ -115,19 +119,62 @@ def mark_read() -> ResponseReturnValue:
 # --- documents -----------------------------------------------------------------------------------------------
 @bp.get("/documents/<int:document_id>")
 def document(document_id: int) -> ResponseReturnValue:
-    session = db()
     found = _readable(document_id)
     user = signed_in()
     if user is not None:  # what the reader was told about it is read now
-        told = session.scalars(
+        told = db().scalars(
             select(Notification.id).where(Notification.person_id == user.id,
                                           Notification.document_id == found.id, Notification.read_at.is_(None))
         ).all()
-        inbox.mark_read(session, user.id, told, utcnow())
+        inbox.mark_read(db(), user.id, told, utcnow())
+    return _page(found)
+
+
+@bp.post("/documents/<int:document_id>/actions/<trigger>")
+@login_required  # type: ignore[untyped-decorator]
+def act(document_id: int, trigger: str) -> ResponseReturnValue:
+    """Do one action from the document page. A refusal shows the page again with the reason and what was typed,
+    and changes nothing."""
+    found = _readable(document_id)
+    user = signed_in()
+    assert user is not None
+    operation = operations.get(found.kind, trigger)
+    inputs = {name: request.form.get(name, "") for name in (operation.inputs if operation else {})}
+    comment = request.form.get("comment")
+    try:
+        if request.form.get("version") != str(found.version):
+            raise Conflict("the document changed after you opened it: look at it again, then act")
+        operations.perform(db(), found, trigger, user.actor(), comment=comment, inputs=inputs, now=utcnow())
+    except WorkflowError as refusal:
+        db().rollback()
+        refused = db().get(Document, document_id)
+        assert refused is not None
+        return _page(refused, refusal=refusal, trigger=trigger, typed={"comment": comment or "", **inputs}), (
+            status_of(refusal)
+        )
+    flash(f"Виконано: {_action_title(found, trigger)}.")
+    return redirect(url_for("cabinet.document", document_id=document_id))
+
+
+def _action_title(document: Document, trigger: str) -> str:
+    compiled = radaflow().registry.get(document.kind, document.definition_version, db())
+    return next((t.title.uk for t in compiled.definition.transitions if t.trigger == trigger), trigger)
+
+
+def _page(
+    found: Document, *, refusal: WorkflowError | None = None, trigger: str | None = None,
+    typed: Mapping[str, str] | None = None,
+) -> str:
+    session = db()
     compiled = radaflow().registry.get(found.kind, found.definition_version, session)
     state = compiled.state(found.state)
+    user = signed_in()
     return render_template(
         "document.html",
+        actions=[] if user is None else _actions(found, user.actor()),
+        refusal=refusal,
+        refused_trigger=trigger,
+        typed=typed or {},
         document=found,
         kind_title=compiled.definition.title.uk,
         state=state,
@@ -172,6 +219,40 @@ def _readable(document_id: int) -> Document:
     if user is None:
         abort(redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?"))))
     raise NotAllowed("this document is not open to you: it is not public, and it is not yours or addressed to you")
+
+
+@dataclass(frozen=True)
+class Button:
+    """An action on the document page: a form when it can be done here and now, else why not or where."""
+
+    trigger: str
+    title: str
+    allowed: bool
+    reasons: tuple[str, ...]
+    #: "required", "optional" or "none"
+    comment: str
+    #: inputs the form asks for besides the comment (name -> label); None when it is done at its own workplace
+    inputs: Mapping[str, str] | None
+
+
+def _actions(document: Document, actor: Actor) -> list[Button]:
+    buttons = []
+    assuming = {trigger: operation.satisfies for (kind, trigger), operation in operations.OPERATIONS.items()
+                if kind == document.kind and operation.satisfies}
+    for action in available_actions(db(), document, actor, assuming=assuming):
+        if _system_only(document, action.trigger):
+            continue  # what only the system does (a deadline's automatic move) is no button of anyone's
+        operation = operations.get(document.kind, action.trigger)
+        buttons.append(Button(
+            trigger=action.trigger, title=action.title_uk, allowed=action.allowed, reasons=action.reasons,
+            comment=action.comment, inputs=None if operation is None else operation.inputs,
+        ))
+    return buttons
+
+
+def _system_only(document: Document, trigger: str) -> bool:
+    compiled = radaflow().registry.get(document.kind, document.definition_version, db())
+    return any(t.trigger == trigger and set(t.roles) == {Actor.SYSTEM_ROLE} for t in compiled.definition.transitions)
 
 
 def _fields(document: Document) -> list[tuple[str, str]]:

@@ -21,10 +21,11 @@ from tests.conftest import World, build_world
 from web import create_app
 from workflow import schema
 from workflow.council import drafts, messages, setup
+from workflow.council.delegation import delegate_role
 from workflow.council.setup import hash_password
 from workflow.db import make_engine
 from workflow.engine import fire
-from workflow.engine.models import Document
+from workflow.engine.models import AuditEntry, Document
 from workflow.files import store_file
 from workflow.notifications.models import Notification
 from workflow.people import Person
@@ -335,3 +336,143 @@ def test_a_rendered_file_is_downloaded_as_stored_and_a_damaged_one_is_not_handed
     stored.sha256 = "0" * 64
     site.commit()
     assert client.get(f"/documents/{draft.id}/files/{stored.id}").status_code == 500
+
+
+# --- acting from the document page -----------------------------------------------------------------------------
+def page_of(client: FlaskClient, document: Document) -> str:
+    return client.get(f"/documents/{document.id}").get_data(as_text=True)
+
+
+def act(client: FlaskClient, document: Document, trigger: str, version: int | None = None,
+        **form: str) -> TestResponse:
+    data = {"csrf_token": token(client), "version": str(document.version if version is None else version), **form}
+    return client.post(f"/documents/{document.id}/actions/{trigger}", data=data)
+
+
+def stored(site: Site, document: Document) -> tuple[str, int, int]:
+    """The document's state, version and number of audit entries, read afresh."""
+    with site.app.extensions["radaflow"].sessions() as session:
+        found = session.get(Document, document.id)
+        assert found is not None
+        entries = session.scalar(select(func.count()).select_from(AuditEntry)
+                                 .where(AuditEntry.document_id == document.id))
+        return found.state, found.version, entries or 0
+
+
+def legal_visa(site: Site) -> Document:
+    draft = submitted(site)
+    visa = next(v for v in drafts.children(site.session, draft, "visa") if v.fields["department_kind"] == "legal")
+    site.commit()
+    return visa
+
+
+def test_a_reviewer_gives_the_visa_from_its_page(site):
+    visa = legal_visa(site)
+    client = site.client()
+    sign_in(client, site.world.lawyer)
+    page = page_of(client, visa)
+    assert f'action="/documents/{visa.id}/actions/give"' in page
+    assert f'action="/documents/{visa.id}/actions/return"' in page
+
+    response = act(client, visa, "give")
+
+    assert (response.status_code, response.headers["Location"]) == (302, f"/documents/{visa.id}")
+    assert "Виконано: Завізувати." in page_of(client, visa)
+    assert stored(site, visa) == ("given", 2, 2)
+
+
+def test_returning_a_visa_without_the_required_remarks_is_refused_and_changes_nothing(site):
+    visa = legal_visa(site)
+    client = site.client()
+    sign_in(client, site.world.lawyer)
+
+    response = act(client, visa, "return", comment="   ")
+
+    assert response.status_code == 422
+    assert "Не виконано." in response.get_data(as_text=True)
+    assert "needs a comment saying why" in response.get_data(as_text=True)
+    assert stored(site, visa) == ("requested", 1, 1)
+
+
+def test_acting_on_a_page_opened_before_someone_else_acted_is_refused(site):
+    visa = legal_visa(site)
+    client = site.client()
+    sign_in(client, site.world.lawyer)
+    act(client, visa, "give")
+
+    response = act(client, visa, "return", version=1, comment="Уточніть джерело коштів")
+
+    assert response.status_code == 409
+    assert "the document changed after you opened it" in response.get_data(as_text=True)
+    assert stored(site, visa) == ("given", 2, 2)
+
+
+def test_someone_who_may_not_act_sees_why_and_a_forged_request_is_refused(site):
+    visa = legal_visa(site)
+    client = site.client()
+    sign_in(client, site.world.staff)  # the draft's author reads the visa, but gives none
+
+    page = page_of(client, visa)
+    assert '<button type="button" disabled aria-describedby="give-why">Завізувати</button>' in page
+    assert "&#39;Give the visa&#39; can be done only by: department_reviewer" in page
+
+    assert act(client, visa, "give").status_code == 403
+    assert stored(site, visa) == ("requested", 1, 1)
+
+
+def test_an_action_done_at_a_workplace_of_its_own_is_no_form_here(site):
+    draft = site.world.published_draft()
+    site.commit()
+    client = site.client()
+    sign_in(client, site.world.secretary)
+
+    page = text_of(page_of(client, draft))
+    assert "Направити до комісій — виконується на окремому робочому місці" in page
+    before = stored(site, draft)
+
+    response = act(client, draft, "send_to_committees")
+
+    assert response.status_code == 422
+    assert "is not done from the document page but at its own workplace" in response.get_data(as_text=True)
+    assert stored(site, draft) == before
+
+
+def test_a_deputy_reads_and_answers_a_citizen_publicly_and_the_citizen_is_told(site):
+    world = site.world
+    citizen = setup.add_person(site.session, "Галина Остапчук", email="halyna@example.org", roles=["citizen"])
+    message = messages.write_to_deputy(site.session, world.actor(citizen), world.deputies[0], "Освітлення",
+                                       "Не світять ліхтарі.", now=world.at(0))
+    site.commit()
+    client = site.client()
+    sign_in(client, world.deputies[0])
+
+    assert act(client, message, "read").status_code == 302
+    # the answer is typed in the form that sends it: the action is offered before the answer exists
+    assert f'action="/documents/{message.id}/actions/answer_publicly"' in page_of(client, message)
+    refused = act(client, message, "answer_publicly", version=1, answer="Полагодять у п'ятницю.")
+    assert refused.status_code == 409
+    assert "Полагодять у п&#39;ятницю.</textarea>" in refused.get_data(as_text=True), "what was typed is kept"
+    assert act(client, message, "answer_publicly", version=2, answer="Полагодять у п'ятницю.").status_code == 302
+
+    assert stored(site, message)[0] == "answered_publicly"
+    anonymous = site.client().get(f"/documents/{message.id}").get_data(as_text=True)
+    assert "Полагодять у п&#39;ятницю." in anonymous  # a public answer is public
+    with site.app.extensions["radaflow"].sessions() as session:
+        answered = session.scalars(select(Notification.person_id).where(Notification.template == "message_answered"))
+        assert list(answered) == [citizen.id]
+
+
+def test_what_only_the_system_does_is_no_one_s_button(site):
+    world = site.world
+    delegation = delegate_role(site.session, world.actor(world.lawyer), world.staff, "reviewer",
+                               scope_id=world.legal.id, starts_at=world.at(1), ends_at=world.at(10),
+                               reason="відпустка юриста", now=world.at(0))
+    site.commit()
+    client = site.client()
+    sign_in(client, world.lawyer)
+
+    page = page_of(client, delegation)
+
+    assert f'action="/documents/{delegation.id}/actions/revoke"' in page  # its author may revoke it
+    assert "/actions/expire" not in page  # it expires by itself: the sweep's move, nobody's button
+    assert "Закінчення строку" not in page.split("<h2>Історія</h2>")[0]

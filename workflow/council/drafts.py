@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workflow.council.models import Committee, Department
-from workflow.engine import create_document, edit_document, fire
+from workflow.engine import Fired, create_document, edit_document, fire
 from workflow.engine.models import Document
 from workflow.errors import InvalidInput, NotFound
 from workflow.people import SYSTEM, Actor
@@ -66,6 +66,19 @@ def edit_draft(
     for visa in children(session, draft, "visa", states=("requested",)):
         fire(session, visa, "cancel", SYSTEM, now=now)
     return len(given)
+
+
+def withdraw_draft(
+    session: Session, draft: Document, author: Actor, reason: str, *, now: datetime | None = None
+) -> Fired:
+    """The author withdraws the draft, saying why; the visas and committee conclusions still awaited for it are
+    no longer asked for, so nobody is reminded of a draft that is gone."""
+    fired = fire(session, draft, "withdraw", author, comment=reason, now=now)
+    for visa in children(session, draft, "visa", states=("requested",)):
+        fire(session, visa, "cancel", SYSTEM, comment="the draft was withdrawn", now=now)
+    for conclusion in children(session, draft, "committee_conclusion", states=("prepared", "discussed")):
+        fire(session, conclusion, "cancel", SYSTEM, comment="the draft was withdrawn", now=now)
+    return fired
 
 
 def send_to_committees(

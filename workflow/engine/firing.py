@@ -8,7 +8,7 @@ that says why, before anything is written. The caller's boundary commits.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -216,9 +216,14 @@ def edit_document(
 
 
 def available_actions(
-    session: Session, document: Document, actor: Actor, *, now: datetime | None = None
+    session: Session, document: Document, actor: Actor, *, now: datetime | None = None,
+    assuming: Mapping[str, Collection[str]] | None = None,
 ) -> list[Action]:
-    """Every trigger from the current state, whether the actor may fire it now, and if not, why."""
+    """Every trigger from the current state, whether the actor may fire it now, and if not, why.
+
+    `assuming` names, per trigger, guards to take as passing: those that what a form asks for will satisfy
+    (an answer typed in the same form that sends it). `fire` still checks them all.
+    """
     now = utcnow() if now is None else as_utc(now)
     registry = registry_of(session)
     compiled = registry.get(document.kind, document.definition_version, session)
@@ -228,7 +233,9 @@ def available_actions(
         reasons: list[str] = []
         if not holds_any_role(registry.catalog, move.roles, document, actor):
             reasons.append(_roles_needed(move))
-        reasons.extend(_guard_reasons(move, context))
+        assumed = (assuming or {}).get(move.trigger, ())
+        reasons.extend(reason for guard in move.guards
+                       if guard.name not in assumed and (reason := guard.check(context)) is not None)
         actions.append(
             Action(
                 trigger=move.trigger, title_uk=move.title.uk, title_en=move.title.en, to_state=move.dest,
