@@ -26,7 +26,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     database.init_app(app)
     errors.init_app(app)
     app.register_blueprint(home.bp)
-    auth.init_app(app)
+    auth.init_app(app, test_config)
     app.register_blueprint(cabinet.bp)
     return app
 

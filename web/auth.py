@@ -5,7 +5,9 @@ delegated or taken away counts at once."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
@@ -50,9 +52,15 @@ class SignInForm(FlaskForm):  # type: ignore[misc]
     password = PasswordField("Пароль", validators=[DataRequired("Вкажіть пароль."), Length(max=1000)])
 
 
-def init_app(app: Flask) -> None:
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    app.config.setdefault("SESSION_COOKIE_SECURE", app.config.get("RADAFLOW_ENV") == "production")
+def init_app(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
+    """`overrides`: the configuration the application was created with, which these defaults do not replace."""
+    given = overrides or {}
+    # Flask's own defaults send the session cookie cross-site and over plain HTTP: not for a signed-in cabinet
+    app.config["SESSION_COOKIE_SAMESITE"] = given.get("SESSION_COOKIE_SAMESITE", "Lax")
+    app.config["SESSION_COOKIE_SECURE"] = given.get(
+        "SESSION_COOKIE_SECURE", app.config.get("RADAFLOW_ENV") == "production"
+    )
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # the token lives as long as the session
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"
@@ -81,7 +89,9 @@ def sign_in() -> ResponseReturnValue:
     if form.validate_on_submit():
         address = form.email.data.strip().lower()
         person = db().scalar(select(Person).where(func.lower(Person.email) == address))
-        if check_password(person or _no_account(), form.password.data) and person is not None:
+        # argon2 runs whether or not the address has an account: how long it takes tells nothing
+        account = person if person is not None and person.password_hash is not None else _no_account()
+        if check_password(account, form.password.data) and account is person:
             login_user(SignedIn(person))
             return redirect(_safe_next(request.args.get("next")))
         error = "Неправильна адреса електронної пошти або пароль."
@@ -98,9 +108,9 @@ def sign_out() -> ResponseReturnValue:
 
 def _safe_next(target: str | None) -> str:
     """Only a path on this site: never another host (an open redirect would send people to a lookalike)."""
-    if target:
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+        if not parts.scheme and not parts.netloc:
             return target
     return url_for("cabinet.notifications")
 

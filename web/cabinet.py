@@ -8,6 +8,7 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
@@ -16,13 +17,14 @@ from flask.typing import ResponseReturnValue
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
-from web.auth import signed_in
+from web.auth import login_manager, signed_in
 from web.database import db
 from web.errors import status_of
 from web.extension import radaflow
 from workflow.council import operations
-from workflow.council.access import may_read
+from workflow.council.access import may_read, names_its_author_publicly, reads_in_full
 from workflow.council.law import KYIV
 from workflow.council.models import Committee, Decision, Department
 from workflow.engine import available_actions
@@ -67,6 +69,8 @@ class Step:
     """One entry of a document's history, as the page shows it."""
 
     at: str
+    #: the moment in ISO form, for <time datetime>
+    iso: str
     who: str
     what: str
     from_state: str | None
@@ -83,7 +87,13 @@ def local(moment: datetime | None) -> str:
 def _header() -> dict[str, Any]:
     """Who is signed in and how many notifications they have not read, for every page's header."""
     user = signed_in()
-    return {"me": user, "unread": 0 if user is None else inbox.unread_count(db(), user.id)}
+    if user is None:
+        return {"me": None, "unread": 0}
+    try:
+        unread = inbox.unread_count(db(), user.id)
+    except SQLAlchemyError:  # an error page after a failed write: its session is unusable, the page is not
+        unread = 0
+    return {"me": user, "unread": unread}
 
 
 # --- notifications -------------------------------------------------------------------------------------------
@@ -169,9 +179,12 @@ def _page(
     compiled = radaflow().registry.get(found.kind, found.definition_version, session)
     state = compiled.state(found.state)
     user = signed_in()
+    actor = None if user is None else user.actor()
+    # a public document's readers see what is published; what was said on its way is for those who read it in full
+    full = reads_in_full(found, actor)
     return render_template(
         "document.html",
-        actions=[] if user is None else _actions(found, user.actor()),
+        actions=[] if actor is None else _actions(found, actor),
         refusal=refusal,
         refused_trigger=trigger,
         typed=typed or {},
@@ -179,13 +192,14 @@ def _page(
         kind_title=compiled.definition.title.uk,
         state=state,
         number=session.scalar(select(Decision.official_number).where(Decision.draft_id == found.id)),
-        author=None if found.author_id is None else session.get(Person, found.author_id),
+        author=None if found.author_id is None or not (full or names_its_author_publicly(found))
+        else session.get(Person, found.author_id),
         due=local(found.due_at) if found.due_at is not None and not state.final else None,
         fields=_fields(found),
-        parent=_related(found.parent_id),
-        children=_children(found),
+        parent=_related(found.parent_id, actor),
+        children=_children(found, actor),
         files=list_files(session, found.id),
-        history=_history(found),
+        history=_history(found, full=full),
         local=local,
     )
 
@@ -201,8 +215,14 @@ def file(document_id: int, file_id: int) -> ResponseReturnValue:
         message = "Вміст файлу не відповідає його контрольній сумі; повідомте адміністратора."
         return render_template("message.html", title="Файл пошкоджено", message=message), 500
     response = Response(content, mimetype=stored.media_type)
-    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quoted(stored.filename)}"
-    response.headers["ETag"] = stored.sha256
+    # for clients that read no UTF-8 file name: the file's kind and version, e.g. decision-v2.docx
+    fallback = f"{stored.name}-v{stored.version}{PurePosixPath(stored.filename).suffix}"
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{fallback}"; filename*=UTF-8\'\'{_quoted(stored.filename)}'
+    )
+    response.set_etag(stored.sha256)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-cache"
     return response
 
 
@@ -217,7 +237,7 @@ def _readable(document_id: int) -> Document:
     if may_read(session, found, actor):
         return found
     if user is None:
-        abort(redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?"))))
+        abort(login_manager.unauthorized())  # to the sign-in page, and back here afterwards
     raise NotAllowed("this document is not open to you: it is not public, and it is not yours or addressed to you")
 
 
@@ -285,11 +305,12 @@ class Related:
     state_title: str
 
 
-def _related(document_id: int | None) -> Related | None:
+def _related(document_id: int | None, actor: Actor | None) -> Related | None:
+    """The parent document, if the reader may read it."""
     if document_id is None:
         return None
     found = db().get(Document, document_id)
-    return None if found is None else _as_related(found)
+    return None if found is None or not may_read(db(), found, actor) else _as_related(found)
 
 
 def _as_related(found: Document) -> Related:
@@ -297,12 +318,15 @@ def _as_related(found: Document) -> Related:
     return Related(found.id, compiled.definition.title.uk, found.title, compiled.state(found.state).title.uk)
 
 
-def _children(document: Document) -> list[Related]:
+def _children(document: Document, actor: Actor | None) -> list[Related]:
+    """The documents made for this one (visas, conclusions, ...) that the reader may read."""
     found = db().scalars(select(Document).where(Document.parent_id == document.id).order_by(Document.id)).all()
-    return [_as_related(child) for child in found]
+    return [_as_related(child) for child in found if may_read(db(), child, actor)]
 
 
-def _history(document: Document) -> list[Step]:
+def _history(document: Document, *, full: bool) -> list[Step]:
+    """The document's audit trail in words. Read from outside (`full` False), it says what happened and when,
+    and who did it unless that is a private kind's author, but not the comments said on the way."""
     session = db()
     entries = session.scalars(
         select(AuditEntry).where(AuditEntry.document_id == document.id).order_by(AuditEntry.version)
@@ -319,14 +343,23 @@ def _history(document: Document) -> list[Step]:
     return [
         Step(
             at=local(entry.at),
-            who=names.get(entry.actor_id, "—") if entry.actor_id else "система",
+            iso=as_utc(entry.at).isoformat(),
+            who=_who(entry, names, document, full),
             what=actions.get(entry.trigger, entry.trigger),
             from_state=None if entry.from_state is None else states.get(entry.from_state, entry.from_state),
             to_state=states.get(entry.to_state, entry.to_state),
-            comment=entry.comment,
+            comment=entry.comment if full else None,
         )
         for entry in entries
     ]
+
+
+def _who(entry: AuditEntry, names: Mapping[int, str], document: Document, full: bool) -> str:
+    if entry.actor_id is None:
+        return "система"
+    if not full and entry.actor_id == document.author_id and not names_its_author_publicly(document):
+        return "автор звернення"
+    return names.get(entry.actor_id, "—")
 
 
 def _quoted(filename: str) -> str:

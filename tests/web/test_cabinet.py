@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
+import web.auth
 from tasks.runner import run_pending
 from tests.conftest import World, build_world
 from web import create_app
@@ -143,12 +144,42 @@ def test_a_form_without_its_csrf_token_is_refused_and_signs_nobody_in(site):
 @pytest.mark.parametrize(
     ("next_", "lands_on"),
     [("/documents/1", "/documents/1"), ("//evil.example/login", "/notifications"),
-     ("https://evil.example/", "/notifications"), ("javascript:alert(1)", "/notifications")],
+     ("/\\evil.example/login", "/notifications"), ("https://evil.example/", "/notifications"),
+     ("javascript:alert(1)", "/notifications")],
 )
 def test_after_signing_in_only_a_page_of_this_site_is_where_one_is_sent(site, next_, lands_on):
     response = sign_in(site.client(), site.world.lawyer, next_=next_)
 
     assert response.headers["Location"] == lands_on
+
+
+def test_the_session_cookie_stays_on_this_site_out_of_scripts_and_in_production_on_https_only(site, tmp_path):
+    response = sign_in(site.client(), site.world.lawyer)
+
+    cookie = response.headers["Set-Cookie"]
+    assert "SameSite=Lax" in cookie
+    assert "HttpOnly" in cookie
+    assert "Secure" not in cookie  # development serves plain http://127.0.0.1
+    production = create_app({"env": "production", "database_url": site.app.extensions["radaflow"].settings.database_url,
+                             "instance_dir": tmp_path / "production"})
+    assert production.config["SESSION_COOKIE_SECURE"] is True
+    production.extensions["radaflow"].engine.dispose()
+
+
+def test_a_person_without_an_account_is_checked_as_long_as_a_wrong_password(site, monkeypatch):
+    checked: list[str | None] = []
+    real = web.auth.check_password
+
+    def spy(person: Person, password: str) -> bool:
+        checked.append(person.password_hash)
+        return real(person, password)
+
+    monkeypatch.setattr(web.auth, "check_password", spy)
+    sign_in(site.client(), site.world.accountant)  # has an address, but no password
+
+    assert len(checked) == 1
+    assert checked[0] is not None
+    assert checked[0].startswith("$argon2")
 
 
 def test_signing_out_takes_a_form_with_its_token(site):
@@ -191,7 +222,7 @@ def test_a_reviewer_sees_the_visa_request_and_opening_the_draft_marks_it_read(si
     page = client.get("/notifications").get_data(as_text=True)
 
     assert "Проєкт рішення чекає на вашу візу: «Про ремонт даху ліцею № 2»" in page
-    assert 'aria-label="непрочитаних: 1"' in page
+    assert '<span class="visually-hidden">, непрочитаних: 1</span>' in page
     assert f'href="/documents/{draft.id}"' in page
     assert client.get(f"/documents/{draft.id}").status_code == 200
     assert unread(site, site.world.lawyer) == 0
@@ -223,7 +254,8 @@ def test_marking_read_without_saying_which_is_refused_and_all_marks_all(site):
     assert client.post("/notifications/read", data={"csrf_token": token(client)}).status_code == 422
     assert client.post("/notifications/read", data={"id": "x", "csrf_token": token(client)}).status_code == 422
     assert unread(site, site.world.lawyer) == 2
-    client.post("/notifications/read", data={"all": "1", "csrf_token": token(client)})
+    done = client.post("/notifications/read", data={"all": "1", "csrf_token": token(client)})
+    assert (done.status_code, done.headers["Location"]) == (302, "/notifications")
     assert unread(site, site.world.lawyer) == 0
 
 
@@ -264,10 +296,11 @@ def test_a_stranger_is_asked_to_sign_in_and_comes_back_to_the_document(site):
     response = client.get(f"/documents/{draft.id}")
 
     assert response.status_code == 302
-    assert response.headers["Location"] == f"/login?next=/documents/{draft.id}"
-    assert sign_in(client, site.world.lawyer, next_=f"/documents/{draft.id}").headers["Location"] == (
-        f"/documents/{draft.id}"
-    )
+    assert response.headers["Location"] == f"/login?next=%2Fdocuments%2F{draft.id}"
+    back = client.post(response.headers["Location"], data={
+        "email": site.world.lawyer.email, "password": PASSWORD, "csrf_token": token(client),
+    })
+    assert back.headers["Location"] == f"/documents/{draft.id}"
 
 
 def test_a_draft_open_for_public_discussion_is_read_by_anyone(site):
@@ -278,6 +311,49 @@ def test_a_draft_open_for_public_discussion_is_read_by_anyone(site):
 
     assert response.status_code == 200
     assert "Громадське обговорення" in response.get_data(as_text=True)
+
+
+def test_the_public_reads_a_public_draft_without_what_was_said_inside_and_the_council_reads_it_all(site):
+    world = site.world
+    draft = submitted(site)
+    visa = next(v for v in drafts.children(site.session, draft, "visa") if v.fields["department_kind"] == "legal")
+    fire(site.session, visa, "return", world.actor(world.lawyer), comment="Уточніть джерело коштів", now=world.at(1))
+    site.commit()  # the returned visa sends the draft back for revision (an effect, run in sessions of its own)
+    site.session.refresh(draft)
+    drafts.submit_draft(site.session, draft, world.actor(world.staff, 2), now=world.at(2))
+    for again in drafts.children(site.session, draft, "visa", states=("requested",)):
+        reviewer = world.lawyer if again.fields["department_kind"] == "legal" else world.accountant
+        fire(site.session, again, "give", world.actor(reviewer, 2), now=world.at(2))
+    fire(site.session, draft, "publish_for_discussion", world.actor(world.secretary, 2), now=world.at(2))
+    site.commit()
+
+    public = text_of(site.client().get(f"/documents/{draft.id}").get_data(as_text=True))
+    insider = site.client()
+    sign_in(insider, world.secretary)
+    full = text_of(insider.get(f"/documents/{draft.id}").get_data(as_text=True))
+
+    assert "Громадське обговорення" in public
+    assert "Уточніть джерело коштів" not in public  # the reviewers' remarks stay inside
+    assert "Пов'язані документи" not in public  # the visas are internal papers
+    assert "Юридичний відділ: Уточніть джерело коштів" in full
+    assert "Віза «Юридичний відділ» — Повернуто із зауваженнями" in full
+
+
+def test_a_public_answer_does_not_name_the_citizen_to_the_public(site):
+    world = site.world
+    citizen = setup.add_person(site.session, "Галина Остапчук", email="halyna@example.org", roles=["citizen"])
+    message = messages.write_to_deputy(site.session, world.actor(citizen), world.deputies[0], "Освітлення",
+                                       "Не світять ліхтарі.", now=world.at(0))
+    messages.read_message(site.session, message, world.actor(world.deputies[0], 1), now=world.at(1))
+    messages.answer(site.session, message, world.actor(world.deputies[0], 1), "Полагодять.", public=True,
+                    now=world.at(1))
+    site.commit()
+
+    public = text_of(site.client().get(f"/documents/{message.id}").get_data(as_text=True))
+
+    assert "Полагодять." in public
+    assert "Галина Остапчук" not in public
+    assert "(автор звернення)" in public
 
 
 def test_a_citizen_cannot_read_an_internal_draft_and_is_told_why(site):
@@ -330,8 +406,20 @@ def test_a_rendered_file_is_downloaded_as_stored_and_a_damaged_one_is_not_handed
     assert response.status_code == 200
     assert response.data == b"PK\x03\x04 docx bytes"
     assert response.headers["Content-Disposition"] == (
-        "attachment; filename*=UTF-8''%D0%A0%D1%96%D1%88%D0%B5%D0%BD%D0%BD%D1%8F%20%E2%84%96%201.docx"
+        "attachment; filename=\"decision-v1.docx\"; "
+        "filename*=UTF-8''%D0%A0%D1%96%D1%88%D0%B5%D0%BD%D0%BD%D1%8F%20%E2%84%96%201.docx"
     )
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Cache-Control"] == "private, no-cache"
+    assert response.headers["ETag"] == f'"{stored.sha256}"'
+    # the file is as open as its document: a stranger is sent to sign in, an outsider refused
+    assert site.client().get(f"/documents/{draft.id}/files/{stored.id}").status_code == 302
+    citizen = setup.add_person(site.session, "Галина Остапчук", email="halyna@example.org", roles=["citizen"],
+                               password=PASSWORD)
+    site.commit()
+    outsider = site.client()
+    sign_in(outsider, citizen)
+    assert outsider.get(f"/documents/{draft.id}/files/{stored.id}").status_code == 403
     assert client.get(f"/documents/{other.id}/files/{stored.id}").status_code == 404
     stored.sha256 = "0" * 64
     site.commit()

@@ -14,14 +14,23 @@ from workflow.people import Actor
 OUTSIDE_ROLES = frozenset({"citizen"})
 #: kinds private to their author and addressee, and who else may read them
 PRIVATE_KINDS = {"citizen_message": frozenset({"secretary", "admin"})}
+def names_its_author_publicly(document: Document) -> bool:
+    """A citizen who wrote to a deputy is not named to the public, even when the answer is published."""
+    return document.kind not in PRIVATE_KINDS
+
+
 #: fields by which a document names the one person it is addressed to
 ADDRESSED_BY = ("deputy_id", "person_id")
 
 
 def may_read(session: Session, document: Document, actor: Actor | None) -> bool:
     compiled = registry_of(session).get(document.kind, document.definition_version, session)
-    if compiled.state(document.state).public:
-        return True
+    return compiled.state(document.state).public or reads_in_full(document, actor)
+
+
+def reads_in_full(document: Document, actor: Actor | None) -> bool:
+    """Whether the reader may read the document whatever its state: then what was said on its way (comments,
+    remarks) and who wrote a private kind are theirs to see too, not only what is published."""
     if actor is None or actor.id is None:
         return False
     if actor.id == document.author_id or any(document.fields.get(name) == actor.id for name in ADDRESSED_BY):

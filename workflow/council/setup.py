@@ -10,7 +10,7 @@ from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from workflow.council.models import Committee, Council, Department
@@ -47,7 +47,8 @@ def add_person(
     roles: Iterable[str] = (), locale: str = "uk",
 ) -> Person:
     """A person, with council-wide roles and, when given a password, an account (argon2-hashed)."""
-    if email is not None and session.scalar(select(Person.id).where(Person.email == email)) is not None:
+    taken = select(Person.id).where(func.lower(Person.email) == email.strip().lower()) if email else None
+    if taken is not None and session.scalar(taken) is not None:
         raise InvalidInput(f"{email} already belongs to someone")
     person = Person(
         full_name=full_name, email=email, locale=locale,

@@ -42,4 +42,5 @@ def test_a_delegation_is_read_by_the_person_given_the_role_even_holding_no_role(
                                starts_at=world.at(1), ends_at=world.at(10), reason="відпустка", now=world.at(0))
 
     assert may_read(session, delegation, Actor(id=acting.id, roles=frozenset()))
-    assert not may_read(session, delegation, Actor(id=None, roles=frozenset({"citizen"})))
+    citizen = setup.add_person(session, "Галина Остапчук", roles=["citizen"])
+    assert not may_read(session, delegation, world.actor(citizen))
