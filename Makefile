@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test lint typecheck layers pytest libreoffice bench clean
+.PHONY: run test lint typecheck layers pytest debian-packages bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,17 +39,19 @@ typecheck: $(VENV)/.installed-test
 layers: $(VENV)/.installed-test
 	$(BIN)/lint-imports
 
-pytest: $(VENV)/.installed-test libreoffice
+pytest: $(VENV)/.installed-test debian-packages
 	$(BIN)/pytest
 
-## LibreOffice headless, which the DOCX tests convert every rendered file to PDF with: installed when missing
-LIBREOFFICE_APT := apt-get update -qq && apt-get install -y --no-install-recommends libreoffice-writer-nogui
-libreoffice:
-	@command -v soffice >/dev/null || \
-	  if [ "$$(id -u)" = 0 ]; then sh -c '$(LIBREOFFICE_APT)'; \
-	  elif command -v sudo >/dev/null; then sudo sh -c '$(LIBREOFFICE_APT)'; \
-	  else echo "LibreOffice (soffice) is missing: run as root or install sudo, or install libreoffice-writer-nogui" >&2; \
-	       exit 1; fi
+## Debian packages the tests use, installed when missing: LibreOffice headless (the DOCX tests convert every
+## rendered file to PDF with it) and Chromium (the browser tests drive it with Playwright)
+MISSING_APT = $(if $(shell command -v soffice),,libreoffice-writer-nogui) $(if $(shell command -v chromium),,chromium)
+APT_INSTALL = apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends
+debian-packages:
+	@if [ -n "$(strip $(MISSING_APT))" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then sh -c '$(APT_INSTALL) $(MISSING_APT)'; \
+	  elif command -v sudo >/dev/null; then sudo sh -c '$(APT_INSTALL) $(MISSING_APT)'; \
+	  else echo "missing Debian packages ($(strip $(MISSING_APT))): run as root or install sudo, or install them" >&2; \
+	       exit 1; fi; fi
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/engine.py

@@ -1,0 +1,83 @@
+"""In a real browser (Debian's Chromium, driven by Playwright), as a new user meets the demo: the legal reviewer
+signs in, finds the visa request among her notifications, opens the draft, goes to her department's visa and
+gives it — forms and links only, no JavaScript of ours."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from tests.processes import free_port, wait_for
+from tests.web.conftest import RADAFLOW_VARIABLES
+from tests.web.test_run import page
+
+RADAFLOW = str(Path(sys.executable).with_name("radaflow"))
+CHROMIUM = "/usr/bin/chromium"
+#: what keeps Chromium from reaching out to Google's hosts on a machine with no way out
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def chromium() -> str:
+    if shutil.which(CHROMIUM) is None:
+        message = f"Chromium ({CHROMIUM}) is not installed: `make test` installs Debian's chromium"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return CHROMIUM
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Iterator[str]:
+    """`radaflow run` on a free port with the demo council loaded, as `make run` starts it; its base URL."""
+    env = {name: value for name, value in os.environ.items() if name not in RADAFLOW_VARIABLES}
+    env["RADAFLOW_INSTANCE"] = str(tmp_path / "instance")
+    env.pop("SMTP_URL", None)
+    for command in (["db", "upgrade"], ["seed", "demo"]):
+        subprocess.run([RADAFLOW, *command], env=env, check=True, capture_output=True, timeout=180)
+    port = free_port()
+    server = subprocess.Popen([RADAFLOW, "run", "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(lambda: page(base + "/") is not None, timeout=30, what="the demo answering")
+        yield base
+    finally:
+        os.killpg(server.pid, signal.SIGINT)
+        server.wait(timeout=30)
+
+
+def test_the_legal_reviewer_signs_in_finds_the_request_and_gives_the_visa(demo: str) -> None:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
+        try:
+            tab = browser.new_page(locale="uk-UA")
+            tab.goto(demo + "/login")
+            tab.get_by_label("Електронна пошта").fill("l.tymoshenko@rada.example")
+            tab.get_by_label("Пароль").fill("demo-legal")
+            tab.get_by_role("button", name="Увійти").click()
+
+            assert tab.url == demo + "/notifications"
+            assert tab.locator("header .who").inner_text() == "Тимошенко Лариса Андріївна"
+            request = tab.locator("li.unread", has_text="чекає на вашу візу").first
+            draft_title = request.locator("strong").inner_text().split("«", 1)[1].rstrip("»")
+            request.get_by_role("link", name="Відкрити документ").click()
+
+            assert tab.locator("h1").inner_text() == draft_title
+            tab.get_by_role("link", name="Віза «Юридичний відділ»").click()
+            assert tab.locator("dl.facts").inner_text().startswith("Етап\nОчікує візи")
+            tab.get_by_role("button", name="Завізувати").click()
+
+            assert tab.get_by_role("status").inner_text() == "Виконано: Завізувати."
+            assert tab.locator("dl.facts").inner_text().startswith("Етап\nЗавізовано")
+            assert tab.get_by_role("button", name="Завізувати").count() == 0
+        finally:
+            browser.close()
