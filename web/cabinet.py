@@ -27,6 +27,7 @@ from workflow.council import operations
 from workflow.council.access import may_read, names_its_author_publicly, reads_in_full
 from workflow.council.law import KYIV
 from workflow.council.models import Committee, Decision, Department
+from workflow.council.work import waiting_for
 from workflow.engine import available_actions
 from workflow.engine.audit import CREATE, EDIT, MIGRATE
 from workflow.engine.models import AuditEntry, Document
@@ -94,6 +95,38 @@ def _header() -> dict[str, Any]:
     except SQLAlchemyError:  # an error page after a failed write: its session is unusable, the page is not
         unread = 0
     return {"me": user, "unread": unread}
+
+
+# --- my work -------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Task:
+    """A document waiting for the person, as the list shows it."""
+
+    document: Document
+    kind_title: str
+    state_title: str
+    due: str | None
+    overdue: bool
+    actions: tuple[str, ...]
+
+
+@bp.get("/cabinet")
+@login_required  # type: ignore[untyped-decorator]
+def work() -> ResponseReturnValue:
+    """The documents waiting for an action of the signed-in person, overdue ones first."""
+    user = signed_in()
+    assert user is not None
+    registry = radaflow().registry
+    tasks = []
+    for waiting in waiting_for(db(), user.actor(), utcnow()):
+        compiled = registry.get(waiting.document.kind, waiting.document.definition_version, db())
+        tasks.append(Task(
+            document=waiting.document, kind_title=compiled.definition.title.uk,
+            state_title=compiled.state(waiting.document.state).title.uk,
+            due=local(waiting.document.due_at) if waiting.document.due_at is not None else None,
+            overdue=waiting.overdue, actions=tuple(action.title_uk for action in waiting.actions),
+        ))
+    return render_template("work.html", tasks=tasks)
 
 
 # --- notifications -------------------------------------------------------------------------------------------

@@ -1,0 +1,75 @@
+"""A person's work: the documents waiting for an action they may take now, the most urgent first.
+
+A document is waiting for a person when, in its current state, a move is expected of them: open to them (by a
+role they hold, for that document), its guards holding now, and neither one the system also makes (a deadline's
+automatic move, a cancellation) nor one that needs a comment saying why (a refusal, a return, a withdrawal: what
+one may do, not what is awaited). Listed with it is everything the person may do to it now. Candidates are read
+once, by the states with an expected move; the role check, which needs no query, comes before the guards.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from workflow.definitions.compiled import Move
+from workflow.definitions.registry import registry_of
+from workflow.engine import Action, available_actions
+from workflow.engine.firing import holds_any_role
+from workflow.engine.models import Document
+from workflow.people import Actor
+from workflow.timeutil import as_utc
+
+#: how many open documents are looked at, the most urgent first
+CANDIDATES = 500
+
+
+@dataclass(frozen=True)
+class Waiting:
+    document: Document
+    #: the actions open to the person now
+    actions: tuple[Action, ...]
+    overdue: bool
+
+
+def waiting_for(session: Session, actor: Actor, now: datetime, *, limit: int = 100) -> list[Waiting]:
+    """The documents waiting for `actor`: overdue ones first, then by due date, then the oldest."""
+    registry = registry_of(session)
+    open_states = []
+    in_use = session.execute(select(Document.kind, Document.definition_version).distinct()).all()
+    for kind, version in in_use:
+        compiled = registry.get(kind, version, session)
+        states = [name for name, moves in compiled.moves_from.items() if any(_expected(move) for move in moves)]
+        if states:
+            open_states.append(and_(Document.kind == kind, Document.definition_version == version,
+                                    Document.state.in_(states)))
+    if not open_states:
+        return []
+    candidates = session.scalars(
+        select(Document).where(or_(*open_states))
+        .order_by(Document.due_at.is_(None), Document.due_at, Document.id).limit(CANDIDATES)
+    ).all()
+    found: list[Waiting] = []
+    for document in candidates:
+        compiled = registry.get(document.kind, document.definition_version, session)
+        mine = [move for move in compiled.moves_from[document.state]
+                if set(move.roles) != {Actor.SYSTEM_ROLE}
+                and holds_any_role(registry.catalog, move.roles, document, actor)]
+        if not any(_expected(move) for move in mine):
+            continue
+        expected = {move.trigger for move in mine if _expected(move)}
+        actions = tuple(a for a in available_actions(session, document, actor, now=now)
+                        if a.allowed and a.trigger in {move.trigger for move in mine})
+        if any(action.trigger in expected for action in actions):
+            overdue = document.due_at is not None and as_utc(document.due_at) <= as_utc(now)
+            found.append(Waiting(document, actions, overdue))
+        if len(found) == limit:
+            break
+    return found
+
+
+def _expected(move: Move) -> bool:
+    return Actor.SYSTEM_ROLE not in move.roles and move.comment != "required"
