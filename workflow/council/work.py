@@ -23,9 +23,6 @@ from workflow.engine.models import Document
 from workflow.people import Actor
 from workflow.timeutil import as_utc
 
-#: how many open documents are looked at, the most urgent first
-CANDIDATES = 500
-
 
 @dataclass(frozen=True)
 class Waiting:
@@ -48,9 +45,10 @@ def waiting_for(session: Session, actor: Actor, now: datetime, *, limit: int = 1
                                     Document.state.in_(states)))
     if not open_states:
         return []
+    # every open document is looked at (however many wait for others, none waiting for this person is missed);
+    # the role check below needs no query, so only the person's own candidates cost a look at their guards
     candidates = session.scalars(
-        select(Document).where(or_(*open_states))
-        .order_by(Document.due_at.is_(None), Document.due_at, Document.id).limit(CANDIDATES)
+        select(Document).where(or_(*open_states)).order_by(Document.due_at.is_(None), Document.due_at, Document.id)
     ).all()
     found: list[Waiting] = []
     for document in candidates:
