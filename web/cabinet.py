@@ -290,15 +290,17 @@ class Button:
 
 def _actions(document: Document, actor: Actor) -> list[Button]:
     buttons = []
-    assuming = {trigger: operation.satisfies for (kind, trigger), operation in operations.OPERATIONS.items()
-                if kind == document.kind and operation.satisfies}
-    for action in available_actions(db(), document, actor, assuming=assuming):
+    for action in available_actions(db(), document, actor, assuming=operations.assumed_guards(document.kind)):
         if _system_only(document, action.trigger):
             continue  # what only the system does (a deadline's automatic move) is no button of anyone's
         operation = operations.get(document.kind, action.trigger)
+        if operation is not None and not operation.takes_comment and action.comment != "required":
+            comment = "none"
+        else:
+            comment = action.comment
         buttons.append(Button(
             trigger=action.trigger, title=action.title_uk, allowed=action.allowed, reasons=action.reasons,
-            comment=action.comment, inputs=None if operation is None else operation.inputs,
+            comment=comment, inputs=None if operation is None else operation.inputs,
         ))
     return buttons
 

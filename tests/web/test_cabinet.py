@@ -30,7 +30,7 @@ from workflow.engine import fire
 from workflow.engine.models import AuditEntry, Document
 from workflow.files import store_file
 from workflow.notifications.models import Notification
-from workflow.people import Person
+from workflow.people import Person, RoleGrant
 
 PASSWORD = "довгий-пароль-для-тесту"
 
@@ -282,8 +282,9 @@ def test_the_document_page_shows_the_stage_due_date_text_related_documents_and_h
     assert "Проєкт рішення Про ремонт даху ліцею № 2 Етап Підготовка" in page  # the returned visa sent it back
     assert f"Автор {world.staff.full_name}" in page
     assert "Зміст Текст Виділити 1,2 млн грн на ремонт." in page
+    # the returned visa sent the draft back, and the finance department is asked no more
     assert ("Пов'язані документи Віза «Юридичний відділ» — Повернуто із зауваженнями "
-            "Віза «Фінансове управління» — Очікує візи") in page
+            "Віза «Фінансове управління» — Скасовано") in page
     assert f"02.03.2026 11:00 — Створено: Підготовка ({world.staff.full_name})" in page
     assert f"02.03.2026 11:00 — Подати на візування: Підготовка → На візуванні ({world.staff.full_name})" in page
     assert ("— Повернути на доопрацювання: На візуванні → Підготовка (система) "
@@ -624,3 +625,150 @@ def test_an_author_s_unsubmitted_draft_waits_for_them(site):
     sign_in(client, world.staff)
 
     assert work_rows(client) == [["Проєкт рішення Про сквер", "Підготовка", "—", "Подати на візування, Відкликати"]]
+
+
+# --- refusals of an action change nothing ------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("case", "status", "says"),
+    [
+        ("no csrf token", 400, "Форму не прийнято"),
+        ("no version", 409, "the document changed after you opened it"),
+        ("not possible in this state", 409, "&#39;submit&#39; is not possible while"),
+        ("a rule does not hold", 409, "is not possible now"),
+        ("unknown action", 409, "has no action &#39;sing&#39;"),
+    ],
+)
+def test_a_refused_action_says_why_and_changes_nothing(site, case, status, says):
+    world = site.world
+    draft = submitted(site)
+    visas_before = [v.state for v in drafts.children(site.session, draft, "visa")]
+    site.commit()
+    client = site.client()
+    sign_in(client, world.secretary if case == "a rule does not hold" else world.staff)
+    before = stored(site, draft)
+    data = {"csrf_token": token(client), "version": str(draft.version)}
+    trigger = {"not possible in this state": "publish_for_discussion", "a rule does not hold": "publish_for_discussion",
+               "unknown action": "sing"}.get(case, "withdraw")
+    if case == "no csrf token":
+        del data["csrf_token"]
+    if case == "no version":
+        del data["version"]
+    if case == "not possible in this state":
+        trigger = "submit"  # the draft awaits its visas: it was submitted already
+    data["comment"] = "Причина"
+
+    response = client.post(f"/documents/{draft.id}/actions/{trigger}", data=data)
+
+    assert response.status_code == status
+    assert says in response.get_data(as_text=True)
+    assert stored(site, draft) == before
+    with site.app.extensions["radaflow"].sessions() as session:
+        found = session.get(Document, draft.id)
+        assert found is not None
+        assert [v.state for v in drafts.children(session, found, "visa")] == visas_before
+
+
+def test_acting_signed_out_asks_to_sign_in_and_an_outsider_is_refused(site):
+    draft = submitted(site)
+    citizen = setup.add_person(site.session, "Галина Остапчук", email="halyna@example.org", roles=["citizen"],
+                               password=PASSWORD)
+    site.commit()
+    before = stored(site, draft)
+    stranger = site.client()
+    response = stranger.post(f"/documents/{draft.id}/actions/withdraw",
+                             data={"csrf_token": token(stranger), "version": "2", "comment": "x"})
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login")
+
+    outsider = site.client()
+    sign_in(outsider, citizen)
+    response = act(outsider, draft, "withdraw", comment="x")
+
+    assert response.status_code == 403
+    assert stored(site, draft) == before
+
+
+def test_an_empty_answer_is_refused_and_nothing_is_written(site):
+    world = site.world
+    citizen = setup.add_person(site.session, "Галина Остапчук", email="halyna@example.org", roles=["citizen"])
+    message = messages.write_to_deputy(site.session, world.actor(citizen), world.deputies[0], "Освітлення",
+                                       "Не світять ліхтарі.", now=world.at(0))
+    messages.read_message(site.session, message, world.actor(world.deputies[0], 1), now=world.at(1))
+    site.commit()
+    client = site.client()
+    sign_in(client, world.deputies[0])
+    before = stored(site, message)
+
+    response = act(client, message, "answer_privately", answer="   ")
+
+    assert response.status_code == 422
+    assert "the answer is empty: write it first" in response.get_data(as_text=True)
+    assert stored(site, message) == before
+
+
+# --- actions that take more than one move, from the page ----------------------------------------------------------
+def test_the_author_submits_a_draft_and_the_departments_are_asked(site):
+    world = site.world
+    draft = drafts.write_draft(site.session, world.actor(world.staff), "Про сквер", "Текст.", now=world.at(0))
+    site.commit()
+    client = site.client()
+    sign_in(client, world.staff)
+    assert 'id="submit-comment"' not in page_of(client, draft), "no comment box where none would be kept"
+
+    assert act(client, draft, "submit").status_code == 302
+
+    assert stored(site, draft)[0] == "visas"
+    with site.app.extensions["radaflow"].sessions() as session:
+        found = session.get(Document, draft.id)
+        assert found is not None
+        assert sorted(v.state for v in drafts.children(session, found, "visa")) == ["requested", "requested"]
+
+
+@pytest.mark.parametrize(("who", "trigger"), [("staff", "withdraw"), ("secretary", "return_for_revision")])
+def test_a_draft_withdrawn_or_returned_from_the_page_asks_the_departments_no_more(site, who, trigger):
+    draft = submitted(site)
+    client = site.client()
+    sign_in(client, getattr(site.world, who))
+
+    assert act(client, draft, trigger, comment="Питання вирішено інакше").status_code == 302
+
+    assert stored(site, draft)[0] == {"withdraw": "withdrawn", "return_for_revision": "drafting"}[trigger]
+    with site.app.extensions["radaflow"].sessions() as session:
+        found = session.get(Document, draft.id)
+        assert found is not None
+        assert [v.state for v in drafts.children(session, found, "visa")] == ["cancelled", "cancelled"]
+
+
+def test_revoking_a_delegation_from_its_page_ends_the_grant(site):
+    world = site.world
+    delegation = delegate_role(site.session, world.actor(world.lawyer), world.staff, "reviewer",
+                               scope_id=world.legal.id, starts_at=world.at(-1), ends_at=world.at(1000),
+                               reason="відпустка юриста", now=world.at(-1))
+    site.commit()
+    client = site.client()
+    sign_in(client, world.lawyer)
+
+    assert act(client, delegation, "revoke", comment="Юрист повернувся").status_code == 302
+
+    assert stored(site, delegation)[0] == "revoked"
+    with site.app.extensions["radaflow"].sessions() as session:
+        grant = session.scalars(select(RoleGrant).where(RoleGrant.delegation_id == delegation.id)).one()
+        assert grant.ends_at is not None
+
+
+# --- what waits, more -----------------------------------------------------------------------------------------------
+def test_a_read_message_waits_for_its_answer_and_a_published_draft_for_the_secretary(site):
+    world = site.world
+    citizen = setup.add_person(site.session, "Галина Остапчук", email="halyna@example.org", roles=["citizen"])
+    message = messages.write_to_deputy(site.session, world.actor(citizen), world.deputies[0], "Освітлення",
+                                       "Не світять ліхтарі.", now=world.at(0))
+    messages.read_message(site.session, message, world.actor(world.deputies[0], 1), now=world.at(1))
+    draft = world.published_draft(title="Про сквер")
+    site.commit()
+    deputy, secretary = site.client(), site.client()
+    sign_in(deputy, world.deputies[0])
+    sign_in(secretary, world.secretary)
+
+    assert [row[3] for row in work_rows(deputy)] == ["Відповісти публічно, Відповісти особисто"]
+    assert linked(secretary, "/cabinet") == [draft.id]
+    assert work_rows(secretary)[0][3] == "Направити до комісій, Повернути на доопрацювання"

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from workflow.council.models import Committee, Department
+from workflow.council.models import AgendaItem, Committee, Department
 from workflow.engine import Fired, create_document, edit_document, fire
 from workflow.engine.models import Document
 from workflow.errors import InvalidInput, NotFound
@@ -74,11 +74,36 @@ def withdraw_draft(
     """The author withdraws the draft, saying why; the visas and committee conclusions still awaited for it are
     no longer asked for, so nobody is reminded of a draft that is gone."""
     fired = fire(session, draft, "withdraw", author, comment=reason, now=now)
-    for visa in children(session, draft, "visa", states=("requested",)):
-        fire(session, visa, "cancel", SYSTEM, comment="the draft was withdrawn", now=now)
-    for conclusion in children(session, draft, "committee_conclusion", states=("prepared", "discussed")):
-        fire(session, conclusion, "cancel", SYSTEM, comment="the draft was withdrawn", now=now)
+    _ask_no_more(session, draft, "the draft was withdrawn", now)
     return fired
+
+
+def return_for_revision(
+    session: Session, draft: Document, actor: Actor, reason: str, *, now: datetime | None = None,
+    data: Mapping[str, Any] | None = None,
+) -> Fired:
+    """Send the draft back to its author for revision, saying why. What was asked for the text sent back (visas
+    awaited, committee conclusions under way, its place on an agenda) is asked no more: the revised text is
+    submitted again and asks anew."""
+    fired = fire(session, draft, "return_for_revision", actor, comment=reason, data=data, now=now)
+    _ask_no_more(session, draft, "the draft was returned for revision", now)
+    return fired
+
+
+def _ask_no_more(session: Session, draft: Document, why: str, now: datetime | None) -> None:
+    """Cancel the visas still requested and the conclusions still open for the draft, and take its open agenda
+    item off the agenda, so that nobody is asked, reminded or kept waiting for a text that is gone."""
+    for visa in children(session, draft, "visa", states=("requested",)):
+        fire(session, visa, "cancel", SYSTEM, comment=why, now=now)
+    for conclusion in children(session, draft, "committee_conclusion", states=("prepared", "discussed")):
+        fire(session, conclusion, "cancel", SYSTEM, comment=why, now=now)
+    items = session.scalars(
+        select(Document).join(AgendaItem, AgendaItem.document_id == Document.id)
+        .where(AgendaItem.draft_id == draft.id, Document.state.in_(("proposed", "included")))
+        .order_by(Document.id)
+    ).all()
+    for item in items:
+        fire(session, item, "remove", SYSTEM, comment=why, now=now)
 
 
 def send_to_committees(

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from workflow.council import drafts
 from workflow.council.numbering import assign_number
 from workflow.definitions.registry import registry_of
 from workflow.engine import fire
@@ -48,6 +49,11 @@ def fire_parent(session: Session, row: OutboxRow, now: datetime) -> None:
         )
     )
     comment = f"{child.title}: {reason}" if reason else None
+    if parent.kind == "decision_draft" and trigger == "return_for_revision":
+        # a reviewer's returned visa: what else was asked for that text is asked no more
+        drafts.return_for_revision(session, parent, Actor.system(), comment or "returned by a reviewer",
+                                   data={"because_of": child.id}, now=now)
+        return
     fire(session, parent, trigger, Actor.system(), comment=comment,
          data={"because_of": child.id}, now=now)
 

@@ -17,9 +17,10 @@ from sqlalchemy.orm import Session
 
 from workflow.council import drafts, messages
 from workflow.council.delegation import revoke_delegation
+from workflow.definitions.registry import registry_of
 from workflow.engine import Fired, fire
 from workflow.engine.models import Document
-from workflow.errors import InvalidInput
+from workflow.errors import InvalidInput, WrongState
 from workflow.people import Actor
 
 #: runs the action: (session, document, actor, comment, inputs, now)
@@ -33,6 +34,8 @@ class Operation:
     inputs: Mapping[str, str]
     #: guards what the form asks for satisfies (the page offers the action before they hold)
     satisfies: frozenset[str] = frozenset()
+    #: whether the form asks for a comment (when the definition allows one); False where none would be kept
+    takes_comment: bool = True
 
 
 def _move(trigger: str) -> Operation:
@@ -48,6 +51,11 @@ def _submit(session: Session, draft: Document, author: Actor, _comment: str | No
     return drafts.submit_draft(session, draft, author, now=now)
 
 
+def _return(session: Session, draft: Document, actor: Actor, comment: str | None, _inputs: Mapping[str, str],
+            now: datetime) -> object:
+    return drafts.return_for_revision(session, draft, actor, comment or "", now=now)
+
+
 def _withdraw(session: Session, draft: Document, author: Actor, comment: str | None, _inputs: Mapping[str, str],
               now: datetime) -> object:
     return drafts.withdraw_draft(session, draft, author, comment or "", now=now)
@@ -58,7 +66,7 @@ def _answer(public: bool) -> Operation:
             now: datetime) -> Fired:
         return messages.answer(session, message, deputy, inputs.get("answer", ""), public=public, now=now)
 
-    return Operation(run, {"answer": "Відповідь"}, frozenset({"has_answer"}))
+    return Operation(run, {"answer": "Відповідь"}, frozenset({"has_answer"}), takes_comment=False)
 
 
 def _revoke(session: Session, delegation: Document, actor: Actor, comment: str | None, _inputs: Mapping[str, str],
@@ -68,9 +76,9 @@ def _revoke(session: Session, delegation: Document, actor: Actor, comment: str |
 
 _PLAIN = {
     "decision_draft": ("publish_for_discussion", "sign", "veto", "override_veto", "revise_after_veto", "drop",
-                       "publish", "enter_into_force", "return_for_revision"),
-    "visa": ("give", "return"),
-    "committee_conclusion": ("discuss", "sign", "send_back"),
+                       "publish", "enter_into_force"),
+    "visa": ("give", "return", "cancel", "invalidate"),
+    "committee_conclusion": ("discuss", "sign", "send_back", "cancel"),
     "session": ("convene", "open"),
     "session_protocol": ("check", "send_back", "sign", "publish"),
     "amendment": ("withdraw",),
@@ -79,12 +87,30 @@ _PLAIN = {
 
 OPERATIONS: dict[tuple[str, str], Operation] = {
     **{(kind, trigger): _move(trigger) for kind, triggers in _PLAIN.items() for trigger in triggers},
-    ("decision_draft", "submit"): Operation(_submit, {}),
+    ("decision_draft", "submit"): Operation(_submit, {}, takes_comment=False),
     ("decision_draft", "withdraw"): Operation(_withdraw, {}),
+    ("decision_draft", "return_for_revision"): Operation(_return, {}),
     ("citizen_message", "answer_publicly"): _answer(public=True),
     ("citizen_message", "answer_privately"): _answer(public=False),
     ("delegation", "revoke"): Operation(_revoke, {}),
 }
+
+
+#: guards of moves done at a workplace of their own that what that workplace asks for satisfies (the session a
+#: draft is put on the agenda of, the committee's opinion on an amendment): not to be held against the move when
+#: telling whether it is awaited
+_WORKPLACE_SATISFIES = {
+    ("decision_draft", "put_on_agenda"): frozenset({"published_ten_working_days_before_session"}),
+    ("amendment", "give_opinion"): frozenset({"has_committee_opinion"}),
+}
+
+
+def assumed_guards(kind: str) -> dict[str, frozenset[str]]:
+    """Per trigger of `kind`, the guards its form or workplace will satisfy (see `available_actions`)."""
+    assumed = {trigger: operation.satisfies for (k, trigger), operation in OPERATIONS.items()
+               if k == kind and operation.satisfies}
+    assumed.update({trigger: guards for (k, trigger), guards in _WORKPLACE_SATISFIES.items() if k == kind})
+    return assumed
 
 
 def get(kind: str, trigger: str) -> Operation | None:
@@ -99,5 +125,8 @@ def perform(
     """Do the action, or raise a WorkflowError saying why not (in the caller's transaction, which then rolls back)."""
     operation = get(document.kind, trigger)
     if operation is None:
+        compiled = registry_of(session).get(document.kind, document.definition_version, session)
+        if trigger not in compiled.triggers():
+            raise WrongState(f"{compiled.definition.title.en} has no action {trigger!r}")
         raise InvalidInput(f"'{trigger}' is not done from the document page but at its own workplace")
     operation.run(session, document, actor, comment, inputs, now)

@@ -1,10 +1,11 @@
 """A person's work: the documents waiting for an action they may take now, the most urgent first.
 
 A document is waiting for a person when, in its current state, a move is expected of them: open to them (by a
-role they hold, for that document), its guards holding now, and neither one the system also makes (a deadline's
-automatic move, a cancellation) nor one that needs a comment saying why (a refusal, a return, a withdrawal: what
-one may do, not what is awaited). Listed with it is everything the person may do to it now. Candidates are read
-once, by the states with an expected move; the role check, which needs no query, comes before the guards.
+role they hold, for that document), its guards holding now (those its form or workplace will satisfy taken as
+held), and neither one only the system makes, nor one that needs a comment saying why (a refusal, a return), nor
+one that ends or cancels what was asked (`NOT_AWAITED`): what one may do, not what is awaited. Listed with it is
+everything the person may do to it now. Candidates are read once, by the states with an expected move; the role
+check, which needs no query, comes before the guards.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from datetime import datetime
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
+from workflow.council import operations
 from workflow.definitions.compiled import Move
 from workflow.definitions.registry import registry_of
 from workflow.engine import Action, available_actions
@@ -59,7 +61,8 @@ def waiting_for(session: Session, actor: Actor, now: datetime, *, limit: int = 1
         if not any(_expected(move) for move in mine):
             continue
         expected = {move.trigger for move in mine if _expected(move)}
-        actions = tuple(a for a in available_actions(session, document, actor, now=now)
+        assumed = operations.assumed_guards(document.kind)
+        actions = tuple(a for a in available_actions(session, document, actor, now=now, assuming=assumed)
                         if a.allowed and a.trigger in {move.trigger for move in mine})
         if any(action.trigger in expected for action in actions):
             overdue = document.due_at is not None and as_utc(document.due_at) <= as_utc(now)
@@ -69,5 +72,9 @@ def waiting_for(session: Session, actor: Actor, now: datetime, *, limit: int = 1
     return found
 
 
+#: moves that end or cancel what was asked: possible, never awaited
+NOT_AWAITED = frozenset({"cancel", "invalidate", "close", "withdraw", "remove", "drop"})
+
+
 def _expected(move: Move) -> bool:
-    return Actor.SYSTEM_ROLE not in move.roles and move.comment != "required"
+    return set(move.roles) != {Actor.SYSTEM_ROLE} and move.comment != "required" and move.trigger not in NOT_AWAITED

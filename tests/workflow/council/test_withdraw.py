@@ -1,11 +1,15 @@
-"""The author withdraws a draft, saying why: what was still asked for it (visas, committee conclusions) is asked
-no more, so no reviewer or committee is reminded of a draft that is gone."""
+"""A draft withdrawn by its author or returned for revision, saying why: what was still asked for that text (visas,
+committee conclusions, its place on an agenda) is asked no more, so nobody is reminded of, or kept waiting for,
+a text that is gone."""
 
 from __future__ import annotations
 
 import pytest
 
-from workflow.council import drafts
+from workflow.council import drafts, sessions
+from workflow.council.effects import HANDLERS
+from workflow.engine import fire
+from workflow.engine.outbox import carry_out
 from workflow.errors import InvalidInput
 
 
@@ -41,3 +45,46 @@ def test_a_withdrawal_without_a_reason_is_refused_and_asks_on(session, world):
 
     assert draft.state == "visas"
     assert [v.state for v in visas] == ["requested", "requested"]
+
+
+def test_withdrawing_a_draft_on_the_agenda_takes_its_item_off(session, world):
+    plenary = world.planned_session()
+    draft = world.reviewed_draft()
+    item = sessions.add_to_agenda(session, plenary, world.actor(world.secretary, 5), draft, now=world.at(5))
+
+    drafts.withdraw_draft(session, draft, world.actor(world.staff, 6), "Питання вирішено", now=world.at(6))
+
+    assert (draft.state, item.state) == ("withdrawn", "removed")
+
+
+def test_a_draft_returned_for_revision_is_asked_for_nothing_more_until_it_is_submitted_again(session, world):
+    author = world.actor(world.staff)
+    draft = drafts.write_draft(session, author, "Про ремонт даху ліцею № 2", "Текст.", now=world.at(0))
+    legal, finance = drafts.submit_draft(session, draft, author, now=world.at(0))
+    drafts.return_for_revision(session, draft, world.actor(world.secretary, 1), "Бракує фінансового обґрунтування",
+                               now=world.at(1))
+
+    assert (draft.state, legal.state, finance.state) == ("drafting", "cancelled", "cancelled")
+    assert [v.state for v in drafts.submit_draft(session, draft, author, now=world.at(2))] == ["requested"] * 2
+
+
+def test_a_reviewer_s_returned_visa_sends_the_draft_back_and_the_other_department_is_asked_no_more(session, world):
+    author = world.actor(world.staff)
+    draft = drafts.write_draft(session, author, "Про ремонт даху ліцею № 2", "Текст.", now=world.at(0))
+    legal, finance = drafts.submit_draft(session, draft, author, now=world.at(0))
+
+    fire(session, legal, "return", world.actor(world.lawyer, 1), comment="Уточніть площу", now=world.at(1))
+    carry_out(session, HANDLERS, now=world.at(1))
+
+    assert (draft.state, legal.state, finance.state) == ("drafting", "returned", "cancelled")
+
+
+def test_a_draft_on_the_agenda_returned_for_revision_leaves_the_agenda(session, world):
+    plenary = world.planned_session()
+    draft = world.reviewed_draft()
+    item = sessions.add_to_agenda(session, plenary, world.actor(world.secretary, 5), draft, now=world.at(5))
+
+    drafts.return_for_revision(session, draft, world.actor(world.secretary, 6), "Комісія просить доопрацювати",
+                               now=world.at(6))
+
+    assert (draft.state, item.state) == ("drafting", "removed")
