@@ -102,13 +102,17 @@ def run_due(
             started = _start(session, handlers, moment)
         if started is None:
             break
+        row_id, attempt = started
         with sessions.begin() as session:
-            query = select(OutboxRow).where(OutboxRow.id == started, OutboxRow.status == "pending")
+            query = select(OutboxRow).where(OutboxRow.id == row_id, OutboxRow.status == "pending")
             if row_locks(session):
-                query = query.with_for_update(skip_locked=True)
+                # Wait for the lock rather than skip: a competing dispatcher's claim may hold this row for a moment
+                # (PostgreSQL keeps a row locked that its SKIP LOCKED scan took just as this lease was written);
+                # skipping would leave the row leased and unrun.
+                query = query.with_for_update()
             row = session.scalar(query)
-            if row is None:  # another dispatcher holds it (its lease ran out while this one was running it)
-                continue
+            if row is None or row.attempts != attempt:
+                continue  # done meanwhile, or claimed again by another dispatcher after this lease ran out
             if row.attempts > MAX_ATTEMPTS:
                 row.status = "failed"
                 row.last_error = (row.last_error or "") + " (its worker stopped while running it every time)"
@@ -120,17 +124,17 @@ def run_due(
     return done, failed
 
 
-def _start(session: Session, handlers: Mapping[str, Handler], now: datetime) -> int | None:
-    """Count an attempt on the first due row nobody holds; its id, or None when nothing is due."""
+def _start(session: Session, handlers: Mapping[str, Handler], now: datetime) -> tuple[int, int] | None:
+    """Count an attempt on the first due row nobody holds; its id and the attempt's number, or None when nothing
+    is due."""
     rows = claim(session, handlers, limit=1, now=now)
     if not rows:
         return None
+    attempt = rows[0].attempts + 1
     session.execute(
-        update(OutboxRow)
-        .where(OutboxRow.id == rows[0].id)
-        .values(attempts=OutboxRow.attempts + 1, available_at=now + CLAIM_LEASE)
+        update(OutboxRow).where(OutboxRow.id == rows[0].id).values(attempts=attempt, available_at=now + CLAIM_LEASE)
     )
-    return rows[0].id
+    return rows[0].id, attempt
 
 
 def _run(session: Session, row: OutboxRow, handler: Handler, now: datetime, retry_seconds: float) -> bool:
