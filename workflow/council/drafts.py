@@ -91,12 +91,14 @@ def return_for_revision(
 
 
 def _ask_no_more(session: Session, draft: Document, why: str, now: datetime | None) -> None:
-    """Cancel the visas still requested and the conclusions still open for the draft, and take its open agenda
-    item off the agenda, so that nobody is asked, reminded or kept waiting for a text that is gone."""
+    """Cancel the visas still requested, the conclusions and amendments still open for the draft, and take its
+    open agenda item off the agenda, so that nobody is asked, reminded or kept waiting for a text that is gone."""
     for visa in children(session, draft, "visa", states=("requested",)):
         fire(session, visa, "cancel", SYSTEM, comment=why, now=now)
     for conclusion in children(session, draft, "committee_conclusion", states=("prepared", "discussed")):
         fire(session, conclusion, "cancel", SYSTEM, comment=why, now=now)
+    for amendment in children(session, draft, "amendment", states=("drafted", "submitted", "committee_opinion")):
+        fire(session, amendment, "cancel", SYSTEM, comment=why, now=now)
     items = session.scalars(
         select(Document).join(AgendaItem, AgendaItem.document_id == Document.id)
         .where(AgendaItem.draft_id == draft.id, Document.state.in_(("proposed", "included")))

@@ -81,7 +81,7 @@ _PLAIN = {
     "committee_conclusion": ("discuss", "sign", "send_back", "cancel"),
     "session": ("convene", "open"),
     "session_protocol": ("check", "send_back", "sign", "publish"),
-    "amendment": ("withdraw",),
+    "amendment": ("withdraw", "cancel"),
     "citizen_message": ("read", "close"),
 }
 

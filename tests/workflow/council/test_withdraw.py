@@ -5,10 +5,13 @@ a text that is gone."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from workflow.council import drafts, sessions
+from workflow.council.amendments import propose_amendment
 from workflow.council.effects import HANDLERS
 from workflow.engine import fire
+from workflow.engine.models import OutboxRow
 from workflow.engine.outbox import carry_out
 from workflow.errors import InvalidInput
 
@@ -88,3 +91,18 @@ def test_a_draft_on_the_agenda_returned_for_revision_leaves_the_agenda(session, 
                                now=world.at(6))
 
     assert (draft.state, item.state) == ("drafting", "removed")
+
+
+def test_the_amendments_to_a_withdrawn_draft_are_cancelled_and_their_authors_told(session, world):
+    draft = world.reviewed_draft()
+    amendment = propose_amendment(session, world.actor(world.deputies[4], 2), draft, "Збільшити суму до 1,5 млн грн",
+                                  now=world.at(2))
+
+    drafts.withdraw_draft(session, draft, world.actor(world.staff, 3), "Питання вирішено", now=world.at(3))
+
+    assert amendment.state == "cancelled"
+    told = session.scalars(
+        select(OutboxRow.params).where(OutboxRow.document_id == amendment.id, OutboxRow.effect == "notify")
+        .order_by(OutboxRow.id)
+    ).all()
+    assert told[-1] == {"roles": ["author"], "template": "amendment_cancelled"}

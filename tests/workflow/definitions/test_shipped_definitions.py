@@ -19,7 +19,7 @@ DEFINITIONS = PROJECT_ROOT / "definitions"
 #: every kind the council handles, at the version it ships
 VERSIONS = {
     "agenda_item": 1,
-    "amendment": 1,
+    "amendment": 2,
     "citizen_message": 2,
     "committee_conclusion": 2,
     "decision_draft": 2,
@@ -196,7 +196,7 @@ def test_relative_roles_hold_for_this_document_only():
 # --- reasons on record -----------------------------------------------------------------------------------------
 COMMENT_REQUIRED = {
     "agenda_item": {"postpone", "remove"},
-    "amendment": {"withdraw"},
+    "amendment": {"withdraw", "cancel"},
     "citizen_message": set(),
     "committee_conclusion": {"send_back", "cancel"},
     "decision_draft": {"postpone", "veto", "revise_after_veto", "drop", "return_for_revision", "withdraw"},
@@ -217,7 +217,7 @@ def test_a_move_that_needs_a_reason_requires_a_comment(shipped, kind):
 # --- where documents end ---------------------------------------------------------------------------------------
 ENDS = {
     "agenda_item": ("proposed", {"adopted", "rejected", "postponed", "removed"}),
-    "amendment": ("drafted", {"adopted", "rejected", "withdrawn"}),
+    "amendment": ("drafted", {"adopted", "rejected", "withdrawn", "cancelled"}),
     "citizen_message": ("sent", {"closed"}),
     "committee_conclusion": ("prepared", {"signed", "cancelled"}),
     "decision_draft": ("drafting", {"in_force", "rejected", "dropped", "withdrawn"}),
