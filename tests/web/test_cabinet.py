@@ -88,6 +88,18 @@ def text_of(html: str) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
 
+def message_to_deputy(site: Site, *, read: bool = False, password: str | None = None) -> tuple[Person, Document]:
+    """A citizen's message to the first deputy, written on day 0 (and read by the deputy on day 1)."""
+    world = site.world
+    citizen = setup.add_person(site.session, "Галина Остапчук", email="halyna@example.org", roles=["citizen"],
+                               password=password)
+    message = messages.write_to_deputy(site.session, world.actor(citizen), world.deputies[0], "Освітлення",
+                                       "Не світять ліхтарі.", now=world.at(0))
+    if read:
+        messages.read_message(site.session, message, world.actor(world.deputies[0], 1), now=world.at(1))
+    return citizen, message
+
+
 # --- signing in and out ----------------------------------------------------------------------------------------
 def test_a_person_signs_in_with_e_mail_and_password_and_lands_on_their_notifications(site):
     client = site.client()
@@ -343,10 +355,7 @@ def test_the_public_reads_a_public_draft_without_what_was_said_inside_and_the_co
 
 def test_a_public_answer_does_not_name_the_citizen_to_the_public(site):
     world = site.world
-    citizen = setup.add_person(site.session, "Галина Остапчук", email="halyna@example.org", roles=["citizen"])
-    message = messages.write_to_deputy(site.session, world.actor(citizen), world.deputies[0], "Освітлення",
-                                       "Не світять ліхтарі.", now=world.at(0))
-    messages.read_message(site.session, message, world.actor(world.deputies[0], 1), now=world.at(1))
+    _citizen, message = message_to_deputy(site, read=True)
     messages.answer(site.session, message, world.actor(world.deputies[0], 1), "Полагодять.", public=True,
                     now=world.at(1))
     site.commit()
@@ -374,10 +383,7 @@ def test_a_citizen_cannot_read_an_internal_draft_and_is_told_why(site):
 
 def test_a_citizen_s_message_is_read_by_the_citizen_the_deputy_and_the_secretary_only(site):
     world = site.world
-    citizen = setup.add_person(site.session, "Галина Остапчук", email="halyna@example.org", roles=["citizen"],
-                               password=PASSWORD)
-    message = messages.write_to_deputy(site.session, world.actor(citizen), world.deputies[0], "Освітлення",
-                                       "Не світять ліхтарі.", now=world.at(0))
+    citizen, message = message_to_deputy(site, password=PASSWORD)
     site.commit()
 
     readers = {}
@@ -529,9 +535,7 @@ def test_an_action_done_at_a_workplace_of_its_own_is_no_form_here(site):
 
 def test_a_deputy_reads_and_answers_a_citizen_publicly_and_the_citizen_is_told(site):
     world = site.world
-    citizen = setup.add_person(site.session, "Галина Остапчук", email="halyna@example.org", roles=["citizen"])
-    message = messages.write_to_deputy(site.session, world.actor(citizen), world.deputies[0], "Освітлення",
-                                       "Не світять ліхтарі.", now=world.at(0))
+    citizen, message = message_to_deputy(site)
     site.commit()
     client = site.client()
     sign_in(client, world.deputies[0])
@@ -690,10 +694,7 @@ def test_acting_signed_out_asks_to_sign_in_and_an_outsider_is_refused(site):
 
 def test_an_empty_answer_is_refused_and_nothing_is_written(site):
     world = site.world
-    citizen = setup.add_person(site.session, "Галина Остапчук", email="halyna@example.org", roles=["citizen"])
-    message = messages.write_to_deputy(site.session, world.actor(citizen), world.deputies[0], "Освітлення",
-                                       "Не світять ліхтарі.", now=world.at(0))
-    messages.read_message(site.session, message, world.actor(world.deputies[0], 1), now=world.at(1))
+    _citizen, message = message_to_deputy(site, read=True)
     site.commit()
     client = site.client()
     sign_in(client, world.deputies[0])
@@ -759,10 +760,7 @@ def test_revoking_a_delegation_from_its_page_ends_the_grant(site):
 # --- what waits, more -----------------------------------------------------------------------------------------------
 def test_a_read_message_waits_for_its_answer_and_a_published_draft_for_the_secretary(site):
     world = site.world
-    citizen = setup.add_person(site.session, "Галина Остапчук", email="halyna@example.org", roles=["citizen"])
-    message = messages.write_to_deputy(site.session, world.actor(citizen), world.deputies[0], "Освітлення",
-                                       "Не світять ліхтарі.", now=world.at(0))
-    messages.read_message(site.session, message, world.actor(world.deputies[0], 1), now=world.at(1))
+    _citizen, _message = message_to_deputy(site, read=True)
     draft = world.published_draft(title="Про сквер")
     site.commit()
     deputy, secretary = site.client(), site.client()
