@@ -132,10 +132,9 @@ def _act(session: Session, runtime: Runtime, due: _Due, now: datetime, swept: Sw
                 session.flush()
         except IntegrityError:
             return  # another sweep recorded it: it did the work
-        compiled = runtime.registry.get(document.kind, document.definition_version, session)
-        deadline = compiled.state(due.state).deadline
+        deadline = runtime.registry.get(document.kind, document.definition_version, session).state(due.state).deadline
         assert deadline is not None
-        context = {"due_at": due.due_at, "state": due.state, "state_title": compiled.state(due.state).title}
+        context = _context(runtime, document, due, session)
         if due.event == "remind":
             told = tell(session, runtime.settings, document, roles=list(deadline.remind), template="deadline_reminder",
                         key=due.key, now=now, extra=context)
@@ -167,10 +166,14 @@ def _expire(session: Session, runtime: Runtime, document: Document, deadline: De
         event.outcome = reason
         swept.refused.append(reason)
         if deadline.escalate:
-            compiled = runtime.registry.get(document.kind, document.definition_version, session)
             tell(session, runtime.settings, document, roles=list(deadline.escalate), template="deadline_overdue",
-                 key=due.key, now=now,
-                 extra={"due_at": due.due_at, "state": due.state, "state_title": compiled.state(due.state).title})
+                 key=due.key, now=now, extra=_context(runtime, document, due, session))
         return
     event.outcome = f"fired {trigger}"
     swept.moved += 1
+
+
+def _context(runtime: Runtime, document: Document, due: _Due, session: Session) -> dict[str, object]:
+    """What a reminder or an overdue notice says: which state's deadline, and when it is (was) due."""
+    compiled = runtime.registry.get(document.kind, document.definition_version, session)
+    return {"due_at": due.due_at, "state": due.state, "state_title": compiled.state(due.state).title}

@@ -28,9 +28,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from workflow.config import Settings, SmtpTarget, parse_smtp_url
-from workflow.engine.outbox import MAX_ATTEMPTS, backoff
+from workflow.engine.outbox import MAX_ATTEMPTS, backoff, put_back
 from workflow.engine.writes import row_locks
-from workflow.errors import NotFound, WrongState
 from workflow.notifications.models import OutgoingMail
 from workflow.people import Person
 from workflow.timeutil import as_utc, utcnow
@@ -110,22 +109,9 @@ def retry_mail(session: Session, mail_id: int, *, now: datetime | None = None) -
     """Put a failed mail back in the queue (an administrator, once the cause is fixed): due at once, with a
     fresh count of attempts. The caller commits."""
     mail = session.get(OutgoingMail, mail_id)
-    if mail is None:
-        raise NotFound(f"there is no e-mail {mail_id} in the queue")
-    if mail.status != "failed":
-        raise WrongState(f"e-mail {mail_id} is {mail.status}, not failed: only a failed e-mail is retried")
-    mail.status = "pending"
-    mail.attempts = 0
-    mail.available_at = utcnow() if now is None else as_utc(now)
-    session.flush()
+    put_back(session, mail, "e-mail", mail_id, "the queue", now=now)
+    assert mail is not None
     return mail
-
-
-def failed_mails(session: Session, limit: int = 100) -> list[OutgoingMail]:
-    """The e-mails given up on, newest first, for an administrator to look at and retry."""
-    return list(session.scalars(
-        select(OutgoingMail).where(OutgoingMail.status == "failed").order_by(OutgoingMail.id.desc()).limit(limit)
-    ))
 
 
 def retry_delay(settings: Settings, attempts: int) -> timedelta:

@@ -56,10 +56,34 @@ def tell(
     """
     extra = dict(extra or {})
     state = extra.pop("state", None)
-    return _tell(
-        session, settings, document, roles=roles, template=template, key=key, now=now, actor_id=actor_id,
-        extra=extra, state=state if isinstance(state, str) else document.state,
-    )
+    about = state if isinstance(state, str) else document.state
+    now = as_utc(now)
+    people = recipients(session, document, roles, now=now, exclude=actor_id)
+    keys = {person.id: f"{key}:{person.id}" for person in people}
+    taken = set(session.scalars(select(Notification.key).where(Notification.key.in_(list(keys.values())))))
+    people = [person for person in people if keys[person.id] not in taken]
+    if not people:
+        return 0
+    context = _Context(session, settings, document, state=about, actor_id=actor_id, extra=extra)
+    # every message is written before anything is stored: a template that fails leaves nobody half-told
+    messages = [render(template, person.locale, context.for_person(person)) for person in people]
+    for person, message in zip(people, messages, strict=True):
+        by_mail = bool(person.email) and not settings.email_off
+        notification = Notification(
+            key=keys[person.id], person_id=person.id, document_id=document.id, template=template,
+            subject=message.subject, body=message.body, link=context.link, created_at=now,
+            digest_pending=by_mail and person.email_mode == "digest",
+        )
+        session.add(notification)
+        if by_mail and person.email_mode != "digest":
+            session.flush()  # the notification's id names its e-mail
+            mail_key = f"notification:{notification.id}"
+            session.add(OutgoingMail(
+                key=mail_key, person_id=person.id, to_address=person.email, subject=message.subject,
+                body=message.body, message_id=message_id(mail_key, settings), available_at=now, created_at=now,
+            ))
+    session.flush()
+    return len(people)
 
 
 def notify_handler(settings: Settings) -> Handler:
@@ -78,10 +102,10 @@ def notify_handler(settings: Settings) -> Handler:
         )
         if entry is None:
             raise NotFound(f"document {row.document_id} has no audit entry {row.audit_version}")
-        _tell(
+        tell(
             session, settings, document, roles=params.roles, template=params.template,
             key=row.idempotency_key, now=now, actor_id=_mover(session, entry),
-            extra={"comment": entry.comment, "data": dict(entry.data or {})}, state=entry.to_state,
+            extra={"comment": entry.comment, "data": dict(entry.data or {}), "state": entry.to_state},
         )
 
     return handle
@@ -136,48 +160,6 @@ def queue_digests(session: Session, settings: Settings, now: datetime) -> int:
         queued += 1
     session.flush()
     return queued
-
-
-def _tell(
-    session: Session,
-    settings: Settings,
-    document: Document,
-    *,
-    roles: Sequence[str],
-    template: str,
-    key: str,
-    now: datetime,
-    actor_id: int | None,
-    extra: Mapping[str, Any],
-    state: str,
-) -> int:
-    now = as_utc(now)
-    people = recipients(session, document, roles, now=now, exclude=actor_id)
-    keys = {person.id: f"{key}:{person.id}" for person in people}
-    taken = set(session.scalars(select(Notification.key).where(Notification.key.in_(list(keys.values())))))
-    people = [person for person in people if keys[person.id] not in taken]
-    if not people:
-        return 0
-    context = _Context(session, settings, document, state=state, actor_id=actor_id, extra=extra)
-    # every message is written before anything is stored: a template that fails leaves nobody half-told
-    messages = [render(template, person.locale, context.for_person(person)) for person in people]
-    for person, message in zip(people, messages, strict=True):
-        by_mail = bool(person.email) and not settings.email_off
-        notification = Notification(
-            key=keys[person.id], person_id=person.id, document_id=document.id, template=template,
-            subject=message.subject, body=message.body, link=context.link, created_at=now,
-            digest_pending=by_mail and person.email_mode == "digest",
-        )
-        session.add(notification)
-        if by_mail and person.email_mode != "digest":
-            session.flush()  # the notification's id names its e-mail
-            mail_key = f"notification:{notification.id}"
-            session.add(OutgoingMail(
-                key=mail_key, person_id=person.id, to_address=person.email, subject=message.subject,
-                body=message.body, message_id=message_id(mail_key, settings), available_at=now, created_at=now,
-            ))
-    session.flush()
-    return len(people)
 
 
 def _mover(session: Session, entry: AuditEntry) -> int | None:

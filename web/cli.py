@@ -9,13 +9,16 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 from werkzeug.serving import run_simple
 
 import tasks.docx as docx_files
@@ -226,18 +229,40 @@ def effects() -> None:
 def effects_list(status: str, limit: int) -> None:
     """Effects by status, newest first, with their errors: what an administrator looks at when something is
     not being done."""
+    _list_queue(OutboxRow, "outbox", ("pending", "failed", "done"), status, limit, lambda row: (
+        f"{row.effect:<14} document {row.document_id} (move #{row.audit_version})  attempts {row.attempts}  "
+        f"{_params(row.params)}"
+    ))
+
+
+def _list_queue(
+    model: type[OutboxRow] | type[OutgoingMail], title: str, statuses: tuple[str, ...], status: str, limit: int,
+    describe: Callable[[Any], str],
+) -> None:
+    """A queue's counts by status, then its rows of `status` (or all), newest first, each with its last error."""
     with radaflow().sessions() as session:
-        query = select(OutboxRow).order_by(OutboxRow.id.desc()).limit(limit)
+        query = select(model).order_by(model.id.desc()).limit(limit)
         if status != "all":
-            query = query.where(OutboxRow.status == status)
-        rows = list(session.scalars(query))
-        counts = dict(session.execute(select(OutboxRow.status, func.count()).group_by(OutboxRow.status)).all())
-    click.echo("outbox: " + ", ".join(f"{counts.get(name, 0)} {name}" for name in ("pending", "failed", "done")))
+            query = query.where(model.status == status)
+        rows: list[Any] = list(session.scalars(query))
+        counts = dict(session.execute(select(model.status, func.count()).group_by(model.status)).all())
+    click.echo(f"{title}: " + ", ".join(f"{counts.get(name, 0)} {name}" for name in statuses))
     for row in rows:
-        click.echo(f"{row.id:>6}  {row.status:<7}  {row.effect:<14} document {row.document_id} "
-                   f"(move #{row.audit_version})  attempts {row.attempts}  {_params(row.params)}")
+        click.echo(f"{row.id:>6}  {row.status:<7}  {describe(row)}")
         if row.last_error:
             click.echo(f"        {row.last_error}")
+
+
+def _retry(ids: tuple[int, ...], put_back: Callable[[Session, int], object], noun: str) -> None:
+    """Put the failed rows `ids` back in line, all or nothing, then set them going."""
+    try:
+        with radaflow().sessions.begin() as session:
+            for row_id in ids:
+                put_back(session, row_id)
+    except WorkflowError as error:
+        raise click.ClickException(f"{error.message}; nothing was retried") from None
+    click.echo(f"{len(ids)} {noun} back in line")
+    set_effects_going_now()
 
 
 def _params(params: dict[str, object]) -> str:
@@ -248,14 +273,7 @@ def _params(params: dict[str, object]) -> str:
 @click.argument("ids", nargs=-1, type=int, required=True)
 def effects_retry(ids: tuple[int, ...]) -> None:
     """Put failed effects back in line (once their cause is fixed); all or nothing."""
-    try:
-        with radaflow().sessions.begin() as session:
-            for row_id in ids:
-                retry_effect(session, row_id)
-    except WorkflowError as error:
-        raise click.ClickException(f"{error.message}; nothing was retried") from None
-    click.echo(f"{len(ids)} effect(s) back in line")
-    set_effects_going_now()
+    _retry(ids, retry_effect, "effect(s)")
 
 
 @effects.command("run")
@@ -289,31 +307,15 @@ def mail() -> None:
 @click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True)
 def mail_list(status: str, limit: int) -> None:
     """E-mails by status, newest first, with the last error."""
-    with radaflow().sessions() as session:
-        query = select(OutgoingMail).order_by(OutgoingMail.id.desc()).limit(limit)
-        if status != "all":
-            query = query.where(OutgoingMail.status == status)
-        rows = list(session.scalars(query))
-        counts = dict(session.execute(select(OutgoingMail.status, func.count()).group_by(OutgoingMail.status)).all())
-    click.echo("e-mail: " + ", ".join(f"{counts.get(name, 0)} {name}" for name in ("pending", "failed", "sent")))
-    for row in rows:
-        click.echo(f"{row.id:>6}  {row.status:<7}  to {row.to_address}  attempts {row.attempts}  {row.subject}")
-        if row.last_error:
-            click.echo(f"        {row.last_error}")
+    _list_queue(OutgoingMail, "e-mail", ("pending", "failed", "sent"), status, limit,
+                lambda row: f"to {row.to_address}  attempts {row.attempts}  {row.subject}")
 
 
 @mail.command("retry")
 @click.argument("ids", nargs=-1, type=int, required=True)
 def mail_retry(ids: tuple[int, ...]) -> None:
     """Put failed e-mails back in line; all or nothing."""
-    try:
-        with radaflow().sessions.begin() as session:
-            for mail_id in ids:
-                retry_mail(session, mail_id)
-    except WorkflowError as error:
-        raise click.ClickException(f"{error.message}; nothing was retried") from None
-    click.echo(f"{len(ids)} e-mail(s) back in line")
-    set_effects_going_now()
+    _retry(ids, retry_mail, "e-mail(s)")
 
 
 # --- demo data -----------------------------------------------------------------------------------------------

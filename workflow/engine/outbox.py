@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -156,15 +157,32 @@ def _run(session: Session, row: OutboxRow, handler: Handler, now: datetime, retr
     return True
 
 
-def retry(session: Session, row_id: int, *, now: datetime | None = None) -> OutboxRow:
-    """Put a failed effect back in line by hand (after the cause was fixed): pending, due now, attempts anew."""
-    row = session.get(OutboxRow, row_id)
+class Queued(Protocol):
+    """A row of a queue worked off with attempts: the outbox's effects, the e-mails."""
+
+    status: str
+    attempts: int
+    available_at: datetime
+
+
+def put_back(
+    session: Session, row: Queued | None, noun: str, ident: int, place: str, *, now: datetime | None = None
+) -> None:
+    """Put a failed row back in line by hand (after the cause was fixed): pending, due now, attempts anew. The
+    refusals name it: "there is no effect 12 in the outbox", "e-mail 7 is sent, not failed: ..."."""
     if row is None:
-        raise NotFound(f"there is no effect {row_id} in the outbox")
+        raise NotFound(f"there is no {noun} {ident} in {place}")
     if row.status != "failed":
-        raise WrongState(f"effect {row_id} is {row.status}, not failed: only a failed effect is retried by hand")
+        raise WrongState(f"{noun} {ident} is {row.status}, not failed: only a failed {noun} is retried by hand")
     row.status = "pending"
     row.attempts = 0
     row.available_at = utcnow() if now is None else as_utc(now)
     session.flush()
+
+
+def retry(session: Session, row_id: int, *, now: datetime | None = None) -> OutboxRow:
+    """Put a failed effect back in line by hand (after the cause was fixed): pending, due now, attempts anew."""
+    row = session.get(OutboxRow, row_id)
+    put_back(session, row, "effect", row_id, "the outbox", now=now)
+    assert row is not None
     return row
