@@ -3,16 +3,22 @@
 The embedded default needs nothing set: SQLite under `instance/`, no Redis (effects run in-process after the
 commit), e-mails written as files. Production (`RADAFLOW_ENV=production`) refuses to start without a real
 `SECRET_KEY`, and without `SMTP_URL` (a mail server, or `off` for no e-mail at all); a malformed `SMTP_URL` is
-refused at start everywhere.
+refused at start everywhere, and so is a malformed seal key (`RADAFLOW_SEAL_KEY`, `RADAFLOW_SEAL_PUBLIC_KEY`).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET_KEY = "radaflow-development-key-not-secret"
@@ -51,11 +57,27 @@ class Settings:
     digest_hour: int = 7
     #: how often beat sweeps the outbox and the e-mail queue for what no kick reached (seconds)
     sweep_seconds: float = 5.0
+    #: the Ed25519 private key that signs the audit chain's seals (RADAFLOW_SEAL_KEY: base64 of its 32 bytes, or
+    #: PEM); None: the key file in the instance folder, generated on first use except in production
+    seal_key: str | None = field(default=None, repr=False)
+    #: the public key every seal must be signed by (RADAFLOW_SEAL_PUBLIC_KEY), for checking seals on a host that
+    #: does not hold the private key; None: the public half of the private key
+    seal_public_key: str | None = None
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def is_production(self) -> bool:
         return self.env == "production"
+
+    @property
+    def seals_dir(self) -> Path:
+        """Where the audit chain's seals are written, one file per day."""
+        return self.instance_dir / "seals"
+
+    @property
+    def seal_key_file(self) -> Path:
+        """The seal key's file when RADAFLOW_SEAL_KEY is not set (PEM, mode 0600)."""
+        return self.instance_dir / "seal-key.pem"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -73,6 +95,7 @@ class Settings:
                 '(e.g. python -c "import secrets; print(secrets.token_urlsafe(48))")'
             )
         smtp_url, email_off = _smtp(env.get("SMTP_URL", "").strip(), production=mode == "production")
+        seal_key, seal_public_key = _seal_keys(env)
         return cls(
             env=mode,
             database_url=database_url,
@@ -88,6 +111,8 @@ class Settings:
             retry_seconds=_number(env, "RADAFLOW_RETRY_SECONDS", 10.0, low=0.01, high=3600),
             digest_hour=int(_number(env, "RADAFLOW_DIGEST_HOUR", 7, low=0, high=23)),
             sweep_seconds=_number(env, "RADAFLOW_SWEEP_SECONDS", 5.0, low=0.1, high=3600),
+            seal_key=seal_key,
+            seal_public_key=seal_public_key,
         )
 
 
@@ -143,6 +168,64 @@ def parse_smtp_url(url: str) -> SmtpTarget:
         username=None if parts.username is None else unquote(parts.username),
         password=None if parts.password is None else unquote(parts.password),
     )
+
+
+def _seal_keys(env: Mapping[str, str]) -> tuple[str | None, str | None]:
+    """RADAFLOW_SEAL_KEY and RADAFLOW_SEAL_PUBLIC_KEY, checked now: a typo stops the start, not the night's seal."""
+    private_text = env.get("RADAFLOW_SEAL_KEY", "").strip() or None
+    public_text = env.get("RADAFLOW_SEAL_PUBLIC_KEY", "").strip() or None
+    private = None if private_text is None else parse_seal_key(private_text, "RADAFLOW_SEAL_KEY")
+    public = None if public_text is None else parse_seal_public_key(public_text, "RADAFLOW_SEAL_PUBLIC_KEY")
+    if private is not None and public is not None and public_key_text(private.public_key()) != public_key_text(public):
+        raise ConfigError("RADAFLOW_SEAL_PUBLIC_KEY is not the public half of RADAFLOW_SEAL_KEY: seals signed with "
+                          "the one would be refused under the other")
+    return private_text, public_text
+
+
+_SEAL_KEY_FORMS = "expected the base64 of a 32-byte Ed25519 key, or a PEM"
+
+
+def parse_seal_key(text: str, where: str) -> Ed25519PrivateKey:
+    """An Ed25519 private key written as the base64 of its 32 bytes or as an unencrypted PEM (PKCS #8)."""
+    if "-----BEGIN" in text:
+        try:
+            key = serialization.load_pem_private_key(text.encode("ascii", "replace"), password=None)
+        except (ValueError, TypeError, UnsupportedAlgorithm) as error:
+            raise ConfigError(f"{where}: not a readable unencrypted PEM private key ({error})") from None
+        if not isinstance(key, Ed25519PrivateKey):
+            raise ConfigError(f"{where}: a {type(key).__name__.removesuffix('PrivateKey') or 'non-Ed25519'} key; "
+                              "seals are signed with Ed25519")
+        return key
+    return Ed25519PrivateKey.from_private_bytes(_key_bytes(text, where))
+
+
+def parse_seal_public_key(text: str, where: str) -> Ed25519PublicKey:
+    """An Ed25519 public key written as the base64 of its 32 bytes (as every seal publishes it) or as a PEM."""
+    if "-----BEGIN" in text:
+        try:
+            key = serialization.load_pem_public_key(text.encode("ascii", "replace"))
+        except (ValueError, UnsupportedAlgorithm) as error:
+            raise ConfigError(f"{where}: not a readable PEM public key ({error})") from None
+        if not isinstance(key, Ed25519PublicKey):
+            raise ConfigError(f"{where}: not an Ed25519 public key; seals are signed with Ed25519")
+        return key
+    return Ed25519PublicKey.from_public_bytes(_key_bytes(text, where))
+
+
+def public_key_text(key: Ed25519PublicKey) -> str:
+    """The one text form of a seal's public key: the base64 of its 32 raw bytes."""
+    raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return base64.b64encode(raw).decode("ascii")
+
+
+def _key_bytes(text: str, where: str) -> bytes:
+    try:
+        raw = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise ConfigError(f"{where}: not base64; {_SEAL_KEY_FORMS}") from None
+    if len(raw) != 32:
+        raise ConfigError(f"{where}: {len(raw)} bytes, not 32; {_SEAL_KEY_FORMS}")
+    return raw
 
 
 def _number(env: Mapping[str, str], name: str, default: float, *, low: float, high: float) -> float:

@@ -3,9 +3,20 @@ refuses to start without a real secret key or without saying where e-mail goes."
 
 from __future__ import annotations
 
-import pytest
+import base64
 
-from workflow.config import DEV_SECRET_KEY, PROJECT_ROOT, ConfigError, Settings, normalise_database_url
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from workflow.config import (
+    DEV_SECRET_KEY,
+    PROJECT_ROOT,
+    ConfigError,
+    Settings,
+    normalise_database_url,
+    public_key_text,
+)
 
 GOOD_KEY = "Zq3v8W1x-kY5pL0nR7tB2cH9dJ4fG6sA_mE1uT8oI3w"
 
@@ -157,3 +168,38 @@ def test_development_uses_the_key_it_is_given():
 def test_an_unknown_mode_is_refused(mode):
     with pytest.raises(ConfigError, match=rf"RADAFLOW_ENV='{mode}': expected development, production or test"):
         Settings.from_env({"RADAFLOW_ENV": mode})
+
+
+# --- the seal key ---------------------------------------------------------------------------------------------
+def test_the_seal_key_may_be_given_as_base64_or_as_pem_and_its_public_half_pinned():
+    key = Ed25519PrivateKey.generate()
+    raw = base64.b64encode(key.private_bytes_raw()).decode()
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                            serialization.NoEncryption()).decode()
+    public = public_key_text(key.public_key())
+
+    assert Settings.from_env({"RADAFLOW_SEAL_KEY": raw}).seal_key == raw
+    assert Settings.from_env({"RADAFLOW_SEAL_KEY": pem, "RADAFLOW_SEAL_PUBLIC_KEY": public}).seal_public_key == public
+    assert raw not in repr(Settings.from_env({"RADAFLOW_SEAL_KEY": raw}))
+    settings = Settings.from_env({"RADAFLOW_INSTANCE": "/srv/rada"})
+    assert (settings.seal_key, settings.seal_public_key) == (None, None)
+    assert settings.seals_dir == settings.instance_dir / "seals"
+    assert settings.seal_key_file == settings.instance_dir / "seal-key.pem"
+
+
+@pytest.mark.parametrize(
+    ("environ", "says"),
+    [
+        ({"RADAFLOW_SEAL_KEY": "not a key!"}, "RADAFLOW_SEAL_KEY: not base64"),
+        ({"RADAFLOW_SEAL_KEY": "c2hvcnQ="}, "RADAFLOW_SEAL_KEY: 5 bytes, not 32"),
+        ({"RADAFLOW_SEAL_KEY": "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"},
+         "RADAFLOW_SEAL_KEY: not a readable unencrypted PEM private key"),
+        ({"RADAFLOW_SEAL_PUBLIC_KEY": "QUFB"}, "RADAFLOW_SEAL_PUBLIC_KEY: 3 bytes, not 32"),
+        ({"RADAFLOW_SEAL_KEY": "A" * 43 + "=", "RADAFLOW_SEAL_PUBLIC_KEY": "B" * 43 + "="},
+         "RADAFLOW_SEAL_PUBLIC_KEY is not the public half of RADAFLOW_SEAL_KEY"),
+    ],
+    ids=["not-base64", "too-short", "bad-pem", "short-public", "halves-differ"],
+)
+def test_a_malformed_seal_key_stops_the_start_with_what_is_wrong(environ, says):
+    with pytest.raises(ConfigError, match=says):
+        Settings.from_env(environ)
