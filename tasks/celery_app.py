@@ -120,6 +120,10 @@ def _beat_schedule(sweep_seconds: float) -> dict[str, dict[str, Any]]:
         # hourly: the digests go out at the first sweep after the digest hour, once per person per day
         "send-digests": {"task": "radaflow.send_digests", "schedule": crontab(minute=5),
                          "options": {"expires": 3000}},
+        # hourly too: the day's seal of the audit chain is made at the first round of each day (UTC), so a day
+        # whose round fell while the workers were down is still sealed within the hour they are back
+        "seal-audit": {"task": "radaflow.seal_audit", "schedule": crontab(minute=15),
+                       "options": {"expires": 3000}},
     }
 
 
@@ -149,6 +153,15 @@ def _register_tasks(app: Celery) -> None:
         queued = runner.run_digests(runtime())
         sent, _ = runner.send_mail(runtime())
         return {"queued": queued, "sent": sent}
+
+    @app.task(name="radaflow.seal_audit")  # type: ignore[untyped-decorator]
+    def seal_audit() -> dict[str, object]:
+        """The day's seal of the audit chain, once a day; a refusal is logged as an error by the runner."""
+        sealed = runner.run_daily_seal(runtime())
+        if sealed is None:
+            return {"sealed": False}
+        return {"sealed": True, "path": str(sealed.path), "documents": len(sealed.seal.heads),
+                "digest": sealed.seal.digest}
 
 
 def kick(app: Celery) -> bool:

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from pathlib import Path
 
 from tasks.deadlines import Swept, sweep_deadlines
 from tasks.effects import handlers
 from tasks.mail import deliver_due
 from tasks.notify import queue_digests
 from workflow.council.law import KYIV
+from workflow.engine import seals
 from workflow.engine.outbox import run_due
 from workflow.runtime import Runtime
 from workflow.timeutil import as_utc, utcnow
@@ -73,8 +75,53 @@ def run_digests(runtime: Runtime, *, now: datetime | None = None) -> int:
         return queue_digests(session, runtime.settings, now)
 
 
+@dataclass(frozen=True)
+class Sealed:
+    path: Path
+    seal: seals.Seal
+
+
+def seal_audit(runtime: Runtime, *, now: datetime | None = None) -> Sealed:
+    """Seal the heads of every chain now and keep the seal in the seals folder; SealError says why not."""
+    settings = runtime.settings
+    key = seals.signing_key(settings.seal_key, settings.seal_key_file, may_generate=not settings.is_production)
+    latest = seals.latest_seal_file(settings.seals_dir)
+    previous = None if latest is None else seals.read_seal(latest)
+    with runtime.sessions() as session:
+        seals.consistent_reads(session)
+        seal = seals.make_seal(session, key, utcnow() if now is None else as_utc(now), previous=previous)
+    # the file is written after the read transaction ended: nothing is held open meanwhile
+    return Sealed(seals.write_seal(settings.seals_dir, seal), seal)
+
+
+#: after a refused daily seal, the next try waits this long (the ticker comes by every few seconds)
+SEAL_RETRY = timedelta(hours=1)
+_seal_refused_at: dict[Path, datetime] = {}
+
+
+def run_daily_seal(runtime: Runtime, *, now: datetime | None = None) -> Sealed | None:
+    """The day's seal (UTC day), once: None when the day has one already or a refusal is being waited out.
+    A refusal is logged as an error, loudly, every hour, and never raised: the other rounds go on."""
+    now = utcnow() if now is None else as_utc(now)
+    directory = runtime.settings.seals_dir
+    refused_at = _seal_refused_at.get(directory)
+    if seals.sealed_on(directory, now.date()) or (refused_at is not None and now - refused_at < SEAL_RETRY):
+        return None
+    try:
+        sealed = seal_audit(runtime, now=now)
+    except seals.SealError as error:
+        _seal_refused_at[directory] = now
+        log.error("the audit log was not sealed today: %s", error.message)
+        return None
+    _seal_refused_at.pop(directory, None)
+    log.info("sealed the heads of %d document(s) in %s", len(sealed.seal.heads), sealed.path)
+    return sealed
+
+
 def tick(runtime: Runtime, *, now: datetime | None = None) -> Ran:
     """Everything beat schedules, at once: for the embedded mode's ticker and `radaflow effects run`."""
     run_deadlines(runtime, now=now)
     run_digests(runtime, now=now)
-    return run_pending(runtime, now=now)
+    ran = run_pending(runtime, now=now)
+    run_daily_seal(runtime, now=now)
+    return ran
