@@ -35,6 +35,7 @@ from workflow.council.rules import CATALOG
 from workflow.definitions.graph import to_dot, to_mermaid
 from workflow.definitions.loader import DefinitionError, load_directory
 from workflow.definitions.registry import DefinitionChanged
+from workflow.engine import seals
 from workflow.engine.audit import verify_log
 from workflow.engine.migrate import migrate_documents
 from workflow.engine.models import OutboxRow
@@ -429,20 +430,80 @@ def files_render(document_id: int, template: str) -> None:
 # --- audit ---------------------------------------------------------------------------------------------------
 @main.group()
 def audit() -> None:
-    """The hash-chained audit log."""
+    """The hash-chained audit log and its seals."""
+
+
+def _database_up_to_date(ext: Runtime) -> None:
+    if schema.current_revision(ext.engine) != schema.head_revision(ext.engine):
+        raise click.ClickException("the database is not up to date: run `radaflow db upgrade` first")
+
+
+@audit.command("seal")
+def audit_seal() -> None:
+    """Seal the head of every document's chain with the seal key: a signed file in the instance's seals/ folder,
+    to copy where the database's owners cannot reach. Refused when the log does not hold together."""
+    ext = radaflow()
+    _database_up_to_date(ext)
+    try:
+        sealed = runner.seal_audit(ext)
+    except seals.SealError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"sealed the heads of {len(sealed.seal.heads)} document(s) on {sealed.seal.label}: {sealed.path}")
+    click.echo(f"  digest      {sealed.seal.digest}")
+    click.echo(f"  public key  {sealed.seal.public_key}")
+
+
+#: at most this many broken documents are named one by one
+BREAKS_SHOWN = 50
 
 
 @audit.command("verify")
-def audit_verify() -> None:
-    """Check the whole audit log; name the first broken entry and exit 1 if history was altered."""
+@click.option("--seal", "seal_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Check against this seal (e.g. a copy kept elsewhere) instead of the latest in seals/")
+def audit_verify(seal_file: Path | None) -> None:
+    """Check the whole audit log, and every sealed document against the latest seal; name what broke and exit 1
+    if history was altered."""
     ext = radaflow()
+    _database_up_to_date(ext)
+    settings = ext.settings
+    seal_path = seal_file if seal_file is not None else seals.latest_seal_file(settings.seals_dir)
+    seal, seal_problem = None, None
+    if seal_path is not None:
+        try:
+            seal = seals.read_seal(seal_path)
+            expected = seals.verifying_key(settings.seal_key, settings.seal_public_key, settings.seal_key_file)
+        except seals.SealError as error:
+            seal, seal_problem = None, error.message
+        else:
+            if expected is None:
+                seal_problem = (f"the seal {seal_path} cannot be checked: no seal key is configured to check it "
+                                f"against (RADAFLOW_SEAL_KEY, RADAFLOW_SEAL_PUBLIC_KEY or {settings.seal_key_file})")
+            elif (issue := seals.check_signature(seal, expected)) is not None:
+                seal_problem = f"the seal {seal_path} {issue}"
+            if seal_problem is not None:
+                seal = None
     with ext.sessions() as session:
-        if ext.engine.dialect.name == "postgresql":
-            # one snapshot for the whole check: a move committed meanwhile is not a false break
-            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        seals.consistent_reads(session)
         documents, entries, problem = verify_log(session)
+        breaks = [] if seal is None else seals.check_against_seal(session, seal)
     if problem is not None:
         click.echo(f"BROKEN: {problem}", err=True)
         click.echo(f"checked {documents} document(s), {entries} entries before the break", err=True)
+    else:
+        click.echo(f"ok: {entries} audit entries of {documents} document(s) hold together")
+    if seal_problem is not None:
+        click.echo(f"Error: {seal_problem}", err=True)
+    for broken in breaks[:BREAKS_SHOWN]:
+        click.echo(f"Error: {broken}", err=True)
+    if len(breaks) > BREAKS_SHOWN:
+        click.echo(f"Error: ... and {len(breaks) - BREAKS_SHOWN} more document(s)", err=True)
+    if seal is not None and not breaks:
+        click.echo(f"ok: the {len(seal.heads)} document(s) sealed on {seal.label} still hash to their sealed "
+                   f"heads ({seal_path})")
+    elif seal is not None:
+        click.echo(f"Error: {len(breaks)} of the {len(seal.heads)} document(s) sealed on {seal.label} broke since "
+                   f"({seal_path})", err=True)
+    elif seal_path is None:
+        click.echo(f"note: no seal yet in {settings.seals_dir}; `radaflow audit seal` makes one", err=True)
+    if problem is not None or seal_problem is not None or breaks:
         sys.exit(1)
-    click.echo(f"ok: {entries} audit entries of {documents} document(s) hold together")

@@ -28,7 +28,7 @@ POSTGRES_HOST = os.environ.get("TEST_POSTGRES_HOST", "postgres@127.0.0.1:5432")
 #: the settings the CLI reads from the environment; cleared so the machine's own never leak into a test
 RADAFLOW_VARIABLES = (
     "RADAFLOW_ENV", "RADAFLOW_INSTANCE", "RADAFLOW_DEFINITIONS", "RADAFLOW_LOCALE",
-    "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "FLASK_APP",
+    "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "FLASK_APP", "RADAFLOW_SEAL_KEY", "RADAFLOW_SEAL_PUBLIC_KEY",
 )
 
 
