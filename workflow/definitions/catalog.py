@@ -17,7 +17,7 @@ from pydantic import BaseModel
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from workflow.engine.actors import Actor
+    from workflow.people import Actor
     from workflow.engine.models import Document
 
 
