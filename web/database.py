@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, current_app, g, has_request_context, request
 from flask.typing import ResponseReturnValue
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from tasks.celery_app import create_celery, kick
@@ -22,6 +23,9 @@ from workflow.db import begin_writing
 #: requests that may change something (and so record effects)
 _CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
+#: the session's info key of a request whose transaction took the write lock when it began
+_WRITER = "radaflow.web.writer"
+
 
 class TransactionalFlask(Flask):
     """A Flask whose every view runs as one unit of work, as Indico's `RH.process` does: the view answers, the
@@ -31,16 +35,26 @@ class TransactionalFlask(Flask):
     Overriding `dispatch_request` wraps every view of every blueprint, present and future, without a decorator
     anyone could forget; an error raised here goes through Flask's own `handle_user_exception`, which an
     `after_request` hook cannot reach.
+
+    A read that turns out to write (a page marking what it shows as read) began deferred on SQLite; if another
+    writer committed after it began, SQLite refuses its write at once ("database is locked"). Such a request is
+    run once more from the start as a writer, as Indico retries a transaction that lost a race.
     """
 
     def dispatch_request(self) -> ResponseReturnValue:
-        try:
-            response = self.make_response(super().dispatch_request())
-            _finish(response)
-        except BaseException:
-            _rollback()
-            raise
-        return response
+        while True:
+            try:
+                response = self.make_response(super().dispatch_request())
+                _finish(response)
+            except OperationalError as error:
+                _rollback()
+                if not _write_after_all(error):
+                    raise
+                continue  # once more, as a writer
+            except BaseException:
+                _rollback()
+                raise
+            return response
 
 
 def db() -> Session:
@@ -50,6 +64,7 @@ def db() -> Session:
         session = radaflow().sessions()
         if has_request_context() and request.method in _CHANGING:
             begin_writing(session)
+            session.info[_WRITER] = True
         g.db = session
     session_: Session = g.db
     return session_
@@ -81,6 +96,17 @@ def _finish(response: Response) -> None:
     session.commit()
     if request.method in _CHANGING:
         set_effects_going()
+
+
+def _write_after_all(error: OperationalError) -> bool:
+    """Whether a request that began as a read lost SQLite's race to write: then its session begins again as a
+    writer (the request's objects stay in it, expired) and True; False for anything else."""
+    session: Session | None = g.get("db")
+    if session is None or session.info.get(_WRITER) or "database is locked" not in str(error.orig):
+        return False
+    begin_writing(session)
+    session.info[_WRITER] = True
+    return True
 
 
 def _rollback() -> None:

@@ -27,6 +27,7 @@ from tests.web.test_cabinet import PASSWORD, act, sign_in
 from web import create_app
 from web.auth import csrf, hash_password
 from web.database import db
+from web.extension import radaflow
 from workflow import schema
 from workflow.council import drafts
 from workflow.db import make_engine
@@ -180,6 +181,38 @@ testing = Blueprint("transactions_testing", __name__)
 def add_person() -> str:
     db().add(Person(full_name=request.form["name"], email=f"{uuid.uuid4().hex[:12]}@rada.example"))
     return "added"
+
+
+#: how often the read-then-write view below began; the first time, another writer commits behind its back
+begun: list[int] = []
+
+
+@testing.get("/testing/read-then-write")
+def read_then_write() -> str:
+    """A page that reads, then writes what it showed (as a document page marks its notifications read)."""
+    seen = len(db().scalars(select(Person.id)).all())
+    begun.append(seen)
+    if len(begun) == 1:
+        with radaflow().sessions.begin() as other:
+            other.add(Person(full_name="Записана іншим", email=f"{uuid.uuid4().hex[:12]}@rada.example"))
+    db().add(Person(full_name=f"Бачила {seen}", email=f"{uuid.uuid4().hex[:12]}@rada.example"))
+    db().flush()
+    return f"{seen} seen"
+
+
+def test_a_read_that_writes_after_another_writer_committed_is_run_again_as_a_writer(council: Council) -> None:
+    begun.clear()
+    with council.sessions() as session:
+        people = len(session.scalars(select(Person.id)).all())
+
+    response = council.app.test_client().get("/testing/read-then-write")
+
+    assert response.status_code == 200
+    assert response.get_data(as_text=True) == f"{people + 1} seen"
+    assert begun == [people, people + 1]
+    with council.sessions() as session:
+        names = list(session.scalars(select(Person.full_name).order_by(Person.id)))
+    assert names[people:] == ["Записана іншим", f"Бачила {people + 1}"]
 
 
 COMMIT_FAILURES = {
