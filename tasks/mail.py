@@ -1,9 +1,10 @@
 """Sending the queued e-mails (`OutgoingMail`) over SMTP, each exactly once.
 
-`deliver_due` takes one due mail at a time in a transaction of its own: claims it (`FOR UPDATE SKIP LOCKED` on
-PostgreSQL, so two workers never take the same mail; SQLite serialises writers already), sends it, marks it sent
-and commits. A crash between the send and the commit loses only that one mark, and the receiving server can
-tell the resend by its Message-ID, derived from the mail's key. A refusal, a timeout or a lost connection is
+`deliver_due` takes one due mail at a time, never inside an open transaction while the server is talked to: it
+claims the mail (`FOR UPDATE SKIP LOCKED` on PostgreSQL, SQLite serialises writers already), counts the attempt
+and leases it, commits, sends it, and records the outcome in a second transaction. A crash between the send and
+that commit loses only that one mark (the mail goes again after its lease), and the receiving server can tell
+the resend by its Message-ID, derived from the mail's key. A refusal, a timeout or a lost connection is
 retried with backoff and marked failed after `MAX_ATTEMPTS`; `retry_mail` puts a failed mail back by hand.
 
 Without `SMTP_URL` (development) nothing leaves the machine: each message is written as an `.eml` file under
@@ -18,6 +19,7 @@ import re
 import smtplib
 import ssl
 import tempfile
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -28,6 +30,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from workflow.config import Settings, SmtpTarget, parse_smtp_url
+from workflow.db import begin_writing
 from workflow.engine.outbox import MAX_ATTEMPTS, backoff, put_back
 from workflow.engine.writes import row_locks
 from workflow.notifications.models import OutgoingMail
@@ -36,6 +39,9 @@ from workflow.timeutil import as_utc, utcnow
 
 #: how long one SMTP conversation step may take before the attempt counts as failed
 SMTP_TIMEOUT = 30.0
+
+#: how long a claimed mail is left alone by other senders: longer than a slow conversation takes
+MAIL_LEASE = timedelta(minutes=5)
 
 def message_id(key: str, settings: Settings) -> str:
     """`<radaflow.notification.12@rada.example>`: the Message-ID of the mail with this key, on the domain of
@@ -65,9 +71,11 @@ def build_message(
 def deliver_due(
     sessions: sessionmaker[Session], settings: Settings, *, now: datetime | None = None, limit: int = 100
 ) -> tuple[int, int]:
-    """Send up to `limit` due mails, each in its own transaction; returns (sent, failed) this time.
+    """Send up to `limit` due mails, one at a time; returns (sent, failed) this time.
 
-    With no SMTP_URL the mails are written as .eml files under `<instance>/mail/` instead (development).
+    No transaction stays open while the SMTP server is talked to: each mail is claimed (its attempt counted and
+    leased for `MAIL_LEASE`, committed), sent, and its outcome recorded in a transaction of its own, as the outbox
+    runs effects. With no SMTP_URL the mails are written as .eml files under `<instance>/mail/` instead.
     """
     if settings.email_off:
         return 0, 0
@@ -78,28 +86,30 @@ def deliver_due(
     try:
         for _ in range(limit):
             with sessions.begin() as session:
-                mail = _claim(session, now)
-                if mail is None:
-                    break
-                message = build_message(mail, settings, to_name=_name(session, mail), now=now)
-                if target is None:
-                    _write_eml(settings.instance_dir / "mail", mail.key, message)
-                else:
-                    try:
-                        connection = connection or _connect(target)
-                        connection.send_message(message, from_addr=_envelope_from(settings),
-                                                to_addrs=[mail.to_address])
-                    except (smtplib.SMTPException, OSError) as error:
-                        _close(connection)
-                        connection = None
-                        _record_failure(mail, error, settings, now)
-                        failed += 1
-                        continue
-                mail.status = "sent"
-                mail.attempts += 1
-                mail.sent_at = now
-                mail.last_error = None
+                claimed = _claim(begin_writing(session), settings, now)
+            if claimed is None:
+                break
+            if isinstance(claimed, int):
+                failed += claimed
+                continue
+            error: Exception | None = None
+            if target is None:
+                _write_eml(settings.instance_dir / "mail", claimed.key, claimed.message)
+            else:
+                try:
+                    connection = connection or _connect(target)
+                    connection.send_message(claimed.message, from_addr=_envelope_from(settings),
+                                            to_addrs=[claimed.to_address])
+                except (smtplib.SMTPException, OSError) as refused:
+                    _close(connection)
+                    connection = None
+                    error = refused
+            with sessions.begin() as session:
+                _record(begin_writing(session), claimed, error, settings, now)
+            if error is None:
                 sent += 1
+            else:
+                failed += 1
     finally:
         _close(connection)
     return sent, failed
@@ -119,7 +129,20 @@ def retry_delay(settings: Settings, attempts: int) -> timedelta:
     return backoff(attempts, settings.retry_seconds)
 
 
-def _claim(session: Session, now: datetime) -> OutgoingMail | None:
+@dataclass(frozen=True)
+class _Claimed:
+    """A mail claimed for one attempt: what is sent, read before its claim was committed."""
+
+    id: int
+    attempt: int
+    key: str
+    to_address: str
+    message: EmailMessage
+
+
+def _claim(session: Session, settings: Settings, now: datetime) -> _Claimed | int | None:
+    """Count an attempt on the first due mail nobody holds and lease it; None when nothing is due, 1 when the
+    mail found was given up on instead (its sender stopped while sending it every time)."""
     query = (
         select(OutgoingMail)
         .where(OutgoingMail.status == "pending", OutgoingMail.available_at <= now)
@@ -128,7 +151,34 @@ def _claim(session: Session, now: datetime) -> OutgoingMail | None:
     )
     if row_locks(session):
         query = query.with_for_update(skip_locked=True)
-    return session.scalar(query)
+    mail = session.scalar(query)
+    if mail is None:
+        return None
+    if mail.attempts >= MAX_ATTEMPTS:
+        mail.status = "failed"
+        mail.last_error = (mail.last_error or "") + " (its sender stopped while sending it every time)"
+        return 1
+    mail.attempts += 1
+    # other senders leave it alone meanwhile; a sender that dies leaves it to another one after the lease
+    mail.available_at = now + MAIL_LEASE
+    message = build_message(mail, settings, to_name=_name(session, mail), now=now)
+    return _Claimed(mail.id, mail.attempts, mail.key, mail.to_address, message)
+
+
+def _record(session: Session, claimed: _Claimed, error: Exception | None, settings: Settings, now: datetime) -> None:
+    """The outcome of one attempt: sent, or the error and a later attempt (or failed for good)."""
+    query = select(OutgoingMail).where(OutgoingMail.id == claimed.id)
+    if row_locks(session):
+        query = query.with_for_update()
+    mail = session.scalar(query)
+    if mail is None or mail.status != "pending":
+        return
+    if error is None:
+        mail.status = "sent"
+        mail.sent_at = now
+        mail.last_error = None
+    elif mail.attempts == claimed.attempt:  # (otherwise another sender took it after the lease: its attempt)
+        _record_failure(mail, error, settings, now)
 
 
 def _name(session: Session, mail: OutgoingMail) -> str:
@@ -137,7 +187,6 @@ def _name(session: Session, mail: OutgoingMail) -> str:
 
 
 def _record_failure(mail: OutgoingMail, error: Exception, settings: Settings, now: datetime) -> None:
-    mail.attempts += 1
     mail.last_error = f"{type(error).__name__}: {error}"[:2000]
     if mail.attempts >= MAX_ATTEMPTS or _address_refused(error):
         mail.status = "failed"

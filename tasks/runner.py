@@ -1,5 +1,5 @@
 """What the workers do, as plain functions over a `Runtime`: the Celery tasks call them, and so does the
-embedded mode (in-process after each commit, and from a ticker thread of `radaflow run`). One code path."""
+embedded mode's ticker thread (`tasks.ticker`, woken by each commit). One code path."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from tasks.effects import handlers
 from tasks.mail import deliver_due
 from tasks.notify import queue_digests
 from workflow.council.law import KYIV
+from workflow.db import begin_writing
 from workflow.engine import seals
 from workflow.engine.outbox import run_due
 from workflow.runtime import Runtime
@@ -72,7 +73,7 @@ def run_digests(runtime: Runtime, *, now: datetime | None = None) -> int:
     if now.astimezone(KYIV).hour < runtime.settings.digest_hour:
         return 0
     with runtime.sessions.begin() as session:
-        return queue_digests(session, runtime.settings, now)
+        return queue_digests(begin_writing(session), runtime.settings, now)
 
 
 @dataclass(frozen=True)

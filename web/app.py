@@ -16,7 +16,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     settings = Settings.from_env()
     if test_config:
         settings = replace(settings, **{k: v for k, v in test_config.items() if hasattr(settings, k)})
-    app = Flask(__name__, instance_path=str(settings.instance_dir))
+    app = database.TransactionalFlask(__name__, instance_path=str(settings.instance_dir))
     app.config.from_mapping(SECRET_KEY=settings.secret_key, RADAFLOW_ENV=settings.env)
     if test_config:
         app.config.update({k: v for k, v in test_config.items() if k.isupper()})

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-import logging
 import os
 import subprocess
 import sys
-import threading
-import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -32,6 +29,7 @@ from workflow.config import Settings
 from workflow.council.demo import CouncilExists, seed_demo
 from workflow.council.law import KYIV
 from workflow.council.rules import CATALOG
+from workflow.db import begin_writing
 from workflow.definitions.graph import to_dot, to_mermaid
 from workflow.definitions.loader import DefinitionError, load_directory
 from workflow.definitions.registry import DefinitionChanged
@@ -77,9 +75,9 @@ TICK_SECONDS = 15.0
 def run_command(host: str, port: int, debug: bool, with_worker: bool) -> None:
     """Serve the application for development or a demonstration (in production: gunicorn, see README).
 
-    Without REDIS_URL (the embedded default) effects run in-process after each commit, and a ticker thread does
-    beat's rounds (deadlines, digests, retries). With REDIS_URL and --with-worker, a worker and beat are started
-    beside the web application and stopped with it.
+    Without REDIS_URL (the embedded default) a ticker thread carries out effects and e-mail as soon as a commit
+    wakes it, and does beat's rounds (deadlines, digests, retries). With REDIS_URL and --with-worker, a worker
+    and beat are started beside the web application and stopped with it.
     """
     ext = radaflow()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
@@ -96,7 +94,7 @@ def run_command(host: str, port: int, debug: bool, with_worker: bool) -> None:
         children.append(subprocess.Popen([*celery, "worker", "--loglevel=INFO", "--concurrency=2"]))
         children.append(subprocess.Popen([*celery, "beat", "--loglevel=INFO"]))
     elif ext.settings.redis_url is None and serving:
-        threading.Thread(target=_tick_forever, args=(ext,), name="radaflow-ticker", daemon=True).start()
+        app.extensions["radaflow.ticker"].start(rounds_every=TICK_SECONDS)
     try:
         # Werkzeug's server, as `flask run` starts it (Flask's app.run() does nothing inside a Flask CLI command)
         app.debug = debug  # Flask hands exceptions to Werkzeug's debugger, and reloads templates, only in debug
@@ -106,16 +104,6 @@ def run_command(host: str, port: int, debug: bool, with_worker: bool) -> None:
             child.terminate()
         for child in children:
             child.wait(timeout=30)
-
-
-def _tick_forever(ext: Runtime) -> None:
-    """The embedded mode's beat: every TICK_SECONDS, deadlines, digests, due effects and e-mail."""
-    while True:
-        try:
-            runner.tick(ext)
-        except Exception:  # a failed round is logged and the next one tries again
-            logging.getLogger("radaflow.ticker").exception("the ticker's round failed")
-        time.sleep(TICK_SECONDS)
 
 
 # --- definitions ---------------------------------------------------------------------------------------------
@@ -186,6 +174,7 @@ def workflow_migrate(kind: str, from_version: int, to_version: int, mappings: tu
         mapping[old.strip()] = new.strip()
     ext = radaflow()
     with ext.sessions.begin() as session:
+        begin_writing(session)
         try:
             moved = migrate_documents(session, kind, from_version, to_version, mapping, Actor.system())
         except WorkflowError as error:
@@ -209,6 +198,7 @@ def db_upgrade(revision: str) -> None:
     schema.upgrade(ext.engine, revision)
     click.echo(f"database at revision {schema.current_revision(ext.engine)} ({ext.engine.url.render_as_string()})")
     with ext.sessions.begin() as session:
+        begin_writing(session)
         try:
             added = ext.registry.sync(session)
         except DefinitionChanged as error:
@@ -258,6 +248,7 @@ def _retry(ids: tuple[int, ...], put_back: Callable[[Session, int], object], nou
     """Put the failed rows `ids` back in line, all or nothing, then set them going."""
     try:
         with radaflow().sessions.begin() as session:
+            begin_writing(session)
             for row_id in ids:
                 put_back(session, row_id)
     except WorkflowError as error:
@@ -338,6 +329,7 @@ def seed_demo_command(if_empty: bool, today: datetime | None) -> None:
     day = today.date() if today is not None else datetime.now(KYIV).date()
     try:
         with ext.sessions.begin() as session:
+            begin_writing(session)
             summary = seed_demo(session, today=day)
     except CouncilExists as error:
         if not if_empty:
@@ -417,6 +409,7 @@ def files_render(document_id: int, template: str) -> None:
     ext = radaflow()
     try:
         with ext.sessions.begin() as session:
+            begin_writing(session)
             document = docx_files.get_document(session, document_id)
             stored = docx_files.rerender(session, document, template, Actor.system(), utcnow(),
                                          templates_dir=docx_files.operator_templates(ext.settings))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, render_template, request
 from flask.typing import ResponseReturnValue
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from workflow.errors import (
     Busy,
@@ -40,10 +40,20 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(OperationalError)
     def _database_busy(error: OperationalError) -> ResponseReturnValue:
-        """SQLite (the embedded default) lets one writer at a time; one who waited too long is told to retry."""
-        if "database is locked" not in str(error.orig):
-            raise error
-        return _workflow_error(Busy("the database is busy with other changes; try again in a moment"))
+        """SQLite (the embedded default) lets one writer at a time: one who waited too long is told to retry. On
+        PostgreSQL a transaction that lost a race (serialization failure, deadlock) is a conflict."""
+        if "database is locked" in str(error.orig):
+            return _workflow_error(Busy(BUSY))
+        if _sqlstate(error) in _LOST_RACE:
+            return _workflow_error(Conflict(CHANGED_MEANWHILE))
+        raise error
+
+    @app.errorhandler(IntegrityError)
+    def _stored_meanwhile(error: IntegrityError) -> ResponseReturnValue:
+        """A unique key taken by a request that committed first (found by the flush or the commit)."""
+        if _sqlstate(error) == "23505" or "UNIQUE constraint failed" in str(error.orig):
+            return _workflow_error(Conflict(CHANGED_MEANWHILE))
+        raise error
 
     @app.errorhandler(404)
     def _not_found(_error: Exception) -> ResponseReturnValue:
@@ -51,6 +61,20 @@ def init_app(app: Flask) -> None:
         if _wants_json():
             return {"error": "not_found", "message": "there is no such page", "reasons": []}, 404
         return render_template("error.html", error=NotFound(message), status=404, title="Сторінку не знайдено"), 404
+
+
+#: what a person is told when the database could not take their change
+BUSY = "the database is busy with other changes; try again in a moment"
+CHANGED_MEANWHILE = "someone else changed the same thing at the same moment; reload the page and try again"
+
+#: PostgreSQL's SQLSTATEs of a transaction that lost a race: serialization failure, deadlock
+_LOST_RACE = frozenset({"40001", "40P01"})
+
+
+def _sqlstate(error: OperationalError | IntegrityError) -> str | None:
+    """The SQLSTATE the driver reports (psycopg does; SQLite has none)."""
+    state = getattr(error.orig, "sqlstate", None)
+    return state if isinstance(state, str) else None
 
 
 def _wants_json() -> bool:

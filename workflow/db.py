@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, Engine, MetaData, create_engine, event
+from sqlalchemy import JSON, Connection, Engine, MetaData, create_engine, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -58,15 +58,33 @@ def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(connection: Any) -> None:
-        # SQLite has one writer at a time and cannot turn a read snapshot into a write once another writer
-        # went first (SQLITE_BUSY at once, whatever the timeout). Taking the write lock when the transaction
-        # begins serializes transactions instead, like a row lock taken on the whole file: what a transaction
-        # reads stays current until it commits. That is the embedded default's trade: correctness over
-        # concurrent writers; PostgreSQL is for many of them. Straight to the driver: it runs on every begin.
-        connection.connection.driver_connection.execute("BEGIN IMMEDIATE")
+    def _on_begin(connection: Connection) -> None:
+        # SQLAlchemy's recipe for pysqlite (the driver's own transaction handling is off, see above). SQLite has
+        # one writer at a time, and a transaction that read cannot turn into a write once another writer
+        # committed after its snapshot (SQLITE_BUSY at once, whatever the timeout). So a unit that will write
+        # says so (`begin_writing`) and takes the write lock when it begins, queueing behind other writers for up
+        # to busy_timeout: what it reads stays current until it commits. Everything else begins deferred and
+        # reads beside the writers (WAL), never waiting for them.
+        writes = connection.get_execution_options().get(WRITES, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
     return engine
+
+
+#: the connection execution option of a unit that will write (see `begin_writing`)
+WRITES = "radaflow_writes"
+
+
+def begin_writing(session: Session) -> Session:
+    """Say that the session's transaction will write, before it touches the database: on SQLite it then begins
+    with the write lock (BEGIN IMMEDIATE), waiting its turn behind other writers, instead of deferred.
+
+    Web requests that change something, tasks that claim or record, and commands that change things call it
+    first thing in each transaction; reads never do, so they never wait for a writer. Elsewhere it changes
+    nothing (PostgreSQL locks rows). Returns the session.
+    """
+    session.connection(execution_options={WRITES: True})
+    return session
 
 
 #: where a session keeps the definition registry the engine fires through

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from flask.testing import FlaskClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -85,6 +86,20 @@ def radaflow(clean_environment: None, monkeypatch: pytest.MonkeyPatch, tmp_path:
     instance_dir = tmp_path / "instance"
     monkeypatch.setenv("RADAFLOW_INSTANCE", str(instance_dir))
     return Radaflow(monkeypatch, instance_dir)
+
+
+# --- the application --------------------------------------------------------------------------------------
+class SettlingClient(FlaskClient):
+    """A test client that, after each request, waits for the embedded mode's ticker to carry out what the
+    request's commit recorded (the request itself never waits): what a test asserts next sees the effects, as a
+    person would a moment later."""
+
+    def open(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        response = super().open(*args, **kwargs)
+        ticker = self.application.extensions.get("radaflow.ticker")
+        if ticker is not None:
+            assert ticker.settle(timeout=60), "the ticker did not carry out the request's effects within 60 s"
+        return response
 
 
 # --- documents made through the engine ---------------------------------------------------------------------

@@ -7,9 +7,11 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -49,10 +51,18 @@ def demo(tmp_path: Path) -> Iterator[str]:
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for(lambda: page(base + "/") is not None, timeout=30, what="the demo answering")
+        # the ticker carries out what the demo recorded (the notifications among it) in the background
+        database = tmp_path / "instance" / "radaflow.sqlite3"
+        wait_for(lambda: nothing_pending(database), timeout=180, what="the ticker carrying out the demo's effects")
         yield base
     finally:
         os.killpg(server.pid, signal.SIGINT)
         server.wait(timeout=30)
+
+
+def nothing_pending(database: Path) -> bool:
+    with closing(sqlite3.connect(database)) as connection:
+        return connection.execute("SELECT count(*) FROM outbox WHERE status = 'pending'").fetchone()[0] == 0
 
 
 def test_the_legal_reviewer_signs_in_finds_the_request_and_gives_the_visa(demo: str) -> None:

@@ -19,6 +19,7 @@ from werkzeug.test import TestResponse
 import web.auth
 from tasks.runner import run_pending
 from tests.conftest import World, build_world
+from tests.web.conftest import SettlingClient
 from web import create_app
 from web.cabinet import local
 from workflow import schema
@@ -55,6 +56,7 @@ def site(clean_environment: None, database_url: str, tmp_path: Path) -> Iterator
     schema.upgrade(engine)
     engine.dispose()
     app = create_app({"database_url": database_url, "instance_dir": tmp_path / "instance", "TESTING": True})
+    app.test_client_class = SettlingClient
     session = app.extensions["radaflow"].sessions()
     world = build_world(session)
     hashed = hash_password(PASSWORD)

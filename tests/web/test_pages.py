@@ -19,6 +19,7 @@ from markupsafe import escape
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
+from tests.web.conftest import SettlingClient
 from web import create_app
 from web.auth import csrf
 from web.database import db
@@ -122,6 +123,7 @@ def app(clean_environment: None, database_file: str, tmp_path: Path) -> Iterator
     app = create_app({"database_url": database_file, "instance_dir": tmp_path / "instance", "TESTING": True})
     csrf.exempt(testing)  # the commit boundary is what these requests test; the cabinet's tests check CSRF
     app.register_blueprint(testing)
+    app.test_client_class = SettlingClient
     yield app
     app.extensions["radaflow"].engine.dispose()
 
@@ -400,7 +402,7 @@ def notifications_stored(url: str) -> list[tuple[str, str]]:
 def test_after_the_commit_the_recorded_effects_are_carried_out_in_process(client, database_file, tmp_path):
     assert client.post("/testing/submit").status_code == 200
 
-    # the response came after the effect was carried out, by the same code the workers run
+    # carried out after the commit, by the same code the workers run (the ticker, woken by the commit)
     assert outbox_stored(database_file) == [("notify", "done")]
     assert notifications_stored(database_file) == [
         ("visa_requested", "Ірина Ткаченко"), ("visa_requested", "Андрій Лисенко"),

@@ -17,8 +17,8 @@ from pydantic import BaseModel
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from workflow.people import Actor
     from workflow.engine.models import Document
+    from workflow.people import Actor
 
 
 @dataclass(frozen=True, slots=True)

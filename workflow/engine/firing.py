@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import inspect
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import instance_state
-from sqlalchemy.orm.state import InstanceState
+from sqlalchemy.orm.attributes import set_committed_value
 
 from workflow.definitions.catalog import Catalog, GuardContext
 from workflow.definitions.compiled import CompiledDefinition, Move
@@ -139,7 +139,7 @@ def fire(
     now: datetime | None = None,
 ) -> Fired:
     """Move `document` by `trigger` on behalf of `actor`, or raise a `WorkflowError` saying why not."""
-    state = _refuse_unsaved(document)
+    _refuse_unsaved(document)
     now = utcnow() if now is None else as_utc(now)
     registry = registry_of(session)
     compiled = registry.get(document.kind, document.definition_version, session)
@@ -154,7 +154,7 @@ def fire(
     if reasons:
         raise GuardFailed(f"'{move.title.en}' is not possible now: " + "; ".join(reasons), reasons=reasons)
     version, digest = _record(
-        writer, state, document, compiled, actor=actor, trigger=trigger, to_state=move.dest, comment=comment,
+        writer, document, compiled, actor=actor, trigger=trigger, to_state=move.dest, comment=comment,
         data_json=data_json, effects=move.outbox_rows, now=now,
     )
     return Fired(
@@ -178,7 +178,7 @@ def edit_document(
     now: datetime | None = None,
 ) -> None:
     """Change a document's title or fields, if its current state lets the actor edit; audited as `edit`."""
-    state = _refuse_unsaved(document)
+    _refuse_unsaved(document)
     now = utcnow() if now is None else as_utc(now)
     registry = registry_of(session)
     compiled = registry.get(document.kind, document.definition_version, session)
@@ -209,7 +209,7 @@ def edit_document(
     writer = writes.Writer(session)
     _lock_or_conflict(writer, document)
     _record(
-        writer, state, document, compiled, actor=actor, trigger=EDIT, to_state=document.state, comment=None,
+        writer, document, compiled, actor=actor, trigger=EDIT, to_state=document.state, comment=None,
         data_json=_json({"changed": changed, "content": content_digest(new_title, new_fields)}), effects=(), now=now,
         title=new_title, fields=new_fields,
     )
@@ -260,16 +260,15 @@ def holds_any_role(catalog: Catalog, roles: Sequence[str], document: Document, a
 _MISSING = object()
 
 
-def _refuse_unsaved(document: Document) -> InstanceState[Document]:
+def _refuse_unsaved(document: Document) -> None:
     """The engine writes documents itself; one changed behind its back would be half-written by the flush."""
-    state = instance_state(document)
+    state = inspect(document)
     if state.key is None:
         raise ValueError("the document is not saved: create it with create_document")
     if state.modified:
         raise RuntimeError(
             f"document {document.id} has changes made outside the engine; change documents with edit_document"
         )
-    return state
 
 
 def _move_or_refuse(compiled: CompiledDefinition, document: Document, trigger: str) -> Move:
@@ -364,7 +363,6 @@ _CONFLICT = "someone else changed the document meanwhile; reload it to see the c
 
 def _record(
     writer: writes.Writer,
-    state: InstanceState[Document],
     document: Document,
     compiled: CompiledDefinition,
     *,
@@ -401,7 +399,7 @@ def _record(
         due_at = document.due_at
     change = writes.Change(
         document_id=document_id, old_version=old_version, new_version=new_version,
-        from_state=from_state, to_state=to_state, at=now, at_text=at_text, entered_at=entered_at, due_at=due_at,
+        from_state=from_state, to_state=to_state, at=now, entered_at=entered_at, due_at=due_at,
         actor_id=actor.id, trigger=trigger, comment=comment, data_json=data_json,
         prev_hash=prev_hash, hash=digest,
         effects=tuple(
@@ -422,8 +420,7 @@ def _record(
         committed["title"] = title
     if fields is not None:
         committed["fields"] = dict(fields)
-    # What sqlalchemy.orm.attributes.set_committed_value does for one attribute, done once for all of them
-    # (this runs on every move): the loaded document shows what was written, and the ORM will not write it again.
-    state.dict.update(committed)
-    state._commit(state.dict, list(committed))
+    # the loaded document shows what was written, and the ORM will not write it again
+    for key, value in committed.items():
+        set_committed_value(document, key, value)
     return new_version, digest

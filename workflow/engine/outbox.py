@@ -1,5 +1,5 @@
 """Carrying out the effects recorded in the outbox: claimed, run once each, retried with backoff, and marked
-done or failed. The same code serves the embedded mode (in-process after the commit) and the Celery tasks.
+done or failed. The same code serves the embedded mode (its ticker thread, after the commit) and the Celery tasks.
 
 A handler gets the session, the row and the time, does its work in the caller's transaction and raises on failure;
 it must be idempotent (the row's idempotency key says which effect of which move it is), since a crash after
@@ -21,6 +21,7 @@ from typing import Protocol
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from workflow.db import begin_writing
 from workflow.engine.models import OutboxRow
 from workflow.engine.writes import row_locks
 from workflow.errors import NotFound, WrongState
@@ -100,11 +101,12 @@ def run_due(
     for _ in range(limit):
         moment = utcnow() if now is None else as_utc(now)
         with sessions.begin() as session:
-            started = _start(session, handlers, moment)
+            started = _start(begin_writing(session), handlers, moment)
         if started is None:
             break
         row_id, attempt = started
         with sessions.begin() as session:
+            begin_writing(session)
             query = select(OutboxRow).where(OutboxRow.id == row_id, OutboxRow.status == "pending")
             if row_locks(session):
                 # Wait for the lock rather than skip: a competing dispatcher's claim may hold this row for a moment

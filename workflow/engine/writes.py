@@ -1,10 +1,10 @@
 """The statements that lock a document and write its change, its audit entry and its outbox rows.
 
-`fire` is the hottest path of the system, so these few statements go straight to the driver on the session's
-own connection and transaction (SQLAlchemy's execution layer costs more than the statements themselves on a
-local database: see bench/engine.py). On PostgreSQL the three writes travel as one statement (data-modifying
-CTEs), so a move costs the row lock, one statement and the commit; elsewhere they are three statements guarded
-by the version counter. Everything else in Radaflow goes through the ORM.
+`fire` is the hottest path of the system, so these few statements are SQLAlchemy Core, built once from the
+models' tables and run on the session's own connection and transaction: the columns and their types (JSON,
+timestamps) are the models', errors are SQLAlchemy's, and SQLAlchemy's cache compiles each statement once. On
+PostgreSQL the three writes travel as one statement (data-modifying CTEs), so a move costs the row lock, one
+statement and the commit; elsewhere they are three statements guarded by the version counter.
 """
 
 from __future__ import annotations
@@ -16,8 +16,10 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
+from sqlalchemy import Connection, Executable, Table, bindparam, insert, literal, select, true, union_all, update
 from sqlalchemy.orm import Session
 
+from workflow.engine.models import AuditEntry, Document, OutboxRow
 from workflow.timeutil import as_utc
 
 
@@ -29,14 +31,12 @@ class Change:
     from_state: str
     to_state: str
     at: datetime
-    #: `at` in the canonical text form (naive UTC, ISO), formatted once for the hash and for SQLite
-    at_text: str
     entered_at: datetime
     due_at: datetime | None
     actor_id: int | None
     trigger: str
     comment: str | None
-    #: the audit entry's data as the canonical JSON text its hash covers (stored as it is)
+    #: the audit entry's data as the canonical JSON text its hash covers
     data_json: str
     prev_hash: str
     hash: str
@@ -51,146 +51,163 @@ class StaleDocument(Exception):
     """The document is not at the version the change started from."""
 
 
-
-
 class Writer:
-    """The DB-API connection under the session's current transaction, taken once per move."""
+    """The session's connection under its current transaction, taken once per move."""
 
-    __slots__ = ("driver", "postgresql")
+    __slots__ = ("connection", "postgresql")
 
     def __init__(self, session: Session) -> None:
-        connection = session.connection()
-        self.driver: Any = connection.connection.driver_connection
-        self.postgresql = connection.dialect.name == "postgresql"
+        self.connection: Connection = session.connection()
+        self.postgresql = self.connection.dialect.name == "postgresql"
 
     @property
     def row_locks(self) -> bool:
-        """PostgreSQL locks rows (SELECT ... FOR UPDATE); SQLite locks the whole file when a transaction begins."""
+        """PostgreSQL locks rows (SELECT ... FOR UPDATE); SQLite locks the whole file for one writer at a time."""
         return self.postgresql
 
     def lock_version(self, document_id: int) -> int | None:
         """Lock the document's row until the transaction ends; its current version (None if it is gone)."""
-        row = self.driver.execute(_POSTGRESQL_LOCK, {"id": document_id}).fetchone()
-        return None if row is None else int(row[0])
+        version = self.connection.execute(_LOCK, {"document_id": document_id}).scalar()
+        return None if version is None else int(version)
 
     def record(self, change: Change) -> None:
         """Write the change; raise StaleDocument when the document is no longer at `change.old_version`."""
+        edit = change.title is not None or change.fields is not None
+        params = _params(change, edit)
         if self.postgresql:
-            _record_postgresql(self.driver, change)
+            for index, (name, params_json, key) in enumerate(change.effects):
+                params[f"effect_{index}"] = name
+                params[f"params_{index}"] = _loads(params_json)
+                params[f"key_{index}"] = key
+            result = self.connection.execute(_one_statement(len(change.effects), edit), params)
+            # the outbox rows inserted, or (no effects) the audit entry's row selected
+            written = result.rowcount if change.effects else len(result.all())
+            if written != max(1, len(change.effects)):
+                raise StaleDocument(_stale(change))
             return
-        # SQLite took its write lock when the transaction began (BEGIN IMMEDIATE): nobody else writes meanwhile,
-        # and a change made before that is caught by the version check
-        _record_sqlite(self.driver, change)
+        # A version check in the UPDATE catches a change committed since the document was loaded; a writer that
+        # began deferred and finds another committed since its snapshot gets SQLite's "database is locked".
+        if self.connection.execute(_EDIT if edit else _MOVE, params).rowcount != 1:
+            raise StaleDocument(_stale(change))
+        self.connection.execute(_AUDIT, _audit_row(change, params))
+        rows = [
+            {"document_id": change.document_id, "audit_version": change.new_version, "effect": name,
+             "params": _loads(params_json), "idempotency_key": key, "status": "pending", "attempts": 0,
+             "available_at": params["at"], "created_at": params["at"]}
+            for name, params_json, key in change.effects
+        ]
+        if rows:
+            # the usual move has one effect: a plain execute, SQLAlchemy's executemany path costs more
+            self.connection.execute(_OUTBOX, rows[0] if len(rows) == 1 else rows)
 
 
 def row_locks(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-_POSTGRESQL_LOCK = "SELECT version FROM documents WHERE id = %(id)s FOR UPDATE"
+# --- the statements, built once from the models' tables --------------------------------------------------------
+_documents: Table = Document.__table__  # type: ignore[assignment]
+_audit: Table = AuditEntry.__table__  # type: ignore[assignment]
+_outbox: Table = OutboxRow.__table__  # type: ignore[assignment]
 
 
-def _record_postgresql(driver: Any, change: Change) -> None:
-    params = _params(change)
-    for index, (name, params_json, key) in enumerate(change.effects):
-        params[f"effect_{index}"] = name
-        params[f"params_{index}"] = params_json
-        params[f"key_{index}"] = key
-    edit = change.title is not None or change.fields is not None
-    if edit:
-        params["title"] = change.title
-        params["fields"] = json.dumps(change.fields, ensure_ascii=False)
-    cursor = driver.execute(_postgresql_statement(len(change.effects), edit), params)
-    if cursor.rowcount != max(1, len(change.effects)):
-        raise StaleDocument(f"document {change.document_id} is not at version {change.old_version}")
+def _param(name: str, table: Table, column: str) -> Any:
+    """A bound parameter typed as the model's column, so SQLAlchemy converts the value as the ORM would."""
+    return bindparam(name, type_=table.c[column].type)
 
 
-def _record_sqlite(driver: Any, change: Change) -> None:
-    at = change.at_text.replace("T", " ")  # the form SQLAlchemy's DateTime reads back on SQLite
-    entered_at = at if change.entered_at is change.at else _sqlite_time(change.entered_at)
-    moved = (change.to_state, change.new_version, change.hash, at, entered_at, _sqlite_time(change.due_at))
-    where = (change.document_id, change.old_version)
-    cursor = driver.cursor()
-    if change.title is not None or change.fields is not None:
-        edited = (change.title, json.dumps(change.fields, ensure_ascii=False))
-        cursor.execute(_SQLITE_EDIT, moved + edited + where)
-    else:
-        cursor.execute(_SQLITE_UPDATE, moved + where)
-    if cursor.rowcount != 1:
-        raise StaleDocument(f"document {change.document_id} is not at version {change.old_version}")
-    cursor.execute(
-        _SQLITE_AUDIT,
-        (change.document_id, change.new_version, at, change.actor_id, change.trigger, change.from_state,
-         change.to_state, change.comment, change.data_json, change.prev_hash, change.hash),
+#: the change's values, by parameter name, and the documents' column each one sets
+_MOVED = {
+    "state": _param("to_state", _documents, "state"),
+    "version": _param("new_version", _documents, "version"),
+    "audit_hash": _param("hash", _documents, "audit_hash"),
+    "updated_at": _param("at", _documents, "updated_at"),
+    "state_entered_at": _param("entered_at", _documents, "state_entered_at"),
+    "due_at": _param("due_at", _documents, "due_at"),
+}
+_EDITED = {"title": _param("new_title", _documents, "title"), "fields": _param("new_fields", _documents, "fields")}
+#: the audit entry's columns and the parameter that fills each
+_AUDITED = {
+    "document_id": "document_id", "version": "new_version", "at": "at", "actor_id": "actor_id",
+    "trigger": "trigger", "from_state": "from_state", "to_state": "to_state", "comment": "comment",
+    "data": "data", "prev_hash": "prev_hash", "hash": "hash",
+}
+
+
+def _where_at_version(statement: Any) -> Any:
+    return statement.where(
+        _documents.c.id == bindparam("document_id"), _documents.c.version == bindparam("old_version")
     )
-    for name, params_json, key in change.effects:
-        cursor.execute(_SQLITE_OUTBOX, (change.document_id, change.new_version, name, params_json, key, at, at))
 
 
-def _params(change: Change) -> dict[str, Any]:
-    return {
-        "document_id": change.document_id, "old_version": change.old_version, "new_version": change.new_version,
-        "from_state": change.from_state, "to_state": change.to_state, "at": change.at,
-        "entered_at": change.entered_at, "due_at": change.due_at, "actor_id": change.actor_id,
-        "trigger": change.trigger, "comment": change.comment, "data": change.data_json,
-        "prev_hash": change.prev_hash, "hash": change.hash,
-    }
-
-
-def _sqlite_time(moment: datetime | None) -> str | None:
-    """The text form SQLAlchemy's DateTime uses on SQLite (naive UTC), so the ORM reads these back."""
-    if moment is None:
-        return None
-    return as_utc(moment).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
-
-
-_SQLITE_SET = "state = ?, version = ?, audit_hash = ?, updated_at = ?, state_entered_at = ?, due_at = ?"
-_SQLITE_UPDATE = f"UPDATE documents SET {_SQLITE_SET} WHERE id = ? AND version = ?"
-_SQLITE_EDIT = f"UPDATE documents SET {_SQLITE_SET}, title = ?, fields = ? WHERE id = ? AND version = ?"
-_SQLITE_AUDIT = """
-    INSERT INTO audit_entries
-           (document_id, version, at, actor_id, trigger, from_state, to_state, comment, data, prev_hash, hash)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-"""
-_SQLITE_OUTBOX = """
-    INSERT INTO outbox
-           (document_id, audit_version, effect, params, idempotency_key, status, attempts, available_at, created_at)
-    VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)
-"""
+_LOCK = select(_documents.c.version).where(_documents.c.id == bindparam("document_id")).with_for_update()
+_MOVE = _where_at_version(update(_documents)).values(_MOVED)
+_EDIT = _where_at_version(update(_documents)).values({**_MOVED, **_EDITED})
+_AUDIT = insert(_audit)
+_OUTBOX = insert(_outbox)
 
 
 @cache
-def _postgresql_statement(effect_count: int, edit: bool) -> str:
-    """Update, audit entry and outbox rows in one statement: one round trip instead of three."""
-    edit_set = ", title = %(title)s, fields = %(fields)s::jsonb" if edit else ""
-    moved_and_audited = f"""
-        WITH moved AS (
-            UPDATE documents
-               SET state = %(to_state)s, version = %(new_version)s, audit_hash = %(hash)s, updated_at = %(at)s,
-                   state_entered_at = %(entered_at)s, due_at = %(due_at)s::timestamptz{edit_set}
-             WHERE id = %(document_id)s AND version = %(old_version)s
-         RETURNING id
-        ), audited AS (
-            INSERT INTO audit_entries
-                   (document_id, version, at, actor_id, trigger, from_state, to_state, comment, data,
-                    prev_hash, hash)
-            SELECT id, %(new_version)s, %(at)s, %(actor_id)s::integer, %(trigger)s, %(from_state)s, %(to_state)s,
-                   %(comment)s::text, %(data)s::jsonb, %(prev_hash)s, %(hash)s
-              FROM moved
-         RETURNING document_id
-        )
-    """
-    if effect_count == 0:
-        return moved_and_audited + "SELECT document_id FROM audited"
-    rows = ", ".join(f"(%(effect_{i})s, %(params_{i})s, %(key_{i})s, {i})" for i in range(effect_count))
-    return (
-        moved_and_audited
-        + f"""
-        INSERT INTO outbox
-               (document_id, audit_version, effect, params, idempotency_key, status, attempts, available_at,
-                created_at)
-        SELECT audited.document_id, %(new_version)s, e.effect, e.params::jsonb, e.key, 'pending', 0, %(at)s, %(at)s
-          FROM audited, (VALUES {rows}) AS e(effect, params, key, position)
-         ORDER BY e.position
-        """
+def _one_statement(effect_count: int, edit: bool) -> Executable:
+    """PostgreSQL: update, audit entry and outbox rows in one statement, each step only if the one before wrote
+    (a document no longer at the version writes nothing at all)."""
+    moved = (
+        _where_at_version(update(_documents)).values({**_MOVED, **_EDITED} if edit else _MOVED)
+        .returning(_documents.c.id).cte("moved")
     )
+    audit_values = [
+        moved.c.id if column == "document_id" else _param(name, _audit, column)
+        for column, name in _AUDITED.items()
+    ]
+    audited = (
+        insert(_audit).from_select(list(_AUDITED), select(*audit_values))
+        .returning(_audit.c.document_id).cte("audited")
+    )
+    if effect_count == 0:
+        return select(audited.c.document_id)
+    effects = union_all(*(
+        select(
+            _param(f"effect_{i}", _outbox, "effect").label("effect"),
+            _param(f"params_{i}", _outbox, "params").label("params"),
+            _param(f"key_{i}", _outbox, "idempotency_key").label("key"),
+            literal(i).label("position"),
+        )
+        for i in range(effect_count)
+    )).subquery("e")
+    columns = ["document_id", "audit_version", "effect", "params", "idempotency_key", "status", "attempts",
+               "available_at", "created_at"]
+    at = _param("at", _outbox, "available_at")
+    rows = (
+        select(audited.c.document_id, _param("new_version", _outbox, "audit_version"), effects.c.effect,
+               effects.c.params, effects.c.key, literal("pending"), literal(0), at, at)
+        .select_from(audited).join(effects, true())
+        .order_by(effects.c.position)
+    )
+    # an INSERT's row count is kept only when asked for
+    return insert(_outbox).from_select(columns, rows).execution_options(preserve_rowcount=True)
+
+
+def _params(change: Change, edit: bool) -> dict[str, Any]:
+    params: dict[str, Any] = {
+        "document_id": change.document_id, "old_version": change.old_version, "new_version": change.new_version,
+        "from_state": change.from_state, "to_state": change.to_state, "at": change.at,
+        "entered_at": as_utc(change.entered_at), "due_at": None if change.due_at is None else as_utc(change.due_at),
+        "actor_id": change.actor_id, "trigger": change.trigger, "comment": change.comment,
+        "data": _loads(change.data_json), "prev_hash": change.prev_hash, "hash": change.hash,
+    }
+    if edit:
+        params["new_title"] = change.title
+        params["new_fields"] = dict(change.fields or {})
+    return params
+
+
+def _audit_row(change: Change, params: Mapping[str, Any]) -> dict[str, Any]:
+    return {column: params[name] for column, name in _AUDITED.items()}
+
+
+def _loads(text: str) -> Any:
+    return {} if text == "{}" else json.loads(text)
+
+
+def _stale(change: Change) -> str:
+    return f"document {change.document_id} is not at version {change.old_version}"
