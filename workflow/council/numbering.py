@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from workflow.council.guards import local_date
+from workflow.council.law import KYIV
 from workflow.council.models import AgendaItem, Council, Decision, PlenarySession
 from workflow.engine.models import Document
 from workflow.errors import WrongState
@@ -60,7 +60,8 @@ def assign_number(session: Session, draft: Document, *, now: datetime | None = N
         official_number=council.number_pattern.format(
             number=number, session=plenary.number, convocation=roman(plenary.convocation)
         ),
-        adopted_on=local_date(plenary.starts_at), numbered_at=utcnow() if now is None else as_utc(now),
+        adopted_on=as_utc(plenary.starts_at).astimezone(KYIV).date(),
+        numbered_at=utcnow() if now is None else as_utc(now),
     )
     session.add(decision)
     session.flush()

@@ -1,4 +1,4 @@
-"""The names the shipped definitions use: the council's roles, guards and effects, in one catalog.
+"""The names the shipped definitions use: the council's roles, guards, effects and consequences, in one catalog.
 
 Guards return None when the move may go ahead, or a sentence that tells the person why not.
 """
@@ -117,11 +117,15 @@ def _children_states(ctx: GuardContext, kind: str, round_starts_with: str) -> Co
 @CATALOG.guard("all_visas_given", "every visa asked for the draft is given, and at least one was asked")
 def _all_visas_given(ctx: GuardContext) -> str | None:
     states = _children_states(ctx, "visa", round_starts_with="submit")
-    open_visas = states["requested"] + states["given"]
-    if open_visas == 0:
+    asked = states["requested"] + states["given"] + states["returned"]
+    if asked == 0:
         return "no visa has been asked for yet"
+    if states["returned"]:
+        # a return sends the draft back in the same transaction; this holds even for a draft it did not reach
+        verb = "was" if states["returned"] == 1 else "were"
+        return f"{states['returned']} of {asked} visas {verb} returned with remarks"
     if states["requested"]:
-        return f"{states['requested']} of {open_visas} visas are still awaited"
+        return f"{states['requested']} of {asked} visas are still awaited"
     return None
 
 
@@ -176,8 +180,8 @@ class FireParentParams(_Params):
 
 CATALOG.effect("notify", "tell people what happened and what is expected of them", NotifyParams)
 CATALOG.effect("render_docx", "render a Word document from a template and attach it", RenderParams)
-CATALOG.effect("assign_number", "give an adopted decision its official number and date")
-CATALOG.effect("fire_parent", "move the parent document when this one reaches a state", FireParentParams)
 
-# The council's rules about sessions, votes and the law's deadlines register themselves into CATALOG.
+# The council's rules about sessions, votes and the law's deadlines, and the consequences in its own data
+# (`fire_parent`, `assign_number`: run in the move's transaction), register themselves into CATALOG.
+from workflow.council import consequences as _consequences  # noqa: E402, F401
 from workflow.council import guards as _guards  # noqa: E402, F401

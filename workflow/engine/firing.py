@@ -1,8 +1,9 @@
 """Creating documents and firing transitions: one checked, audited move per call, in the caller's transaction.
 
 `fire` locks the document, checks the trigger, the actor's roles for this document and every guard, moves the
-state, appends one audit entry and one outbox row per effect, and flushes. A refusal raises a `WorkflowError`
-that says why, before anything is written. The caller's boundary commits.
+state, appends one audit entry and one outbox row per effect, runs the move's consequences in our own data (a
+parent moved, a decision numbered), and flushes. A refusal raises a `WorkflowError` that says why and leaves
+nothing written. The caller's boundary commits.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import instance_state
 from sqlalchemy.orm.state import InstanceState
 
-from workflow.definitions.catalog import Catalog, GuardContext
+from workflow.definitions.catalog import Catalog, ConsequenceContext, ConsequenceSpec, GuardContext
 from workflow.definitions.compiled import CompiledDefinition, Move
 from workflow.definitions.registry import registry_of
 from workflow.definitions.schema import moment_of
@@ -40,7 +41,10 @@ class Fired:
     #: the document version the move produced, which is also its audit entry's version
     version: int
     audit_hash: str
+    #: the effects recorded in the outbox
     effects: tuple[str, ...]
+    #: the consequences run in the move's transaction
+    consequences: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +129,11 @@ def create_document(
         for index, (name, params_json) in enumerate(compiled.create_rows)
     )
     session.flush()
+    if compiled.create_consequences:
+        _run_consequences(
+            session, document, compiled.create_consequences, actor=actor, trigger=CREATE, comment=comment,
+            version=1, now=now,
+        )
     return document
 
 
@@ -150,13 +159,33 @@ def fire(
         raise NotAllowed(_roles_needed(move))
     writer = writes.Writer(session)
     _lock_or_conflict(writer, document)
-    reasons = _guard_reasons(move, GuardContext(session, document, actor, now, data or {})) if move.guards else ()
+    reasons = (
+        _guard_reasons(move, GuardContext(session, document, actor, now, data or {}))
+        if move.guards or move.consequences else ()
+    )
     if reasons:
         raise GuardFailed(f"'{move.title.en}' is not possible now: " + "; ".join(reasons), reasons=reasons)
-    version, digest = _record(
-        writer, state, document, compiled, actor=actor, trigger=trigger, to_state=move.dest, comment=comment,
-        data_json=data_json, effects=move.outbox_rows, now=now,
-    )
+    if move.consequences:
+        # the move and what it brings with it stand or fall together: a consequence refused undoes the move
+        savepoint = session.begin_nested()
+        session.connection()  # the SAVEPOINT is emitted now, before the writer's statements, not at the next query
+        try:
+            version, digest = _record(
+                writer, state, document, compiled, actor=actor, trigger=trigger, to_state=move.dest,
+                comment=comment, data_json=data_json, effects=move.outbox_rows, now=now,
+            )
+            _run_consequences(session, document, move.consequences, actor=actor, trigger=trigger, comment=comment,
+                              version=version, now=now)
+        except BaseException:
+            savepoint.rollback()
+            session.expire(document)  # the loaded copy showed the move: read the document as it stands again
+            raise
+        savepoint.commit()
+    else:
+        version, digest = _record(
+            writer, state, document, compiled, actor=actor, trigger=trigger, to_state=move.dest, comment=comment,
+            data_json=data_json, effects=move.outbox_rows, now=now,
+        )
     return Fired(
         document_id=document.id,
         trigger=trigger,
@@ -165,7 +194,23 @@ def fire(
         version=version,
         audit_hash=digest,
         effects=move.effect_names,
+        consequences=tuple(spec.name for spec, _params in move.consequences),
     )
+
+
+def _run_consequences(
+    session: Session,
+    document: Document,
+    consequences: Sequence[tuple[ConsequenceSpec, Mapping[str, Any]]],
+    *,
+    actor: Actor,
+    trigger: str,
+    comment: str | None,
+    version: int,
+    now: datetime,
+) -> None:
+    for spec, params in consequences:
+        spec.run(ConsequenceContext(session, document, actor, trigger, comment, version, now, params))
 
 
 def edit_document(
@@ -236,6 +281,7 @@ def available_actions(
         assumed = (assuming or {}).get(move.trigger, ())
         reasons.extend(reason for guard in move.guards
                        if guard.name not in assumed and (reason := guard.check(context)) is not None)
+        reasons.extend(_consequence_reasons(move, context))
         actions.append(
             Action(
                 trigger=move.trigger, title_uk=move.title.uk, title_en=move.title.en, to_state=move.dest,
@@ -302,7 +348,16 @@ def _roles_needed(move: Move) -> str:
 
 
 def _guard_reasons(move: Move, context: GuardContext) -> list[str]:
-    return [reason for guard in move.guards if (reason := guard.check(context)) is not None]
+    reasons = [reason for guard in move.guards if (reason := guard.check(context)) is not None]
+    return reasons + _consequence_reasons(move, context)
+
+
+def _consequence_reasons(move: Move, context: GuardContext) -> list[str]:
+    """Why a consequence of the move could not follow it (a parent that cannot make the move asked of it)."""
+    return [
+        reason for spec, params in move.consequences
+        if spec.check is not None and (reason := spec.check(context, params)) is not None
+    ]
 
 
 def _json(data: Mapping[str, Any] | None) -> str:

@@ -16,7 +16,7 @@ The calendar (world.at(0) is Monday 2 March 2026, 09:00 UTC; Kyiv is two hours a
     day  4  Fri  6 Mar  that conclusion signed after a second vote; the latecomer published
     day  7  Mon  9 Mar  the agenda built (the latecomer refused); the session convened, exactly ten days ahead
     day 17  Thu 19 Mar  the sitting: quorum, the agenda approved, three votes
-    day 20  Mon 23 Mar  the mayor signs one decision and vetoes another; the first number given
+    day 20  Mon 23 Mar  the mayor signs one decision and vetoes another; the first number given at the signing
     day 21  Tue 24 Mar  the signed decision published
     day 24  Fri 27 Mar  the sitting continues: the veto overridden at the second try; the sitting closed
     day 27  Mon 30 Mar  the last decision published; the protocol checked, signed and published
@@ -52,9 +52,6 @@ def notify(template: str, *roles: str) -> tuple[str, dict[str, Any]]:
 
 def render(template: str) -> tuple[str, dict[str, Any]]:
     return "render_docx", {"template": template}
-
-
-ASSIGN_NUMBER: tuple[str, dict[str, Any]] = ("assign_number", {})
 
 
 def row(
@@ -164,7 +161,7 @@ def test_one_session_from_the_first_drafts_to_the_published_protocol(session, wo
 
     # ============================================================================================================
     # Act 2 (day 1). The finance department gives its visa on the roof draft; the lawyer returns hers with
-    # remarks, and the outbox carries the return to the draft, with her remarks. The other drafts get their
+    # remarks, and the return sends the draft back in the same move, with her remarks. The other drafts get their
     # visas and are published for discussion.
     # ============================================================================================================
     legal_visa, finance_visa = roof_visas
@@ -173,12 +170,9 @@ def test_one_session_from_the_first_drafts_to_the_published_protocol(session, wo
         fire(session, legal_visa, "return", lawyer, comment="  ", now=at(1, 14))
     assert refused.value.message == "'Return with remarks' needs a comment saying why"
     fire(session, legal_visa, "return", lawyer, comment="Не зазначено джерело фінансування", now=at(1, 14))
-    assert (legal_visa.state, roof.state) == ("returned", "visas")  # the draft moves when the outbox runs
-    assert outbox(legal_visa) == [row(legal_visa, 2, 0, ("fire_parent", {"trigger": "return_for_revision"}))]
-
-    assert carry_out(session, HANDLERS, now=at(1, 14, 1)) == (1, 0)
-    assert roof.state == "drafting"
-    assert outbox(legal_visa) == [row(legal_visa, 2, 0, ("fire_parent", {"trigger": "return_for_revision"}), "done")]
+    # the draft moves in the return's own transaction: no outbox row waits for a worker to move it
+    assert (legal_visa.state, roof.state) == ("returned", "drafting")
+    assert outbox(legal_visa) == []
     returned = entry(roof, 3)
     assert (returned.trigger, returned.actor_id, returned.comment, returned.data) == (
         "return_for_revision", None, "Юридичний відділ: Не зазначено джерело фінансування",
@@ -429,13 +423,12 @@ def test_one_session_from_the_first_drafts_to_the_published_protocol(session, wo
 
     # ============================================================================================================
     # Act 8 (day 20). The mayor signs the roof decision, which asks for its number, and vetoes the fares with
-    # his reasons. The outbox gives the roof decision the first number of the convocation's decisions.
+    # his reasons. The signing gives the roof decision the first number of the convocation's decisions.
     # ============================================================================================================
     fire(session, roof, "sign", mayor, now=at(20, 10))
     assert roof.state == "signed"
     assert outbox(roof, 10) == [
-        row(roof, 10, 0, ASSIGN_NUMBER), row(roof, 10, 1, render("decision")),
-        row(roof, 10, 2, notify("decision_signed", "secretary", "author")),
+        row(roof, 10, 0, render("decision")), row(roof, 10, 1, notify("decision_signed", "secretary", "author")),
     ]
     with unchanged(), pytest.raises(InvalidInput) as refused:
         fire(session, fares, "veto", mayor, now=at(20, 11))
@@ -446,13 +439,11 @@ def test_one_session_from_the_first_drafts_to_the_published_protocol(session, wo
     assert as_utc(fares.due_at) == at(34, 11)  # the council reconsiders within two weeks
     assert outbox(fares, 7) == [row(fares, 7, 0, notify("decision_vetoed", "secretary", "author", "deputy"))]
 
-    assert carry_out(session, HANDLERS, now=at(20, 12)) == (1, 0)
     roof_decision = session.scalars(select(Decision).where(Decision.draft_id == roof.id)).one()
     assert (roof_decision.official_number, roof_decision.number, roof_decision.adopted_on) == (
         "№ 1-12-VIII", 1, date(2026, 3, 19),
     )
-    assert as_utc(roof_decision.numbered_at) == at(20, 12)  # numbered when the outbox carried it out
-    assert outbox(roof, 10)[0] == row(roof, 10, 0, ASSIGN_NUMBER, "done")
+    assert as_utc(roof_decision.numbered_at) == at(20, 10)  # numbered when it was signed
 
     # ============================================================================================================
     # Act 9 (day 21). The secretary publishes the signed roof decision.
@@ -493,10 +484,8 @@ def test_one_session_from_the_first_drafts_to_the_published_protocol(session, wo
     fire(session, fares, "override_veto", secretary, now=at(24, 11, 5))
     assert fares.state == "signed"
     assert outbox(fares, 8) == [
-        row(fares, 8, 0, ASSIGN_NUMBER), row(fares, 8, 1, render("decision")),
-        row(fares, 8, 2, notify("veto_overridden", "mayor", "author")),
+        row(fares, 8, 0, render("decision")), row(fares, 8, 1, notify("veto_overridden", "mayor", "author")),
     ]
-    assert carry_out(session, HANDLERS, now=at(24, 12)) == (1, 0)
     fares_decision = session.scalars(select(Decision).where(Decision.draft_id == fares.id)).one()
     assert (fares_decision.official_number, fares_decision.number, fares_decision.adopted_on) == (
         "№ 2-12-VIII", 2, date(2026, 3, 19),
@@ -586,9 +575,8 @@ def test_one_session_from_the_first_drafts_to_the_published_protocol(session, wo
         row(roof, 6, 0, notify("draft_published", "author")),
         row(roof, 7, 0, notify("draft_assigned_to_committee", "committee_member")),
         row(roof, 9, 0, notify("decision_adopted", "mayor", "author")),
-        row(roof, 10, 0, ASSIGN_NUMBER, "done"),
-        row(roof, 10, 1, render("decision")),
-        row(roof, 10, 2, notify("decision_signed", "secretary", "author")),
+        row(roof, 10, 0, render("decision")),
+        row(roof, 10, 1, notify("decision_signed", "secretary", "author")),
         row(roof, 11, 0, notify("decision_published", "author", "deputy")),
     ]
     assert outbox(fares) == [
@@ -597,15 +585,13 @@ def test_one_session_from_the_first_drafts_to_the_published_protocol(session, wo
         row(fares, 4, 0, notify("draft_assigned_to_committee", "committee_member")),
         row(fares, 6, 0, notify("decision_adopted", "mayor", "author")),
         row(fares, 7, 0, notify("decision_vetoed", "secretary", "author", "deputy")),
-        row(fares, 8, 0, ASSIGN_NUMBER, "done"),
-        row(fares, 8, 1, render("decision")),
-        row(fares, 8, 2, notify("veto_overridden", "mayor", "author")),
+        row(fares, 8, 0, render("decision")),
+        row(fares, 8, 1, notify("veto_overridden", "mayor", "author")),
         row(fares, 9, 0, notify("decision_published", "author", "deputy")),
     ]
-    # what the council's own handlers carry out is done, once; notifications and documents wait for the tasks
+    # the council's own consequences left no outbox row; notifications and documents wait for the tasks
     assert Counter((r.effect, r.status) for r in session.scalars(select(OutboxRow))) == {
-        ("fire_parent", "done"): 1, ("assign_number", "done"): 2, ("notify", "pending"): 31,
-        ("render_docx", "pending"): 9,
+        ("notify", "pending"): 31, ("render_docx", "pending"): 9,
     }
     assert carry_out(session, HANDLERS, now=at(30)) == (0, 0)
     assert [d.official_number for d in session.scalars(select(Decision).order_by(Decision.number))] == [

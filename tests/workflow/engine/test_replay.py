@@ -559,12 +559,14 @@ class DraftLife(RuleBasedStateMachine):
         )
         if fired is not None:
             self.moved(document, state, trigger, fired)
+            self.account_for_what_went_through()  # the moves its consequences made (a parent moved)
 
     def expect_to_fire(self, document: Document, trigger: str, actor: Actor, comment: str | None) -> None:
         state = document.state
         self.unchanged_since = None
         fired = fire(self.session, document, trigger, actor, comment=comment, now=self.now)
         self.moved(document, state, trigger, fired)
+        self.account_for_what_went_through()  # the moves its consequences made (a parent moved)
 
     def moved(self, document: Document, state: str, trigger: str, fired: Fired) -> None:
         assert (fired.from_state, fired.to_state) == (state, self.compiled(document).move(state, trigger).dest)
