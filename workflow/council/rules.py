@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import Counter
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import func, select
+from sqlalchemy import ScalarSelect, func, select
 
 from workflow.definitions.catalog import Catalog, GuardContext
 from workflow.engine.models import AuditEntry, Document
@@ -98,17 +98,23 @@ def _has_text(ctx: GuardContext) -> str | None:
     return f"the draft has no {' and no '.join(w.removeprefix('a ') for w in missing)}" if missing else None
 
 
-def _children_states(ctx: GuardContext, kind: str, round_starts_with: str) -> Counter[str]:
-    """States of the document's children of `kind` asked for in the current round: since the latest move
-    `round_starts_with` (a draft returned for revision and submitted again needs new visas, new conclusions)."""
-    round_started = (
-        select(func.max(AuditEntry.at))
-        .where(AuditEntry.document_id == ctx.document.id, AuditEntry.trigger == round_starts_with)
+def round_started(document_id: int, round_starts_with: str) -> ScalarSelect[int]:
+    """The version of the document's latest move `round_starts_with`: where its current round began, by the log's
+    order (clocks can repeat a moment or go back; versions cannot)."""
+    return (
+        select(func.max(AuditEntry.version))
+        .where(AuditEntry.document_id == document_id, AuditEntry.trigger == round_starts_with)
         .scalar_subquery()
     )
+
+
+def _children_states(ctx: GuardContext, kind: str, round_starts_with: str) -> Counter[str]:
+    """States of the document's children of `kind` asked for in the current round: made since the latest move
+    `round_starts_with` (a draft returned for revision and submitted again needs new visas, new conclusions)."""
     rows = ctx.session.execute(
         select(Document.state, func.count())
-        .where(Document.parent_id == ctx.document.id, Document.kind == kind, Document.created_at >= round_started)
+        .where(Document.parent_id == ctx.document.id, Document.kind == kind,
+               Document.parent_version >= round_started(ctx.document.id, round_starts_with))
         .group_by(Document.state)
     ).all()
     return Counter(dict(rows))
@@ -182,6 +188,12 @@ CATALOG.effect("notify", "tell people what happened and what is expected of them
 CATALOG.effect("render_docx", "render a Word document from a template and attach it", RenderParams)
 
 # The council's rules about sessions, votes and the law's deadlines, and the consequences in its own data
-# (`fire_parent`, `assign_number`: run in the move's transaction), register themselves into CATALOG.
+# (`fire_parent`, `assign_number`: run in the move's transaction), and the decisive records kept under the
+# chain register themselves into CATALOG.
+from workflow.council import records  # noqa: E402
+
+for _spec in records.SPECS:
+    CATALOG.record(_spec)
+
 from workflow.council import consequences as _consequences  # noqa: E402, F401
 from workflow.council import guards as _guards  # noqa: E402, F401

@@ -9,7 +9,7 @@ transition's effects, but the engine runs them itself, in the move's transaction
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -99,12 +99,27 @@ class ConsequenceSpec:
     check: ConsequenceCheck | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class RecordSpec:
+    """A kind of legally decisive record (a vote, a registration, a decision's number) kept under the chain: each
+    is written with an audit entry of its own, `{"record": name, "id": ..., "digest": ...}`, and verification
+    recomputes the digests from the rows as they stand."""
+
+    name: str
+    description: str
+    #: the digests of the rows with these ids as the database holds them now (a row that is gone is absent)
+    digests: Callable[[Session, Collection[int]], Mapping[int, str]]
+    #: every row recorded since records came under the chain, by id, with the document whose chain records it
+    recorded: Callable[[Session], Mapping[int, int]]
+
+
 @dataclass
 class Catalog:
     roles: dict[str, RoleSpec] = field(default_factory=dict)
     guards: dict[str, GuardSpec] = field(default_factory=dict)
     effects: dict[str, EffectSpec] = field(default_factory=dict)
     consequences: dict[str, ConsequenceSpec] = field(default_factory=dict)
+    records: dict[str, RecordSpec] = field(default_factory=dict)
 
     def global_role(self, name: str, description: str) -> None:
         self._add(self.roles, name, RoleSpec(name, description))
@@ -139,6 +154,9 @@ class Catalog:
             return run
 
         return register
+
+    def record(self, spec: RecordSpec) -> None:
+        self._add(self.records, spec.name, spec)
 
     def hook(self, name: str) -> EffectSpec | ConsequenceSpec | None:
         """What a definition's effect `name` is: an effect for the outbox, a consequence, or nothing known."""

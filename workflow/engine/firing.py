@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import instance_state
 from sqlalchemy.orm.state import InstanceState
@@ -23,7 +24,7 @@ from workflow.definitions.compiled import CompiledDefinition, Move
 from workflow.definitions.registry import registry_of
 from workflow.definitions.schema import moment_of
 from workflow.engine import writes
-from workflow.engine.audit import CREATE, EDIT, GENESIS, canonical_json, content_digest, entry_hash
+from workflow.engine.audit import CREATE, EDIT, GENESIS, RECORD, canonical_json, content_digest, entry_hash
 from workflow.engine.models import AuditEntry, Document, OutboxRow
 from workflow.errors import Conflict, GuardFailed, InvalidInput, NotAllowed, WrongState
 from workflow.people import Actor
@@ -101,6 +102,7 @@ def create_document(
         fields=dict(fields or {}),
         author_id=actor.id,
         parent_id=parent.id if parent is not None else None,
+        parent_version=parent.version if parent is not None else None,
         created_at=now,
         updated_at=now,
         state_entered_at=now,
@@ -258,6 +260,43 @@ def edit_document(
         data_json=_json({"changed": changed, "content": content_digest(new_title, new_fields)}), effects=(), now=now,
         title=new_title, fields=new_fields,
     )
+
+
+def lock_document(session: Session, document: Document) -> int:
+    """Hold the document's row lock until the transaction ends (PostgreSQL: SELECT ... FOR UPDATE) and refuse
+    with a conflict if someone changed it since it was loaded; returns the version the next change will produce.
+
+    For a record written under the document's chain (`record_entry`): what it decides is checked under the lock.
+    """
+    _refuse_unsaved(document)
+    if writes.row_locks(session):
+        current = session.scalar(select(Document.version).where(Document.id == document.id).with_for_update())
+        if current is None:
+            raise Conflict(f"document {document.id} no longer exists")
+        if current != document.version:
+            raise Conflict(_CONFLICT)
+    return document.version + 1
+
+
+def record_entry(
+    session: Session, document: Document, actor: Actor, *, record: str, record_id: int, digest: str,
+    now: datetime | None = None,
+) -> int:
+    """Put a legally decisive record (its kind, id and the digest of its content) under the document's chain: an
+    audit entry `record` that moves nothing. Returns the entry's version."""
+    state = _refuse_unsaved(document)
+    now = utcnow() if now is None else as_utc(now)
+    registry = registry_of(session)
+    if record not in registry.catalog.records:
+        raise ValueError(f"{record!r} is not a kind of record the catalog knows")
+    compiled = registry.get(document.kind, document.definition_version, session)
+    writer = writes.Writer(session)
+    _lock_or_conflict(writer, document)
+    version, _digest = _record(
+        writer, state, document, compiled, actor=actor, trigger=RECORD, to_state=document.state, comment=None,
+        data_json=_json({"record": record, "id": record_id, "digest": digest}), effects=(), now=now,
+    )
+    return version
 
 
 def available_actions(

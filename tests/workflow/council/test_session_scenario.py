@@ -37,7 +37,7 @@ from workflow.council.effects import HANDLERS
 from workflow.council.models import Attendance, Ballot, Decision, Vote
 from workflow.council.votes import ballots_of, hold_committee_vote, hold_vote
 from workflow.engine import edit_document, fire
-from workflow.engine.audit import replay, verify_log
+from workflow.engine.audit import RECORD, replay, verify_log
 from workflow.engine.models import AuditEntry, Document, OutboxRow
 from workflow.engine.outbox import carry_out
 from workflow.errors import GuardFailed, InvalidInput, NotAllowed
@@ -81,11 +81,21 @@ def test_one_session_from_the_first_drafts_to_the_published_protocol(session, wo
         return world.actor(person)
 
     def trail(document: Document) -> list[tuple[str, str | None, str, str]]:
-        """The document's audit log: (trigger, from, to, who) for every entry, oldest first."""
+        """The document's audit log: (trigger, from, to, who) for every entry, oldest first, but the records under
+        its chain (votes, registrations, its number: see `records`)."""
         entries = session.scalars(
-            select(AuditEntry).where(AuditEntry.document_id == document.id).order_by(AuditEntry.version)
+            select(AuditEntry).where(AuditEntry.document_id == document.id, AuditEntry.trigger != RECORD)
+            .order_by(AuditEntry.version)
         )
         return [(e.trigger, e.from_state, e.to_state, who[e.actor_id]) for e in entries]
+
+    def records(document: Document) -> list[tuple[int, str]]:
+        """The records written under the document's chain: (version, kind)."""
+        entries = session.scalars(
+            select(AuditEntry).where(AuditEntry.document_id == document.id, AuditEntry.trigger == RECORD)
+            .order_by(AuditEntry.version)
+        )
+        return [(e.version, e.data["record"]) for e in entries]
 
     def entry(document: Document, version: int) -> AuditEntry:
         return session.scalars(
@@ -251,9 +261,11 @@ def test_one_session_from_the_first_drafts_to_the_published_protocol(session, wo
     fire(session, street_education, "sign", as_(petrenko), now=at(3, 14))
     for conclusion in (roof_budget, fares_budget, street_education):
         assert conclusion.state == "signed"
+        # created, edited, its vote recorded, discussed, signed
+        assert records(conclusion) == [(3, "vote")]
         assert outbox(conclusion) == [
-            row(conclusion, 4, 0, render("committee_conclusion")),
-            row(conclusion, 4, 1, notify("conclusion_signed", "secretary")),
+            row(conclusion, 5, 0, render("committee_conclusion")),
+            row(conclusion, 5, 1, notify("conclusion_signed", "secretary")),
         ]
 
     conclude(roof_education, petrenko, petrenko, education_members, day=3, hour=15)
@@ -287,10 +299,11 @@ def test_one_session_from_the_first_drafts_to_the_published_protocol(session, wo
         ("discuss", "prepared", "discussed", "petrenko"),
         ("sign", "discussed", "signed", "petrenko"),
     ]
-    assert entry(roof_education, 4).comment == "Додати розрахунок вартості робіт"
+    assert records(roof_education) == [(3, "vote"), (7, "vote")]
+    assert entry(roof_education, 5).comment == "Додати розрахунок вартості робіт"
     assert outbox(roof_education) == [
-        row(roof_education, 7, 0, render("committee_conclusion")),
-        row(roof_education, 7, 1, notify("conclusion_signed", "secretary")),
+        row(roof_education, 9, 0, render("committee_conclusion")),
+        row(roof_education, 9, 1, notify("conclusion_signed", "secretary")),
     ]
     assert trail(fares_budget)[2:] == [
         ("discuss", "prepared", "discussed", "kravets"), ("sign", "discussed", "signed", "goncharenko"),
@@ -450,11 +463,13 @@ def test_one_session_from_the_first_drafts_to_the_published_protocol(session, wo
     # ============================================================================================================
     fire(session, roof, "publish", secretary, now=at(21, 10))
     assert roof.state == "published"
-    assert outbox(roof, 11) == [row(roof, 11, 0, notify("decision_published", "author", "deputy"))]
+    assert records(roof) == [(11, "decision")]  # the number, under the decision's chain, after the signing
+    assert outbox(roof, 12) == [row(roof, 12, 0, notify("decision_published", "author", "deputy"))]
 
     # ============================================================================================================
     # Act 10 (day 24). The sitting continues. Five votes of nine to override the veto are a majority but not two
-    # thirds: the veto stands. Мороз arrives, Петренко changes his mind, seven vote to override, and the
+    # thirds: the veto stands. Мороз arrives, Петренко changes his mind, the council decides to vote again, seven
+    # vote to override, and the
     # secretary records the override, which signs the decision and asks for its number. The sitting closes and
     # its protocol is drawn up.
     # ============================================================================================================
@@ -472,6 +487,17 @@ def test_one_session_from_the_first_drafts_to_the_published_protocol(session, wo
     assert fares.state == "vetoed"
 
     sessions.register(session, plenary, secretary, moroz, now=at(24, 10, 30))
+    # the question was voted on: a second vote needs the council's decision to vote again, and both stay on record
+    before = counted()
+    with unchanged(), pytest.raises(GuardFailed) as refused:
+        hold_vote(session, plenary, secretary, purpose="veto_override", subject=fares, threshold="two_thirds",
+                  question=question, ballots=ballots(for_=fares_for), now=at(24, 10, 45))
+    assert "the council has already voted on this question" in refused.value.message
+    assert counted() == before
+    again = hold_vote(session, plenary, secretary, purpose="revote", subject=fares,
+                      question=f"Про повторне голосування щодо подолання вето на рішення «{fares.title}»",
+                      ballots=ballots(for_=(*fares_for, moroz, petrenko)), now=at(24, 10, 50))
+    assert again.result == "adopted"
     enough = hold_vote(session, plenary, secretary, purpose="veto_override", subject=fares, threshold="two_thirds",
                        question=question, ballots=ballots(for_=(*fares_for, moroz, petrenko),
                                                           against=(world.mayor, polishchuk)),
@@ -495,7 +521,14 @@ def test_one_session_from_the_first_drafts_to_the_published_protocol(session, wo
     assert (plenary.state, protocol.state, protocol.parent_id, protocol.title) == (
         "closed", "drafted", plenary.id, "Протокол: 12 сесія 8 скликання",
     )
-    assert outbox(plenary, 4) == [row(plenary, 4, 0, notify("session_closed", "deputy", "mayor"))]
+    # every registration and every vote of the sitting is a record under the session's chain, before its close
+    closing = plenary.version
+    kinds = Counter(kind for _version, kind in records(plenary))
+    sitting_votes = select(func.count()).select_from(Vote).where(Vote.session_id == plenary.id)
+    assert kinds == {"attendance": session.scalar(select(func.count()).select_from(Attendance)),
+                     "vote": session.scalar(sitting_votes)}
+    assert closing == 4 + sum(kinds.values())  # created, convened, opened, closed, and its records
+    assert outbox(plenary, closing) == [row(plenary, closing, 0, notify("session_closed", "deputy", "mayor"))]
 
     # ============================================================================================================
     # Act 11 (day 27). The fares decision is published. The secretary checks the protocol (its document is
@@ -577,7 +610,7 @@ def test_one_session_from_the_first_drafts_to_the_published_protocol(session, wo
         row(roof, 9, 0, notify("decision_adopted", "mayor", "author")),
         row(roof, 10, 0, render("decision")),
         row(roof, 10, 1, notify("decision_signed", "secretary", "author")),
-        row(roof, 11, 0, notify("decision_published", "author", "deputy")),
+        row(roof, 12, 0, notify("decision_published", "author", "deputy")),
     ]
     assert outbox(fares) == [
         row(fares, 2, 0, notify("visa_requested", "reviewer")),
@@ -587,7 +620,7 @@ def test_one_session_from_the_first_drafts_to_the_published_protocol(session, wo
         row(fares, 7, 0, notify("decision_vetoed", "secretary", "author", "deputy")),
         row(fares, 8, 0, render("decision")),
         row(fares, 8, 1, notify("veto_overridden", "mayor", "author")),
-        row(fares, 9, 0, notify("decision_published", "author", "deputy")),
+        row(fares, 10, 0, notify("decision_published", "author", "deputy")),
     ]
     # the council's own consequences left no outbox row; notifications and documents wait for the tasks
     assert Counter((r.effect, r.status) for r in session.scalars(select(OutboxRow))) == {
