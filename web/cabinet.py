@@ -29,7 +29,7 @@ from workflow.council.law import KYIV
 from workflow.council.models import Committee, Decision, Department
 from workflow.council.work import waiting_for
 from workflow.engine import available_actions
-from workflow.engine.audit import CREATE, EDIT, MIGRATE
+from workflow.engine.audit import CREATE, EDIT, MIGRATE, RECORD
 from workflow.engine.models import AuditEntry, Document
 from workflow.errors import Conflict, NotAllowed, WorkflowError
 from workflow.files import DocumentFile, list_files
@@ -373,6 +373,7 @@ def _history(document: Document, *, full: bool) -> list[Step]:
     # a document migrated from an earlier version may have moves this one no longer names: shown by their name
     actions = {t.trigger: t.title.uk for t in compiled.definition.transitions} | {
         CREATE: "Створено", EDIT: "Змінено зміст", MIGRATE: "Перенесено на нову версію схеми",
+        RECORD: "Внесено до протоколу (голосування, реєстрацію або номер рішення)",
     }
     states = {name: s.title.uk for name, s in compiled.definition.states.items()}
     return [

@@ -21,7 +21,7 @@ SHIPPED_VERSIONS = {
     for kind in SHIPPED_KINDS
 }
 #: the Alembic revision the shipped migrations end at (0002 adds the council's tables)
-HEAD = "0003"
+HEAD = "0004"
 
 
 def sqlite_url(path: Path) -> str:

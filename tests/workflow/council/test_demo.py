@@ -59,8 +59,10 @@ def documents(session, kind: str, state: str | None = None) -> list[Document]:
 
 
 def triggers(session, document: Document) -> list[str]:
+    """The document's moves in order (the records written under its chain, such as its number, aside)."""
     return list(session.scalars(
-        select(AuditEntry.trigger).where(AuditEntry.document_id == document.id).order_by(AuditEntry.version)
+        select(AuditEntry.trigger).where(AuditEntry.document_id == document.id, AuditEntry.trigger != "record")
+        .order_by(AuditEntry.version)
     ))
 
 
