@@ -29,7 +29,6 @@ from workflow.config import Settings
 from workflow.council.demo import CouncilExists, seed_demo
 from workflow.council.law import KYIV
 from workflow.council.rules import CATALOG
-from workflow.db import begin_writing
 from workflow.definitions.graph import to_dot, to_mermaid
 from workflow.definitions.loader import DefinitionError, load_directory
 from workflow.definitions.registry import DefinitionChanged
@@ -174,7 +173,6 @@ def workflow_migrate(kind: str, from_version: int, to_version: int, mappings: tu
         mapping[old.strip()] = new.strip()
     ext = radaflow()
     with ext.sessions.begin() as session:
-        begin_writing(session)
         try:
             moved = migrate_documents(session, kind, from_version, to_version, mapping, Actor.system())
         except WorkflowError as error:
@@ -198,7 +196,6 @@ def db_upgrade(revision: str) -> None:
     schema.upgrade(ext.engine, revision)
     click.echo(f"database at revision {schema.current_revision(ext.engine)} ({ext.engine.url.render_as_string()})")
     with ext.sessions.begin() as session:
-        begin_writing(session)
         try:
             added = ext.registry.sync(session)
         except DefinitionChanged as error:
@@ -248,7 +245,6 @@ def _retry(ids: tuple[int, ...], put_back: Callable[[Session, int], object], nou
     """Put the failed rows `ids` back in line, all or nothing, then set them going."""
     try:
         with radaflow().sessions.begin() as session:
-            begin_writing(session)
             for row_id in ids:
                 put_back(session, row_id)
     except WorkflowError as error:
@@ -329,7 +325,6 @@ def seed_demo_command(if_empty: bool, today: datetime | None) -> None:
     day = today.date() if today is not None else datetime.now(KYIV).date()
     try:
         with ext.sessions.begin() as session:
-            begin_writing(session)
             summary = seed_demo(session, today=day)
     except CouncilExists as error:
         if not if_empty:
@@ -409,7 +404,6 @@ def files_render(document_id: int, template: str) -> None:
     ext = radaflow()
     try:
         with ext.sessions.begin() as session:
-            begin_writing(session)
             document = docx_files.get_document(session, document_id)
             stored = docx_files.rerender(session, document, template, Actor.system(), utcnow(),
                                          templates_dir=docx_files.operator_templates(ext.settings))
