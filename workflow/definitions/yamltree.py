@@ -32,15 +32,15 @@ class _DepthLimitedLoader(yaml.SafeLoader):
         super().__init__(stream)
         self._depth = 0
 
-    def compose_node(self, parent: Node | None, index: object) -> Node | None:
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
                 raise yaml.composer.ComposerError(
                     None, None, f"collections are nested more than {MAX_DEPTH} levels deep; a definition needs "
-                    "far fewer", self.peek_event().start_mark,
+                    "far fewer", self.peek_event().start_mark,  # type: ignore[no-untyped-call]
                 )
-            node: Node | None = super().compose_node(parent, index)  # type: ignore[no-untyped-call]
+            node: Node | None = super().compose_node(parent, index)
             return node
         finally:
             self._depth -= 1
