@@ -99,7 +99,7 @@ def init_app(app: Flask, settings: Settings) -> Limiter:
     @app.errorhandler(RateLimitExceeded)
     def _too_many(_error: RateLimitExceeded) -> ResponseReturnValue:
         breached = limiter.current_limit
-        seconds = 60 if breached is None else max(1, math.ceil(breached.reset_at - time.time()))
+        seconds = 60 if breached is None else max(1, math.ceil(breached.window.reset_time - time.time()))
         message = TOO_MANY.format(wait=_wait_uk(seconds), wait_en=_wait_en(seconds))
         response = current_app.make_response(
             (render_template("message.html", title=TOO_MANY_TITLE, message=message), 429)
