@@ -9,7 +9,7 @@ nothing written. The caller's boundary commits.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -18,6 +18,7 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from workflow import limits
 from workflow.definitions.catalog import Catalog, ConsequenceContext, ConsequenceSpec, GuardContext
 from workflow.definitions.compiled import CompiledDefinition, Move
 from workflow.definitions.registry import registry_of
@@ -86,9 +87,7 @@ def create_document(
         )
     _check_content(title, fields)
     _check_due_moment(compiled, compiled.initial, fields)
-    comment = (comment or "").strip() or None
-    if comment is not None and "\x00" in comment:
-        raise InvalidInput("the comment contains a NUL character, which cannot be stored")
+    comment = _checked_comment((comment or "").strip() or None)
     registry.ensure_stored(session, compiled)
     data = {"definition_version": compiled.version, "content": content_digest(title, dict(fields or {}))}
     data_json = _json(data)
@@ -375,8 +374,20 @@ def _comment_or_refuse(move: Move, comment: str | None) -> str | None:
         raise InvalidInput(f"'{move.title.en}' needs a comment saying why")
     if move.comment == "none" and comment is not None:
         raise InvalidInput(f"'{move.title.en}' takes no comment")
-    if comment is not None and "\x00" in comment:
+    return _checked_comment(comment)
+
+
+def _checked_comment(comment: str | None) -> str | None:
+    """A comment the append-only log can keep: no NUL, and no longer than `limits.COMMENT`."""
+    if comment is None:
+        return None
+    if "\x00" in comment:
         raise InvalidInput("the comment contains a NUL character, which cannot be stored")
+    if len(comment) > limits.COMMENT:
+        raise InvalidInput(
+            f"the comment has {len(comment)} characters; at most {limits.COMMENT} are kept: shorten it, "
+            "or attach the full text as a file"
+        )
     return comment
 
 
@@ -413,12 +424,33 @@ def _check_content(title: str | None, fields: Mapping[str, Any] | None) -> None:
     """A title and fields every database can store, or a refusal that says what is wrong."""
     if title is not None and "\x00" in title:
         raise InvalidInput("the title contains a NUL character, which cannot be stored")
+    if title is not None and len(title) > limits.TITLE:
+        raise InvalidInput(f"the title has {len(title)} characters; at most {limits.TITLE} are allowed")
+    too_long = next(_long_texts(fields or {}), None)
+    if too_long is not None:
+        raise InvalidInput(
+            f"the field '{too_long[0]}' has {too_long[1]} characters; at most {limits.FIELD_TEXT} are allowed "
+            "(attach longer texts as files)"
+        )
     try:
         text = json.dumps(fields or {}, ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError) as error:
         raise InvalidInput(f"the document's fields cannot be stored: {error}") from None
     if "\\u0000" in text:  # JSON writes NUL as \u0000, which PostgreSQL cannot store
         raise InvalidInput("the document's fields contain a NUL character, which cannot be stored")
+
+
+def _long_texts(value: object, name: str = "") -> Iterator[tuple[str, int]]:
+    """(field, length) of every text in the fields, nested ones too, longer than `limits.FIELD_TEXT`."""
+    if isinstance(value, str):
+        if len(value) > limits.FIELD_TEXT:
+            yield name, len(value)
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _long_texts(item, f"{name}.{key}" if name else str(key))
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _long_texts(item, name)
 
 
 def _check_due_moment(compiled: CompiledDefinition, state: str, fields: Mapping[str, Any] | None) -> None:

@@ -43,7 +43,7 @@ COMMITTEE_SUBJECTS = (
 @pytest.fixture(autouse=True)
 def quick_argon2(monkeypatch):
     """argon2 at its smallest costs: the same hashing and checking, in a millisecond instead of half a second."""
-    monkeypatch.setattr(setup, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    monkeypatch.setattr("workflow.people._hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
 
 
 @pytest.fixture

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
 
+from workflow import limits
 from workflow.council import sessions
 from workflow.council.votes import hold_vote
 from workflow.engine import available_actions, create_document, edit_document, fire
@@ -276,6 +278,37 @@ def test_only_allowed_roles_create_documents(session, people, unchanged):
 def test_content_no_database_can_store_is_refused_on_both(session, draft, author, unchanged, action, complaint):
     with unchanged(), pytest.raises(InvalidInput, match=complaint):
         action(session, draft, author)
+
+
+@pytest.mark.parametrize(
+    ("action", "complaint"),
+    [
+        (lambda s, d, a: fire(s, d, "withdraw", a, comment="б" * 300_000),
+         f"the comment has 300000 characters; at most {limits.COMMENT} are kept"),
+        (lambda s, d, a: create_document(s, "decision_draft", a, title="x", comment="б" * (limits.COMMENT + 1)),
+         f"the comment has {limits.COMMENT + 1} characters"),
+        (lambda s, d, a: edit_document(s, d, a, title="Н" * (limits.TITLE + 1)),
+         f"the title has {limits.TITLE + 1} characters; at most {limits.TITLE} are allowed"),
+        (lambda s, d, a: edit_document(s, d, a, fields={"body": "т" * (limits.FIELD_TEXT + 1)}),
+         f"the field 'body' has {limits.FIELD_TEXT + 1} characters; at most {limits.FIELD_TEXT} are allowed"),
+        (lambda s, d, a: create_document(s, "decision_draft", a, title="x",
+                                         fields={"annex": [{"text": "т" * (limits.FIELD_TEXT + 1)}]}),
+         "the field 'annex.text' has"),
+    ],
+    ids=["comment-of-a-move", "comment-of-a-creation", "title", "field", "nested-field"],
+)
+def test_text_longer_than_its_limit_is_refused_whoever_sends_it_saying_the_limit(
+    session, draft, author, unchanged, action, complaint
+):
+    with unchanged(), pytest.raises(InvalidInput, match=re.escape(complaint)):
+        action(session, draft, author)
+
+
+def test_text_up_to_its_limit_is_kept(session, draft, author):
+    edit_document(session, draft, author, title="Н" * limits.TITLE, fields={"body": "т" * limits.FIELD_TEXT})
+    fire(session, draft, "withdraw", author, comment="б" * limits.COMMENT)
+
+    assert entries(session, draft)[-1].comment == "б" * limits.COMMENT
 
 
 def test_only_the_fields_a_state_opens_can_be_edited(session, draft, author, unchanged):
