@@ -11,16 +11,19 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from sqlalchemy import Engine, select
+from flask import Flask
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from tests.conftest import create_postgres_database, drop_postgres_database
+from tests.conftest import create_postgres_database, drop_postgres_database, savepoint_sessions
+from web import create_app
 from web.cli import main
 from workflow.db import make_engine, make_sessionmaker
 from workflow.definitions.registry import DefinitionRegistry
 from workflow.engine import create_document, fire
 from workflow.engine.models import AuditEntry, Document
 from workflow.people import Person, RoleGrant, load_actor
+from workflow.runtime import Runtime
 
 POSTGRES_ADMIN = os.environ.get("TEST_POSTGRES_ADMIN", "host=127.0.0.1 port=5432 user=postgres dbname=postgres")
 POSTGRES_HOST = os.environ.get("TEST_POSTGRES_HOST", "postgres@127.0.0.1:5432")
@@ -50,6 +53,19 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return f"sqlite:///{tmp_path / 'cli.sqlite3'}"
     url: str = request.getfixturevalue("fresh_postgres_url")
     return url
+
+
+# --- the application inside the test's transaction ----------------------------------------------------------
+def app_in_transaction(connection: Connection, instance_dir: Path, **config: object) -> Flask:
+    """The application on the suite's migrated database, every session it opens bound to the test's connection:
+    the requests' sessions and those that carry out the effects after a request's commit. A request's commit
+    releases a savepoint, its rollback rolls back to one, and the end of the test rolls everything back, so the
+    database is migrated once per run instead of once per test."""
+    url = connection.engine.url.render_as_string(hide_password=False)
+    app = create_app({"database_url": url, "instance_dir": instance_dir, "TESTING": True, **config})
+    runtime: Runtime = app.extensions["radaflow"]
+    runtime.sessions = savepoint_sessions(connection, runtime.registry)
+    return app
 
 
 # --- the command line --------------------------------------------------------------------------------------
