@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -39,6 +40,14 @@ from workflow.people import Actor, Person, RoleGrant, load_actor
 DEFINITIONS = PROJECT_ROOT / "definitions"
 POSTGRES_ADMIN = os.environ.get("TEST_POSTGRES_ADMIN", "host=127.0.0.1 port=5432 user=postgres dbname=postgres")
 POSTGRES_HOST = os.environ.get("TEST_POSTGRES_HOST", "postgres@127.0.0.1:5432")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # A shell starts a background job (`make test &`, a CI step) with SIGINT ignored, and every process started
+    # from it inherits that: `radaflow run`, which the tests stop with SIGINT as an operator's Ctrl-C stops it,
+    # would never stop. Python's own handler again, which a started program resets to the default.
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def _postgres_available_or_fail() -> None:
