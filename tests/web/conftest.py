@@ -1,5 +1,6 @@
-"""Fixtures for the web package: the `radaflow` command line run in-process, databases of a test's own, and
-documents made through the engine the way the cabinet will make them."""
+"""Fixtures for the web package: the application inside the test's transaction, the `radaflow` command line run
+in-process, databases of a test's own (for the CLI, which commits), and documents made through the engine the way
+the cabinet will make them."""
 
 from __future__ import annotations
 
