@@ -39,8 +39,10 @@ typecheck: $(VENV)/.installed-test
 layers: $(VENV)/.installed-test
 	$(BIN)/lint-imports
 
+## The suite across the machine's cores (pytest-xdist): one worker per core, each with its own databases; tests
+## marked with the same xdist_group (the real processes: workers, `radaflow run`, the browser) share one worker
 pytest: $(VENV)/.installed-test debian-packages
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadgroup
 
 ## Debian packages the tests use, installed when missing, each on its own (one that cannot be installed does not
 ## keep the other out): LibreOffice headless (the DOCX tests convert every rendered file to PDF with it) and

@@ -7,8 +7,10 @@ that need real commits (concurrency, the CLI) use `committed_db`, a database of 
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import signal
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -19,8 +21,8 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from sqlalchemy import Engine, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Engine, Table, select
+from sqlalchemy.orm import Session, sessionmaker
 
 from workflow import schema
 from workflow.config import PROJECT_ROOT
@@ -28,16 +30,24 @@ from workflow.council import drafts, sessions, setup
 from workflow.council.models import Committee, Council, Department
 from workflow.council.rules import CATALOG
 from workflow.council.votes import hold_committee_vote
-from workflow.db import REGISTRY_KEY, make_engine, make_sessionmaker
-from workflow.definitions.models import DefinitionVersion
+from workflow.db import REGISTRY_KEY, Base, make_engine, make_sessionmaker
 from workflow.definitions.registry import DefinitionRegistry
 from workflow.engine import edit_document, fire
-from workflow.engine.models import AuditEntry, Document, OutboxRow
+from workflow.engine.models import Document
+from workflow.models import import_all
 from workflow.people import Actor, Person, RoleGrant, load_actor
 
 DEFINITIONS = PROJECT_ROOT / "definitions"
 POSTGRES_ADMIN = os.environ.get("TEST_POSTGRES_ADMIN", "host=127.0.0.1 port=5432 user=postgres dbname=postgres")
 POSTGRES_HOST = os.environ.get("TEST_POSTGRES_HOST", "postgres@127.0.0.1:5432")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # A shell starts a background job (`make test &`, a CI step) with SIGINT ignored, and every process started
+    # from it inherits that: `radaflow run`, which the tests stop with SIGINT as an operator's Ctrl-C stops it,
+    # would never stop. Python's own handler again, which a started program resets to the default.
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def _postgres_available_or_fail() -> None:
@@ -92,22 +102,35 @@ def engine(
 
 
 @pytest.fixture
-def session(engine: Engine, registry: DefinitionRegistry) -> Iterator[Session]:
-    """A session inside a transaction that is rolled back after the test."""
-    connection = engine.connect()
-    outer = connection.begin()
-    session = Session(
+def connection(engine: Engine) -> Iterator[Connection]:
+    """The test's connection to the session's database, inside an outer transaction rolled back after the test."""
+    with engine.connect() as connection:
+        outer = connection.begin()
+        try:
+            yield connection
+        finally:
+            outer.rollback()
+
+
+def savepoint_sessions(connection: Connection, registry: DefinitionRegistry) -> sessionmaker[Session]:
+    """Sessions on the test's connection, each transaction of theirs a savepoint in the outer one: a commit
+    releases the savepoint, a rollback rolls back to it, and the test's end rolls everything back."""
+    return sessionmaker(
         bind=connection,
         join_transaction_mode="create_savepoint",
         expire_on_commit=False,
         info={REGISTRY_KEY: registry},
     )
+
+
+@pytest.fixture
+def session(connection: Connection, registry: DefinitionRegistry) -> Iterator[Session]:
+    """A session inside a transaction that is rolled back after the test."""
+    session = savepoint_sessions(connection, registry)()
     try:
         yield session
     finally:
         session.close()
-        outer.rollback()
-        connection.close()
 
 
 @dataclass
@@ -198,35 +221,58 @@ def run_in_threads(jobs: list[Callable[[], object]], *, timeout: float = 30) -> 
     return outcomes
 
 
+import_all()  # every table of the schema in Base.metadata, so that a snapshot misses none
+
+
 @dataclass(frozen=True)
 class Snapshot:
-    """Everything a refused action must leave as it was."""
+    """Everything a refused action must leave as it was: every row of every table, ordered by primary key."""
 
-    documents: tuple[tuple[object, ...], ...]
-    audit_entries: int
-    outbox_rows: int
-    definition_versions: int
+    tables: dict[str, tuple[tuple[object, ...], ...]]
+    columns: dict[str, tuple[str, ...]]
+
+    def rows(self, table: str, *columns: str) -> list[tuple[object, ...]]:
+        """The rows of `table`, only `columns` of each (all when none is named)."""
+        names = self.columns[table]
+        picked = [names.index(column) for column in columns] if columns else list(range(len(names)))
+        return [tuple(row[i] for i in picked) for row in self.tables[table]]
+
+    def differences(self, after: Snapshot) -> list[str]:
+        """What changed from this snapshot to `after`, a line per row added, removed or changed."""
+        lines: list[str] = []
+        for name, rows in self.tables.items():
+            then, now = set(rows), set(after.tables[name])
+            lines += [f"{name}: removed {row}" for row in rows if row not in now]
+            lines += [f"{name}: added or changed to {row}" for row in after.tables[name] if row not in then]
+        return lines
+
+
+def _rows_of(session: Session, table: Table) -> tuple[tuple[object, ...], ...]:
+    order = list(table.primary_key.columns) or list(table.columns)
+    return tuple(tuple(_hashable(value) for value in row) for row in session.execute(select(table).order_by(*order)))
+
+
+def _hashable(value: object) -> object:
+    """JSON columns come back as dicts and lists: as canonical text they compare and hash like the rest."""
+    if isinstance(value, dict | list):
+        return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+    return value
 
 
 def snapshot(session: Session) -> Snapshot:
+    """Every table of the schema as it stands in the session's transaction (what it has not flushed yet too)."""
+    session.flush()
     session.expire_all()
+    tables = Base.metadata.sorted_tables
     return Snapshot(
-        documents=tuple(
-            tuple(row)
-            for row in session.execute(
-                select(Document.id, Document.state, Document.version, Document.title, Document.audit_hash)
-                .order_by(Document.id)
-            )
-        ),
-        audit_entries=session.scalar(select(func.count()).select_from(AuditEntry)) or 0,
-        outbox_rows=session.scalar(select(func.count()).select_from(OutboxRow)) or 0,
-        definition_versions=session.scalar(select(func.count()).select_from(DefinitionVersion)) or 0,
+        {table.name: _rows_of(session, table) for table in tables},
+        {table.name: tuple(table.columns.keys()) for table in tables},
     )
 
 
 @pytest.fixture
 def unchanged(session: Session):  # type: ignore[no-untyped-def]
-    """`with unchanged(): ...` asserts the block left documents, audit and outbox exactly as they were."""
+    """`with unchanged(): ...` asserts the block left every row of every table exactly as it was."""
 
     @contextmanager
     def check() -> Iterator[None]:
@@ -234,7 +280,10 @@ def unchanged(session: Session):  # type: ignore[no-untyped-def]
         try:
             yield
         finally:
-            assert snapshot(session) == before, "a refused action left a trace in the database"
+            after = snapshot(session)
+            assert after == before, "a refused action left a trace in the database:\n" + "\n".join(
+                before.differences(after)
+            )
 
     return check
 

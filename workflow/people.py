@@ -40,7 +40,7 @@ class Person(Base):
     #: argon2 hash of the password; None for a person who cannot sign in (e.g. a citizen who only wrote once)
     password_hash: Mapped[str | None] = mapped_column(String(200))
     #: "immediate" or "digest": how the person wants e-mail notifications
-    email_mode: Mapped[str] = mapped_column(String(16), default="immediate")
+    email_mode: Mapped[str] = mapped_column(String(16), default="immediate", server_default="immediate")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     #: moved on by signing out, a password change and deactivation: a session signed in under an earlier epoch
     #: is no longer valid (see `end_sessions`)

@@ -32,6 +32,8 @@ from workflow.files import DocumentFile
 from workflow.people import load_actor
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+#: real processes that wait on one another with timeouts: under pytest-xdist they take turns on one worker
+pytestmark = pytest.mark.xdist_group("processes")
 
 
 @dataclass

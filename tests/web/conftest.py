@@ -1,5 +1,6 @@
-"""Fixtures for the web package: the `radaflow` command line run in-process, databases of a test's own, and
-documents made through the engine the way the cabinet will make them."""
+"""Fixtures for the web package: the application inside the test's transaction, the `radaflow` command line run
+in-process, databases of a test's own (for the CLI, which commits), and documents made through the engine the way
+the cabinet will make them."""
 
 from __future__ import annotations
 
@@ -11,17 +12,21 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from tests.conftest import create_postgres_database, drop_postgres_database
+from tasks.runner import run_pending
+from tests.conftest import create_postgres_database, drop_postgres_database, savepoint_sessions
+from web import create_app
 from web.cli import main
 from workflow.db import make_engine, make_sessionmaker
 from workflow.definitions.registry import DefinitionRegistry
 from workflow.engine import create_document, fire
 from workflow.engine.models import AuditEntry, Document
 from workflow.people import Person, RoleGrant, load_actor
+from workflow.runtime import Runtime
 
 POSTGRES_ADMIN = os.environ.get("TEST_POSTGRES_ADMIN", "host=127.0.0.1 port=5432 user=postgres dbname=postgres")
 POSTGRES_HOST = os.environ.get("TEST_POSTGRES_HOST", "postgres@127.0.0.1:5432")
@@ -51,6 +56,38 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return f"sqlite:///{tmp_path / 'cli.sqlite3'}"
     url: str = request.getfixturevalue("fresh_postgres_url")
     return url
+
+
+# --- the application inside the test's transaction ----------------------------------------------------------
+def app_in_transaction(connection: Connection, instance_dir: Path, **config: object) -> Flask:
+    """The application on the suite's migrated database, every session it opens bound to the test's connection:
+    the requests' sessions and those that carry out the effects after a request's commit. A request's commit
+    releases a savepoint, its rollback rolls back to one, and the end of the test rolls everything back, so the
+    database is migrated once per run instead of once per test."""
+    url = connection.engine.url.render_as_string(hide_password=False)
+    app = create_app({"database_url": url, "instance_dir": instance_dir, "TESTING": True, **config})
+    runtime: Runtime = app.extensions["radaflow"]
+    runtime.sessions = savepoint_sessions(connection, runtime.registry)
+    if "radaflow.ticker" in app.extensions:
+        # the sessions share the test's one connection, which a thread of its own must not use beside the
+        # test's: what a commit recorded is carried out in the request's thread, right after the commit
+        app.extensions["radaflow.ticker"] = InlineTicker(runtime)
+    return app
+
+
+class InlineTicker:
+    """The embedded mode's ticker for an application inside the test's transaction: a nudge carries out what was
+    committed at once, in the caller's thread (the real ticker's own thread is tested on databases of its own,
+    in test_transactions)."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+
+    def nudge(self) -> None:
+        run_pending(self.runtime)
+
+    def settle(self, timeout: float = 30.0) -> bool:
+        return True
 
 
 # --- the command line --------------------------------------------------------------------------------------

@@ -22,6 +22,8 @@ from tests.web.conftest import RADAFLOW_VARIABLES
 from tests.web.test_run import page
 
 RADAFLOW = str(Path(sys.executable).with_name("radaflow"))
+#: real processes that wait on one another with timeouts: under pytest-xdist they take turns on one worker
+pytestmark = pytest.mark.xdist_group("processes")
 CHROMIUM = "/usr/bin/chromium"
 #: what keeps Chromium from reaching out to Google's hosts on a machine with no way out
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -4,6 +4,7 @@ those who may read the document and to nobody else."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -12,21 +13,19 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
 import web.auth
 from tasks.runner import run_pending
 from tests.conftest import World, build_world
-from tests.web.conftest import SettlingClient
+from tests.web.conftest import app_in_transaction
 from web import create_app
 from web.cabinet import local
-from workflow import schema
 from workflow.council import drafts, messages, setup
 from workflow.council.delegation import delegate_role
 from workflow.council.setup import hash_password
-from workflow.db import make_engine
 from workflow.engine import fire
 from workflow.engine.models import AuditEntry, Document
 from workflow.files import store_file
@@ -34,6 +33,12 @@ from workflow.notifications.models import Notification
 from workflow.people import Person, RoleGrant
 
 PASSWORD = "довгий-пароль-для-тесту"
+
+
+@functools.cache
+def password_hash() -> str:
+    """PASSWORD hashed once per run: Argon2 is slow on purpose, and every site's people share the password."""
+    return hash_password(PASSWORD)
 
 
 @dataclass
@@ -51,15 +56,12 @@ class Site:
 
 
 @pytest.fixture
-def site(clean_environment: None, database_url: str, tmp_path: Path) -> Iterator[Site]:
-    engine = make_engine(database_url)
-    schema.upgrade(engine)
-    engine.dispose()
-    app = create_app({"database_url": database_url, "instance_dir": tmp_path / "instance", "TESTING": True})
-    app.test_client_class = SettlingClient
+def site(clean_environment: None, connection: Connection, tmp_path: Path) -> Iterator[Site]:
+    """The cabinet on the suite's migrated database (SQLite and PostgreSQL), inside the test's transaction."""
+    app = app_in_transaction(connection, tmp_path / "instance")
     session = app.extensions["radaflow"].sessions()
     world = build_world(session)
-    hashed = hash_password(PASSWORD)
+    hashed = password_hash()
     for person in (world.lawyer, world.staff, world.secretary, *world.deputies[:2]):
         person.password_hash = hashed
     session.commit()

@@ -16,6 +16,8 @@ from tests.processes import free_port, wait_for
 from tests.web.conftest import RADAFLOW_VARIABLES
 
 RADAFLOW = str(Path(sys.executable).with_name("radaflow"))
+#: real processes that wait on one another with timeouts: under pytest-xdist they take turns on one worker
+pytestmark = pytest.mark.xdist_group("processes")
 
 
 def page(url: str) -> tuple[int, str] | None:
