@@ -21,6 +21,7 @@ from workflow.definitions.registry import registry_of
 from workflow.engine import Fired, fire
 from workflow.engine.models import Document
 from workflow.errors import InvalidInput, WrongState
+from workflow.i18n import N_
 from workflow.people import Actor
 
 #: runs the action: (session, document, actor, comment, inputs, now)
@@ -127,6 +128,14 @@ def perform(
     if operation is None:
         compiled = registry_of(session).get(document.kind, document.definition_version, session)
         if trigger not in compiled.triggers():
-            raise WrongState(f"{compiled.definition.title.en} has no action {trigger!r}")
-        raise InvalidInput(f"'{trigger}' is not done from the document page but at its own workplace")
+            raise WrongState(
+                "operations.en_no_action_trigger",
+                N_("{en} has no action '{trigger}'"),
+                en=compiled.definition.title.en, trigger=trigger,
+            )
+        raise InvalidInput(
+            "operations.trigger_not_done_from",
+            N_("'{trigger}' is not done from the document page but at its own workplace"),
+            trigger=trigger,
+        )
     operation.run(session, document, actor, comment, inputs, now)

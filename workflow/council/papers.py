@@ -32,6 +32,7 @@ from workflow.council.sessions import agenda
 from workflow.council.votes import council_members, holders, latest_vote, quorum_for, the_council
 from workflow.engine.models import Document
 from workflow.errors import InvalidInput, NotFound, WrongState
+from workflow.i18n import N_
 from workflow.people import Person, RoleGrant
 from workflow.timeutil import as_utc
 
@@ -95,7 +96,11 @@ def _council_header(council: Council) -> Context:
 
 def _expect(document: Document, kind: str, what: str) -> None:
     if document.kind != kind:
-        raise InvalidInput(f"document {document.id} is a {document.kind}, not {what}")
+        raise InvalidInput(
+            "papers.document_id_kind_not",
+            N_("document {id} is a {kind}, not {what}"),
+            id=document.id, kind=document.kind, what=what,
+        )
 
 
 def _names(session: Session, ids: Iterable[int]) -> dict[int, str]:
@@ -155,10 +160,18 @@ def decision_context(session: Session, draft: Document) -> Context:
     _expect(draft, "decision_draft", "a draft decision")
     decision = session.scalar(select(Decision).where(Decision.draft_id == draft.id))
     if decision is None:
-        raise WrongState(f"«{draft.title}» has no official number yet: a decision is rendered once it is signed")
+        raise WrongState(
+            "papers.title_no_official_number",
+            N_("«{title}» has no official number yet: a decision is rendered once it is signed"),
+            title=draft.title,
+        )
     council = session.get(Council, decision.council_id)
     if council is None:
-        raise NotFound(f"the council of decision {decision.official_number} is gone")
+        raise NotFound(
+            "papers.council_decision_official_number",
+            N_("the council of decision {official_number} is gone"),
+            official_number=decision.official_number,
+        )
     return {
         "council": _council_header(council),
         "session_number": decision.session_number,
@@ -175,7 +188,11 @@ def _plenary(session: Session, document: Document) -> PlenarySession:
     _expect(document, "session", "a plenary session")
     plenary = session.get(PlenarySession, document.id)
     if plenary is None:
-        raise NotFound(f"session document {document.id} has no session detail")
+        raise NotFound(
+            "papers.session_document_id_no",
+            N_("session document {id} has no session detail"),
+            id=document.id,
+        )
     return plenary
 
 
@@ -255,7 +272,11 @@ def _sitting(session: Session, plenary_document: Document) -> Context:
     plenary = _plenary(session, plenary_document)
     council = session.get(Council, plenary.council_id)
     if council is None:
-        raise NotFound(f"the council of session № {plenary.number} is gone")
+        raise NotFound(
+            "papers.council_session_number_gone",
+            N_("the council of session № {number} is gone"),
+            number=plenary.number,
+        )
     rows = agenda(session, plenary_document)
     votes = list(session.scalars(select(Vote).where(Vote.session_id == plenary.document_id).order_by(Vote.id)))
     shown = _votes_context(session, votes)
@@ -328,7 +349,7 @@ def protocol_context(session: Session, protocol: Document) -> Context:
     _expect(protocol, "session_protocol", "a session protocol")
     plenary = session.get(Document, protocol.parent_id) if protocol.parent_id is not None else None
     if plenary is None:
-        raise NotFound(f"protocol {protocol.id} belongs to no session")
+        raise NotFound("papers.protocol_id_belongs_no", N_("protocol {id} belongs to no session"), id=protocol.id)
     return _sitting(session, plenary)
 
 
@@ -338,7 +359,11 @@ def extract_context(session: Session, item_document: Document) -> Context:
     detail = session.get(AgendaItem, item_document.id)
     plenary = session.get(Document, detail.session_id) if detail is not None else None
     if plenary is None:
-        raise NotFound(f"agenda item {item_document.id} belongs to no session")
+        raise NotFound(
+            "papers.agenda_item_id_belongs",
+            N_("agenda item {id} belongs to no session"),
+            id=item_document.id,
+        )
     sitting = _sitting(session, plenary)
     (item,) = [item for item in sitting.pop("items") if item["id"] == item_document.id]
     del sitting["procedural_votes"]
@@ -352,11 +377,19 @@ def committee_conclusion_context(session: Session, conclusion: Document) -> Cont
     committee_id = conclusion.fields.get("committee_id")
     committee = session.get(Committee, committee_id) if isinstance(committee_id, int) else None
     if committee is None:
-        raise NotFound(f"the committee of conclusion {conclusion.id} is gone")
+        raise NotFound(
+            "papers.committee_conclusion_id_gone",
+            N_("the committee of conclusion {id} is gone"),
+            id=conclusion.id,
+        )
     council = session.get(Council, committee.council_id)
     draft = session.get(Document, conclusion.parent_id) if conclusion.parent_id is not None else None
     if council is None or draft is None:
-        raise NotFound(f"conclusion {conclusion.id} has no council or no draft")
+        raise NotFound(
+            "papers.conclusion_id_no_council",
+            N_("conclusion {id} has no council or no draft"),
+            id=conclusion.id,
+        )
     vote = latest_vote(session, conclusion.id, "conclusion")
     at = as_utc(vote.held_at if vote is not None else conclusion.state_entered_at)
     recommendation = conclusion.fields.get("recommendation")
