@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from web import auth, cabinet, database, errors, home
+from web import auth, cabinet, database, errors, home, i18n
 from workflow.config import Settings
 from workflow.runtime import Runtime
 
@@ -23,6 +23,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.extensions["radaflow"] = Runtime.open(settings)
 
+    i18n.init_app(app)
     database.init_app(app)
     errors.init_app(app)
     app.register_blueprint(home.bp)

@@ -15,7 +15,8 @@ class WorkflowError(Exception):
     `WorkflowError(code, template, **params)`: `code` names the refusal for the API and for tests (e.g.
     "engine.stale_document"), `template` is its English text marked with `N_` (the catalog's msgid), `params`
     fill its {placeholders} and are written in the reader's language (moments, dates, titles, plurals).
-    `str(error)` and `error.message` give the English rendering; `reasons` are Messages (or texts) too.
+    `str(error)` and `error.message` give the English rendering; `reasons` are Messages (or texts) too. A
+    `Message` may stand for the code and the template.
     """
 
     #: the kind of refusal, stable for the API (its HTTP status follows from it)
@@ -24,7 +25,10 @@ class WorkflowError(Exception):
     def __init__(
         self, code: str, template: str | None = None, /, *, reasons: Sequence[Message | str] = (), **params: Any
     ) -> None:
-        if template is None:  # a text said as it is, not through the catalog: shown untranslated
+        if isinstance(code, Message):  # a message said elsewhere too (e.g. a reason that is also a refusal)
+            said: Message = code
+            code, template, params = said.code, said.template, {**said.params, **params}
+        elif template is None:  # a text said as it is, not through the catalog: shown untranslated
             code, template = self.kind, code.replace("{", "{{").replace("}", "}}")
         self.code = code
         self.detail = Message(code, template, params)

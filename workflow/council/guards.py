@@ -67,7 +67,7 @@ def _published_in_time(ctx: GuardContext) -> str | None:
                    "{publication_working_days}"),
                 published_at=day(published_at),
                 starts_at=day(plenary.starts_at),
-                days=counted(days, N_('{n} working day'), N_('{n} working days')),
+                days=counted(days, '{n} working day', '{n} working days'),
                 publication_working_days=LAW.publication_working_days,
             )
         )
@@ -164,7 +164,7 @@ def _convened_in_time(ctx: GuardContext) -> str | None:
         )
         return message(
             f"guards.convened_late_{plenary.kind}", template, starts_at=day(plenary.starts_at), now=day(ctx.now),
-            days=counted(days, N_("{n} day"), N_("{n} days")), needed=counted(needed, N_("{n} day"), N_("{n} days")),
+            days=counted(days, "{n} day", "{n} days"), needed=counted(needed, "{n} day", "{n} days"),
         )
     return None
 

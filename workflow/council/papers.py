@@ -8,10 +8,11 @@ whoever edits the templates. Nothing here renders or stores a file: that is the 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from babel.dates import format_date, format_time
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
@@ -32,36 +33,51 @@ from workflow.council.sessions import agenda
 from workflow.council.votes import council_members, holders, latest_vote, quorum_for, the_council
 from workflow.engine.models import Document
 from workflow.errors import InvalidInput, NotFound, WrongState
-from workflow.i18n import N_
+from workflow.i18n import N_, babel_locale, gettext
 from workflow.people import Person, RoleGrant
 from workflow.timeutil import as_utc
 
 Context = dict[str, Any]
 
-MONTHS = (
-    "січня", "лютого", "березня", "квітня", "травня", "червня",
-    "липня", "серпня", "вересня", "жовтня", "листопада", "грудня",
-)
+#: the council's papers are official documents in the state language, whoever asks for them
+PAPERS_LOCALE = "uk"
+#: how a paper writes a day (a Babel pattern, translated: '19 березня 2026 року')
+DATE_PATTERN = N_("d MMMM y")
 #: a ballot's choice as the protocol writes it
-CHOICES_UK = {
-    "for": "за", "against": "проти", "abstain": "утримався", "not_voted": "не голосував", "absent": "відсутній",
+CHOICES = {
+    "for": N_("for"), "against": N_("against"), "abstain": N_("abstained"), "not_voted": N_("did not vote"),
+    "absent": N_("absent"),
 }
-VOTE_RESULTS_UK = {"adopted": "прийнято", "rejected": "не прийнято"}
-THRESHOLDS_UK = {
-    "majority": "більшість від загального складу", "two_thirds": "дві третини від загального складу",
+VOTE_RESULTS = {"adopted": N_("adopted"), "rejected": N_("not adopted")}
+THRESHOLDS = {
+    "majority": N_("a majority of the total composition"), "two_thirds": N_("two thirds of the total composition"),
 }
 #: what became of an agenda item, by its state
-ITEM_RESULTS_UK = {
-    "proposed": "не розглядалося", "included": "не розглядалося", "considering": "розглядається",
-    "adopted": "рішення прийнято", "rejected": "рішення не прийнято", "postponed": "розгляд перенесено",
-    "removed": "знято з розгляду",
+ITEM_RESULTS = {
+    "proposed": N_("not considered"), "included": N_("not considered"), "considering": N_("under consideration"),
+    "adopted": N_("decision adopted"), "rejected": N_("decision not adopted"),
+    "postponed": N_("consideration postponed"),
+    "removed": N_("removed from consideration"),
 }
-SESSION_KINDS_UK = {"regular": "чергова", "extraordinary": "позачергова"}
-RECOMMENDATIONS_UK = {
-    "support": "підтримати проєкт рішення",
-    "support_with_amendments": "підтримати проєкт рішення з поправками",
-    "reject": "відхилити проєкт рішення",
+SESSION_KINDS = {"regular": N_("regular"), "extraordinary": N_("extraordinary")}
+RECOMMENDATIONS = {
+    "support": N_("support the draft decision"),
+    "support_with_amendments": N_("support the draft decision with amendments"),
+    "reject": N_("reject the draft decision"),
 }
+
+
+def in_papers(words: Mapping[str, str]) -> dict[str, str]:
+    """A table of words as the papers write them (in PAPERS_LOCALE)."""
+    return {key: gettext(text, PAPERS_LOCALE) for key, text in words.items()}
+
+
+CHOICES_UK = in_papers(CHOICES)
+VOTE_RESULTS_UK = in_papers(VOTE_RESULTS)
+THRESHOLDS_UK = in_papers(THRESHOLDS)
+ITEM_RESULTS_UK = in_papers(ITEM_RESULTS)
+SESSION_KINDS_UK = in_papers(SESSION_KINDS)
+RECOMMENDATIONS_UK = in_papers(RECOMMENDATIONS)
 #: the Ukrainian alphabet, for lists of names in the order a Ukrainian reader expects (і, ї, є, ґ in place)
 ALPHABET = "абвгґдеєжзиіїйклмнопрстуфхцчшщьюя"
 _LETTER_RANK = {letter: rank for rank, letter in enumerate(ALPHABET)}
@@ -69,13 +85,13 @@ _LETTER_RANK = {letter: rank for rank, letter in enumerate(ALPHABET)}
 
 # --- words and numbers as the papers write them -----------------------------------------------------------------
 def date_uk(value: date | datetime) -> str:
-    """'19 березня 2026 року' (a moment is taken in Kyiv)."""
+    """'19 березня 2026 року' (a moment is taken in Kyiv): Babel's month names, the papers' pattern."""
     day = local_date(value) if isinstance(value, datetime) else value
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year} року"
+    return format_date(day, gettext(DATE_PATTERN, PAPERS_LOCALE), locale=babel_locale(PAPERS_LOCALE))
 
 
 def time_uk(moment: datetime) -> str:
-    return as_utc(moment).astimezone(KYIV).strftime("%H:%M")
+    return format_time(as_utc(moment), "HH:mm", tzinfo=KYIV, locale=babel_locale(PAPERS_LOCALE))
 
 
 def name_key(name: str) -> tuple[tuple[int, int], ...]:
