@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-from babel import default_locale
 from flask import Flask, current_app
 from flask.cli import FlaskGroup
 from sqlalchemy import func, select
@@ -48,10 +47,9 @@ from workflow.runtime import Runtime
 from workflow.timeutil import utcnow
 
 
-#: the command line's language: Ukrainian when the operator's environment asks for it (LANG=uk_UA.UTF-8, ...),
-#: else English, which scripts and logs read
 def _locale() -> str:
-    return "uk" if (default_locale() or "").startswith("uk") else "en"
+    """The command line's language: RADAFLOW_LANG (uk or en), English by default, which scripts and logs read."""
+    return i18n.locale_of(os.environ.get("RADAFLOW_LANG") or "en")
 
 
 def _(text: str, **params: Any) -> str:
