@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test lint typecheck layers pytest debian-packages bench clean
+.PHONY: run test lint typecheck layers pytest debian-packages bench clean translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,17 @@ debian-packages:
 	    $(AS_ROOT) 'DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(package)' \
 	      || echo "could not install $(package): its tests will skip (or fail with CI set)" >&2;,\
 	    echo "$(package) is missing and there is no root or sudo to install it: its tests will skip" >&2;))
+
+## After changing words in the code or the templates: extract them, merge them into workflow/translations/{uk,en}
+## (then translate what is new: the tests fail while a msgid has no msgstr) and compile the .mo files, which are
+## committed so that a clean clone runs as it is.
+CATALOGS := workflow/translations
+translations: $(VENV)/.installed-test
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l -k lazy_gettext -k counted:2,3 --no-location --sort-output \
+	  -o $(CATALOGS)/messages.pot .
+	$(BIN)/pybabel update -i $(CATALOGS)/messages.pot -d $(CATALOGS) --no-fuzzy-matching --width=120
+	$(BIN)/pybabel compile -d $(CATALOGS) --statistics
+	rm $(CATALOGS)/messages.pot
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/engine.py

@@ -25,6 +25,7 @@ from workflow.engine.models import Document, OutboxRow
 from workflow.engine.outbox import Handler
 from workflow.errors import InvalidInput, NotAllowed, NotFound
 from workflow.files import DocumentFile, file_by_key, store_file
+from workflow.i18n import N_
 from workflow.people import Actor
 
 #: the shipped templates; a secretary's edited copy under <instance>/templates_docx/ wins over them
@@ -59,7 +60,11 @@ RERENDER_ROLES = ("secretary", "admin", Actor.SYSTEM_ROLE)
 def get_document(session: Session, document_id: int) -> Document:
     document = session.get(Document, document_id)
     if document is None:
-        raise NotFound(f"there is no document {document_id}")
+        raise NotFound(
+            "docx.there_no_document_document",
+            N_("there is no document {document_id}"),
+            document_id=document_id,
+        )
     return document
 
 
@@ -67,11 +72,16 @@ def template_for(name: str, document: Document | None = None) -> Template:
     """The template called `name`, checked to attach to `document`; refused in words otherwise."""
     template = TEMPLATES.get(name)
     if template is None:
-        raise InvalidInput(f"unknown template {name!r}: one of {', '.join(TEMPLATES)}")
+        raise InvalidInput(
+            "docx.unknown_template_name_one",
+            N_("unknown template '{name}': one of {value}"),
+            name=name, value=', '.join(TEMPLATES),
+        )
     if document is not None and document.kind != template.kind:
         raise InvalidInput(
-            f"the {name} template is rendered for a {template.kind} document; document {document.id} is a "
-            f"{document.kind}"
+            "docx.name_template_rendered_kind",
+            N_("the {name} template is rendered for a {kind} document; document {id} is a {kind2}"),
+            name=name, kind=template.kind, id=document.id, kind2=document.kind,
         )
     return template
 
@@ -82,7 +92,11 @@ def template_path(name: str, templates_dir: Path | None = None) -> Path:
     for directory in (templates_dir, TEMPLATES_DIR):
         if directory is not None and (directory / f"{name}.docx").is_file():
             return directory / f"{name}.docx"
-    raise NotFound(f"the template file {name}.docx is missing from {TEMPLATES_DIR}")
+    raise NotFound(
+        "docx.template_file_name_docx",
+        N_("the template file {name}.docx is missing from {folder}"),
+        name=name, folder=TEMPLATES_DIR,
+    )
 
 
 def render(template_name: str, context: Mapping[str, Any], *, templates_dir: Path | None = None) -> bytes:
@@ -104,7 +118,11 @@ def render_document(
     existing = file_by_key(session, key)
     if existing is not None:
         if (existing.document_id, existing.name) != (document.id, template.name):
-            raise InvalidInput(f"key {key!r} already stored {existing.name} of document {existing.document_id}")
+            raise InvalidInput(
+                "docx.key_key_already_stored",
+                N_("key '{key}' already stored {name} of document {document_id}"),
+                key=key, name=existing.name, document_id=existing.document_id,
+            )
         return existing
     content = render(template.name, template.context(session, document), templates_dir=templates_dir)
     return store_file(session, document, template.name, content, key=key, now=now, by=by)
@@ -136,7 +154,10 @@ def rerender(
     """Render a document's file again by hand (after a template was edited, say): a new version, the old ones
     kept as they were."""
     if not any(actor.holds(role) for role in RERENDER_ROLES):
-        raise NotAllowed("documents are rendered again by the secretary or an administrator")
+        raise NotAllowed(
+            "docx.documents_rendered_again_secretary",
+            N_("documents are rendered again by the secretary or an administrator"),
+        )
     key = f"manual:{document.id}:{name}:{uuid.uuid4().hex}"
     return render_document(session, document, name, key=key, now=now, by=actor, templates_dir=templates_dir)
 

@@ -17,13 +17,12 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
 
-from workflow.council.law import KYIV
-from workflow.timeutil import as_utc
+from workflow import i18n
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "mail"
-LOCALES = ("uk", "en")
+LOCALES = i18n.LOCALES
 #: the language of a person whose locale has no templates
-FALLBACK_LOCALE = "uk"
+FALLBACK_LOCALE = i18n.DEFAULT_LOCALE
 #: templates the code itself uses, besides those the definitions name
 BUILTIN_TEMPLATES = ("deadline_reminder", "deadline_overdue", "digest")
 
@@ -76,9 +75,9 @@ def render(name: str, locale: str, context: Mapping[str, Any]) -> Message:
     return Message(subject=subject, body=body)
 
 
-def local_moment(moment: datetime) -> str:
-    """'18.03.2026 11:00': a moment in Kyiv time, as the messages write it in both languages."""
-    return f"{as_utc(moment).astimezone(KYIV):%d.%m.%Y %H:%M}"
+def local_moment(moment: datetime, locale: str = FALLBACK_LOCALE) -> str:
+    """'18.03.2026 11:00': a moment in Kyiv time, by Babel, as the messages write it in both languages."""
+    return i18n.moment(moment, locale)
 
 
 def _moment(value: object) -> str:

@@ -27,6 +27,7 @@ from workflow.definitions.registry import registry_of
 from workflow.engine.models import AuditEntry, Document, OutboxRow
 from workflow.engine.outbox import Handler
 from workflow.errors import NotFound
+from workflow.i18n import N_
 from workflow.notifications.models import Notification, OutgoingMail
 from workflow.notifications.recipients import recipients
 from workflow.people import Person
@@ -94,14 +95,22 @@ def notify_handler(settings: Settings) -> Handler:
         params = NotifyParams.model_validate(row.params)
         document = session.get(Document, row.document_id)
         if document is None:
-            raise NotFound(f"document {row.document_id} is gone")
+            raise NotFound(
+                "notify.document_document_id_gone",
+                N_("document {document_id} is gone"),
+                document_id=row.document_id,
+            )
         entry = session.scalar(
             select(AuditEntry).where(
                 AuditEntry.document_id == row.document_id, AuditEntry.version == row.audit_version
             )
         )
         if entry is None:
-            raise NotFound(f"document {row.document_id} has no audit entry {row.audit_version}")
+            raise NotFound(
+                "notify.document_document_id_no",
+                N_("document {document_id} has no audit entry {audit_version}"),
+                document_id=row.document_id, audit_version=row.audit_version,
+            )
         tell(
             session, settings, document, roles=params.roles, template=params.template,
             key=row.idempotency_key, now=now, actor_id=_mover(session, entry),

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from web import auth, cabinet, database, errors, home, limits, security
+from web import auth, cabinet, database, errors, home, i18n, limits, security
 from web.ids import IdConverter
 from workflow.config import Settings
 from workflow.runtime import Runtime
@@ -26,6 +26,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.url_map.converters["id"] = IdConverter
 
     security.init_app(app, settings)  # first: the request's size is limited before anything reads it
+    i18n.init_app(app)
     database.init_app(app)
     errors.init_app(app)
     app.register_blueprint(home.bp)

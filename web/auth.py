@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -66,13 +68,14 @@ class SignedIn(UserMixin):  # type: ignore[misc]
 
 
 class SignInForm(FlaskForm):  # type: ignore[misc]
-    email = EmailField("Електронна пошта", validators=[
-        DataRequired("Вкажіть адресу електронної пошти."),
-        Length(max=254, message="Адреса електронної пошти — щонайбільше 254 символи."),
+    email = EmailField(_l("E-mail"), validators=[
+        DataRequired(_l("Enter your e-mail address.")),
+        Length(max=254, message=_l("An e-mail address is at most 254 characters.")),
     ])
-    password = PasswordField("Пароль", validators=[
-        DataRequired("Вкажіть пароль."),
-        Length(max=MAX_PASSWORD_LENGTH, message=f"Пароль — щонайбільше {MAX_PASSWORD_LENGTH} символів."),
+    password = PasswordField(_l("Password"), validators=[
+        DataRequired(_l("Enter your password.")),
+        Length(max=MAX_PASSWORD_LENGTH,
+               message=_l("A password is at most %(n)s characters.", n=MAX_PASSWORD_LENGTH)),
     ])
 
 
@@ -88,14 +91,14 @@ def init_app(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # the token lives as long as the session
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"
-    login_manager.login_message = "Увійдіть, щоб побачити цю сторінку."
+    login_manager.login_message = _l("Sign in to see this page.")
     csrf.init_app(app)
     app.register_blueprint(bp)
 
     @app.errorhandler(CSRFError)
     def _stale_form(error: CSRFError) -> ResponseReturnValue:
-        message = "Форма застаріла або надіслана не з цієї сторінки: оновіть сторінку й спробуйте ще раз."
-        return render_template("message.html", title="Форму не прийнято", message=message), 400
+        message = _("The form is out of date or was not sent from this page: reload the page and try again.")
+        return render_template("message.html", title=_("The form was not accepted"), message=message), 400
 
 
 @login_manager.user_loader  # type: ignore[untyped-decorator]
@@ -129,7 +132,7 @@ def sign_in() -> ResponseReturnValue:
         if check_password(account, form.password.data) and account is person:
             login_user(SignedIn(person))
             return redirect(_safe_next(request.args.get("next")))
-        error = "Неправильна адреса електронної пошти або пароль."
+        error = _("Wrong e-mail address or password.")
     status = 200 if error is None and not form.errors else 422
     return render_template("login.html", form=form, error=error), status
 
@@ -142,7 +145,7 @@ def sign_out() -> ResponseReturnValue:
         if person is not None:
             end_sessions(db(), person)
     logout_user()
-    flash("Ви вийшли з кабінету.")
+    flash(_("You have signed out of the cabinet."))
     return redirect(url_for("home.index"))
 
 

@@ -15,8 +15,11 @@ from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
+from babel.numbers import format_decimal
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -27,11 +30,12 @@ from web.auth import login_manager, signed_in
 from web.database import db
 from web.errors import status_of
 from web.extension import radaflow
+from web.i18n import current as current_language
+from web.i18n import say
 from web.ids import parse_ids
-from workflow import limits
+from workflow import i18n, limits
 from workflow.council import operations
 from workflow.council.access import may_read, names_its_author_publicly, reads_in_full
-from workflow.council.law import KYIV
 from workflow.council.models import Committee, Decision, Department
 from workflow.council.work import waiting_for
 from workflow.engine import available_actions
@@ -39,6 +43,7 @@ from workflow.engine.audit import CREATE, EDIT, MIGRATE, RECORD
 from workflow.engine.models import AuditEntry, Document
 from workflow.errors import Conflict, InvalidInput, WorkflowError
 from workflow.files import DocumentFile, list_files
+from workflow.i18n import N_
 from workflow.notifications import inbox
 from workflow.notifications.models import Notification
 from workflow.people import Actor, Person
@@ -48,18 +53,18 @@ bp = Blueprint("cabinet", __name__)
 
 #: how the fields documents carry are named on the page; others are shown by their own name
 FIELD_LABELS = {
-    "body": "Текст",
-    "text": "Текст звернення",
-    "answer": "Відповідь",
-    "reason": "Підстава",
-    "role": "Повноваження",
-    "starts_at": "З",
-    "ends_at": "До",
-    "deputy_id": "Депутат",
-    "person_id": "Кому",
-    "committee_id": "Комісія",
-    "lead_committee_id": "Головна комісія",
-    "department_id": "Відділ",
+    "body": lazy_gettext("Text"),
+    "text": lazy_gettext("Text of the message"),
+    "answer": lazy_gettext("Answer"),
+    "reason": lazy_gettext("Grounds"),
+    "role": lazy_gettext("Powers"),
+    "starts_at": lazy_gettext("From"),
+    "ends_at": lazy_gettext("Until"),
+    "deputy_id": lazy_gettext("Deputy"),
+    "person_id": lazy_gettext("To whom"),
+    "committee_id": lazy_gettext("Committee"),
+    "lead_committee_id": lazy_gettext("Lead committee"),
+    "department_id": lazy_gettext("Department"),
 }
 #: fields holding a person's, a committee's or a department's id, shown by name
 _NAMED = {"deputy_id": Person, "person_id": Person, "committee_id": Committee, "lead_committee_id": Committee,
@@ -83,11 +88,18 @@ class Step:
     from_state: str | None
     to_state: str
     comment: str | None
+    #: whether `who` is a person's name (content), not a word of the page's
+    named: bool = False
 
 
 def local(moment: datetime | None) -> str:
-    """'18.03.2026 11:00' in Kyiv time, as the council reads it."""
-    return "" if moment is None else f"{as_utc(moment).astimezone(KYIV):%d.%m.%Y %H:%M}"
+    """'18.03.2026 11:00' in Kyiv time, as the council reads it (Babel's formatting, the reader's language)."""
+    return "" if moment is None else i18n.moment(moment, current_language())
+
+
+def _title(action: Any) -> str:
+    """An action's title in the reader's language."""
+    return str(action.title_en if current_language() == "en" else action.title_uk)
 
 
 @bp.app_context_processor
@@ -127,10 +139,10 @@ def work() -> ResponseReturnValue:
     for waiting in waiting_for(db(), user.actor(), utcnow()):
         compiled = registry.get(waiting.document.kind, waiting.document.definition_version, db())
         tasks.append(Task(
-            document=waiting.document, kind_title=compiled.definition.title.uk,
-            state_title=compiled.state(waiting.document.state).title.uk,
+            document=waiting.document, kind_title=say(compiled.definition.title),
+            state_title=say(compiled.state(waiting.document.state).title),
             due=local(waiting.document.due_at) if waiting.document.due_at is not None else None,
-            overdue=waiting.overdue, actions=tuple(action.title_uk for action in waiting.actions),
+            overdue=waiting.overdue, actions=tuple(_title(action) for action in waiting.actions),
         ))
     return render_template("work.html", tasks=tasks)
 
@@ -157,11 +169,11 @@ def mark_read() -> ResponseReturnValue:
     else:
         parsed = parse_ids(request.form.getlist("id"))
         if not parsed:  # no id, or one that names no notification: nothing of the form is done
-            return render_template("message.html", title="Нічого не позначено",
-                                   message="Форма не назвала жодного сповіщення."), 422
+            return render_template("message.html", title=_("Nothing marked"),
+                                   message=_("The form named no notification.")), 422
         ids = parsed
     marked = inbox.mark_read(db(), user.id, ids, utcnow())
-    flash(f"Позначено прочитаними: {marked}.")
+    flash(_("Marked read: %(n)s.", n=marked))
     return redirect(url_for("cabinet.notifications"))
 
 
@@ -192,7 +204,10 @@ def act(document_id: int, trigger: str) -> ResponseReturnValue:
     comment = request.form.get("comment")
     try:
         if request.form.get("version") != str(found.version):
-            raise Conflict("the document changed after you opened it: look at it again, then act")
+            raise Conflict(
+                "cabinet.stale_page",
+                N_("the document changed after you opened it: look at it again, then act"),
+            )
         _check_lengths(comment, inputs)
         operations.perform(db(), found, trigger, user.actor(), comment=comment, inputs=inputs, now=utcnow())
     except WorkflowError as refusal:
@@ -202,7 +217,7 @@ def act(document_id: int, trigger: str) -> ResponseReturnValue:
         return _page(refused, refusal=refusal, trigger=trigger, typed={"comment": comment or "", **inputs}), (
             status_of(refusal)
         )
-    flash(f"Виконано: {_action_title(found, trigger)}.")
+    flash(_("Done: %(action)s.", action=_action_title(found, trigger)))
     return redirect(url_for("cabinet.document", document_id=document_id))
 
 
@@ -213,15 +228,23 @@ INPUT_LIMIT = limits.FIELD_TEXT
 
 def _check_lengths(comment: str | None, inputs: Mapping[str, str]) -> None:
     if comment is not None and len(comment) > limits.COMMENT:
-        raise InvalidInput(f"the comment has {len(comment)} characters; at most {limits.COMMENT} are kept")
+        raise InvalidInput(
+            "cabinet.comment_too_long",
+            N_("the comment has {length} characters; at most {limit} are kept"),
+            length=len(comment), limit=limits.COMMENT,
+        )
     for name, value in inputs.items():
         if len(value) > INPUT_LIMIT:
-            raise InvalidInput(f"'{name}' has {len(value)} characters; at most {INPUT_LIMIT} are kept")
+            raise InvalidInput(
+                "cabinet.input_too_long",
+                N_("'{name}' has {length} characters; at most {limit} are kept"),
+                name=name, length=len(value), limit=INPUT_LIMIT,
+            )
 
 
 def _action_title(document: Document, trigger: str) -> str:
     compiled = radaflow().registry.get(document.kind, document.definition_version, db())
-    return next((t.title.uk for t in compiled.definition.transitions if t.trigger == trigger), trigger)
+    return next((say(t.title) for t in compiled.definition.transitions if t.trigger == trigger), trigger)
 
 
 def _page(
@@ -243,7 +266,7 @@ def _page(
         typed=typed or {},
         limits={"comment": limits.COMMENT, "input": INPUT_LIMIT},
         document=found,
-        kind_title=compiled.definition.title.uk,
+        kind_title=say(compiled.definition.title),
         state=state,
         number=session.scalar(select(Decision.official_number).where(Decision.draft_id == found.id)),
         author=None if found.author_id is None or not (full or names_its_author_publicly(found))
@@ -255,6 +278,7 @@ def _page(
         files=list_files(session, found.id),
         history=_history(found, full=full),
         local=local,
+        kilobytes=lambda size: format_decimal(round(size / 1024, 1), locale=i18n.babel_locale(current_language())),
     )
 
 
@@ -266,8 +290,8 @@ def file(document_id: int, file_id: int) -> ResponseReturnValue:
         abort(404)
     content = stored.content
     if hashlib.sha256(content).hexdigest() != stored.sha256:  # never hand out a file that is not what was stored
-        message = "Вміст файлу не відповідає його контрольній сумі; повідомте адміністратора."
-        return render_template("message.html", title="Файл пошкоджено", message=message), 500
+        message = _("The file's content does not match its checksum; tell the administrator.")
+        return render_template("message.html", title=_("The file is damaged"), message=message), 500
     response = Response(content, mimetype=stored.media_type)
     # for clients that read no UTF-8 file name: the file's kind and version, e.g. decision-v2.docx
     fallback = f"{stored.name}-v{stored.version}{PurePosixPath(stored.filename).suffix}"
@@ -319,8 +343,9 @@ def _actions(document: Document, actor: Actor) -> list[Button]:
         else:
             comment = action.comment
         buttons.append(Button(
-            trigger=action.trigger, title=action.title_uk, allowed=action.allowed, reasons=action.reasons,
-            comment=comment, inputs=None if operation is None else operation.inputs,
+            trigger=action.trigger, title=_title(action), allowed=action.allowed, reasons=action.reasons,
+            comment=comment,
+            inputs=None if operation is None else {name: _(label) for name, label in operation.inputs.items()},
         ))
     return buttons
 
@@ -370,7 +395,7 @@ def _related(document_id: int | None, actor: Actor | None) -> Related | None:
 
 def _as_related(found: Document) -> Related:
     compiled = radaflow().registry.get(found.kind, found.definition_version, db())
-    return Related(found.id, compiled.definition.title.uk, found.title, compiled.state(found.state).title.uk)
+    return Related(found.id, say(compiled.definition.title), found.title, say(compiled.state(found.state).title))
 
 
 def _children(document: Document, actor: Actor | None) -> list[Related]:
@@ -391,11 +416,11 @@ def _history(document: Document, *, full: bool) -> list[Step]:
     ).all())
     compiled = radaflow().registry.get(document.kind, document.definition_version, session)
     # a document migrated from an earlier version may have moves this one no longer names: shown by their name
-    actions = {t.trigger: t.title.uk for t in compiled.definition.transitions} | {
-        CREATE: "Створено", EDIT: "Змінено зміст", MIGRATE: "Перенесено на нову версію схеми",
-        RECORD: "Внесено до протоколу (голосування, реєстрацію або номер рішення)",
+    actions = {t.trigger: say(t.title) for t in compiled.definition.transitions} | {
+        CREATE: _("Created"), EDIT: _("Content changed"), MIGRATE: _("Moved to a new version of the scheme"),
+        RECORD: _("Entered in the record (a vote, the attendance or a decision's number)"),
     }
-    states = {name: s.title.uk for name, s in compiled.definition.states.items()}
+    states = {name: say(s.title) for name, s in compiled.definition.states.items()}
     return [
         Step(
             at=local(entry.at),
@@ -405,6 +430,8 @@ def _history(document: Document, *, full: bool) -> list[Step]:
             from_state=None if entry.from_state is None else states.get(entry.from_state, entry.from_state),
             to_state=states.get(entry.to_state, entry.to_state),
             comment=entry.comment if full else None,
+            named=entry.actor_id is not None and (full or entry.actor_id != document.author_id
+                                                  or names_its_author_publicly(document)),
         )
         for entry in entries
     ]
@@ -412,9 +439,9 @@ def _history(document: Document, *, full: bool) -> list[Step]:
 
 def _who(entry: AuditEntry, names: Mapping[int, str], document: Document, full: bool) -> str:
     if entry.actor_id is None:
-        return "система"
+        return str(_("system"))
     if not full and entry.actor_id == document.author_id and not names_its_author_publicly(document):
-        return "автор звернення"
+        return str(_("the author of the message"))
     return names.get(entry.actor_id, "—")
 
 

@@ -24,8 +24,9 @@ from tasks.celery_app import create_celery, kick
 from tasks.mail import retry_mail
 from web.app import create_app
 from web.extension import radaflow
+from web.i18n import command_line_locale
 from web.ids import MAX_ID, IdParam
-from workflow import schema
+from workflow import i18n, schema
 from workflow.config import Settings
 from workflow.council.demo import CouncilExists, seed_demo
 from workflow.council.law import KYIV
@@ -40,10 +41,31 @@ from workflow.engine.models import OutboxRow
 from workflow.engine.outbox import retry as retry_effect
 from workflow.errors import WorkflowError
 from workflow.files import get_file, list_files
+from workflow.i18n import N_
 from workflow.notifications.models import OutgoingMail
 from workflow.people import Actor
 from workflow.runtime import Runtime
 from workflow.timeutil import utcnow
+
+
+def _locale() -> str:
+    """The command line's language: RADAFLOW_LANG (uk or en), English by default, which scripts and logs read."""
+    return command_line_locale()
+
+
+def _(text: str, **params: Any) -> str:
+    """`text` (a catalog msgid with {name} placeholders) in the command line's language, filled."""
+    return i18n.gettext(text, _locale()).format(**params)
+
+
+def _say(error: WorkflowError) -> str:
+    """A refusal in the command line's language."""
+    return i18n.render(error.detail, _locale())
+
+
+def _render(said: object) -> str:
+    """What the domain says (a Message, a moment, ...) in the command line's language."""
+    return i18n.render(said, _locale())
 
 
 def _create_app() -> Flask:
@@ -92,8 +114,9 @@ def run_command(host: str, port: int, debug: bool, with_worker: bool) -> None:
     ext = radaflow()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if with_worker and ext.settings.redis_url is None:
-        raise click.ClickException("--with-worker needs REDIS_URL (e.g. redis://127.0.0.1:6379/0); without it "
-                                   "effects already run in-process")
+        raise click.ClickException(_(
+            "--with-worker needs REDIS_URL (e.g. redis://127.0.0.1:6379/0); without it effects already run "
+            "in-process"))
     # With --debug the reloader runs the server in a child process it restarts on each change: the worker and
     # beat belong to the watching parent (started once), the ticker to the serving child.
     serving = not debug or os.environ.get("WERKZEUG_RUN_MAIN") == "true"
@@ -136,15 +159,17 @@ def workflow_check(directory: str | None) -> None:
     except DefinitionError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)
-        click.echo(f"{len(error.problems)} problem(s) in {path}", err=True)
+        click.echo(_("{problems} problem(s) in {path}", problems=len(error.problems), path=path), err=True)
         sys.exit(1)
     if not compiled:
-        click.echo(f"no definitions (*.yaml) in {path}", err=True)
+        click.echo(_("no definitions (*.yaml) in {path}", path=path), err=True)
         sys.exit(1)
     for c in compiled:
         click.echo(
-            f"ok  {c.kind} v{c.version}: {len(c.definition.states)} states, "
-            f"{len(c.definition.transitions)} transitions"
+            _(
+                "ok  {kind} v{version}: {states} states, {transitions} transitions",
+                kind=c.kind, version=c.version, states=len(c.definition.states),
+                transitions=len(c.definition.transitions))
         )
 
 
@@ -187,10 +212,12 @@ def workflow_migrate(kind: str, from_version: int, to_version: int, mappings: tu
         try:
             moved = migrate_documents(session, kind, from_version, to_version, mapping, Actor.system())
         except WorkflowError as error:
-            raise click.ClickException(error.message) from None
+            raise click.ClickException(_say(error)) from None
     for (old, new), count in sorted(moved.items()):
         click.echo(f"{count:6d}  {old} -> {new}")
-    click.echo(f"{sum(moved.values())} {kind} document(s) moved from version {from_version} to {to_version}")
+    click.echo(_(
+        "{count} {kind} document(s) moved from version {from_version} to {to_version}",
+        count=sum(moved.values()), kind=kind, from_version=from_version, to_version=to_version))
 
 
 # --- database ------------------------------------------------------------------------------------------------
@@ -205,14 +232,15 @@ def db_upgrade(revision: str) -> None:
     """Apply the migrations, then store the current definitions' versions."""
     ext = radaflow()
     schema.upgrade(ext.engine, revision)
-    click.echo(f"database at revision {schema.current_revision(ext.engine)} ({ext.engine.url.render_as_string()})")
+    click.echo(_("database at revision {revision} ({url})", revision=schema.current_revision(ext.engine),
+                 url=ext.engine.url.render_as_string()))
     with ext.sessions.begin() as session:
         try:
             added = ext.registry.sync(session)
         except DefinitionChanged as error:
             raise click.ClickException(str(error)) from None
     for what in added:
-        click.echo(f"stored definition {what}")
+        click.echo(_("stored definition {what}", what=what))
 
 
 # --- effects, e-mail, deadlines ------------------------------------------------------------------------------
@@ -259,8 +287,8 @@ def _retry(ids: tuple[int, ...], put_back: Callable[[Session, int], object], nou
             for row_id in ids:
                 put_back(session, row_id)
     except WorkflowError as error:
-        raise click.ClickException(f"{error.message}; nothing was retried") from None
-    click.echo(f"{len(ids)} {noun} back in line")
+        raise click.ClickException(_("{message}; nothing was retried", message=_say(error))) from None
+    click.echo(_("{count} {noun} back in line", count=len(ids), noun=noun))
     set_effects_going_now()
 
 
@@ -269,7 +297,7 @@ def _params(params: dict[str, object]) -> str:
 
 
 @effects.command("retry")
-@click.argument("ids", nargs=-1, type=IdParam("effect"), required=True)
+@click.argument("ids", nargs=-1, type=IdParam(N_("effect")), required=True)
 def effects_retry(ids: tuple[int, ...]) -> None:
     """Put failed effects back in line (once their cause is fixed); all or nothing."""
     _retry(ids, retry_effect, "effect(s)")
@@ -280,10 +308,12 @@ def effects_run() -> None:
     """Do now what the workers do on their schedule: the deadline sweep, digests, effects and e-mail."""
     ext = radaflow()
     if schema.current_revision(ext.engine) != schema.head_revision(ext.engine):
-        raise click.ClickException("the database is not up to date: run `radaflow db upgrade` first")
+        raise click.ClickException(_("the database is not up to date: run `radaflow db upgrade` first"))
     ran = runner.tick(ext)
-    click.echo(f"effects: {ran.effects_done} done, {ran.effects_failed} failed; "
-               f"e-mail: {ran.mail_sent} sent, {ran.mail_failed} failed")
+    click.echo(_(
+        "effects: {effects_done} done, {effects_failed} failed; e-mail: {mail_sent} sent, {mail_failed} failed",
+        effects_done=ran.effects_done, effects_failed=ran.effects_failed, mail_sent=ran.mail_sent,
+        mail_failed=ran.mail_failed))
 
 
 def set_effects_going_now() -> None:
@@ -311,7 +341,7 @@ def mail_list(status: str, limit: int) -> None:
 
 
 @mail.command("retry")
-@click.argument("ids", nargs=-1, type=IdParam("e-mail"), required=True)
+@click.argument("ids", nargs=-1, type=IdParam(N_("e-mail")), required=True)
 def mail_retry(ids: tuple[int, ...]) -> None:
     """Put failed e-mails back in line; all or nothing."""
     _retry(ids, retry_mail, "e-mail(s)")
@@ -330,27 +360,30 @@ def seed_demo_command(if_empty: bool, today: datetime | None) -> None:
     """Load a demo council: people with accounts, committees, past and upcoming sessions, drafts in every stage."""
     ext = radaflow()
     if ext.settings.is_production:
-        raise click.ClickException("the demo's passwords are public: it is not loaded with RADAFLOW_ENV=production")
+        raise click.ClickException(_("the demo's passwords are public: it is not loaded with RADAFLOW_ENV=production"))
     if schema.current_revision(ext.engine) != schema.head_revision(ext.engine):
-        raise click.ClickException("the database is not up to date: run `radaflow db upgrade` first")
+        raise click.ClickException(_("the database is not up to date: run `radaflow db upgrade` first"))
     day = today.date() if today is not None else datetime.now(KYIV).date()
     try:
         with ext.sessions.begin() as session:
             summary = seed_demo(session, today=day)
     except CouncilExists as error:
         if not if_empty:
-            raise click.ClickException(error.message) from None
-        click.echo(f"demo not loaded: {error.message}")
+            raise click.ClickException(_say(error)) from None
+        click.echo(_("demo not loaded: {message}", message=_say(error)))
         return
     except WorkflowError as error:
-        raise click.ClickException(error.message) from None
+        raise click.ClickException(_say(error)) from None
     sittings = ", ".join(f"№ {number} on {when:%d.%m.%Y} ({state})" for number, when, state in summary.sessions)
-    click.echo(f"loaded the demo council: {summary.council}")
-    click.echo(f"  {summary.members} members, {summary.committees} committees, {summary.departments} departments")
-    click.echo(f"  sessions: {sittings}")
-    click.echo(f"  {summary.drafts} draft decisions, {summary.decisions} numbered decisions, {summary.votes} votes, "
-               f"{summary.messages} citizen messages")
-    click.echo(f"  {len(summary.accounts)} accounts, one of each role:")
+    click.echo(_("loaded the demo council: {council}", council=summary.council))
+    click.echo(_(
+        "  {members} members, {committees} committees, {departments} departments",
+        members=summary.members, committees=summary.committees, departments=summary.departments))
+    click.echo(_("  sessions: {sittings}", sittings=sittings))
+    click.echo(_(
+        "  {drafts} draft decisions, {decisions} numbered decisions, {votes} votes, {messages} citizen messages",
+        drafts=summary.drafts, decisions=summary.decisions, votes=summary.votes, messages=summary.messages))
+    click.echo(_("  {accounts} accounts, one of each role:", accounts=len(summary.accounts)))
     width = max(len(account.role) for account in summary.featured)
     for account in summary.featured:
         click.echo(f"    {account.role:<{width}}  {account.email:<28}  {account.password}")
@@ -363,7 +396,7 @@ def files() -> None:
 
 
 @files.command("list")
-@click.argument("document_id", type=IdParam("document"))
+@click.argument("document_id", type=IdParam(N_("document")))
 def files_list(document_id: int) -> None:
     """List a document's files: name, version, size, SHA-256 and when each was made."""
     ext = radaflow()
@@ -371,7 +404,7 @@ def files_list(document_id: int) -> None:
         try:
             docx_files.get_document(session, document_id)
         except WorkflowError as error:
-            raise click.ClickException(error.message) from None
+            raise click.ClickException(_say(error)) from None
         lines = [
             f"{stored.name:<22} v{stored.version:<3} {stored.size:>9} B  {stored.sha256}  "
             f"{stored.created_at:%Y-%m-%d %H:%M}"
@@ -379,11 +412,11 @@ def files_list(document_id: int) -> None:
         ]
     for line in lines:
         click.echo(line)
-    click.echo(f"{len(lines)} file(s) of document {document_id}")
+    click.echo(_("{count} file(s) of document {document_id}", count=len(lines), document_id=document_id))
 
 
 @files.command("get")
-@click.argument("document_id", type=IdParam("document"))
+@click.argument("document_id", type=IdParam(N_("document")))
 @click.argument("name")
 @click.option("--version", type=click.IntRange(1, MAX_ID), help="Default: the latest")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
@@ -395,20 +428,26 @@ def files_get(document_id: int, name: str, version: int | None, output: Path) ->
         try:
             docx_files.get_document(session, document_id)
         except WorkflowError as error:
-            raise click.ClickException(error.message) from None
+            raise click.ClickException(_say(error)) from None
         stored = get_file(session, document_id, name, version)
         if stored is None:
             which = name if version is None else f"{name} version {version}"
-            raise click.ClickException(f"document {document_id} has no file {which}")
+            raise click.ClickException(_(
+                "document {document_id} has no file {which}",
+                document_id=document_id, which=which))
         content, sha256, version = stored.content, stored.sha256, stored.version
     if hashlib.sha256(content).hexdigest() != sha256:
-        raise click.ClickException(f"{name} version {version} of document {document_id} does not match its SHA-256")
+        raise click.ClickException(_(
+            "{name} version {version} of document {document_id} does not match its SHA-256",
+            name=name, version=version, document_id=document_id))
     output.write_bytes(content)
-    click.echo(f"wrote {output}: {name} version {version}, {len(content)} bytes, sha256 {sha256}")
+    click.echo(_(
+        "wrote {output}: {name} version {version}, {size} bytes, sha256 {sha256}",
+        output=output, name=name, version=version, size=len(content), sha256=sha256))
 
 
 @files.command("render")
-@click.argument("document_id", type=IdParam("document"))
+@click.argument("document_id", type=IdParam(N_("document")))
 @click.argument("template")
 def files_render(document_id: int, template: str) -> None:
     """Render TEMPLATE for a document again (after a template was edited, say): a new version, the old kept."""
@@ -421,7 +460,7 @@ def files_render(document_id: int, template: str) -> None:
             done = (f"rendered {stored.name} version {stored.version} of document {document_id} "
                     f"({stored.size} bytes, sha256 {stored.sha256})")
     except WorkflowError as error:
-        raise click.ClickException(error.message) from None
+        raise click.ClickException(_say(error)) from None
     click.echo(done)
 
 
@@ -433,7 +472,7 @@ def audit() -> None:
 
 def _database_up_to_date(ext: Runtime) -> None:
     if schema.current_revision(ext.engine) != schema.head_revision(ext.engine):
-        raise click.ClickException("the database is not up to date: run `radaflow db upgrade` first")
+        raise click.ClickException(_("the database is not up to date: run `radaflow db upgrade` first"))
 
 
 @audit.command("seal")
@@ -445,10 +484,12 @@ def audit_seal() -> None:
     try:
         sealed = runner.seal_audit(ext)
     except seals.SealError as error:
-        raise click.ClickException(error.message) from None
-    click.echo(f"sealed the heads of {len(sealed.seal.heads)} document(s) on {sealed.seal.label}: {sealed.path}")
-    click.echo(f"  digest      {sealed.seal.digest}")
-    click.echo(f"  public key  {sealed.seal.public_key}")
+        raise click.ClickException(_render(error.detail)) from None
+    click.echo(_(
+        "sealed the heads of {documents} document(s) on {label}: {path}",
+        documents=len(sealed.seal.heads), label=sealed.seal.label, path=sealed.path))
+    click.echo(_("  digest      {digest}", digest=sealed.seal.digest))
+    click.echo(_("  public key  {key}", key=sealed.seal.public_key))
 
 
 #: at most this many broken documents are named one by one
@@ -471,13 +512,15 @@ def audit_verify(seal_file: Path | None) -> None:
             seal = seals.read_seal(seal_path)
             expected = seals.verifying_key(settings.seal_key, settings.seal_public_key, settings.seal_key_file)
         except seals.SealError as error:
-            seal, seal_problem = None, error.message
+            seal, seal_problem = None, _render(error.detail)
         else:
             if expected is None:
-                seal_problem = (f"the seal {seal_path} cannot be checked: no seal key is configured to check it "
-                                f"against (RADAFLOW_SEAL_KEY, RADAFLOW_SEAL_PUBLIC_KEY or {settings.seal_key_file})")
+                seal_problem = _(
+                    "the seal {path} cannot be checked: no seal key is configured to check it against "
+                    "(RADAFLOW_SEAL_KEY, RADAFLOW_SEAL_PUBLIC_KEY or {key_file})",
+                    path=seal_path, key_file=settings.seal_key_file)
             elif (issue := seals.check_signature(seal, expected)) is not None:
-                seal_problem = f"the seal {seal_path} {issue}"
+                seal_problem = _("the seal {path} {issue}", path=seal_path, issue=_render(issue))
             if seal_problem is not None:
                 seal = None
     with ext.sessions() as session:
@@ -485,23 +528,30 @@ def audit_verify(seal_file: Path | None) -> None:
         documents, entries, problem = verify_log(session)
         breaks = [] if seal is None else seals.check_against_seal(session, seal)
     if problem is not None:
-        click.echo(f"BROKEN: {problem}", err=True)
-        click.echo(f"checked {documents} document(s), {entries} entries before the break", err=True)
+        click.echo(_("BROKEN: {problem}", problem=problem), err=True)
+        click.echo(_(
+            "checked {documents} document(s), {entries} entries before the break",
+            documents=documents, entries=entries), err=True)
     else:
-        click.echo(f"ok: {entries} audit entries of {documents} document(s) hold together")
+        click.echo(_(
+            "ok: {entries} audit entries of {documents} document(s) hold together",
+            entries=entries, documents=documents))
     if seal_problem is not None:
-        click.echo(f"Error: {seal_problem}", err=True)
+        click.echo(_("Error: {problem}", problem=seal_problem), err=True)
     for broken in breaks[:BREAKS_SHOWN]:
-        click.echo(f"Error: {broken}", err=True)
+        click.echo(_("Error: {problem}", problem=_render(broken.said)), err=True)
     if len(breaks) > BREAKS_SHOWN:
-        click.echo(f"Error: ... and {len(breaks) - BREAKS_SHOWN} more document(s)", err=True)
+        click.echo(_("Error: ... and {more} more document(s)", more=len(breaks) - BREAKS_SHOWN), err=True)
     if seal is not None and not breaks:
-        click.echo(f"ok: the {len(seal.heads)} document(s) sealed on {seal.label} still hash to their sealed "
-                   f"heads ({seal_path})")
+        click.echo(_(
+            "ok: the {documents} document(s) sealed on {label} still hash to their sealed heads ({path})",
+            documents=len(seal.heads), label=seal.label, path=seal_path))
     elif seal is not None:
-        click.echo(f"Error: {len(breaks)} of the {len(seal.heads)} document(s) sealed on {seal.label} broke since "
-                   f"({seal_path})", err=True)
+        click.echo(_(
+            "Error: {broken} of the {documents} document(s) sealed on {label} broke since ({path})",
+            broken=len(breaks), documents=len(seal.heads), label=seal.label, path=seal_path), err=True)
     elif seal_path is None:
-        click.echo(f"note: no seal yet in {settings.seals_dir}; `radaflow audit seal` makes one", err=True)
+        click.echo(_(
+            "note: no seal yet in {folder}; `radaflow audit seal` makes one", folder=settings.seals_dir), err=True)
     if problem is not None or seal_problem is not None or breaks:
         sys.exit(1)

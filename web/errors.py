@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from workflow.errors import (
@@ -16,6 +17,7 @@ from workflow.errors import (
     WorkflowError,
     WrongState,
 )
+from workflow.i18n import N_, message
 
 STATUS = {
     NotAllowed: 403, NotFound: 404, Conflict: 409, WrongState: 409, GuardFailed: 409, InvalidInput: 422, Busy: 503,
@@ -33,7 +35,8 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(WorkflowError)
     def _workflow_error(error: WorkflowError) -> ResponseReturnValue:
         status = status_of(error)
-        body = {"error": error.code, "message": error.message, "reasons": list(error.reasons)}
+        # an API client reads the refusal's kind and its English words (stable, as logs and the tests have them)
+        body = {"error": error.kind, "message": error.message, "reasons": list(error.reasons)}
         if _wants_json():
             return body, status
         return render_template("error.html", error=error, status=status), status
@@ -57,15 +60,18 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(404)
     def _not_found(_error: Exception) -> ResponseReturnValue:
-        message = "Такої сторінки немає."
         if _wants_json():
             return {"error": "not_found", "message": "there is no such page", "reasons": []}, 404
-        return render_template("error.html", error=NotFound(message), status=404, title="Сторінку не знайдено"), 404
+        missing = NotFound("web.no_such_page", N_("There is no such page."))
+        return render_template("error.html", error=missing, status=404, title=_("Page not found")), 404
 
 
 #: what a person is told when the database could not take their change
-BUSY = "the database is busy with other changes; try again in a moment"
-CHANGED_MEANWHILE = "someone else changed the same thing at the same moment; reload the page and try again"
+BUSY = message("web.busy", N_("the database is busy with other changes; try again in a moment"))
+CHANGED_MEANWHILE = message(
+    "web.changed_meanwhile",
+    N_("someone else changed the same thing at the same moment; reload the page and try again"),
+)
 
 #: PostgreSQL's SQLSTATEs of a transaction that lost a race: serialization failure, deadlock
 _LOST_RACE = frozenset({"40001", "40P01"})

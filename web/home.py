@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template
 
 from web.extension import radaflow
+from web.i18n import current
 from workflow.definitions.graph import to_mermaid
 
 bp = Blueprint("home", __name__)
@@ -22,4 +23,4 @@ def definition(kind: str) -> str:
     if kind not in registry.kinds():
         abort(404)
     compiled = registry.current(kind)
-    return render_template("definition.html", d=compiled, mermaid=to_mermaid(compiled, lang="uk"))
+    return render_template("definition.html", d=compiled, mermaid=to_mermaid(compiled, lang=current()))

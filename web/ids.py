@@ -11,6 +11,10 @@ from collections.abc import Iterable
 import click
 from werkzeug.routing import IntegerConverter, Map
 
+from web.i18n import command_line_locale
+from workflow import i18n
+from workflow.i18n import N_
+
 #: the largest id a record can have (PostgreSQL's INTEGER)
 MAX_ID = 2**31 - 1
 
@@ -44,16 +48,20 @@ class IdParam(click.ParamType):  # type: ignore[type-arg]
 
     name = "id"
 
-    def __init__(self, what: str = "record") -> None:
-        self.what = what
+    def __init__(self, what: str = N_("record")) -> None:
+        self.what = what  # a noun marked with N_, said in the command line's language
 
     def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> int:
         if isinstance(value, int) and is_id(value):
             return value
         text = str(value).strip()
+        locale = command_line_locale()
+        what = i18n.gettext(self.what, locale)
         if not (text.isascii() and text.isdigit()):
-            self.fail(f"{value!r} is not a {self.what} id: ids are whole numbers from 1 to {MAX_ID}", param, ctx)
+            self.fail(i18n.gettext("{value} is not a {what} id: ids are whole numbers from 1 to {max}", locale)
+                      .format(value=repr(value), what=what, max=MAX_ID), param, ctx)
         number = int(text)
         if not is_id(number):
-            self.fail(f"there is no {self.what} {text}: ids run from 1 to {MAX_ID}", param, ctx)
+            self.fail(i18n.gettext("there is no {what} {number}: ids run from 1 to {max}", locale)
+                      .format(what=what, number=text, max=MAX_ID), param, ctx)
         return number

@@ -17,17 +17,13 @@ from typing import Any, TypeVar
 
 from flask import Flask, Response, current_app, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_limiter import Limiter, RateLimitExceeded
 from limits import parse_many
 
 from workflow.config import ConfigError, Settings
 
 View = TypeVar("View", bound=Callable[..., ResponseReturnValue])
-
-#: the page of a refused post
-TOO_MANY_TITLE = "Забагато спроб"
-TOO_MANY = ("Забагато спроб за короткий час. Спробуйте знову через {wait}. "
-            "Too many attempts in a short time: try again in {wait_en}.")
 
 _MARK = "_radaflow_public_form"
 
@@ -100,9 +96,9 @@ def init_app(app: Flask, settings: Settings) -> Limiter:
     def _too_many(_error: RateLimitExceeded) -> ResponseReturnValue:
         breached = limiter.current_limit
         seconds = 60 if breached is None else max(1, math.ceil(breached.window.reset_time - time.time()))
-        message = TOO_MANY.format(wait=_wait_uk(seconds), wait_en=_wait_en(seconds))
+        message = _("Too many attempts in a short time: try again in %(wait)s.", wait=_wait(seconds))
         response = current_app.make_response(
-            (render_template("message.html", title=TOO_MANY_TITLE, message=message), 429)
+            (render_template("message.html", title=_("Too many attempts"), message=message), 429)
         )
         response.headers["Retry-After"] = str(seconds)
         return response
@@ -114,9 +110,8 @@ def _account_key(account: Callable[[], str]) -> Callable[[], str]:
     return lambda: f"account:{account() or '-'}"
 
 
-def _wait_uk(seconds: int) -> str:
-    return f"{seconds} с" if seconds < 120 else f"{math.ceil(seconds / 60)} хв"
-
-
-def _wait_en(seconds: int) -> str:
-    return f"{seconds} s" if seconds < 120 else f"{math.ceil(seconds / 60)} min"
+def _wait(seconds: int) -> str:
+    """'45 s', '3 min' (in the reader's language)."""
+    if seconds < 120:
+        return str(_("%(n)s s", n=seconds))
+    return str(_("%(n)s min", n=math.ceil(seconds / 60)))

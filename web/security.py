@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from flask import Flask, Response, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import format_decimal
+from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -38,10 +40,6 @@ HEADERS = {
 #: production is served over HTTPS only (README: behind a reverse proxy): browsers are told to insist on it
 STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
 
-#: the page of a request refused for its size
-TOO_LARGE_TITLE = "Запит завеликий"
-TOO_LARGE = ("Запит завеликий: файли — щонайбільше {files} разом, текст форми — щонайбільше {text}. "
-             "Request too large: at most {files} of files, {text} of form text.")
 MULTIPART = "multipart/form-data"
 
 
@@ -73,14 +71,15 @@ def init_app(app: Flask, settings: Settings) -> None:
 
     @app.errorhandler(RequestEntityTooLarge)
     def _too_large(_error: RequestEntityTooLarge) -> ResponseReturnValue:
-        message = TOO_LARGE.format(files=size(settings.max_request_bytes), text=size(settings.max_form_bytes))
-        return render_template("message.html", title=TOO_LARGE_TITLE, message=message), 413
+        message = _("Request too large: at most %(files)s of files, %(text)s of form text.",
+                    files=size(settings.max_request_bytes), text=size(settings.max_form_bytes))
+        return render_template("message.html", title=_("Request too large"), message=message), 413
 
 
 def size(count: int) -> str:
-    """'25 МБ', '1 МБ', '512 КБ'."""
+    """'25 MB', '1.5 MB', '512 KB', in the reader's language and its decimal sign."""
     if count >= 1024 * 1024 and count % (1024 * 1024) == 0:
-        return f"{count // (1024 * 1024)} МБ"
+        return str(_("%(n)s MB", n=count // (1024 * 1024)))
     if count >= 1024 * 1024:
-        return f"{count / (1024 * 1024):.1f} МБ"
-    return f"{count // 1024} КБ"
+        return str(_("%(n)s MB", n=format_decimal(round(count / (1024 * 1024), 1))))
+    return str(_("%(n)s KB", n=count // 1024))

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, Session, deferred, mapped_column
 from workflow.db import Base
 from workflow.engine.models import Document
 from workflow.errors import Conflict, InvalidInput
+from workflow.i18n import N_
 from workflow.people import Actor, Person
 from workflow.timeutil import as_utc, utcnow
 
@@ -56,7 +57,11 @@ def store_file(
     existing = file_by_key(session, key)
     if existing is not None:
         if (existing.document_id, existing.name) != (document.id, name):
-            raise InvalidInput(f"key {key!r} already stored {existing.name} of document {existing.document_id}")
+            raise InvalidInput(
+                "files.key_key_already_stored",
+                N_("key '{key}' already stored {name} of document {document_id}"),
+                key=key, name=existing.name, document_id=existing.document_id,
+            )
         return existing
     version = (session.scalar(
         select(func.max(DocumentFile.version)).where(DocumentFile.document_id == document.id, DocumentFile.name == name)
@@ -75,7 +80,9 @@ def store_file(
         if winner is not None:
             return winner
         raise Conflict(
-            f"version {version} of {name} of document {document.id} was stored meanwhile; try again"
+            "files.version_version_name_document",
+            N_("version {version} of {name} of document {id} was stored meanwhile; try again"),
+            version=version, name=name, id=document.id,
         ) from None
     return stored
 

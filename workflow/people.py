@@ -18,6 +18,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from workflow.db import Base
 from workflow.errors import InvalidInput, NotAllowed, NotFound
+from workflow.i18n import N_
 from workflow.timeutil import utcnow
 
 _hasher = PasswordHasher()
@@ -162,15 +163,20 @@ def change_password(
     session of the person ends, so one who learned the old password is signed out too."""
     if actor.id == person.id:
         if current_password is None or not check_password(person, current_password):
-            raise NotAllowed("the current password is not right")
+            raise NotAllowed("people.wrong_current_password", N_("the current password is not right"))
     elif not actor.holds(ADMIN_ROLE):
-        raise NotAllowed("only the person themself or an administrator may change a password")
+        raise NotAllowed(
+            "people.password_changed_by",
+            N_("only the person themself or an administrator may change a password"),
+        )
     if person.deactivated_at is not None:
-        raise InvalidInput(f"{person.full_name}'s account is deactivated")
+        raise InvalidInput("people.account_deactivated", N_("{full_name}'s account is deactivated"),
+                           full_name=person.full_name)
     if not MIN_PASSWORD_LENGTH <= len(new_password) <= MAX_PASSWORD_LENGTH:
         raise InvalidInput(
-            f"a password has from {MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} characters "
-            f"(this one has {len(new_password)})"
+            "people.password_length",
+            N_("a password has from {min} to {max} characters (this one has {length})"),
+            min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH, length=len(new_password),
         )
     person.password_hash = hash_password(new_password)
     session.flush()
@@ -181,11 +187,12 @@ def deactivate_person(session: Session, actor: Actor, person: Person, *, now: da
     """Close a person's account (an administrator's act): they can no longer sign in, and every session of theirs
     ends at once. Their roles and their part in the records stay as they are."""
     if not actor.holds(ADMIN_ROLE):
-        raise NotAllowed("only an administrator may deactivate an account")
+        raise NotAllowed("people.deactivated_by_admin", N_("only an administrator may deactivate an account"))
     if actor.id == person.id:
-        raise InvalidInput("an administrator cannot deactivate their own account")
+        raise InvalidInput("people.deactivate_self", N_("an administrator cannot deactivate their own account"))
     if person.deactivated_at is not None:
-        raise InvalidInput(f"{person.full_name}'s account is deactivated already")
+        raise InvalidInput("people.already_deactivated", N_("{full_name}'s account is deactivated already"),
+                           full_name=person.full_name)
     person.deactivated_at = utcnow() if now is None else now
     session.flush()
     end_sessions(session, person)
@@ -194,5 +201,5 @@ def deactivate_person(session: Session, actor: Actor, person: Person, *, now: da
 def get_person(session: Session, person_id: int) -> Person:
     person = session.get(Person, person_id)
     if person is None:
-        raise NotFound(f"there is no person {person_id}")
+        raise NotFound("people.no_person", N_("there is no person {id}"), id=person_id)
     return person

@@ -303,3 +303,27 @@ def test_audit_verify_before_any_seal_says_there_is_none_yet(radaflow, database_
     assert result.stdout == "ok: 4 audit entries of 2 document(s) hold together\n"
     assert result.stderr == (f"note: no seal yet in {radaflow.instance_dir / 'seals'}; `radaflow audit seal` "
                              "makes one\n")
+
+
+def test_audit_seal_and_verify_speak_ukrainian_when_asked(radaflow, database_url, council, monkeypatch):
+    rada, _, _first, second = two_drafts(radaflow, database_url, council)
+    monkeypatch.setenv("RADAFLOW_LANG", "uk")
+    sealed = radaflow("audit", "seal")
+    assert sealed.exit_code == 0
+    assert sealed.stdout.startswith("запечатано вершини журналів документів (2) ")
+    seal_path = sealed_file(radaflow)
+
+    rewrite_and_rehash(rada.engine, second, 2, "Погоджено без зауважень")
+    result = radaflow("audit", "verify")
+
+    assert result.exit_code == 1
+    assert result.stdout == "гаразд: записів журналу — 4, документів — 2; усе узгоджено\n"
+    errors = result.stderr.splitlines()
+    assert errors[0].startswith(f"Помилка: документ {second} порушено після печатки ")
+    assert "його записи до версії 2 більше не дають запечатаного геша" in errors[0]
+    assert errors[1].startswith("Помилка: з документів, запечатаних ")
+    assert errors[1].endswith(f"(2), відтоді порушено 1 ({seal_path})")
+    no_traceback(result)
+    refused = radaflow("audit", "seal")
+    assert refused.exit_code == 1
+    assert refused.stderr.startswith(f"Error: не запечатано: документ {second} порушено після печатки ")

@@ -385,6 +385,10 @@ def test_a_citizen_cannot_read_an_internal_draft_and_is_told_there_is_no_such_pa
     assert response.status_code == 404
     assert "Такої сторінки немає." in response.get_data(as_text=True)
     assert draft.title not in response.get_data(as_text=True)
+    response = in_english(client).get(f"/documents/{draft.id}")
+    assert response.status_code == 404
+    assert "There is no such page." in response.get_data(as_text=True)
+    assert draft.title not in response.get_data(as_text=True)
 
 
 def test_a_citizen_s_message_is_read_by_the_citizen_the_deputy_and_the_secretary_only(site):
@@ -445,6 +449,12 @@ def test_a_rendered_file_is_downloaded_as_stored_and_a_damaged_one_is_not_handed
 
 
 # --- acting from the document page -----------------------------------------------------------------------------
+def in_english(client: FlaskClient) -> FlaskClient:
+    """The reader switches the pages to English (the language cookie the header's switch sets)."""
+    client.set_cookie("radaflow_lang", "en")
+    return client
+
+
 def page_of(client: FlaskClient, document: Document) -> str:
     return client.get(f"/documents/{document.id}").get_data(as_text=True)
 
@@ -496,6 +506,11 @@ def test_returning_a_visa_without_the_required_remarks_is_refused_and_changes_no
 
     assert response.status_code == 422
     assert "Не виконано." in response.get_data(as_text=True)
+    assert "«Повернути із зауваженнями» потребує коментаря з поясненням причини" in response.get_data(as_text=True)
+    assert stored(site, visa) == ("requested", 1, 1)
+    response = act(in_english(client), visa, "return", comment="   ")
+    assert response.status_code == 422
+    assert "Not done." in response.get_data(as_text=True)
     assert "needs a comment saying why" in response.get_data(as_text=True)
     assert stored(site, visa) == ("requested", 1, 1)
 
@@ -509,6 +524,10 @@ def test_acting_on_a_page_opened_before_someone_else_acted_is_refused(site):
     response = act(client, visa, "return", version=1, comment="Уточніть джерело коштів")
 
     assert response.status_code == 409
+    assert "документ змінився після того, як ви його відкрили" in response.get_data(as_text=True)
+    assert stored(site, visa) == ("given", 2, 2)
+    response = act(in_english(client), visa, "return", version=1, comment="Уточніть джерело коштів")
+    assert response.status_code == 409
     assert "the document changed after you opened it" in response.get_data(as_text=True)
     assert stored(site, visa) == ("given", 2, 2)
 
@@ -520,7 +539,8 @@ def test_someone_who_may_not_act_sees_why_and_a_forged_request_is_refused(site):
 
     page = page_of(client, visa)
     assert '<button type="button" disabled aria-describedby="give-why">Завізувати</button>' in page
-    assert "&#39;Give the visa&#39; can be done only by: department_reviewer" in page
+    assert "«Завізувати» може виконати лише: department_reviewer" in page
+    assert "&#39;Give the visa&#39; can be done only by: department_reviewer" in page_of(in_english(client), visa)
 
     assert act(client, visa, "give").status_code == 403
     assert stored(site, visa) == ("requested", 1, 1)
@@ -538,6 +558,10 @@ def test_an_action_done_at_a_workplace_of_its_own_is_no_form_here(site):
 
     response = act(client, draft, "send_to_committees")
 
+    assert response.status_code == 422
+    assert "виконується не зі сторінки документа, а на окремому робочому місці" in response.get_data(as_text=True)
+    assert stored(site, draft) == before
+    response = act(in_english(client), draft, "send_to_committees")
     assert response.status_code == 422
     assert "is not done from the document page but at its own workplace" in response.get_data(as_text=True)
     assert stored(site, draft) == before
@@ -643,16 +667,20 @@ def test_an_author_s_unsubmitted_draft_waits_for_them(site):
 
 # --- refusals of an action change nothing ------------------------------------------------------------------------
 @pytest.mark.parametrize(
-    ("case", "status", "says"),
+    ("case", "status", "says", "lang"),
     [
-        ("no csrf token", 400, "Форму не прийнято"),
-        ("no version", 409, "the document changed after you opened it"),
-        ("not possible in this state", 409, "&#39;submit&#39; is not possible while"),
-        ("a rule does not hold", 409, "is not possible now"),
-        ("unknown action", 409, "has no action &#39;sing&#39;"),
+        ("no csrf token", 400, "Форму не прийнято", "uk"),
+        ("no version", 409, "the document changed after you opened it", "en"),
+        ("no version", 409, "документ змінився після того, як ви його відкрили", "uk"),
+        ("not possible in this state", 409, "&#39;submit&#39; is not possible while", "en"),
+        ("not possible in this state", 409, "«submit» неможливо, поки документ на етапі «На візуванні»", "uk"),
+        ("a rule does not hold", 409, "is not possible now", "en"),
+        ("a rule does not hold", 409, "«Оприлюднити для обговорення» зараз неможливо", "uk"),
+        ("unknown action", 409, "has no action &#39;sing&#39;", "en"),
+        ("unknown action", 409, "немає дії «sing»", "uk"),
     ],
 )
-def test_a_refused_action_says_why_and_changes_nothing(site, case, status, says):
+def test_a_refused_action_says_why_and_changes_nothing(site, case, status, says, lang):
     world = site.world
     draft = submitted(site)
     visas_before = [v.state for v in drafts.children(site.session, draft, "visa")]
@@ -671,7 +699,7 @@ def test_a_refused_action_says_why_and_changes_nothing(site, case, status, says)
         trigger = "submit"  # the draft awaits its visas: it was submitted already
     data["comment"] = "Причина"
 
-    response = client.post(f"/documents/{draft.id}/actions/{trigger}", data=data)
+    response = client.post(f"/documents/{draft.id}/actions/{trigger}?lang={lang}", data=data)
 
     assert response.status_code == status
     assert says in response.get_data(as_text=True)
@@ -712,6 +740,10 @@ def test_an_empty_answer_is_refused_and_nothing_is_written(site):
 
     response = act(client, message, "answer_privately", answer="   ")
 
+    assert response.status_code == 422
+    assert "відповідь порожня: спершу напишіть її" in response.get_data(as_text=True)
+    assert stored(site, message) == before
+    response = act(in_english(client), message, "answer_privately", answer="   ")
     assert response.status_code == 422
     assert "the answer is empty: write it first" in response.get_data(as_text=True)
     assert stored(site, message) == before

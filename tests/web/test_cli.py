@@ -452,3 +452,14 @@ def test_workflow_migrate_to_a_version_never_loaded_says_so(radaflow, drafts_on_
     assert result.exit_code == 1
     assert "Error: version 3 of 'decision_draft' was never stored" in result.stderr
     assert drafts_on_version_2.documents() == before
+
+
+def test_the_command_line_speaks_ukrainian_when_asked(radaflow, monkeypatch):
+    assert radaflow("db", "upgrade").exit_code == 0
+    monkeypatch.setenv("RADAFLOW_LANG", "uk")
+
+    verified = radaflow("audit", "verify")
+    refused = radaflow("workflow", "migrate", "decision_draft", "--from", "2", "--to", "2")
+
+    assert verified.stdout == "гаразд: записів журналу — 0, документів — 0; усе узгоджено\n"
+    assert (refused.exit_code, refused.stderr) == (1, "Error: версії, з якої і на яку переносять, однакові\n")

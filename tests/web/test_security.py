@@ -14,7 +14,18 @@ from sqlalchemy import select
 from werkzeug.test import TestResponse
 
 from tests.processes import redis_server
-from tests.web.test_cabinet import PASSWORD, Site, act, sign_in, signed_in_as, site, stored, submitted, token
+from tests.web.test_cabinet import (
+    PASSWORD,
+    Site,
+    act,
+    in_english,
+    sign_in,
+    signed_in_as,
+    site,
+    stored,
+    submitted,
+    token,
+)
 from web import create_app
 from workflow import limits, schema
 from workflow.council import setup
@@ -30,8 +41,10 @@ TOO_BIG = ["/documents/2147483648", "/documents/99999999999999999999", "/documen
 
 
 def same_page(response: TestResponse) -> tuple[int, str]:
-    """Status and body, the CSRF token (new on every page) left out."""
+    """Status and body, the CSRF token (new on every page) and the address asked for (which the language switch
+    leads back to) left out."""
     body = re.sub(r'name="csrf_token" (type="hidden" )?value="[^"]+"', "csrf", response.get_data(as_text=True))
+    body = re.sub(r'([?&]|&amp;)next=[^"&]*', r"\1next=", body)
     return response.status_code, body
 
 
@@ -102,7 +115,9 @@ def test_wrong_passwords_for_one_account_are_paused_after_five_with_retry_after(
     assert 1 <= int(paused.headers["Retry-After"]) <= 60
     page = paused.get_data(as_text=True)
     assert "Забагато спроб за короткий час. Спробуйте знову через" in page
-    assert "Too many attempts in a short time: try again in" in page
+    english = guess(in_english(client), lawyer.email, PASSWORD)
+    assert english.status_code == 429
+    assert "Too many attempts in a short time: try again in" in english.get_data(as_text=True)
     assert signed_in_as(client) is None
     assert guess(site.client(), site.world.staff.email, PASSWORD).status_code == 302  # others sign in as ever
 
@@ -306,17 +321,23 @@ class Upload(io.BytesIO):
         return chunk
 
 
-def test_an_anonymous_upload_larger_than_the_limit_is_refused_before_it_is_read(site):
-    size = 30 * 1024 * 1024
+def upload(client: FlaskClient, size: int, path: str = "/login") -> tuple[TestResponse, Upload]:
     body = Upload(b"--b\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a\"\r\n\r\n" + b"x" * size)
+    response = client.post(path, input_stream=body, content_length=len(body.getvalue()),
+                           content_type="multipart/form-data; boundary=b")
+    return response, body
 
-    response = site.client().post("/login", input_stream=body, content_length=len(body.getvalue()),
-                                  content_type="multipart/form-data; boundary=b")
+
+def test_an_anonymous_upload_larger_than_the_limit_is_refused_before_it_is_read(site):
+    response, body = upload(site.client(), 30 * 1024 * 1024)
 
     assert response.status_code == 413
     page = response.get_data(as_text=True)
     assert "файли — щонайбільше 25 МБ разом" in page
-    assert "at most 25 МБ of files" in page
+    assert body.read_up_to == 0, "the body was read instead of refused"
+    response, body = upload(site.client(), 30 * 1024 * 1024, "/login?lang=en")
+    assert response.status_code == 413
+    assert "at most 25 MB of files" in response.get_data(as_text=True)
     assert body.read_up_to == 0, "the body was read instead of refused"
 
 
@@ -328,6 +349,10 @@ def test_a_form_without_files_carries_at_most_a_megabyte_of_text(site):
 
     assert response.status_code == 413
     assert "текст форми — щонайбільше 1 МБ" in response.get_data(as_text=True)
+    response = in_english(client).post("/login", data={"email": "a@b.example", "password": "x" * (2 * 1024 * 1024),
+                                                       "csrf_token": token(client)})
+    assert response.status_code == 413
+    assert "1 MB of form text" in response.get_data(as_text=True)
 
 
 def test_an_address_or_password_too_long_for_the_form_is_refused_saying_how_long_they_may_be(site):
@@ -340,13 +365,23 @@ def test_an_address_or_password_too_long_for_the_form_is_refused_saying_how_long
     assert response.status_code == 422
     assert "Адреса електронної пошти — щонайбільше 254 символи." in page
     assert "Пароль — щонайбільше 1000 символів." in page
+    response = in_english(client).post("/login", data={"email": "a" * 300 + "@rada.example", "password": "п" * 1001,
+                                                       "csrf_token": token(client)})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "An e-mail address is at most 254 characters." in page
+    assert "A password is at most 1000 characters." in page
 
 
-@pytest.mark.parametrize(("letter", "status", "says"), [
-    ("x", 422, f"the comment has 300000 characters; at most {limits.COMMENT} are kept"),
-    ("б", 413, "текст форми — щонайбільше 1 МБ"),  # 300,000 Cyrillic letters are 1.8 MB once URL-encoded
+@pytest.mark.parametrize(("letter", "status", "says", "says_in_english"), [
+    ("x", 422, f"коментар задовгий (символів: 300000); зберігається щонайбільше {limits.COMMENT}",
+     f"the comment has 300000 characters; at most {limits.COMMENT} are kept"),
+    # 300,000 Cyrillic letters are 1.8 MB once URL-encoded
+    ("б", 413, "текст форми — щонайбільше 1 МБ", "at most 25 MB of files, 1 MB of form text"),
 ])
-def test_a_comment_of_300_000_characters_is_refused_with_the_limit_and_nothing_is_written(site, letter, status, says):
+def test_a_comment_of_300_000_characters_is_refused_with_the_limit_and_nothing_is_written(
+    site, letter, status, says, says_in_english,
+):
     draft = submitted(site)
     site.commit()
     client = site.client()
@@ -357,6 +392,10 @@ def test_a_comment_of_300_000_characters_is_refused_with_the_limit_and_nothing_i
 
     assert response.status_code == status
     assert says in response.get_data(as_text=True)
+    assert stored(site, draft) == before
+    response = act(in_english(client), draft, "withdraw", comment=letter * 300_000)
+    assert response.status_code == status
+    assert says_in_english in response.get_data(as_text=True)
     assert stored(site, draft) == before
     assert f'maxlength="{limits.COMMENT}"' in client.get(f"/documents/{draft.id}").get_data(as_text=True)
 

@@ -237,12 +237,15 @@ def test_a_commit_that_fails_is_answered_like_a_refusal_and_stores_nothing(counc
         client = council.app.test_client()
         as_json = client.post("/testing/people", data={"name": "Ніна"}, headers={"Accept": "application/json"})
         as_html = client.post("/testing/people", data={"name": "Ніна"})
+        in_english = client.post("/testing/people?lang=en", data={"name": "Ніна"})
     finally:
         event.remove(sessions, "before_commit", fail)
 
     assert as_json.status_code == status
     assert as_json.get_json()["error"] == code
     assert as_html.status_code == status
-    assert "try again" in as_html.get_data(as_text=True)
+    assert "спробуйте ще раз" in as_html.get_data(as_text=True)
+    assert in_english.status_code == status
+    assert "try again" in in_english.get_data(as_text=True)
     with council.sessions() as session:
         assert list(session.scalars(select(Person.full_name).order_by(Person.id))) == before

@@ -13,9 +13,11 @@ from workflow.council.drafts import lead_committee_id
 from workflow.council.models import AgendaItem, Vote
 from workflow.council.votes import hold_vote
 from workflow.definitions.registry import registry_of
+from workflow.definitions.schema import Title
 from workflow.engine import Fired, create_document, fire
 from workflow.engine.models import AuditEntry, Document
 from workflow.errors import InvalidInput, WrongState
+from workflow.i18n import N_
 from workflow.people import SYSTEM, Actor
 
 KIND = "amendment"
@@ -29,18 +31,22 @@ def propose_amendment(
 ) -> Document:
     """A deputy's amendment to the draft, submitted to the draft's lead committee."""
     if draft.kind != "decision_draft":
-        raise InvalidInput(f"document {draft.id} is not a draft decision")
+        raise InvalidInput("amendments.document_id_not_draft", N_("document {id} is not a draft decision"), id=draft.id)
     text = text.strip()
     if not text:
-        raise InvalidInput("the amendment has no text")
+        raise InvalidInput("amendments.amendment_no_text", N_("the amendment has no text"))
     if draft.state not in AMENDABLE_STATES:
         raise WrongState(
-            f"amendments are proposed to a draft under committee review or on the agenda; "
-            f"this one is '{_state_title(session, draft)}'"
+            "amendments.amendments_proposed_draft_under",
+            N_("amendments are proposed to a draft under committee review or on the agenda; this one is '{state}'"),
+            state=_state_title(session, draft),
         )
     lead = lead_committee_id(session, draft)
     if lead is None:
-        raise WrongState("the draft has no lead committee to consider an amendment")
+        raise WrongState(
+            "amendments.draft_no_lead_committee",
+            N_("the draft has no lead committee to consider an amendment"),
+        )
     amendment = create_document(
         session, KIND, deputy, parent=draft, title=f"Поправка до проєкту рішення «{draft.title}»",
         fields={"body": text, "lead_committee_id": lead}, now=now,
@@ -59,7 +65,11 @@ def committee_opinion(
     """
     _check_kind(amendment)
     if opinion not in OPINIONS:
-        raise InvalidInput(f"the committee's opinion is one of: {', '.join(OPINIONS)}")
+        raise InvalidInput(
+            "amendments.committee_s_opinion_one",
+            N_("the committee's opinion is one of: {value}"),
+            value=', '.join(OPINIONS),
+        )
     return fire(session, amendment, "give_opinion", chair, comment=reasoning, data={"opinion": opinion}, now=now)
 
 
@@ -83,8 +93,9 @@ def vote_on_amendment(
     _check_kind(amendment)
     if amendment.state != "committee_opinion":
         raise WrongState(
-            "the council votes on an amendment once the lead committee gave its opinion; "
-            f"this one is '{_state_title(session, amendment)}'"
+            "amendments.council_votes_amendment_once",
+            N_("the council votes on an amendment once the lead committee gave its opinion; this one is '{state}'"),
+            state=_state_title(session, amendment),
         )
     item = session.scalar(
         select(Document)
@@ -94,9 +105,16 @@ def vote_on_amendment(
         .limit(1)
     )
     if item is None:
-        raise InvalidInput("the amended draft is not on this session's agenda")
+        raise InvalidInput(
+            "amendments.amended_draft_not_session",
+            N_("the amended draft is not on this session's agenda"),
+        )
     if item.state not in ("included", "considering"):
-        raise WrongState(f"the amended draft's agenda item is '{_state_title(session, item)}', no longer open")
+        raise WrongState(
+            "amendments.amended_draft_s_agenda",
+            N_("the amended draft's agenda item is '{state}', no longer open"),
+            state=_state_title(session, item),
+        )
     draft = session.get(Document, amendment.parent_id)
     vote = hold_vote(
         session, plenary, secretary, purpose="amendment", subject=amendment, ballots=ballots,
@@ -111,9 +129,13 @@ def vote_on_amendment(
 
 def _check_kind(amendment: Document) -> None:
     if amendment.kind != KIND:
-        raise InvalidInput(f"document {amendment.id} is not an amendment")
+        raise InvalidInput(
+            "amendments.document_id_not_amendment",
+            N_("document {id} is not an amendment"),
+            id=amendment.id,
+        )
 
 
-def _state_title(session: Session, document: Document) -> str:
+def _state_title(session: Session, document: Document) -> Title:
     compiled = registry_of(session).get(document.kind, document.definition_version, session)
-    return compiled.state(document.state).title.en
+    return compiled.state(document.state).title

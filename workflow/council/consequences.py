@@ -21,22 +21,28 @@ from workflow.definitions.registry import registry_of
 from workflow.engine import fire
 from workflow.engine.models import Document
 from workflow.errors import WrongState
+from workflow.i18n import N_, Message, message
 from workflow.people import Actor
 
+_NO_PARENT = message("consequences.no_parent", N_("the document has no parent document to move"))
 
-def _parent_and_move(session: Session, child: Document, trigger: str) -> tuple[Document | None, str | None]:
+
+def _parent_and_move(session: Session, child: Document, trigger: str) -> tuple[Document | None, Message | None]:
     """The parent and, when it cannot make the move `trigger`, why not."""
     parent = session.get(Document, child.parent_id) if child.parent_id is not None else None
     if parent is None:
-        return None, "the document has no parent document to move"
+        return None, _NO_PARENT
     compiled = registry_of(session).get(parent.kind, parent.definition_version, session)
     if compiled.move(parent.state, trigger) is None:
-        title = compiled.state(parent.state).title.en
-        return parent, f"«{parent.title}» is in the state '{title}', where it cannot be moved by {trigger!r}"
+        return parent, message(
+            "consequences.parent_cannot_move",
+            N_("«{title}» is in the state '{state}', where it cannot be moved by '{trigger}'"),
+            title=parent.title, state=compiled.state(parent.state).title, trigger=trigger,
+        )
     return parent, None
 
 
-def _parent_can_move(ctx: GuardContext, params: Mapping[str, Any]) -> str | None:
+def _parent_can_move(ctx: GuardContext, params: Mapping[str, Any]) -> Message | None:
     return _parent_and_move(ctx.session, ctx.document, str(params["trigger"]))[1]
 
 
@@ -50,7 +56,7 @@ def fire_parent(ctx: ConsequenceContext) -> None:
     session, child, trigger = ctx.session, ctx.document, str(ctx.params["trigger"])
     parent, impossible = _parent_and_move(session, child, trigger)
     if parent is None or impossible is not None:
-        raise WrongState(impossible or "the document has no parent document to move")
+        raise WrongState(impossible or _NO_PARENT)
     comment = f"{child.title}: {ctx.comment}" if ctx.comment else None
     if parent.kind == "decision_draft" and trigger == "return_for_revision":
         # a reviewer's returned visa: what else was asked for that text is asked no more

@@ -9,13 +9,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from workflow.council.guards import day
-from workflow.council.law import KYIV
 from workflow.council.models import Committee, Department
 from workflow.council.rules import CATALOG
 from workflow.engine import Fired, create_document, fire
 from workflow.engine.models import Document
 from workflow.errors import InvalidInput, NotAllowed
+from workflow.i18n import N_, Spoken
 from workflow.people import Actor, Person, RoleGrant
 from workflow.timeutil import as_utc, utcnow
 
@@ -80,16 +79,35 @@ def delegate_role(
     starts, ends = as_utc(starts_at), as_utc(ends_at)
     reason = reason.strip()
     if not reason:
-        raise InvalidInput("say why the role is delegated: the reason is empty")
+        raise InvalidInput(
+            "delegation.say_why_role_delegated",
+            N_("say why the role is delegated: the reason is empty"),
+        )
     _check_role(session, role, scope_id)
     if ends <= starts:
-        raise InvalidInput(f"the period must end after it starts: from {moment(starts)} to {moment(ends)}")
+        raise InvalidInput(
+            "delegation.period_must_end_after",
+            N_("the period must end after it starts: from {starts} to {ends}"),
+            starts=moment(starts),
+            ends=moment(ends),
+        )
     if ends <= now:
-        raise InvalidInput(f"the period ended on {moment(ends)}, before the delegation is given")
+        raise InvalidInput(
+            "delegation.period_ended_ends_before",
+            N_("the period ended on {ends}, before the delegation is given"),
+            ends=moment(ends),
+        )
     if grantor.id is not None and grantor.id == person.id:
-        raise InvalidInput("a role is delegated to someone else, not to oneself")
+        raise InvalidInput(
+            "delegation.role_delegated_someone_else",
+            N_("a role is delegated to someone else, not to oneself"),
+        )
     if not _may_delegate(grantor, role, scope_id):
-        raise NotAllowed(f"only someone who holds the role {role!r} (or an administrator) can delegate it")
+        raise NotAllowed(
+            "delegation.only_someone_who_holds",
+            N_("only someone who holds the role '{role}' (or an administrator) can delegate it"),
+            role=role,
+        )
     delegation = create_document(
         session, "delegation", grantor, title=f"{role}: {person.full_name}", comment=reason, now=now,
         fields={
@@ -113,7 +131,11 @@ def revoke_delegation(
     """Revoke the delegation (its author or an admin, saying why) and end its grant at once."""
     now = utcnow() if now is None else as_utc(now)
     if delegation.kind != "delegation":
-        raise InvalidInput(f"document {delegation.id} is not a delegation")
+        raise InvalidInput(
+            "delegation.document_id_not_delegation",
+            N_("document {id} is not a delegation"),
+            id=delegation.id,
+        )
     fired = fire(session, delegation, "revoke", actor, comment=reason, now=now)
     for role_grant in grants_of(session, delegation):
         if role_grant.ends_at is None or as_utc(role_grant.ends_at) > now:
@@ -130,23 +152,39 @@ def grants_of(session: Session, delegation: Document) -> list[RoleGrant]:
     )
 
 
-def moment(value: datetime) -> str:
-    """'17 March 2026, 11:00' in Kyiv time: how a delegation's period is written."""
-    return f"{day(value)}, {as_utc(value).astimezone(KYIV):%H:%M}"
+def moment(value: datetime) -> Spoken:
+    """A delegation's period's ends, written at length in the reader's language ('17 March 2026, 11:00')."""
+    return Spoken(value)
 
 
 def _check_role(session: Session, role: str, scope_id: int | None) -> None:
     if role in PERSONAL_ROLES:
-        raise InvalidInput(f"the role {role!r} is personal and cannot be delegated")
+        raise InvalidInput(
+            "delegation.role_role_personal_cannot",
+            N_("the role '{role}' is personal and cannot be delegated"),
+            role=role,
+        )
     if role not in delegable_roles():
-        raise InvalidInput(f"unknown role {role!r}: a delegation gives one of {', '.join(delegable_roles())}")
+        raise InvalidInput(
+            "delegation.unknown_role_role_delegation",
+            N_("unknown role '{role}': a delegation gives one of {value}"),
+            role=role, value=', '.join(delegable_roles()),
+        )
     scope = SCOPED_ROLES.get(role)
     if scope is None:
         if scope_id is not None:
-            raise InvalidInput(f"the role {role!r} is held council-wide: its delegation names no scope_id")
+            raise InvalidInput(
+                "delegation.role_role_held_council",
+                N_("the role '{role}' is held council-wide: its delegation names no scope_id"),
+                role=role,
+            )
         return
     if scope_id is None:
-        raise InvalidInput(f"the role {role!r} is held for one {scope}: say which (scope_id)")
+        raise InvalidInput(
+            "delegation.role_role_held_one",
+            N_("the role '{role}' is held for one {scope}: say which (scope_id)"),
+            role=role, scope=scope,
+        )
     if scope == "committee":
         found = session.get(Committee, scope_id) is not None
     elif scope == "department":
@@ -155,4 +193,8 @@ def _check_role(session: Session, role: str, scope_id: int | None) -> None:
         document = session.get(Document, scope_id)
         found = document is not None and document.kind == "session"
     if not found:
-        raise InvalidInput(f"there is no {scope} {scope_id} to hold the role {role!r} for")
+        raise InvalidInput(
+            "delegation.there_no_scope_scope",
+            N_("there is no {scope} {scope_id} to hold the role '{role}' for"),
+            scope=scope, scope_id=scope_id, role=role,
+        )

@@ -29,6 +29,7 @@ from workflow.engine import edit_document, fire
 from workflow.engine.models import Document
 from workflow.engine.outbox import carry_out
 from workflow.errors import Conflict
+from workflow.i18n import N_
 from workflow.people import Actor, Person, load_actor
 
 #: Decisions of the convocation before the demo's first session were numbered on paper; Radaflow continues.
@@ -82,7 +83,11 @@ def seed_demo(session: Session, *, today: date) -> DemoSummary:
         )
     taken = session.scalars(select(Person.email).where(Person.email.in_(_all_emails())).order_by(Person.email)).all()
     if taken:
-        raise Conflict(f"demo e-mail addresses already belong to someone: {', '.join(e for e in taken if e)}")
+        raise Conflict(
+            "demo.demo_e_mail_addresses",
+            N_("demo e-mail addresses already belong to someone: {value}"),
+            value=', '.join(e for e in taken if e),
+        )
     demo = _Demo(session, today)
     demo.set_up()
     demo.past_sessions()

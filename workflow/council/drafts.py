@@ -14,6 +14,7 @@ from workflow.council.models import AgendaItem, Committee, Department
 from workflow.engine import Fired, create_document, edit_document, fire
 from workflow.engine.models import Document
 from workflow.errors import InvalidInput, NotFound
+from workflow.i18n import N_
 from workflow.people import SYSTEM, Actor
 
 
@@ -40,7 +41,10 @@ def submit_draft(session: Session, draft: Document, author: Actor, *, now: datet
     ).all()
     kinds = {d.kind for d in departments}
     if kinds != {"legal", "finance"}:
-        raise NotFound("the council has no legal or no finance department to give visas")
+        raise NotFound(
+            "drafts.council_no_legal_no",
+            N_("the council has no legal or no finance department to give visas"),
+        )
     fire(session, draft, "submit", author, now=now)
     # visas still awaited from an earlier round are for a text that was sent back: no longer asked for
     for visa in children(session, draft, "visa", states=("requested",)):
@@ -115,7 +119,7 @@ def send_to_committees(
     """Send the draft to its lead committee and any advisory ones; each writes a conclusion."""
     advisory = [c for c in advisory if c.id != lead.id]
     if len({c.id for c in advisory}) != len(advisory):
-        raise InvalidInput("a committee is named twice")
+        raise InvalidInput("drafts.committee_named_twice", N_("a committee is named twice"))
     fire(session, draft, "send_to_committees", secretary, data={"lead_committee_id": lead.id}, now=now)
     return [
         create_document(

@@ -18,6 +18,7 @@ from workflow.engine import fire
 from workflow.engine.models import AuditEntry, Document, OutboxRow
 from workflow.engine.outbox import Handler
 from workflow.errors import NotFound
+from workflow.i18n import N_
 from workflow.people import Actor
 from workflow.timeutil import as_utc
 
@@ -25,7 +26,11 @@ from workflow.timeutil import as_utc
 def _document(session: Session, row: OutboxRow) -> Document:
     document = session.get(Document, row.document_id)
     if document is None:
-        raise NotFound(f"document {row.document_id} is gone")
+        raise NotFound(
+            "effects.document_document_id_gone",
+            N_("document {document_id} is gone"),
+            document_id=row.document_id,
+        )
     return document
 
 
@@ -38,7 +43,7 @@ def fire_parent(session: Session, row: OutboxRow, now: datetime) -> None:
     child = _document(session, row)
     parent = session.get(Document, child.parent_id) if child.parent_id is not None else None
     if parent is None:
-        raise NotFound(f"document {child.id} has no parent to move")
+        raise NotFound("effects.document_id_no_parent", N_("document {id} has no parent to move"), id=child.id)
     trigger = str(row.params["trigger"])
     compiled = registry_of(session).get(parent.kind, parent.definition_version, session)
     if compiled.move(parent.state, trigger) is None or as_utc(parent.state_entered_at) > as_utc(row.created_at):

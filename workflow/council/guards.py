@@ -11,32 +11,31 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 
 from workflow.calendar import working_days_between
-from workflow.council.law import KYIV, LAW
+from workflow.council.law import LAW
 from workflow.council.models import AgendaItem, PlenarySession, Vote
 from workflow.council.rules import CATALOG
-from workflow.council.votes import latest_vote
+from workflow.council.votes import latest_vote, vote_reason
 from workflow.definitions.catalog import GuardContext
 from workflow.definitions.schema import moment_of
 from workflow.engine.models import AuditEntry, Document
+from workflow.i18n import N_, Plural, message
+from workflow.i18n import local_date as local_date  # papers, numbering and the demo read it here
 from workflow.timeutil import as_utc
 
+#: a vote's result as a refusal names it
+RESULTS = {"adopted": message("votes.adopted", N_("adopted")), "rejected": message("votes.rejected", N_("rejected"))}
 #: agenda items in these states have their outcome
 ITEM_OUTCOMES = ("adopted", "rejected", "postponed", "removed")
 
 
-def local_date(moment: datetime) -> date:
-    return as_utc(moment).astimezone(KYIV).date()
+def day(moment: datetime | date) -> date:
+    """The day a refusal names (a moment taken in Kyiv): the reader's language writes it ('3 March 2026')."""
+    return moment if isinstance(moment, date) and not isinstance(moment, datetime) else local_date(moment)
 
 
-def day(moment: datetime | date) -> str:
-    """'3 March 2026': how a date is written in a refusal."""
-    value = moment if isinstance(moment, date) and not isinstance(moment, datetime) else local_date(moment)
-    return f"{value.day} {value:%B %Y}"
-
-
-def counted(number: int, noun: str) -> str:
-    """'1 day', '5 days': a number with its noun, as a refusal says it."""
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+def counted(number: int, singular: str, plural: str) -> Plural:
+    """'1 day', '5 days': a number with its noun, by the reader's language's plural rules."""
+    return Plural(number, singular, plural)
 
 
 def _plenary(ctx: GuardContext, session_id: object) -> PlenarySession | None:
@@ -51,7 +50,7 @@ def _plenary(ctx: GuardContext, session_id: object) -> PlenarySession | None:
 def _published_in_time(ctx: GuardContext) -> str | None:
     plenary = _plenary(ctx, ctx.data.get("session_id"))
     if plenary is None:
-        return "say which session the draft goes to (session_id)"
+        return message("guards.say_which_session_draft", N_("say which session the draft goes to (session_id)"))
     # the latest publication by the log's order (a clock set wrong once does not make it the latest)
     published_at = ctx.session.scalar(
         select(AuditEntry.at).where(
@@ -59,12 +58,19 @@ def _published_in_time(ctx: GuardContext) -> str | None:
         ).order_by(AuditEntry.version.desc()).limit(1)
     )
     if published_at is None:
-        return "the draft was never published for discussion"
+        return message("guards.draft_was_never_published", N_("the draft was never published for discussion"))
     days = working_days_between(local_date(published_at), local_date(plenary.starts_at))
     if days < LAW.publication_working_days:
         return (
-            f"published on {day(published_at)}, the session is on {day(plenary.starts_at)}: "
-            f"{counted(days, 'working day')}, the rule asks for {LAW.publication_working_days}"
+            message(
+                "guards.published_published_at_session",
+                N_("published on {published_at}, the session is on {starts_at}: {days}, the rule asks for "
+                   "{publication_working_days}"),
+                published_at=day(published_at),
+                starts_at=day(plenary.starts_at),
+                days=counted(days, '{n} working day', '{n} working days'),
+                publication_working_days=LAW.publication_working_days,
+            )
         )
     return None
 
@@ -87,14 +93,17 @@ def _draft_vote_is(ctx: GuardContext, result: str) -> str | None:
         .order_by(func.coalesce(AgendaItem.draft_version, 0).desc(), AgendaItem.document_id.desc()).limit(1)
     )
     vote = None if current_item is None else latest_vote(ctx.session, current_item, "decision")
-    return _vote_is(vote, result, "the council has not voted on this draft at its current session yet")
+    return _vote_is(vote, result, message(
+        "guards.draft_not_voted", N_("the council has not voted on this draft at its current session yet")))
 
 
 def _vote_is(vote: Vote | None, result: str, missing: str) -> str | None:
+    """None if the vote has `result`, else why not: `missing` when there was no vote."""
     if vote is None:
         return missing
     if vote.result != result:
-        return f"the vote was {vote.result}: {vote.reason}"
+        return message("guards.vote_result", N_("the vote was {result}: {reason}"),
+                       result=RESULTS.get(vote.result, vote.result), reason=vote_reason(vote))
     return None
 
 
@@ -102,7 +111,7 @@ def _vote_is(vote: Vote | None, result: str, missing: str) -> str | None:
 def _within_veto_period(ctx: GuardContext) -> str | None:
     due = ctx.document.due_at
     if due is not None and as_utc(ctx.now) > as_utc(due):
-        return f"the period for a veto ended on {day(due)}"
+        return message("guards.period_veto_ended_due", N_("the period for a veto ended on {due}"), due=day(due))
     return None
 
 
@@ -110,8 +119,14 @@ def _within_veto_period(ctx: GuardContext) -> str | None:
 def _veto_overridden(ctx: GuardContext) -> str | None:
     vote = latest_vote(ctx.session, ctx.document.id, "veto_override")
     if vote is not None and vote.threshold != "two_thirds":
-        return "a veto is overridden only by two thirds of the total composition"
-    return _vote_is(vote, "adopted", "the council has not voted to override the veto")
+        return message(
+            "guards.veto_overridden_only_two",
+            N_("a veto is overridden only by two thirds of the total composition"),
+        )
+    return _vote_is(vote, "adopted", message(
+        "guards.veto_not_voted",
+        N_("the council has not voted to override the veto")),
+    )
 
 
 # --- sessions ---------------------------------------------------------------------------------------------------
@@ -130,7 +145,7 @@ def _items(ctx: GuardContext, session_id: int) -> dict[str, int]:
 def _agenda_not_empty(ctx: GuardContext) -> str | None:
     items = _items(ctx, ctx.document.id)
     if sum(count for state, count in items.items() if state != "removed") == 0:
-        return "the agenda is empty"
+        return message("guards.agenda_empty", N_("the agenda is empty"))
     return None
 
 
@@ -138,14 +153,20 @@ def _agenda_not_empty(ctx: GuardContext) -> str | None:
 def _convened_in_time(ctx: GuardContext) -> str | None:
     plenary = _plenary(ctx, ctx.document.id)
     if plenary is None:
-        return "the session has no date and place yet"
+        return message("guards.session_no_date_place", N_("the session has no date and place yet"))
     needed = LAW.convene_days_extraordinary if plenary.kind == "extraordinary" else LAW.convene_days_regular
     days = (local_date(plenary.starts_at) - local_date(ctx.now)).days
     if days < needed:
-        kind = "an extraordinary" if plenary.kind == "extraordinary" else "a regular"
-        return (
-            f"the session is on {day(plenary.starts_at)}, convened on {day(ctx.now)}: {counted(days, 'day')} "
-            f"before, {kind} session is convened at least {counted(needed, 'day')} before"
+        template = (
+            N_("the session is on {starts_at}, convened on {now}: {days} before, an extraordinary session is "
+               "convened at least {needed} before")
+            if plenary.kind == "extraordinary"
+            else N_("the session is on {starts_at}, convened on {now}: {days} before, a regular session is convened "
+                    "at least {needed} before")
+        )
+        return message(
+            f"guards.convened_late_{plenary.kind}", template, starts_at=day(plenary.starts_at), now=day(ctx.now),
+            days=counted(days, "{n} day", "{n} days"), needed=counted(needed, "{n} day", "{n} days"),
         )
     return None
 
@@ -154,7 +175,11 @@ def _convened_in_time(ctx: GuardContext) -> str | None:
 def _session_day_reached(ctx: GuardContext) -> str | None:
     plenary = _plenary(ctx, ctx.document.id)
     if plenary is not None and local_date(ctx.now) < local_date(plenary.starts_at):
-        return f"the session is on {day(plenary.starts_at)}"
+        return message(
+            "guards.session_starts_at",
+            N_("the session is on {starts_at}"),
+            starts_at=day(plenary.starts_at),
+        )
     return None
 
 
@@ -163,7 +188,7 @@ def _every_item_has_outcome(ctx: GuardContext) -> str | None:
     items = _items(ctx, ctx.document.id)
     open_items = sum(count for state, count in items.items() if state not in ITEM_OUTCOMES)
     if open_items:
-        return f"{open_items} agenda items have no outcome yet"
+        return message("guards.items_without_outcome", N_("{n} agenda items have no outcome yet"), n=open_items)
     return None
 
 
@@ -176,15 +201,18 @@ def _item(ctx: GuardContext) -> AgendaItem | None:
 def _inclusion_voted(ctx: GuardContext) -> str | None:
     item = _item(ctx)
     if item is None:
-        return "the item is not on any session's agenda"
+        return message("guards.item_not_any_session", N_("the item is not on any session's agenda"))
     added = latest_vote(ctx.session, ctx.document.id, "add_item")
     if added is not None:
         return _vote_is(added, "adopted", "")
     agenda = latest_vote(ctx.session, item.session_id, "approve_agenda")
     if agenda is None:
-        return "the council has not approved the agenda yet"
+        return message("guards.council_not_approved_agenda", N_("the council has not approved the agenda yet"))
     if _proposed_after(agenda, ctx.document):
-        return "the item was proposed after the agenda was approved: the council must vote to add it"
+        return message(
+            "guards.item_was_proposed_after",
+            N_("the item was proposed after the agenda was approved: the council must vote to add it"),
+        )
     return _vote_is(agenda, "adopted", "")
 
 
@@ -201,18 +229,22 @@ def _session_in_progress(ctx: GuardContext) -> str | None:
     item = _item(ctx)
     plenary = ctx.session.get(Document, item.session_id) if item is not None else None
     if plenary is None or plenary.state != "in_progress":
-        return "the sitting is not in progress"
+        return message("guards.sitting_not_progress", N_("the sitting is not in progress"))
     return None
 
 
 @CATALOG.guard("item_vote_adopted", "the council's vote on the item adopted it")
 def _item_adopted(ctx: GuardContext) -> str | None:
-    return _vote_is(latest_vote(ctx.session, ctx.document.id, "decision"), "adopted", "the council has not voted yet")
+    return _vote_is(latest_vote(ctx.session, ctx.document.id, "decision"), "adopted", _not_voted())
 
 
 @CATALOG.guard("item_vote_rejected", "the council's vote on the item did not adopt it")
 def _item_rejected(ctx: GuardContext) -> str | None:
-    return _vote_is(latest_vote(ctx.session, ctx.document.id, "decision"), "rejected", "the council has not voted yet")
+    return _vote_is(latest_vote(ctx.session, ctx.document.id, "decision"), "rejected", _not_voted())
+
+
+def _not_voted() -> str:
+    return message("guards.item_not_voted", N_("the council has not voted yet"))
 
 
 # --- committees, amendments, messages, delegations ---------------------------------------------------------------
@@ -228,8 +260,12 @@ def _committee_vote_held(ctx: GuardContext) -> str | None:
         vote.subject_version < last_change.version if vote.subject_version is not None
         else as_utc(vote.held_at) < as_utc(last_change.at)  # a vote from before votes kept the version
     ):
-        return "the conclusion changed after the committee voted on it: the committee votes again"
-    return _vote_is(vote, "adopted", "the committee has not voted on the conclusion yet")
+        return message(
+            "guards.conclusion_changed_after_committee",
+            N_("the conclusion changed after the committee voted on it: the committee votes again"),
+        )
+    return _vote_is(vote, "adopted", message(
+        "guards.conclusion_not_voted", N_("the committee has not voted on the conclusion yet")))
 
 
 @CATALOG.guard("has_committee_opinion", "the lead committee stated its opinion on the amendment")
@@ -238,27 +274,34 @@ def _has_committee_opinion(ctx: GuardContext) -> str | None:
     # committee's consideration is edited by nobody, so it cannot be a field written beforehand.
     opinion = ctx.data.get("opinion", ctx.document.fields.get("committee_opinion"))
     if opinion not in ("support", "reject"):
-        return "the committee's opinion (support or reject) is not recorded"
+        return message(
+            "guards.committee_s_opinion_support",
+            N_("the committee's opinion (support or reject) is not recorded"),
+        )
     return None
 
 
 @CATALOG.guard("amendment_vote_adopted", "the council's vote supported the amendment")
 def _amendment_adopted(ctx: GuardContext) -> str | None:
     vote = latest_vote(ctx.session, ctx.document.id, "amendment")
-    return _vote_is(vote, "adopted", "the council has not voted on the amendment yet")
+    return _vote_is(vote, "adopted", _AMENDMENT_not_voted())
 
 
 @CATALOG.guard("amendment_vote_rejected", "the council's vote did not support the amendment")
 def _amendment_rejected(ctx: GuardContext) -> str | None:
     vote = latest_vote(ctx.session, ctx.document.id, "amendment")
-    return _vote_is(vote, "rejected", "the council has not voted on the amendment yet")
+    return _vote_is(vote, "rejected", _AMENDMENT_not_voted())
+
+
+def _AMENDMENT_not_voted() -> str:
+    return message("guards.amendment_not_voted", N_("the council has not voted on the amendment yet"))
 
 
 @CATALOG.guard("has_answer", "the answer is written")
 def _has_answer(ctx: GuardContext) -> str | None:
     answer = ctx.document.fields.get("answer")
     if not (isinstance(answer, str) and answer.strip()):
-        return "write the answer first"
+        return message("guards.write_answer_first", N_("write the answer first"))
     return None
 
 
@@ -266,7 +309,11 @@ def _has_answer(ctx: GuardContext) -> str | None:
 def _delegation_over(ctx: GuardContext) -> str | None:
     ends = moment_of(ctx.document.fields.get("ends_at"))
     if ends is None:
-        return "the delegation has no end"
+        return message("guards.delegation_no_end", N_("the delegation has no end"))
     if as_utc(ctx.now) < ends:
-        return f"the delegation is in effect until {day(ends)}"
+        return message(
+            "guards.delegation_effect_until_ends",
+            N_("the delegation is in effect until {ends}"),
+            ends=day(ends),
+        )
     return None

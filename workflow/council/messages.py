@@ -13,6 +13,7 @@ from workflow.council.votes import holders
 from workflow.engine import Fired, create_document, edit_document, fire
 from workflow.engine.models import Document
 from workflow.errors import InvalidInput, NotAllowed, WrongState
+from workflow.i18n import N_
 from workflow.people import Actor, Person
 from workflow.timeutil import as_utc, utcnow
 
@@ -37,11 +38,15 @@ def write_to_deputy(
     now = utcnow() if now is None else as_utc(now)
     subject, text = subject.strip(), text.strip()
     if not subject:
-        raise InvalidInput("the message has no subject")
+        raise InvalidInput("messages.message_no_subject", N_("the message has no subject"))
     if not text:
-        raise InvalidInput("the message has no text")
+        raise InvalidInput("messages.message_no_text", N_("the message has no text"))
     if not _is_deputy(session, deputy.id, now):
-        raise InvalidInput(f"{deputy.full_name} is not a deputy of the council")
+        raise InvalidInput(
+            "messages.full_name_not_deputy",
+            N_("{full_name} is not a deputy of the council"),
+            full_name=deputy.full_name,
+        )
     return create_document(
         session, KIND, citizen, title=subject, fields={"deputy_id": deputy.id, "text": text}, now=now
     )
@@ -63,13 +68,16 @@ def answer(
     _check_kind(message)
     text = text.strip()
     if not text:
-        raise InvalidInput("the answer is empty: write it first")
+        raise InvalidInput("messages.answer_empty_write_first", N_("the answer is empty: write it first"))
     if deputy.id is None or message.fields.get("deputy_id") != deputy.id:
-        raise NotAllowed("only the deputy the message is addressed to can answer it")
+        raise NotAllowed(
+            "messages.only_deputy_message_addressed",
+            N_("only the deputy the message is addressed to can answer it"),
+        )
     if message.state == "sent":
-        raise WrongState("mark the message as read before answering it")
+        raise WrongState("messages.mark_message_as_read", N_("mark the message as read before answering it"))
     if message.state != "delivered":
-        raise WrongState("the message has already been answered")
+        raise WrongState("messages.message_already_been_answered", N_("the message has already been answered"))
     edit_document(session, message, deputy, fields={"answer": text}, now=now)
     return fire(session, message, "answer_publicly" if public else "answer_privately", deputy, now=now)
 
@@ -99,7 +107,11 @@ def inbox(session: Session, deputy_id: int, now: datetime | None = None) -> list
 
 def _check_kind(message: Document) -> None:
     if message.kind != KIND:
-        raise InvalidInput(f"document {message.id} is not a citizen's message")
+        raise InvalidInput(
+            "messages.document_id_not_citizen",
+            N_("document {id} is not a citizen's message"),
+            id=message.id,
+        )
 
 
 def _is_deputy(session: Session, person_id: int, at: datetime) -> bool:

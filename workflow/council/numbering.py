@@ -13,6 +13,7 @@ from workflow.council.models import AgendaItem, Council, Decision, PlenarySessio
 from workflow.council.records import record_decision
 from workflow.engine.models import Document
 from workflow.errors import WrongState
+from workflow.i18n import N_
 from workflow.people import Actor
 from workflow.timeutil import as_utc, utcnow
 
@@ -36,7 +37,7 @@ def assign_number(session: Session, draft: Document, *, now: datetime | None = N
     if existing is not None:
         return existing
     if draft.kind != "decision_draft" or draft.state not in ("signed", "published", "in_force"):
-        raise WrongState("a number is given to a signed decision")
+        raise WrongState("numbering.number_given_signed_decision", N_("a number is given to a signed decision"))
     plenary = session.execute(
         select(PlenarySession)
         .join(AgendaItem, AgendaItem.session_id == PlenarySession.document_id)
@@ -46,7 +47,7 @@ def assign_number(session: Session, draft: Document, *, now: datetime | None = N
         .limit(1)
     ).scalar_one_or_none()
     if plenary is None:
-        raise WrongState("the decision was not adopted at any session")
+        raise WrongState("numbering.decision_was_not_adopted", N_("the decision was not adopted at any session"))
     # the counter row is locked until this transaction ends: concurrent signings queue here, one number each.
     # populate_existing: a Council this session loaded earlier (sessions keep objects across commits) would
     # otherwise keep its stale counter, and the number taken would be one already given.

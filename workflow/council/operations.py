@@ -19,8 +19,10 @@ from workflow.council import drafts, messages
 from workflow.council.delegation import revoke_delegation
 from workflow.definitions.registry import registry_of
 from workflow.engine import Fired, fire
+from workflow.engine.firing import no_action
 from workflow.engine.models import Document
 from workflow.errors import InvalidInput, WrongState
+from workflow.i18n import N_
 from workflow.people import Actor
 
 #: runs the action: (session, document, actor, comment, inputs, now)
@@ -66,7 +68,7 @@ def _answer(public: bool) -> Operation:
             now: datetime) -> Fired:
         return messages.answer(session, message, deputy, inputs.get("answer", ""), public=public, now=now)
 
-    return Operation(run, {"answer": "Відповідь"}, frozenset({"has_answer"}), takes_comment=False)
+    return Operation(run, {"answer": N_("Answer")}, frozenset({"has_answer"}), takes_comment=False)
 
 
 def _revoke(session: Session, delegation: Document, actor: Actor, comment: str | None, _inputs: Mapping[str, str],
@@ -127,6 +129,10 @@ def perform(
     if operation is None:
         compiled = registry_of(session).get(document.kind, document.definition_version, session)
         if trigger not in compiled.triggers():
-            raise WrongState(f"{compiled.definition.title.en} has no action {trigger!r}")
-        raise InvalidInput(f"'{trigger}' is not done from the document page but at its own workplace")
+            raise WrongState(no_action(compiled, trigger))
+        raise InvalidInput(
+            "operations.trigger_not_done_from",
+            N_("'{trigger}' is not done from the document page but at its own workplace"),
+            trigger=trigger,
+        )
     operation.run(session, document, actor, comment, inputs, now)

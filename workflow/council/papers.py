@@ -8,10 +8,11 @@ whoever edits the templates. Nothing here renders or stores a file: that is the 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from babel.dates import format_date, format_time
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
@@ -31,35 +32,51 @@ from workflow.council.sessions import agenda
 from workflow.council.votes import council_members, holders, latest_vote, presence, quorum_for, the_council
 from workflow.engine.models import Document
 from workflow.errors import InvalidInput, NotFound, WrongState
+from workflow.i18n import N_, babel_locale, gettext
 from workflow.people import Person, RoleGrant
 from workflow.timeutil import as_utc
 
 Context = dict[str, Any]
 
-MONTHS = (
-    "січня", "лютого", "березня", "квітня", "травня", "червня",
-    "липня", "серпня", "вересня", "жовтня", "листопада", "грудня",
-)
+#: the council's papers are official documents in the state language, whoever asks for them
+PAPERS_LOCALE = "uk"
+#: how a paper writes a day (a Babel pattern, translated: '19 березня 2026 року')
+DATE_PATTERN = N_("d MMMM y")
 #: a ballot's choice as the protocol writes it
-CHOICES_UK = {
-    "for": "за", "against": "проти", "abstain": "утримався", "not_voted": "не голосував", "absent": "відсутній",
+CHOICES = {
+    "for": N_("for"), "against": N_("against"), "abstain": N_("abstained"), "not_voted": N_("did not vote"),
+    "absent": N_("absent"),
 }
-VOTE_RESULTS_UK = {"adopted": "прийнято", "rejected": "не прийнято"}
-THRESHOLDS_UK = {
-    "majority": "більшість від загального складу", "two_thirds": "дві третини від загального складу",
+VOTE_RESULTS = {"adopted": N_("adopted"), "rejected": N_("not adopted")}
+THRESHOLDS = {
+    "majority": N_("a majority of the total composition"), "two_thirds": N_("two thirds of the total composition"),
 }
 #: what became of an agenda item, by its state
-ITEM_RESULTS_UK = {
-    "proposed": "не розглядалося", "included": "не розглядалося", "considering": "розглядається",
-    "adopted": "рішення прийнято", "rejected": "рішення не прийнято", "postponed": "розгляд перенесено",
-    "removed": "знято з розгляду",
+ITEM_RESULTS = {
+    "proposed": N_("not considered"), "included": N_("not considered"), "considering": N_("under consideration"),
+    "adopted": N_("decision adopted"), "rejected": N_("decision not adopted"),
+    "postponed": N_("consideration postponed"),
+    "removed": N_("removed from consideration"),
 }
-SESSION_KINDS_UK = {"regular": "чергова", "extraordinary": "позачергова"}
-RECOMMENDATIONS_UK = {
-    "support": "підтримати проєкт рішення",
-    "support_with_amendments": "підтримати проєкт рішення з поправками",
-    "reject": "відхилити проєкт рішення",
+SESSION_KINDS = {"regular": N_("regular"), "extraordinary": N_("extraordinary")}
+RECOMMENDATIONS = {
+    "support": N_("support the draft decision"),
+    "support_with_amendments": N_("support the draft decision with amendments"),
+    "reject": N_("reject the draft decision"),
 }
+
+
+def in_papers(words: Mapping[str, str]) -> dict[str, str]:
+    """A table of words as the papers write them (in PAPERS_LOCALE)."""
+    return {key: gettext(text, PAPERS_LOCALE) for key, text in words.items()}
+
+
+CHOICES_UK = in_papers(CHOICES)
+VOTE_RESULTS_UK = in_papers(VOTE_RESULTS)
+THRESHOLDS_UK = in_papers(THRESHOLDS)
+ITEM_RESULTS_UK = in_papers(ITEM_RESULTS)
+SESSION_KINDS_UK = in_papers(SESSION_KINDS)
+RECOMMENDATIONS_UK = in_papers(RECOMMENDATIONS)
 #: the Ukrainian alphabet, for lists of names in the order a Ukrainian reader expects (і, ї, є, ґ in place)
 ALPHABET = "абвгґдеєжзиіїйклмнопрстуфхцчшщьюя"
 _LETTER_RANK = {letter: rank for rank, letter in enumerate(ALPHABET)}
@@ -67,13 +84,13 @@ _LETTER_RANK = {letter: rank for rank, letter in enumerate(ALPHABET)}
 
 # --- words and numbers as the papers write them -----------------------------------------------------------------
 def date_uk(value: date | datetime) -> str:
-    """'19 березня 2026 року' (a moment is taken in Kyiv)."""
+    """'19 березня 2026 року' (a moment is taken in Kyiv): Babel's month names, the papers' pattern."""
     day = local_date(value) if isinstance(value, datetime) else value
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year} року"
+    return format_date(day, gettext(DATE_PATTERN, PAPERS_LOCALE), locale=babel_locale(PAPERS_LOCALE))
 
 
 def time_uk(moment: datetime) -> str:
-    return as_utc(moment).astimezone(KYIV).strftime("%H:%M")
+    return format_time(as_utc(moment), "HH:mm", tzinfo=KYIV, locale=babel_locale(PAPERS_LOCALE))
 
 
 def name_key(name: str) -> tuple[tuple[int, int], ...]:
@@ -94,7 +111,11 @@ def _council_header(council: Council) -> Context:
 
 def _expect(document: Document, kind: str, what: str) -> None:
     if document.kind != kind:
-        raise InvalidInput(f"document {document.id} is a {document.kind}, not {what}")
+        raise InvalidInput(
+            "papers.document_id_kind_not",
+            N_("document {id} is a {kind}, not {what}"),
+            id=document.id, kind=document.kind, what=what,
+        )
 
 
 def _names(session: Session, ids: Iterable[int]) -> dict[int, str]:
@@ -154,10 +175,18 @@ def decision_context(session: Session, draft: Document) -> Context:
     _expect(draft, "decision_draft", "a draft decision")
     decision = session.scalar(select(Decision).where(Decision.draft_id == draft.id))
     if decision is None:
-        raise WrongState(f"«{draft.title}» has no official number yet: a decision is rendered once it is signed")
+        raise WrongState(
+            "papers.title_no_official_number",
+            N_("«{title}» has no official number yet: a decision is rendered once it is signed"),
+            title=draft.title,
+        )
     council = session.get(Council, decision.council_id)
     if council is None:
-        raise NotFound(f"the council of decision {decision.official_number} is gone")
+        raise NotFound(
+            "papers.council_decision_official_number",
+            N_("the council of decision {official_number} is gone"),
+            official_number=decision.official_number,
+        )
     return {
         "council": _council_header(council),
         "session_number": decision.session_number,
@@ -174,7 +203,11 @@ def _plenary(session: Session, document: Document) -> PlenarySession:
     _expect(document, "session", "a plenary session")
     plenary = session.get(PlenarySession, document.id)
     if plenary is None:
-        raise NotFound(f"session document {document.id} has no session detail")
+        raise NotFound(
+            "papers.session_document_id_no",
+            N_("session document {id} has no session detail"),
+            id=document.id,
+        )
     return plenary
 
 
@@ -250,7 +283,11 @@ def _sitting(session: Session, plenary_document: Document) -> Context:
     plenary = _plenary(session, plenary_document)
     council = session.get(Council, plenary.council_id)
     if council is None:
-        raise NotFound(f"the council of session № {plenary.number} is gone")
+        raise NotFound(
+            "papers.council_session_number_gone",
+            N_("the council of session № {number} is gone"),
+            number=plenary.number,
+        )
     rows = agenda(session, plenary_document)
     votes = list(session.scalars(select(Vote).where(Vote.session_id == plenary.document_id).order_by(Vote.id)))
     shown = _votes_context(session, votes)
@@ -323,7 +360,7 @@ def protocol_context(session: Session, protocol: Document) -> Context:
     _expect(protocol, "session_protocol", "a session protocol")
     plenary = session.get(Document, protocol.parent_id) if protocol.parent_id is not None else None
     if plenary is None:
-        raise NotFound(f"protocol {protocol.id} belongs to no session")
+        raise NotFound("papers.protocol_id_belongs_no", N_("protocol {id} belongs to no session"), id=protocol.id)
     return _sitting(session, plenary)
 
 
@@ -333,7 +370,11 @@ def extract_context(session: Session, item_document: Document) -> Context:
     detail = session.get(AgendaItem, item_document.id)
     plenary = session.get(Document, detail.session_id) if detail is not None else None
     if plenary is None:
-        raise NotFound(f"agenda item {item_document.id} belongs to no session")
+        raise NotFound(
+            "papers.agenda_item_id_belongs",
+            N_("agenda item {id} belongs to no session"),
+            id=item_document.id,
+        )
     sitting = _sitting(session, plenary)
     (item,) = [item for item in sitting.pop("items") if item["id"] == item_document.id]
     del sitting["procedural_votes"]
@@ -347,11 +388,19 @@ def committee_conclusion_context(session: Session, conclusion: Document) -> Cont
     committee_id = conclusion.fields.get("committee_id")
     committee = session.get(Committee, committee_id) if isinstance(committee_id, int) else None
     if committee is None:
-        raise NotFound(f"the committee of conclusion {conclusion.id} is gone")
+        raise NotFound(
+            "papers.committee_conclusion_id_gone",
+            N_("the committee of conclusion {id} is gone"),
+            id=conclusion.id,
+        )
     council = session.get(Council, committee.council_id)
     draft = session.get(Document, conclusion.parent_id) if conclusion.parent_id is not None else None
     if council is None or draft is None:
-        raise NotFound(f"conclusion {conclusion.id} has no council or no draft")
+        raise NotFound(
+            "papers.conclusion_id_no_council",
+            N_("conclusion {id} has no council or no draft"),
+            id=conclusion.id,
+        )
     vote = latest_vote(session, conclusion.id, "conclusion")
     at = as_utc(vote.held_at if vote is not None else conclusion.state_entered_at)
     recommendation = conclusion.fields.get("recommendation")

@@ -12,6 +12,7 @@ from sqlalchemy import ScalarSelect, func, select
 
 from workflow.definitions.catalog import Catalog, GuardContext
 from workflow.engine.models import AuditEntry, Document
+from workflow.i18n import N_, message
 from workflow.people import Actor
 
 CATALOG = Catalog()
@@ -90,12 +91,15 @@ def _is_delegate(document: Document, actor: Actor) -> bool:
 # --- guards --------------------------------------------------------------------------------------------------
 @CATALOG.guard("has_text", "the draft has a title and a text")
 def _has_text(ctx: GuardContext) -> str | None:
-    missing = [
-        what
-        for what, value in (("a title", ctx.document.title), ("a text", ctx.document.fields.get("body")))
-        if not (isinstance(value, str) and value.strip())
-    ]
-    return f"the draft has no {' and no '.join(w.removeprefix('a ') for w in missing)}" if missing else None
+    has_title, has_body = (isinstance(value, str) and bool(value.strip())
+                           for value in (ctx.document.title, ctx.document.fields.get("body")))
+    if not has_title and not has_body:
+        return message("rules.no_title_no_text", N_("the draft has no title and no text"))
+    if not has_title:
+        return message("rules.no_title", N_("the draft has no title"))
+    if not has_body:
+        return message("rules.no_text", N_("the draft has no text"))
+    return None
 
 
 def round_started(document_id: int, round_starts_with: str) -> ScalarSelect[int]:
@@ -125,13 +129,24 @@ def _all_visas_given(ctx: GuardContext) -> str | None:
     states = _children_states(ctx, "visa", round_starts_with="submit")
     asked = states["requested"] + states["given"] + states["returned"]
     if asked == 0:
-        return "no visa has been asked for yet"
+        return message("rules.no_visa_been_asked", N_("no visa has been asked for yet"))
     if states["returned"]:
         # a return sends the draft back in the same transaction; this holds even for a draft it did not reach
-        verb = "was" if states["returned"] == 1 else "were"
-        return f"{states['returned']} of {asked} visas {verb} returned with remarks"
+        if states["returned"] == 1:
+            return message(
+                "rules.visa_returned", N_("{returned} of {asked} visas was returned with remarks"),
+                returned=1, asked=asked,
+            )
+        return message(
+            "rules.visas_returned", N_("{returned} of {asked} visas were returned with remarks"),
+            returned=states["returned"], asked=asked,
+        )
     if states["requested"]:
-        return f"{states['requested']} of {asked} visas are still awaited"
+        return message(
+            "rules.value_open_visas_visas",
+            N_("{value} of {open_visas} visas are still awaited"),
+            value=states['requested'], open_visas=asked,
+        )
     return None
 
 
@@ -142,9 +157,13 @@ def _all_conclusions_signed(ctx: GuardContext) -> str | None:
     states = _children_states(ctx, "committee_conclusion", round_starts_with="send_to_committees")
     assigned = sum(count for state, count in states.items() if state != "cancelled")
     if assigned == 0:
-        return "no committee has been assigned to review the draft"
+        return message("rules.no_committee_been_assigned", N_("no committee has been assigned to review the draft"))
     if states["signed"] < assigned:
-        return f"{assigned - states['signed']} of {assigned} committee conclusions are not signed yet"
+        return message(
+            "rules.value_assigned_committee_conclusions",
+            N_("{value} of {assigned} committee conclusions are not signed yet"),
+            value=assigned - states['signed'], assigned=assigned,
+        )
     return None
 
 
@@ -155,10 +174,14 @@ RECOMMENDATIONS = ("support", "support_with_amendments", "reject")
 def _has_recommendation(ctx: GuardContext) -> str | None:
     recommendation = ctx.document.fields.get("recommendation")
     if recommendation not in RECOMMENDATIONS:
-        return f"the conclusion has no recommendation (one of: {', '.join(RECOMMENDATIONS)})"
+        return message(
+            "rules.conclusion_no_recommendation_one",
+            N_("the conclusion has no recommendation (one of: {value})"),
+            value=', '.join(RECOMMENDATIONS),
+        )
     body = ctx.document.fields.get("body")
     if not (isinstance(body, str) and body.strip()):
-        return "the conclusion has no text"
+        return message("rules.conclusion_no_text", N_("the conclusion has no text"))
     return None
 
 

@@ -15,6 +15,7 @@ from workflow.council.votes import check_quorum, council_members, hold_vote, the
 from workflow.engine import create_document, fire, lock_document
 from workflow.engine.models import Document
 from workflow.errors import InvalidInput, NotAllowed, WrongState
+from workflow.i18n import N_
 from workflow.people import SYSTEM, Actor, Person
 from workflow.timeutil import as_utc, utcnow
 
@@ -27,7 +28,7 @@ def plan_session(
 ) -> Document:
     """A new plenary session of the current convocation, in the state `planned`."""
     if kind not in SESSION_KINDS:
-        raise InvalidInput(f"a session is {' or '.join(SESSION_KINDS)}")
+        raise InvalidInput("sessions.session_value", N_("a session is {value}"), value=' or '.join(SESSION_KINDS))
     council = the_council(session)
     taken = session.scalar(
         select(PlenarySession.document_id).where(
@@ -36,7 +37,11 @@ def plan_session(
         )
     )
     if taken is not None:
-        raise InvalidInput(f"session № {number} of this convocation already exists")
+        raise InvalidInput(
+            "sessions.session_number_convocation_already",
+            N_("session № {number} of this convocation already exists"),
+            number=number,
+        )
     title = f"{number} сесія {council.convocation} скликання"
     document = create_document(session, "session", secretary, title=title, fields={"kind": kind}, now=now)
     session.add(
@@ -67,7 +72,7 @@ def add_to_agenda(
     The draft's own rules apply (committee conclusions signed, published in time before this session).
     """
     if plenary.state not in ("planned", "convened", "in_progress"):
-        raise WrongState("items are added to a session that has not closed")
+        raise WrongState("sessions.items_added_session_not", N_("items are added to a session that has not closed"))
     position = (session.scalar(
         select(func.max(AgendaItem.position)).where(AgendaItem.session_id == plenary.id)
     ) or 0) + 1
@@ -93,11 +98,18 @@ def register(
     """Register a council member as present at the session (or record that they left): a new row each time."""
     now = utcnow() if now is None else as_utc(now)
     if not secretary.holds("secretary"):
-        raise NotAllowed("attendance is registered by the secretary")
+        raise NotAllowed("sessions.attendance_registered_secretary", N_("attendance is registered by the secretary"))
     if plenary.state not in ("convened", "in_progress"):
-        raise WrongState("attendance is registered at a convened session")
+        raise WrongState(
+            "sessions.attendance_registered_at_convened",
+            N_("attendance is registered at a convened session"),
+        )
     if person.id not in council_members(session, now):
-        raise InvalidInput(f"{person.full_name} is not a member of the council")
+        raise InvalidInput(
+            "sessions.full_name_not_member",
+            N_("{full_name} is not a member of the council"),
+            full_name=person.full_name,
+        )
     # every registration and every leaving is a row of its own, under the session's chain: nothing is rewritten
     attendance = Attendance(
         session_id=plenary.id, person_id=person.id, name=person.full_name, registered_at=now, present=present
@@ -113,7 +125,10 @@ def approve_agenda(
     """The council votes on the agenda; when it is approved, every proposed item is included."""
     # including the items is the secretary's move: refuse anyone else before the vote is recorded, not after
     if not secretary.holds("secretary"):
-        raise NotAllowed("the agenda's approval is recorded by the secretary, who then includes its items")
+        raise NotAllowed(
+            "sessions.agenda_s_approval_recorded",
+            N_("the agenda's approval is recorded by the secretary, who then includes its items"),
+        )
     vote = hold_vote(
         session, plenary, secretary, purpose="approve_agenda", subject=plenary, ballots=ballots,
         question="Про затвердження порядку денного", now=now,
@@ -135,7 +150,7 @@ def add_item_by_vote(
     otherwise it is removed and the draft waits for a later session, with the vote on record.
     """
     if plenary.state != "in_progress":
-        raise WrongState("an item is added by vote during the sitting")
+        raise WrongState("sessions.item_added_vote_during", N_("an item is added by vote during the sitting"))
     check_quorum(session, plenary, now=now)
     item = add_to_agenda(session, plenary, secretary, draft, reporter=reporter, now=now)
     vote = hold_vote(
@@ -156,11 +171,19 @@ def vote_on_item(
     """The council votes on the draft an item considers; the item and its draft get the outcome."""
     detail = session.get(AgendaItem, item.id)
     if detail is None or detail.session_id != plenary.id:
-        raise InvalidInput(f"«{item.title}» is not on the agenda of this session")
+        raise InvalidInput(
+            "sessions.title_not_agenda_session",
+            N_("«{title}» is not on the agenda of this session"),
+            title=item.title,
+        )
     lock_document(session, plenary)  # the session before the item, as every vote takes them
     check_quorum(session, plenary, now=now)  # before the item moves: a vote without quorum changes nothing
     if item.state not in ("included", "considering"):
-        raise WrongState(f"«{item.title}» is not under consideration: it was {item.state}")
+        raise WrongState(
+            "sessions.item_not_under_consideration",
+            N_("«{title}» is not under consideration: it was {state}"),
+            title=item.title, state=item.state,
+        )
     if item.state == "included":
         fire(session, item, "consider", secretary, now=now)
     vote = hold_vote(

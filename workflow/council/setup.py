@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from workflow.council.models import Committee, Council, Department
 from workflow.errors import InvalidInput
+from workflow.i18n import N_
 from workflow.people import Person, RoleGrant, hash_password
 from workflow.people import check_password as check_password  # passwords live with the people; kept here too
 from workflow.timeutil import utcnow
@@ -25,11 +26,18 @@ def create_council(
     number_pattern: str = "№ {number}-{session}-{convocation}",
 ) -> Council:
     if convocation < 1 or total_composition < 1:
-        raise InvalidInput("the convocation and the total composition are positive numbers")
+        raise InvalidInput(
+            "setup.convocation_total_composition_positive",
+            N_("the convocation and the total composition are positive numbers"),
+        )
     try:
         number_pattern.format(number=1, session=1, convocation="I")
     except (KeyError, IndexError, ValueError) as error:
-        raise InvalidInput(f"the number pattern may use {{number}}, {{session}} and {{convocation}}: {error}") from None
+        raise InvalidInput(
+            "setup.number_pattern_may_use",
+            N_("the number pattern may use {{number}}, {{session}} and {{convocation}}: {error}"),
+            error=error,
+        ) from None
     council = Council(
         name=name, name_en=name_en, convocation=convocation, total_composition=total_composition,
         number_pattern=number_pattern, next_decision_number=1,
@@ -46,7 +54,7 @@ def add_person(
     """A person, with council-wide roles and, when given a password, an account (argon2-hashed)."""
     taken = select(Person.id).where(func.lower(Person.email) == email.strip().lower()) if email else None
     if taken is not None and session.scalar(taken) is not None:
-        raise InvalidInput(f"{email} already belongs to someone")
+        raise InvalidInput("setup.email_already_belongs_someone", N_("{email} already belongs to someone"), email=email)
     person = Person(
         full_name=full_name, email=email, locale=locale,
         password_hash=None if password is None else hash_password(password),
@@ -93,7 +101,11 @@ def add_department(
     session: Session, council: Council, name: str, kind: str, *, reviewers: Iterable[Person] = ()
 ) -> Department:
     if kind not in DEPARTMENT_KINDS:
-        raise InvalidInput(f"a department is one of: {', '.join(DEPARTMENT_KINDS)}")
+        raise InvalidInput(
+            "setup.department_one_value",
+            N_("a department is one of: {value}"),
+            value=', '.join(DEPARTMENT_KINDS),
+        )
     department = Department(council_id=council.id, name=name, kind=kind)
     session.add(department)
     session.flush()

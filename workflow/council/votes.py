@@ -28,6 +28,7 @@ from workflow.council.records import record_vote
 from workflow.engine import lock_document
 from workflow.engine.models import AuditEntry, Document
 from workflow.errors import GuardFailed, InvalidInput, NotAllowed, NotFound, WrongState
+from workflow.i18n import N_, Message, message
 from workflow.people import Actor, Person, RoleGrant
 from workflow.timeutil import as_utc, utcnow
 
@@ -58,14 +59,37 @@ class Count:
         return self.choices["for"] >= self.required
 
     def reason(self) -> str:
-        rule = {"majority": "more than half", "two_thirds": "two thirds"}[self.threshold]
-        outcome = "adopted" if self.adopted else "not adopted"
-        return (
-            f"{outcome}: {self.choices['for']} for, {self.choices['against']} against, "
-            f"{self.choices['abstain']} abstained, {self.choices['not_voted']} did not vote, "
-            f"{self.choices['absent']} absent; {rule} of the total composition of {self.total} "
-            f"is {self.required} votes for"
+        return reason_message(
+            adopted=self.adopted, votes_for=self.choices["for"], against=self.choices["against"],
+            abstained=self.choices["abstain"], not_voted=self.choices["not_voted"], absent=self.choices["absent"],
+            threshold=self.threshold, total=self.total, required=self.required,
         )
+
+
+def reason_message(
+    *, adopted: bool, votes_for: int, against: int, abstained: int, not_voted: int, absent: int, threshold: str,
+    total: int, required: int,
+) -> Message:
+    """Why a vote came out as it did, with its arithmetic (stored with the vote in English, shown in any)."""
+    return message(
+        "votes.reason",
+        N_("{outcome}: {votes_for} for, {against} against, {abstained} abstained, {not_voted} did not vote, "
+           "{absent} absent; {rule} of the total composition of {total} is {required} votes for"),
+        outcome=message("votes.adopted", N_("adopted")) if adopted else message("votes.not_adopted", N_("not adopted")),
+        votes_for=votes_for, against=against, abstained=abstained, not_voted=not_voted, absent=absent,
+        rule=message("votes.more_than_half", N_("more than half")) if threshold == "majority"
+        else message("votes.two_thirds", N_("two thirds")),
+        total=total, required=required,
+    )
+
+
+def vote_reason(vote: Vote) -> Message:
+    """A recorded vote's reason, from its own counts."""
+    return reason_message(
+        adopted=vote.result == "adopted", votes_for=vote.votes_for, against=vote.votes_against,
+        abstained=vote.abstained, not_voted=vote.not_voted, absent=vote.absent, threshold=vote.threshold,
+        total=vote.total_composition, required=vote.required,
+    )
 
 
 def required_for(threshold: str, total: int) -> int:
@@ -74,7 +98,11 @@ def required_for(threshold: str, total: int) -> int:
         return total // 2 + 1
     if threshold == "two_thirds":
         return math.ceil(2 * total / 3)
-    raise InvalidInput(f"unknown threshold {threshold!r}: majority or two_thirds")
+    raise InvalidInput(
+        "votes.unknown_threshold_threshold_majority",
+        N_("unknown threshold '{threshold}': majority or two_thirds"),
+        threshold=threshold,
+    )
 
 
 def quorum_for(total: int) -> int:
@@ -126,7 +154,7 @@ def registered_members(session: Session, plenary_id: int) -> set[int]:
 def the_council(session: Session) -> Council:
     council = session.scalar(select(Council).order_by(Council.id).limit(1))
     if council is None:
-        raise NotFound("no council is set up yet")
+        raise NotFound("votes.no_council_set_up", N_("no council is set up yet"))
     return council
 
 
@@ -144,8 +172,9 @@ def check_quorum(
     quorum = quorum_for(council.total_composition)
     if len(registered) < quorum:
         raise GuardFailed(
-            f"no quorum: {len(registered)} of {council.total_composition} members are registered, "
-            f"at least {quorum} are needed",
+            "votes.no_quorum_registered_total",
+            N_("no quorum: {registered} of {total_composition} members are registered, at least {quorum} are needed"),
+            registered=len(registered), total_composition=council.total_composition, quorum=quorum,
             reasons=(f"{len(registered)} registered, {quorum} needed",),
         )
     return council, members, registered
@@ -170,18 +199,27 @@ def hold_vote(
     """
     now = utcnow() if now is None else as_utc(now)
     if not (actor.holds("secretary") or actor.holds("mayor") or actor.holds_for("session_chair", plenary.id)):
-        raise NotAllowed("votes are recorded by the secretary or the chair of the sitting")
+        raise NotAllowed(
+            "votes.votes_recorded_secretary_chair",
+            N_("votes are recorded by the secretary or the chair of the sitting"),
+        )
     if plenary.kind != "session":
-        raise InvalidInput(f"document {plenary.id} is not a plenary session")
+        raise InvalidInput("votes.document_id_not_plenary", N_("document {id} is not a plenary session"), id=plenary.id)
     if purpose not in COUNCIL_PURPOSES:
-        raise InvalidInput(f"unknown purpose {purpose!r}: one of {', '.join(COUNCIL_PURPOSES)}")
+        raise InvalidInput(
+            "votes.unknown_purpose_purpose_one",
+            N_("unknown purpose '{purpose}': one of {value}"),
+            purpose=purpose, value=', '.join(COUNCIL_PURPOSES),
+        )
     required_for(threshold, 1)
     if purpose == "revote" and subject is None:
-        raise InvalidInput("a decision to vote again names the subject voted on")
+        raise InvalidInput(
+            "votes.revote_names_subject", N_("a decision to vote again names the subject voted on"),
+        )
     # the session's row lock orders its votes: what was voted before is read under it
     lock_document(session, plenary)
     if plenary.state != "in_progress":
-        raise WrongState("votes are held only while the sitting is in progress")
+        raise WrongState("votes.votes_held_only_while", N_("votes are held only while the sitting is in progress"))
     if subject is not None:
         _refuse_a_second_vote(session, plenary, subject, purpose)
     council, members, registered = check_quorum(session, plenary, now=now)
@@ -222,8 +260,10 @@ def _refuse_a_second_vote(session: Session, plenary: Document, subject: Document
     if purpose == "revote":
         if not _votes_on(session, subject, None, exclude="revote"):
             raise GuardFailed(
-                f"the council has not voted about «{subject.title}» yet: there is nothing to vote on again",
-                reasons=("nothing to vote on again",),
+                "votes.nothing_to_revote",
+                N_("the council has not voted about «{title}» yet: there is nothing to vote on again"),
+                reasons=(message("votes.nothing_to_revote_reason", N_("nothing to vote on again")),),
+                title=subject.title,
             )
         return
     earlier = _votes_on(session, subject, (purpose,), exclude=None)
@@ -238,9 +278,11 @@ def _refuse_a_second_vote(session: Session, plenary: Document, subject: Document
     if not decided:
         last = earlier[-1]
         raise GuardFailed(
-            f"the council has already voted on this question ({last.result}: {last.reason}); it votes on it again "
-            "only after deciding to, by a procedural vote to vote again",
-            reasons=("already voted on; no decision to vote again",),
+            "votes.already_voted",
+            N_("the council has already voted on this question ({result}: {reason}); it votes on it again only "
+               "after deciding to, by a procedural vote to vote again"),
+            reasons=(message("votes.already_voted_reason", N_("already voted on; no decision to vote again")),),
+            result=last.result, reason=last.reason,
         )
 
 
@@ -260,20 +302,32 @@ def hold_committee_vote(
     now = utcnow() if now is None else as_utc(now)
     committee_id = conclusion.fields.get("committee_id")
     if conclusion.kind != "committee_conclusion" or not isinstance(committee_id, int):
-        raise InvalidInput(f"document {conclusion.id} is not a committee's conclusion")
+        raise InvalidInput(
+            "votes.document_id_not_committee",
+            N_("document {id} is not a committee's conclusion"),
+            id=conclusion.id,
+        )
     if not (actor.holds_for("committee_chair", committee_id) or actor.holds_for("committee_secretary", committee_id)):
-        raise NotAllowed("a committee's vote is recorded by its chair or its secretary")
+        raise NotAllowed(
+            "votes.committee_s_vote_recorded",
+            N_("a committee's vote is recorded by its chair or its secretary"),
+        )
     lock_document(session, conclusion)
     if conclusion.state != "prepared":
-        raise WrongState("the committee votes on a conclusion while it is being prepared")
+        raise WrongState(
+            "votes.committee_votes_conclusion_while",
+            N_("the committee votes on a conclusion while it is being prepared"),
+        )
     members = committee_members(session, committee_id, now)
     present = {person for person, choice in ballots.items() if choice != "absent"}
     choices = _complete_ballots(session, ballots, members, present)
     quorum = quorum_for(len(members))
     if len(present) < quorum:
         raise GuardFailed(
-            f"no quorum in the committee: {len(present)} of its {len(members)} members are present, "
-            f"at least {quorum} are needed"
+            "votes.no_quorum_committee_present",
+            N_("no quorum in the committee: {present} of its {members} members are present, at least {quorum} are "
+               "needed"),
+            present=len(present), members=len(members), quorum=quorum,
         )
     count = Count(len(members), "majority", len(present), Counter(choices.values()))
     return _record(
@@ -289,13 +343,21 @@ def _complete_ballots(
     strangers = sorted(set(ballots) - set(members))
     if strangers:
         names = _names_of(session, strangers)
-        raise InvalidInput(f"not members with a vote here: {names}")
+        raise InvalidInput("votes.not_members_with_vote", N_("not members with a vote here: {names}"), names=names)
     bad = sorted({c for c in ballots.values() if c not in CHOICES})
     if bad:
-        raise InvalidInput(f"unknown choices {bad}: one of {', '.join(CHOICES)}")
+        raise InvalidInput(
+            "votes.unknown_choices_bad_one",
+            N_("unknown choices {bad}: one of {value}"),
+            bad=str(bad), value=', '.join(CHOICES),
+        )
     voted_away = sorted(p for p, c in ballots.items() if p not in present and c not in ("absent",))
     if voted_away:
-        raise InvalidInput(f"members who are not registered cannot vote: {_names_of(session, voted_away)}")
+        raise InvalidInput(
+            "votes.members_who_not_registered",
+            N_("members who are not registered cannot vote: {names}"),
+            names=_names_of(session, voted_away),
+        )
     return {m: ballots.get(m, "not_voted" if m in present else "absent") for m in members}
 
 

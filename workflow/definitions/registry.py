@@ -19,6 +19,7 @@ from workflow.definitions.compiled import CompiledDefinition
 from workflow.definitions.loader import load_definition_text, load_directory
 from workflow.definitions.models import DefinitionVersion
 from workflow.errors import NotFound
+from workflow.i18n import N_
 
 
 class DefinitionChanged(Exception):
@@ -48,7 +49,11 @@ class DefinitionRegistry:
         try:
             return self._current[kind]
         except KeyError:
-            raise NotFound(f"there is no definition for documents of kind {kind!r}") from None
+            raise NotFound(
+                "definitions.there_no_definition_documents",
+                N_("there is no definition for documents of kind '{kind}'"),
+                kind=kind,
+            ) from None
 
     def get(self, kind: str, version: int, session: Session | None = None) -> CompiledDefinition:
         """The machine for documents on `version`, compiled from its stored text if the YAML moved on."""
@@ -56,12 +61,20 @@ class DefinitionRegistry:
         if compiled is not None:
             return compiled
         if session is None:
-            raise NotFound(f"version {version} of {kind!r} is not loaded")
+            raise NotFound(
+                "definitions.version_version_kind_not",
+                N_("version {version} of '{kind}' is not loaded"),
+                version=version, kind=kind,
+            )
         stored = session.scalar(
             select(DefinitionVersion).where(DefinitionVersion.kind == kind, DefinitionVersion.version == version)
         )
         if stored is None:
-            raise NotFound(f"version {version} of {kind!r} was never stored")
+            raise NotFound(
+                "definitions.version_version_kind_was",
+                N_("version {version} of '{kind}' was never stored"),
+                version=version, kind=kind,
+            )
         compiled = load_definition_text(stored.source_text, f"<stored {kind} v{version}>", self.catalog)
         with self._lock:
             self._by_version[(kind, version)] = compiled

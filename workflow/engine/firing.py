@@ -22,11 +22,12 @@ from workflow import limits
 from workflow.definitions.catalog import Catalog, ConsequenceContext, ConsequenceSpec, GuardContext
 from workflow.definitions.compiled import CompiledDefinition, Move
 from workflow.definitions.registry import registry_of
-from workflow.definitions.schema import moment_of
+from workflow.definitions.schema import Title, moment_of
 from workflow.engine import writes
 from workflow.engine.audit import CREATE, EDIT, GENESIS, RECORD, canonical_json, content_digest, entry_hash
 from workflow.engine.models import AuditEntry, Document, OutboxRow
 from workflow.errors import Conflict, GuardFailed, InvalidInput, NotAllowed, WrongState
+from workflow.i18n import N_, Joined, Message, message
 from workflow.people import Actor
 from workflow.timeutil import as_utc, canonical, utcnow
 
@@ -83,7 +84,9 @@ def create_document(
     creators = compiled.definition.create
     if not (actor.roles & set(creators)):
         raise NotAllowed(
-            f"creating a {compiled.definition.title.en.lower()} takes one of the roles: {', '.join(creators)}"
+            "engine.create_not_allowed", N_("creating a {kind} takes one of the roles: {roles}"),
+            kind=Title(uk=compiled.definition.title.uk.lower(), en=compiled.definition.title.en.lower()),
+            roles=Joined(tuple(creators)),
         )
     _check_content(title, fields)
     _check_due_moment(compiled, compiled.initial, fields)
@@ -164,7 +167,10 @@ def fire(
         if move.guards or move.consequences else ()
     )
     if reasons:
-        raise GuardFailed(f"'{move.title.en}' is not possible now: " + "; ".join(reasons), reasons=reasons)
+        raise GuardFailed(
+            "engine.guard_failed", N_("'{action}' is not possible now: {why}"), reasons=reasons,
+            action=move.title, why=Joined(tuple(reasons), "; "),
+        )
     if move.consequences:
         # the move and what it brings with it stand or fall together: a consequence refused undoes the move
         savepoint = session.begin_nested()
@@ -229,19 +235,24 @@ def edit_document(
     compiled = registry.get(document.kind, document.definition_version, session)
     editors = compiled.state(document.state).edit
     if not holds_any_role(registry.catalog, editors, document, actor):
-        state_title = compiled.state(document.state).title.en
-        raise NotAllowed(
-            f"a document in the state '{state_title}' can be edited by: {', '.join(editors)}"
-            if editors else f"a document in the state '{state_title}' cannot be edited"
-        )
+        state_title = compiled.state(document.state).title
+        if editors:
+            raise NotAllowed(
+                "engine.edit_not_allowed", N_("a document in the state '{state}' can be edited by: {roles}"),
+                state=state_title, roles=Joined(tuple(editors)),
+            )
+        raise NotAllowed("engine.not_editable", N_("a document in the state '{state}' cannot be edited"),
+                         state=state_title)
     _check_content(title, fields)
     editable = compiled.state(document.state).fields
     asked = sorted({*(fields or {}), *(["title"] if title is not None else [])} - set(editable))
     if asked:
-        state_title = compiled.state(document.state).title.en
         raise InvalidInput(
-            f"in the state '{state_title}' only these can be changed: {', '.join(editable) or 'nothing'} "
-            f"(not: {', '.join(asked)})"
+            "engine.field_not_editable",
+            N_("in the state '{state}' only these can be changed: {editable} (not: {asked})"),
+            state=compiled.state(document.state).title,
+            editable=Joined(tuple(editable)) if editable else Message("engine.nothing", N_("nothing")),
+            asked=Joined(tuple(asked)),
         )
     _check_due_moment(compiled, document.state, fields)
     new_fields = {**document.fields, **(fields or {})}
@@ -270,9 +281,9 @@ def lock_document(session: Session, document: Document) -> int:
     if writes.row_locks(session):
         current = session.scalar(select(Document.version).where(Document.id == document.id).with_for_update())
         if current is None:
-            raise Conflict(f"document {document.id} no longer exists")
+            raise Conflict("engine.document_gone", N_("document {id} no longer exists"), id=document.id)
         if current != document.version:
-            raise Conflict(_CONFLICT)
+            raise Conflict(*_CONFLICT)
     return document.version + 1
 
 
@@ -312,7 +323,7 @@ def available_actions(
     context = GuardContext(session, document, actor, now, {})
     actions = []
     for move in compiled.moves_from[document.state]:
-        reasons: list[str] = []
+        reasons: list[Message | str] = []
         if not holds_any_role(registry.catalog, move.roles, document, actor):
             reasons.append(_roles_needed(move))
         assumed = (assuming or {}).get(move.trigger, ())
@@ -358,22 +369,30 @@ def _move_or_refuse(compiled: CompiledDefinition, document: Document, trigger: s
     move = compiled.move(document.state, trigger)
     if move is not None:
         return move
-    state_title = compiled.state(document.state).title.en
+    state_title = compiled.state(document.state).title
     if trigger not in compiled.triggers():
-        raise WrongState(f"{compiled.definition.title.en} has no action {trigger!r}")
-    possible = ", ".join(m.trigger for m in compiled.moves_from[document.state]) or "none, the state is final"
+        raise WrongState(no_action(compiled, trigger))
+    possible = tuple(m.trigger for m in compiled.moves_from[document.state])
     raise WrongState(
-        f"'{trigger}' is not possible while the document is in the state '{state_title}' "
-        f"(possible now: {possible})"
+        "engine.wrong_state", N_("'{trigger}' is not possible while the document is in the state '{state}' "
+                                 "(possible now: {possible})"),
+        trigger=trigger, state=state_title,
+        possible=Joined(possible) if possible else Message("engine.state_final", N_("none, the state is final")),
     )
+
+
+def no_action(compiled: CompiledDefinition, trigger: str) -> Message:
+    """The refusal of a trigger the document's kind does not know."""
+    return message("engine.no_such_action", N_("{kind} has no action '{trigger}'"), kind=compiled.definition.title,
+                   trigger=trigger)
 
 
 def _comment_or_refuse(move: Move, comment: str | None) -> str | None:
     comment = (comment or "").strip() or None
     if move.comment == "required" and comment is None:
-        raise InvalidInput(f"'{move.title.en}' needs a comment saying why")
+        raise InvalidInput("engine.comment_required", N_("'{action}' needs a comment saying why"), action=move.title)
     if move.comment == "none" and comment is not None:
-        raise InvalidInput(f"'{move.title.en}' takes no comment")
+        raise InvalidInput("engine.comment_refused", N_("'{action}' takes no comment"), action=move.title)
     return _checked_comment(comment)
 
 
@@ -382,25 +401,31 @@ def _checked_comment(comment: str | None) -> str | None:
     if comment is None:
         return None
     if "\x00" in comment:
-        raise InvalidInput("the comment contains a NUL character, which cannot be stored")
+        raise InvalidInput(*_NUL_COMMENT)
     if len(comment) > limits.COMMENT:
         raise InvalidInput(
-            f"the comment has {len(comment)} characters; at most {limits.COMMENT} are kept: shorten it, "
-            "or attach the full text as a file"
+            "engine.comment_too_long",
+            N_("the comment has {length} characters; at most {limit} are kept: shorten it, or attach the full text "
+               "as a file"),
+            length=len(comment), limit=limits.COMMENT,
         )
     return comment
 
 
-def _roles_needed(move: Move) -> str:
-    return f"'{move.title.en}' can be done only by: {', '.join(move.roles)}"
+_NUL_COMMENT = ("engine.nul_in_comment", N_("the comment contains a NUL character, which cannot be stored"))
 
 
-def _guard_reasons(move: Move, context: GuardContext) -> list[str]:
-    reasons = [reason for guard in move.guards if (reason := guard.check(context)) is not None]
+def _roles_needed(move: Move) -> Message:
+    return message("engine.roles_needed", N_("'{action}' can be done only by: {roles}"), action=move.title,
+                   roles=Joined(tuple(move.roles)))
+
+
+def _guard_reasons(move: Move, context: GuardContext) -> list[Message | str]:
+    reasons: list[Message | str] = [reason for guard in move.guards if (reason := guard.check(context)) is not None]
     return reasons + _consequence_reasons(move, context)
 
 
-def _consequence_reasons(move: Move, context: GuardContext) -> list[str]:
+def _consequence_reasons(move: Move, context: GuardContext) -> list[Message | str]:
     """Why a consequence of the move could not follow it (a parent that cannot make the move asked of it)."""
     return [
         reason for spec, params in move.consequences
@@ -414,30 +439,39 @@ def _json(data: Mapping[str, Any] | None) -> str:
     try:
         text = canonical_json(data)
     except (TypeError, ValueError) as error:
-        raise InvalidInput(f"the data sent with the action cannot be stored: {error}") from None
+        raise InvalidInput("engine.data_unstorable", N_("the data sent with the action cannot be stored: {error}"),
+                           error=str(error)) from None
     if "\\u0000" in text:  # PostgreSQL cannot store NUL characters in JSON or text
-        raise InvalidInput("the data sent with the action contains a NUL character, which cannot be stored")
+        raise InvalidInput("engine.nul_in_data",
+                           N_("the data sent with the action contains a NUL character, which cannot be stored"))
     return text
 
 
 def _check_content(title: str | None, fields: Mapping[str, Any] | None) -> None:
     """A title and fields every database can store, or a refusal that says what is wrong."""
     if title is not None and "\x00" in title:
-        raise InvalidInput("the title contains a NUL character, which cannot be stored")
+        raise InvalidInput("engine.nul_in_title", N_("the title contains a NUL character, which cannot be stored"))
     if title is not None and len(title) > limits.TITLE:
-        raise InvalidInput(f"the title has {len(title)} characters; at most {limits.TITLE} are allowed")
+        raise InvalidInput(
+            "engine.title_too_long", N_("the title has {length} characters; at most {limit} are allowed"),
+            length=len(title), limit=limits.TITLE,
+        )
     too_long = next(_long_texts(fields or {}), None)
     if too_long is not None:
         raise InvalidInput(
-            f"the field '{too_long[0]}' has {too_long[1]} characters; at most {limits.FIELD_TEXT} are allowed "
-            "(attach longer texts as files)"
+            "engine.field_too_long",
+            N_("the field '{field}' has {length} characters; at most {limit} are allowed (attach longer texts as "
+               "files)"),
+            field=too_long[0], length=too_long[1], limit=limits.FIELD_TEXT,
         )
     try:
         text = json.dumps(fields or {}, ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError) as error:
-        raise InvalidInput(f"the document's fields cannot be stored: {error}") from None
+        raise InvalidInput("engine.fields_unstorable", N_("the document's fields cannot be stored: {error}"),
+                           error=str(error)) from None
     if "\\u0000" in text:  # JSON writes NUL as \u0000, which PostgreSQL cannot store
-        raise InvalidInput("the document's fields contain a NUL character, which cannot be stored")
+        raise InvalidInput("engine.nul_in_fields",
+                           N_("the document's fields contain a NUL character, which cannot be stored"))
 
 
 def _long_texts(value: object, name: str = "") -> Iterator[tuple[str, int]]:
@@ -460,8 +494,10 @@ def _check_due_moment(compiled: CompiledDefinition, state: str, fields: Mapping[
         return
     if moment_of(fields[deadline.until]) is None:
         raise InvalidInput(
-            f"'{deadline.until}' says when '{compiled.state(state).title.en}' ends: it must be a date and time with "
-            f"its UTC offset, e.g. 2026-03-20T18:00:00+02:00 (got {fields[deadline.until]!r})"
+            "engine.due_moment_invalid",
+            N_("'{field}' says when '{state}' ends: it must be a date and time with its UTC offset, "
+               "e.g. 2026-03-20T18:00:00+02:00 (got {got})"),
+            field=deadline.until, state=compiled.state(state).title, got=repr(fields[deadline.until]),
         )
 
 
@@ -478,12 +514,15 @@ def _lock_or_conflict(writer: writes.Writer, document: Document) -> None:
     if writer.row_locks:
         current = writer.lock_version(document.id)
         if current is None:
-            raise Conflict(f"document {document.id} no longer exists")
+            raise Conflict("engine.document_gone", N_("document {id} no longer exists"), id=document.id)
         if current != document.version:
-            raise Conflict(_CONFLICT)
+            raise Conflict(*_CONFLICT)
 
 
-_CONFLICT = "someone else changed the document meanwhile; reload it to see the change, then try again"
+_CONFLICT = (
+    "engine.concurrent_change",
+    N_("someone else changed the document meanwhile; reload it to see the change, then try again"),
+)
 
 
 def _record(
@@ -536,7 +575,7 @@ def _record(
     try:
         writer.record(change)
     except writes.StaleDocument:
-        raise Conflict(_CONFLICT) from None
+        raise Conflict(*_CONFLICT) from None
     committed: dict[str, Any] = {
         "state": to_state, "version": new_version, "audit_hash": digest, "updated_at": now,
         "state_entered_at": entered_at, "due_at": due_at,

@@ -14,6 +14,7 @@ from workflow.engine.audit import MIGRATE, canonical_json, entry_hash
 from workflow.engine.models import AuditEntry, Document
 from workflow.engine.writes import row_locks
 from workflow.errors import InvalidInput, NotFound
+from workflow.i18n import N_, Joined, message
 from workflow.people import Actor
 from workflow.timeutil import as_utc, utcnow
 
@@ -35,33 +36,48 @@ def migrate_documents(
     """
     now = utcnow() if now is None else as_utc(now)
     if from_version == to_version:
-        raise InvalidInput("the versions to migrate from and to are the same")
+        raise InvalidInput(
+            "engine.migrate.versions_migrate_from_same",
+            N_("the versions to migrate from and to are the same"),
+        )
     registry = registry_of(session)
     old = registry.get(kind, from_version, session)
     new = registry.get(kind, to_version, session)
     unknown_old = sorted(set(mapping) - set(old.definition.states))
     unknown_new = sorted(set(mapping.values()) - set(new.definition.states))
     if unknown_old or unknown_new:
+        missing = N_("{kind} version {version} has no state '{state}'")
         raise InvalidInput(
-            "; ".join(
-                [f"{kind} version {from_version} has no state {s!r}" for s in unknown_old]
-                + [f"{kind} version {to_version} has no state {s!r}" for s in unknown_new]
-            )
+            "engine.migrate.unknown_states", "{problems}",
+            problems=Joined(
+                tuple(message("engine.migrate.no_state", missing, kind=kind, version=from_version, state=state)
+                      for state in unknown_old)
+                + tuple(message("engine.migrate.no_state", missing, kind=kind, version=to_version, state=state)
+                        for state in unknown_new),
+                "; ",
+            ),
         )
     query = select(Document).where(Document.kind == kind, Document.definition_version == from_version)
     if row_locks(session):
         query = query.with_for_update()
     documents = session.scalars(query.order_by(Document.id)).all()
     if not documents:
-        raise NotFound(f"no {kind} document is on version {from_version}")
+        raise NotFound(
+            "engine.migrate.no_kind_document_version",
+            N_("no {kind} document is on version {from_version}"),
+            kind=kind, from_version=from_version,
+        )
     unmapped = Counter(
         d.state for d in documents if mapping.get(d.state, d.state) not in new.definition.states
     )
     if unmapped:
         raise InvalidInput(
-            f"{kind} version {to_version} has no state for: "
-            + ", ".join(f"{state!r} ({count} documents)" for state, count in sorted(unmapped.items()))
-            + "; map them with old=new"
+            "engine.migrate.unmapped", N_("{kind} version {version} has no state for: {states}; map them with old=new"),
+            kind=kind, version=to_version,
+            states=Joined(tuple(
+                message("engine.migrate.state_count", N_("'{state}' ({count} documents)"), state=state, count=count)
+                for state, count in sorted(unmapped.items())
+            )),
         )
     # stored only now that nothing is refused: a refusal leaves the database as it was
     registry.ensure_stored(session, new)

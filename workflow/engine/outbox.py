@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from workflow.engine.models import OutboxRow
 from workflow.engine.writes import row_locks
 from workflow.errors import NotFound, WrongState
+from workflow.i18n import N_
 from workflow.timeutil import as_utc, utcnow
 
 #: a handler gets the session, the row and the moment it runs at (what it writes is stamped with it)
@@ -171,9 +172,17 @@ def put_back(
     """Put a failed row back in line by hand (after the cause was fixed): pending, due now, attempts anew. The
     refusals name it: "there is no effect 12 in the outbox", "e-mail 7 is sent, not failed: ..."."""
     if row is None:
-        raise NotFound(f"there is no {noun} {ident} in {place}")
+        raise NotFound(
+            "engine.outbox.there_no_noun_ident",
+            N_("there is no {noun} {ident} in {place}"),
+            noun=noun, ident=ident, place=place,
+        )
     if row.status != "failed":
-        raise WrongState(f"{noun} {ident} is {row.status}, not failed: only a failed {noun} is retried by hand")
+        raise WrongState(
+            "engine.outbox.noun_ident_status_not",
+            N_("{noun} {ident} is {status}, not failed: only a failed {noun} is retried by hand"),
+            noun=noun, ident=ident, status=row.status,
+        )
     row.status = "pending"
     row.attempts = 0
     row.available_at = utcnow() if now is None else as_utc(now)

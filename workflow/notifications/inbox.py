@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from workflow.errors import NotAllowed, NotFound
+from workflow.i18n import N_
 from workflow.notifications.models import Notification
 from workflow.timeutil import as_utc
 
@@ -60,11 +61,17 @@ def mark_read(session: Session, person_id: int, ids: Iterable[int], now: datetim
     ).all()
     missing = wanted - {notification_id for notification_id, _ in found}
     if missing:
-        raise NotFound(f"there is no notification {', '.join(map(str, sorted(missing)))}")
+        raise NotFound(
+            "notifications.there_no_notification_value",
+            N_("there is no notification {value}"),
+            value=', '.join(map(str, sorted(missing))),
+        )
     foreign = sorted(notification_id for notification_id, owner in found if owner != person_id)
     if foreign:
         raise NotAllowed(
-            f"notification {', '.join(map(str, foreign))} belongs to someone else: only its recipient marks it read"
+            "notifications.notification_value_belongs_someone",
+            N_("notification {value} belongs to someone else: only its recipient marks it read"),
+            value=', '.join(map(str, foreign)),
         )
     moment = as_utc(now)
     notifications = session.scalars(

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from workflow.definitions.registry import registry_of
 from workflow.engine.models import AuditEntry, Document
 from workflow.errors import InvalidInput
+from workflow.i18n import N_
 from workflow.people import Actor, Person, RoleGrant
 from workflow.timeutil import as_utc
 
@@ -51,7 +52,11 @@ def recipients(
     for role in roles:
         spec = catalog.roles.get(role)
         if spec is None:
-            raise InvalidInput(f"unknown role {role!r}: nobody to notify")
+            raise InvalidInput(
+                "notifications.unknown_role_role_nobody",
+                N_("unknown role '{role}': nobody to notify"),
+                role=role,
+            )
         if role == "author":
             if document.author_id is not None:
                 chosen.add(document.author_id)

@@ -19,6 +19,7 @@ from workflow.calendar import is_working_day, working_days_between
 from workflow.council import sessions
 from workflow.engine import available_actions, fire
 from workflow.errors import GuardFailed
+from workflow.i18n import render
 
 # the scenario clock: day 0 is Monday 2 March 2026, 09:00 UTC (11:00 in Kyiv)
 TUESDAY_3_MARCH, TUESDAY_10_MARCH, FRIDAY_13_MARCH, MONDAY_16_MARCH, WEDNESDAY_18_MARCH = 1, 8, 11, 14, 16
@@ -172,3 +173,22 @@ def test_a_session_with_an_empty_agenda_is_not_convened_and_both_reasons_are_giv
         "the session is on 18 March 2026, convened on 9 March 2026: 9 days before, "
         "a regular session is convened at least 10 days before",
     )
+
+
+def test_a_ukrainian_reader_reads_the_refusal_with_ukrainian_dates_and_plurals(session, world, unchanged):
+    """The dates of a refusal are written by the reader's language, not by strftime's English %B."""
+    draft = world.reviewed_draft(days=TUESDAY_3_MARCH)
+    plenary = world.planned_session(number=12, days=TUESDAY_10_MARCH)
+    with unchanged(), pytest.raises(GuardFailed) as refused:
+        put_on_agenda(world, draft, plenary, days=TUESDAY_3_MARCH + 2)
+
+    # Babel's Ukrainian long date: "3 березня 2026 р." with a narrow no-break space before "р."
+    assert render(refused.value.reasons[0], "uk") == (
+        "оприлюднено 3 березня 2026\u202fр., сесія 10 березня 2026\u202fр.: 5 робочих днів, а правило вимагає 10"
+    )
+    assert render(refused.value.detail, "uk") == (
+        "«Включити до порядку денного» зараз неможливо: оприлюднено 3 березня 2026\u202fр., сесія 10 березня "
+        "2026\u202fр.: 5 робочих днів, а правило вимагає 10"
+    )
+    assert refused.value.code == "engine.guard_failed"
+    assert refused.value.reasons[0].code == "guards.published_published_at_session"
