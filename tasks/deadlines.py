@@ -18,7 +18,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tasks.notify import tell
-from workflow.db import begin_writing
 from workflow.definitions.registry import DefinitionRegistry
 from workflow.definitions.schema import Deadline
 from workflow.engine import fire
@@ -116,7 +115,6 @@ def _act(session: Session, runtime: Runtime, due: _Due, now: datetime, swept: Sw
     """Do one event and record it, in one transaction; nothing if the document moved on or its due date moved
     meanwhile, or another sweep got there first."""
     with session.begin():
-        begin_writing(session)
         document = session.get(Document, due.document_id)
         if (
             document is None

@@ -30,7 +30,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from workflow.config import Settings, SmtpTarget, parse_smtp_url
-from workflow.db import begin_writing
 from workflow.engine.outbox import MAX_ATTEMPTS, backoff, put_back
 from workflow.engine.writes import row_locks
 from workflow.notifications.models import OutgoingMail
@@ -86,7 +85,7 @@ def deliver_due(
     try:
         for _ in range(limit):
             with sessions.begin() as session:
-                claimed = _claim(begin_writing(session), settings, now)
+                claimed = _claim(session, settings, now)
             if claimed is None:
                 break
             if isinstance(claimed, int):
@@ -105,7 +104,7 @@ def deliver_due(
                     connection = None
                     error = refused
             with sessions.begin() as session:
-                _record(begin_writing(session), claimed, error, settings, now)
+                _record(session, claimed, error, settings, now)
             if error is None:
                 sent += 1
             else:

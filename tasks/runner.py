@@ -13,7 +13,6 @@ from tasks.effects import handlers
 from tasks.mail import deliver_due
 from tasks.notify import queue_digests
 from workflow.council.law import KYIV
-from workflow.db import begin_writing
 from workflow.engine import seals
 from workflow.engine.outbox import run_due
 from workflow.runtime import Runtime
@@ -73,7 +72,7 @@ def run_digests(runtime: Runtime, *, now: datetime | None = None) -> int:
     if now.astimezone(KYIV).hour < runtime.settings.digest_hour:
         return 0
     with runtime.sessions.begin() as session:
-        return queue_digests(begin_writing(session), runtime.settings, now)
+        return queue_digests(session, runtime.settings, now)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,11 @@
 """Signing in and out of the cabinet: a person with an account (an e-mail address and a password, argon2-hashed)
 signs in with a form; the session cookie then carries who they are (Flask-Login), and every form carries a CSRF
 token (Flask-WTF). Which roles the person holds is read from the database on each request, so a role granted,
-delegated or taken away counts at once."""
+delegated or taken away counts at once.
+
+The cookie names the person and their session epoch at sign-in ("12:3"); signing out, a new password and an
+administrator's deactivation move the epoch on, so every cookie issued before (a copy included) signs nobody in.
+Failed sign-ins are rate-limited per account and per client address (web.limits)."""
 
 from __future__ import annotations
 
@@ -20,8 +24,18 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
 from web.database import db
-from workflow.council.setup import check_password, hash_password
-from workflow.people import Actor, Person, load_actor
+from web.ids import is_id
+from web.limits import public_form, refused
+from workflow.people import (
+    MAX_PASSWORD_LENGTH,
+    Actor,
+    Person,
+    check_password,
+    end_sessions,
+    hash_password,
+    load_actor,
+    may_sign_in,
+)
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -40,6 +54,11 @@ class SignedIn(UserMixin):  # type: ignore[misc]
         self.id = person.id
         self.name = person.full_name
         self.locale = person.locale
+        self.epoch = person.session_epoch
+
+    def get_id(self) -> str:
+        """What the session cookie keeps: the person and the epoch they signed in under."""
+        return f"{self.id}:{self.epoch}"
 
     def actor(self) -> Actor:
         """The person's roles as they hold them now."""
@@ -47,9 +66,14 @@ class SignedIn(UserMixin):  # type: ignore[misc]
 
 
 class SignInForm(FlaskForm):  # type: ignore[misc]
-    email = EmailField("Електронна пошта", validators=[DataRequired("Вкажіть адресу електронної пошти."),
-                                                       Length(max=254)])
-    password = PasswordField("Пароль", validators=[DataRequired("Вкажіть пароль."), Length(max=1000)])
+    email = EmailField("Електронна пошта", validators=[
+        DataRequired("Вкажіть адресу електронної пошти."),
+        Length(max=254, message="Адреса електронної пошти — щонайбільше 254 символи."),
+    ])
+    password = PasswordField("Пароль", validators=[
+        DataRequired("Вкажіть пароль."),
+        Length(max=MAX_PASSWORD_LENGTH, message=f"Пароль — щонайбільше {MAX_PASSWORD_LENGTH} символів."),
+    ])
 
 
 def init_app(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
@@ -75,14 +99,25 @@ def init_app(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
 
 
 @login_manager.user_loader  # type: ignore[untyped-decorator]
-def _load(person_id: str) -> SignedIn | None:
-    if not person_id.isdigit():
+def _load(cookie_id: str) -> SignedIn | None:
+    """The person the cookie names, if the session is still theirs: same epoch, account open."""
+    person_id, _, epoch = cookie_id.partition(":")
+    if not (person_id.isascii() and person_id.isdigit() and epoch.isascii() and epoch.isdigit()):
+        return None  # a cookie from before epochs, or forged: nobody
+    if not is_id(int(person_id)):
         return None
     person = db().get(Person, int(person_id))
-    return None if person is None or person.password_hash is None else SignedIn(person)
+    if person is None or not may_sign_in(person) or str(person.session_epoch) != epoch:
+        return None
+    return SignedIn(person)
+
+
+def _typed_address() -> str:
+    return (request.form.get("email") or "").strip().lower()[:254]
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@public_form(account=_typed_address, counts=refused)
 def sign_in() -> ResponseReturnValue:
     form = SignInForm()
     error = None
@@ -90,7 +125,7 @@ def sign_in() -> ResponseReturnValue:
         address = form.email.data.strip().lower()
         person = db().scalar(select(Person).where(func.lower(Person.email) == address))
         # argon2 runs whether or not the address has an account: how long it takes tells nothing
-        account = person if person is not None and person.password_hash is not None else _no_account()
+        account = person if person is not None and may_sign_in(person) else _no_account()
         if check_password(account, form.password.data) and account is person:
             login_user(SignedIn(person))
             return redirect(_safe_next(request.args.get("next")))
@@ -101,6 +136,11 @@ def sign_in() -> ResponseReturnValue:
 
 @bp.post("/logout")
 def sign_out() -> ResponseReturnValue:
+    user = signed_in()
+    if user is not None:  # every session of the person ends, a copy of this one's cookie included
+        person = db().get(Person, user.id)
+        if person is not None:
+            end_sessions(db(), person)
     logout_user()
     flash("Ви вийшли з кабінету.")
     return redirect(url_for("home.index"))

@@ -1,6 +1,9 @@
 """The cabinet's first pages: a person's notifications, and the document page every notification links to
 (`/documents/<id>`): its stage, due date, fields, related documents, rendered files and history. Opening a
-document marks the reader's notifications about it read."""
+document marks the reader's notifications about it read.
+
+Whether a document exists is told to nobody who may not read it: a stranger is sent to sign in whatever the id,
+and a signed-in reader without access gets the very answer a missing document gets (404)."""
 
 from __future__ import annotations
 
@@ -18,20 +21,23 @@ from flask_login import login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import NotFound as PageNotFound
 
 from web.auth import login_manager, signed_in
 from web.database import db
 from web.errors import status_of
 from web.extension import radaflow
+from web.ids import parse_ids
+from workflow import limits
 from workflow.council import operations
 from workflow.council.access import may_read, names_its_author_publicly, reads_in_full
 from workflow.council.law import KYIV
 from workflow.council.models import Committee, Decision, Department
 from workflow.council.work import waiting_for
 from workflow.engine import available_actions
-from workflow.engine.audit import CREATE, EDIT, MIGRATE
+from workflow.engine.audit import CREATE, EDIT, MIGRATE, RECORD
 from workflow.engine.models import AuditEntry, Document
-from workflow.errors import Conflict, NotAllowed, WorkflowError
+from workflow.errors import Conflict, InvalidInput, WorkflowError
 from workflow.files import DocumentFile, list_files
 from workflow.notifications import inbox
 from workflow.notifications.models import Notification
@@ -149,18 +155,18 @@ def mark_read() -> ResponseReturnValue:
     if request.form.get("all"):
         ids = [n.id for n in inbox.unread(db(), user.id)]
     else:
-        raw = request.form.getlist("id")
-        if not raw or not all(value.isdigit() for value in raw):
+        parsed = parse_ids(request.form.getlist("id"))
+        if not parsed:  # no id, or one that names no notification: nothing of the form is done
             return render_template("message.html", title="Нічого не позначено",
                                    message="Форма не назвала жодного сповіщення."), 422
-        ids = [int(value) for value in raw]
+        ids = parsed
     marked = inbox.mark_read(db(), user.id, ids, utcnow())
     flash(f"Позначено прочитаними: {marked}.")
     return redirect(url_for("cabinet.notifications"))
 
 
 # --- documents -----------------------------------------------------------------------------------------------
-@bp.get("/documents/<int:document_id>")
+@bp.get("/documents/<id:document_id>")
 def document(document_id: int) -> ResponseReturnValue:
     found = _readable(document_id)
     user = signed_in()
@@ -173,7 +179,7 @@ def document(document_id: int) -> ResponseReturnValue:
     return _page(found)
 
 
-@bp.post("/documents/<int:document_id>/actions/<trigger>")
+@bp.post("/documents/<id:document_id>/actions/<trigger>")
 @login_required  # type: ignore[untyped-decorator]
 def act(document_id: int, trigger: str) -> ResponseReturnValue:
     """Do one action from the document page. A refusal shows the page again with the reason and what was typed,
@@ -187,6 +193,7 @@ def act(document_id: int, trigger: str) -> ResponseReturnValue:
     try:
         if request.form.get("version") != str(found.version):
             raise Conflict("the document changed after you opened it: look at it again, then act")
+        _check_lengths(comment, inputs)
         operations.perform(db(), found, trigger, user.actor(), comment=comment, inputs=inputs, now=utcnow())
     except WorkflowError as refusal:
         db().rollback()
@@ -197,6 +204,19 @@ def act(document_id: int, trigger: str) -> ResponseReturnValue:
         )
     flash(f"Виконано: {_action_title(found, trigger)}.")
     return redirect(url_for("cabinet.document", document_id=document_id))
+
+
+#: how long an input of an action's form may be (the comment: limits.COMMENT); the engine refuses longer texts
+#: whoever sends them, the form says so before anything is tried
+INPUT_LIMIT = limits.FIELD_TEXT
+
+
+def _check_lengths(comment: str | None, inputs: Mapping[str, str]) -> None:
+    if comment is not None and len(comment) > limits.COMMENT:
+        raise InvalidInput(f"the comment has {len(comment)} characters; at most {limits.COMMENT} are kept")
+    for name, value in inputs.items():
+        if len(value) > INPUT_LIMIT:
+            raise InvalidInput(f"'{name}' has {len(value)} characters; at most {INPUT_LIMIT} are kept")
 
 
 def _action_title(document: Document, trigger: str) -> str:
@@ -221,6 +241,7 @@ def _page(
         refusal=refusal,
         refused_trigger=trigger,
         typed=typed or {},
+        limits={"comment": limits.COMMENT, "input": INPUT_LIMIT},
         document=found,
         kind_title=compiled.definition.title.uk,
         state=state,
@@ -237,7 +258,7 @@ def _page(
     )
 
 
-@bp.get("/documents/<int:document_id>/files/<int:file_id>")
+@bp.get("/documents/<id:document_id>/files/<id:file_id>")
 def file(document_id: int, file_id: int) -> ResponseReturnValue:
     found = _readable(document_id)
     stored = db().get(DocumentFile, file_id)
@@ -260,18 +281,17 @@ def file(document_id: int, file_id: int) -> ResponseReturnValue:
 
 
 def _readable(document_id: int) -> Document:
-    """The document, if the reader may read it; a stranger is sent to sign in, a signed-in outsider refused."""
+    """The document, if the reader may read it. Otherwise, whether it exists or not, a stranger is sent to sign in
+    (and back here afterwards), and a signed-in reader is told there is no such page: one answer for both."""
     session = db()
     found = session.get(Document, document_id)
-    if found is None:
-        abort(404)
     user = signed_in()
     actor: Actor | None = None if user is None else user.actor()
-    if may_read(session, found, actor):
+    if found is not None and may_read(session, found, actor):
         return found
     if user is None:
-        abort(login_manager.unauthorized())  # to the sign-in page, and back here afterwards
-    raise NotAllowed("this document is not open to you: it is not public, and it is not yours or addressed to you")
+        abort(login_manager.unauthorized())
+    raise PageNotFound
 
 
 @dataclass(frozen=True)
@@ -373,6 +393,7 @@ def _history(document: Document, *, full: bool) -> list[Step]:
     # a document migrated from an earlier version may have moves this one no longer names: shown by their name
     actions = {t.trigger: t.title.uk for t in compiled.definition.transitions} | {
         CREATE: "Створено", EDIT: "Змінено зміст", MIGRATE: "Перенесено на нову версію схеми",
+        RECORD: "Внесено до протоколу (голосування, реєстрацію або номер рішення)",
     }
     states = {name: s.title.uk for name, s in compiled.definition.states.items()}
     return [

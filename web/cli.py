@@ -16,7 +16,7 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from werkzeug.serving import run_simple
+from werkzeug.serving import WSGIRequestHandler, run_simple
 
 import tasks.docx as docx_files
 from tasks import runner
@@ -24,12 +24,12 @@ from tasks.celery_app import create_celery, kick
 from tasks.mail import retry_mail
 from web.app import create_app
 from web.extension import radaflow
+from web.ids import MAX_ID, IdParam
 from workflow import schema
 from workflow.config import Settings
 from workflow.council.demo import CouncilExists, seed_demo
 from workflow.council.law import KYIV
 from workflow.council.rules import CATALOG
-from workflow.db import begin_writing
 from workflow.definitions.graph import to_dot, to_mermaid
 from workflow.definitions.loader import DefinitionError, load_directory
 from workflow.definitions.registry import DefinitionChanged
@@ -66,6 +66,16 @@ def main() -> None:
 TICK_SECONDS = 15.0
 
 
+class _NoBanner(WSGIRequestHandler):
+    """Werkzeug's request handler without its `Server: Werkzeug/3.1.9 Python/3.11.2` header: which versions
+    serve the site is nobody's business (gunicorn says only `gunicorn`, and cannot be told to say less)."""
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        self.log_request(code)
+        self.send_response_only(code, message)
+        self.send_header("Date", self.date_time_string())
+
+
 @main.command("run")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=click.IntRange(1, 65535), default=5000, show_default=True)
@@ -98,7 +108,7 @@ def run_command(host: str, port: int, debug: bool, with_worker: bool) -> None:
     try:
         # Werkzeug's server, as `flask run` starts it (Flask's app.run() does nothing inside a Flask CLI command)
         app.debug = debug  # Flask hands exceptions to Werkzeug's debugger, and reloads templates, only in debug
-        run_simple(host, port, app, use_reloader=debug, use_debugger=debug, threaded=True)
+        run_simple(host, port, app, use_reloader=debug, use_debugger=debug, threaded=True, request_handler=_NoBanner)
     finally:
         for child in children:
             child.terminate()
@@ -161,8 +171,8 @@ def workflow_graph(kind: str, fmt: str, mark: str | None, lang: str, directory: 
 
 @workflow.command("migrate")
 @click.argument("kind")
-@click.option("--from", "from_version", type=int, required=True)
-@click.option("--to", "to_version", type=int, required=True)
+@click.option("--from", "from_version", type=click.IntRange(1, MAX_ID), required=True)
+@click.option("--to", "to_version", type=click.IntRange(1, MAX_ID), required=True)
 @click.option("--map", "mappings", multiple=True, metavar="OLD=NEW", help="Rename a state; repeatable")
 def workflow_migrate(kind: str, from_version: int, to_version: int, mappings: tuple[str, ...]) -> None:
     """Move every KIND document from one definition version to another, audited."""
@@ -174,7 +184,6 @@ def workflow_migrate(kind: str, from_version: int, to_version: int, mappings: tu
         mapping[old.strip()] = new.strip()
     ext = radaflow()
     with ext.sessions.begin() as session:
-        begin_writing(session)
         try:
             moved = migrate_documents(session, kind, from_version, to_version, mapping, Actor.system())
         except WorkflowError as error:
@@ -198,7 +207,6 @@ def db_upgrade(revision: str) -> None:
     schema.upgrade(ext.engine, revision)
     click.echo(f"database at revision {schema.current_revision(ext.engine)} ({ext.engine.url.render_as_string()})")
     with ext.sessions.begin() as session:
-        begin_writing(session)
         try:
             added = ext.registry.sync(session)
         except DefinitionChanged as error:
@@ -248,7 +256,6 @@ def _retry(ids: tuple[int, ...], put_back: Callable[[Session, int], object], nou
     """Put the failed rows `ids` back in line, all or nothing, then set them going."""
     try:
         with radaflow().sessions.begin() as session:
-            begin_writing(session)
             for row_id in ids:
                 put_back(session, row_id)
     except WorkflowError as error:
@@ -262,7 +269,7 @@ def _params(params: dict[str, object]) -> str:
 
 
 @effects.command("retry")
-@click.argument("ids", nargs=-1, type=int, required=True)
+@click.argument("ids", nargs=-1, type=IdParam("effect"), required=True)
 def effects_retry(ids: tuple[int, ...]) -> None:
     """Put failed effects back in line (once their cause is fixed); all or nothing."""
     _retry(ids, retry_effect, "effect(s)")
@@ -304,7 +311,7 @@ def mail_list(status: str, limit: int) -> None:
 
 
 @mail.command("retry")
-@click.argument("ids", nargs=-1, type=int, required=True)
+@click.argument("ids", nargs=-1, type=IdParam("e-mail"), required=True)
 def mail_retry(ids: tuple[int, ...]) -> None:
     """Put failed e-mails back in line; all or nothing."""
     _retry(ids, retry_mail, "e-mail(s)")
@@ -329,7 +336,6 @@ def seed_demo_command(if_empty: bool, today: datetime | None) -> None:
     day = today.date() if today is not None else datetime.now(KYIV).date()
     try:
         with ext.sessions.begin() as session:
-            begin_writing(session)
             summary = seed_demo(session, today=day)
     except CouncilExists as error:
         if not if_empty:
@@ -357,7 +363,7 @@ def files() -> None:
 
 
 @files.command("list")
-@click.argument("document_id", type=int)
+@click.argument("document_id", type=IdParam("document"))
 def files_list(document_id: int) -> None:
     """List a document's files: name, version, size, SHA-256 and when each was made."""
     ext = radaflow()
@@ -377,9 +383,9 @@ def files_list(document_id: int) -> None:
 
 
 @files.command("get")
-@click.argument("document_id", type=int)
+@click.argument("document_id", type=IdParam("document"))
 @click.argument("name")
-@click.option("--version", type=click.IntRange(min=1), help="Default: the latest")
+@click.option("--version", type=click.IntRange(1, MAX_ID), help="Default: the latest")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Where to write the file")
 def files_get(document_id: int, name: str, version: int | None, output: Path) -> None:
@@ -402,14 +408,13 @@ def files_get(document_id: int, name: str, version: int | None, output: Path) ->
 
 
 @files.command("render")
-@click.argument("document_id", type=int)
+@click.argument("document_id", type=IdParam("document"))
 @click.argument("template")
 def files_render(document_id: int, template: str) -> None:
     """Render TEMPLATE for a document again (after a template was edited, say): a new version, the old kept."""
     ext = radaflow()
     try:
         with ext.sessions.begin() as session:
-            begin_writing(session)
             document = docx_files.get_document(session, document_id)
             stored = docx_files.rerender(session, document, template, Actor.system(), utcnow(),
                                          templates_dir=docx_files.operator_templates(ext.settings))

@@ -18,13 +18,13 @@ from sqlalchemy.orm import Session
 from tasks.celery_app import create_celery, kick
 from tasks.ticker import Ticker
 from web.extension import radaflow
-from workflow.db import begin_writing
+from workflow.db import begin_reading
 
 #: requests that may change something (and so record effects)
 _CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
-#: the session's info key of a request whose transaction took the write lock when it began
-_WRITER = "radaflow.web.writer"
+#: the session's info key of a request whose transaction began as a read (deferred, on SQLite)
+_READER = "radaflow.web.reader"
 
 
 class TransactionalFlask(Flask):
@@ -62,9 +62,9 @@ def db() -> Session:
     when its transaction begins, a read never waits for writers."""
     if "db" not in g:
         session = radaflow().sessions()
-        if has_request_context() and request.method in _CHANGING:
-            begin_writing(session)
-            session.info[_WRITER] = True
+        if has_request_context() and request.method not in _CHANGING:
+            begin_reading(session)
+            session.info[_READER] = True
         g.db = session
     session_: Session = g.db
     return session_
@@ -102,10 +102,9 @@ def _write_after_all(error: OperationalError) -> bool:
     """Whether a request that began as a read lost SQLite's race to write: then its session begins again as a
     writer (the request's objects stay in it, expired) and True; False for anything else."""
     session: Session | None = g.get("db")
-    if session is None or session.info.get(_WRITER) or "database is locked" not in str(error.orig):
+    if session is None or not session.info.get(_READER) or "database is locked" not in str(error.orig):
         return False
-    begin_writing(session)
-    session.info[_WRITER] = True
+    del session.info[_READER]  # its next transaction begins as every unit does unless told: with the write lock
     return True
 
 

@@ -63,6 +63,18 @@ class Settings:
     #: the public key every seal must be signed by (RADAFLOW_SEAL_PUBLIC_KEY), for checking seals on a host that
     #: does not hold the private key; None: the public half of the private key
     seal_public_key: str | None = None
+    #: sign-in attempts that failed, per account (the address typed in), before a pause: limits in the
+    #: notation "N per minute", several joined by ";"
+    limit_per_account: str = "5 per minute; 20 per hour"
+    #: posts of a form anyone may send (sign-in failures, later citizens' messages and comments), per client address
+    limit_per_address: str = "30 per minute; 300 per hour"
+    #: the largest request accepted (bytes): files uploaded with a form
+    max_request_bytes: int = 25 * 1024 * 1024
+    #: the largest text a form may carry (bytes): a whole form without files, each text field of one with files
+    max_form_bytes: int = 1024 * 1024
+    #: how many reverse proxies in front of the web application set X-Forwarded-For and -Proto (0: none), so
+    #: that the client's own address is the one limits count
+    trusted_proxies: int = 0
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -113,6 +125,11 @@ class Settings:
             sweep_seconds=_number(env, "RADAFLOW_SWEEP_SECONDS", 5.0, low=0.1, high=3600),
             seal_key=seal_key,
             seal_public_key=seal_public_key,
+            limit_per_account=env.get("RADAFLOW_LIMIT_PER_ACCOUNT", "").strip() or cls.limit_per_account,
+            limit_per_address=env.get("RADAFLOW_LIMIT_PER_ADDRESS", "").strip() or cls.limit_per_address,
+            max_request_bytes=int(_number(env, "RADAFLOW_MAX_REQUEST_MB", 25, low=1, high=4096) * 1024 * 1024),
+            max_form_bytes=int(_number(env, "RADAFLOW_MAX_FORM_KB", 1024, low=16, high=65536) * 1024),
+            trusted_proxies=int(_number(env, "RADAFLOW_TRUSTED_PROXIES", 0, low=0, high=10)),
         )
 
 

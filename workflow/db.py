@@ -61,29 +61,33 @@ def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
     def _on_begin(connection: Connection) -> None:
         # SQLAlchemy's recipe for pysqlite (the driver's own transaction handling is off, see above). SQLite has
         # one writer at a time, and a transaction that read cannot turn into a write once another writer
-        # committed after its snapshot (SQLITE_BUSY at once, whatever the timeout). So a unit that will write
-        # says so (`begin_writing`) and takes the write lock when it begins, queueing behind other writers for up
-        # to busy_timeout: what it reads stays current until it commits. Everything else begins deferred and
-        # reads beside the writers (WAL), never waiting for them.
-        writes = connection.get_execution_options().get(WRITES, False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+        # committed after its snapshot (SQLITE_BUSY at once, whatever the timeout). So a unit takes the write
+        # lock when it begins, queueing behind other writers for up to busy_timeout, and what it reads stays
+        # current until it commits; only a unit that says it only reads (`begin_reading`: a page, a check)
+        # begins deferred and reads beside the writers (WAL), never waiting for them. Safe by default: a unit
+        # that forgets to say it only reads waits its turn; it never loses a race.
+        reads = connection.get_execution_options().get(READS, False)
+        connection.exec_driver_sql("BEGIN" if reads else "BEGIN IMMEDIATE")
 
     return engine
 
 
-#: the connection execution option of a unit that will write (see `begin_writing`)
-WRITES = "radaflow_writes"
+#: the connection execution option of a unit that only reads (see `begin_reading`)
+READS = "radaflow_reads"
 
 
-def begin_writing(session: Session) -> Session:
-    """Say that the session's transaction will write, before it touches the database: on SQLite it then begins
-    with the write lock (BEGIN IMMEDIATE), waiting its turn behind other writers, instead of deferred.
+def begin_reading(session: Session, *, one_snapshot: bool = False) -> Session:
+    """Say that the session's transaction only reads, before it touches the database: on SQLite it then begins
+    deferred and never waits for a writer, instead of with the write lock. With `one_snapshot`, every statement
+    of the transaction sees the database as it was at its first (PostgreSQL: REPEATABLE READ; SQLite's deferred
+    transaction has one snapshot anyway): for a check that must not see a move committed half-way through it.
 
-    Web requests that change something, tasks that claim or record, and commands that change things call it
-    first thing in each transaction; reads never do, so they never wait for a writer. Elsewhere it changes
-    nothing (PostgreSQL locks rows). Returns the session.
+    Pages that are read, and checks over the whole database, call it first thing. Returns the session.
     """
-    session.connection(execution_options={WRITES: True})
+    options: dict[str, Any] = {READS: True}
+    if one_snapshot and session.get_bind().dialect.name == "postgresql":
+        options["isolation_level"] = "REPEATABLE READ"
+    session.connection(execution_options=options)
     return session
 
 

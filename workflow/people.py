@@ -1,5 +1,8 @@
 """People and the roles they hold: global (`secretary`), scoped (`committee_chair` of committee 3), and
-delegated for a period with a reason. `load_actor` turns them into the `Actor` the engine checks."""
+delegated for a period with a reason. `load_actor` turns them into the `Actor` the engine checks.
+
+A person's account: the password (argon2-hashed), and a session epoch that every signed-in session carries;
+signing out, a new password and deactivation move the epoch on, which ends every session of that person."""
 
 from __future__ import annotations
 
@@ -8,11 +11,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, String, Text, or_, select
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import DateTime, ForeignKey, Index, String, Text, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from workflow.db import Base
+from workflow.errors import InvalidInput, NotAllowed, NotFound
 from workflow.timeutil import utcnow
+
+_hasher = PasswordHasher()
+
+#: a password shorter than this is refused when it is set (the sign-in form takes what it is given)
+MIN_PASSWORD_LENGTH = 10
+#: and a longer one too: argon2 hashes any length, but nobody types more
+MAX_PASSWORD_LENGTH = 1000
 
 
 class Person(Base):
@@ -29,6 +42,11 @@ class Person(Base):
     #: "immediate" or "digest": how the person wants e-mail notifications
     email_mode: Mapped[str] = mapped_column(String(16), default="immediate")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: moved on by signing out, a password change and deactivation: a session signed in under an earlier epoch
+    #: is no longer valid (see `end_sessions`)
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: when an administrator closed the account; a deactivated person cannot sign in
+    deactivated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class RoleGrant(Base):
@@ -99,3 +117,82 @@ def load_actor(session: Session, person_id: int, now: datetime | None = None) ->
 
 #: the scheduler and the tasks, acting where the law makes a move automatic
 SYSTEM = Actor.system()
+
+
+# --- accounts ------------------------------------------------------------------------------------------------
+#: the role of those who manage users
+ADMIN_ROLE = "admin"
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def check_password(person: Person, password: str) -> bool:
+    if person.password_hash is None:
+        return False
+    try:
+        return _hasher.verify(person.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def may_sign_in(person: Person) -> bool:
+    """Whether the person has an account that is open: a password, and not deactivated."""
+    return person.password_hash is not None and person.deactivated_at is None
+
+
+def end_sessions(session: Session, person: Person) -> int:
+    """End every signed-in session of the person (signing out everywhere); returns the new epoch.
+
+    The epoch moves on in one UPDATE, so two ends at once never lose one."""
+    session.execute(
+        update(Person).where(Person.id == person.id).values(session_epoch=Person.session_epoch + 1)
+        .execution_options(synchronize_session=False)
+    )
+    session.flush()
+    session.refresh(person, ["session_epoch"])
+    return person.session_epoch
+
+
+def change_password(
+    session: Session, actor: Actor, person: Person, new_password: str, *, current_password: str | None = None,
+) -> None:
+    """Set a new password: by the person themself (who gives the current one), or by an administrator. Every
+    session of the person ends, so one who learned the old password is signed out too."""
+    if actor.id == person.id:
+        if current_password is None or not check_password(person, current_password):
+            raise NotAllowed("the current password is not right")
+    elif not actor.holds(ADMIN_ROLE):
+        raise NotAllowed("only the person themself or an administrator may change a password")
+    if person.deactivated_at is not None:
+        raise InvalidInput(f"{person.full_name}'s account is deactivated")
+    if not MIN_PASSWORD_LENGTH <= len(new_password) <= MAX_PASSWORD_LENGTH:
+        raise InvalidInput(
+            f"a password has from {MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} characters "
+            f"(this one has {len(new_password)})"
+        )
+    person.password_hash = hash_password(new_password)
+    session.flush()
+    end_sessions(session, person)
+
+
+def deactivate_person(session: Session, actor: Actor, person: Person, *, now: datetime | None = None) -> None:
+    """Close a person's account (an administrator's act): they can no longer sign in, and every session of theirs
+    ends at once. Their roles and their part in the records stay as they are."""
+    if not actor.holds(ADMIN_ROLE):
+        raise NotAllowed("only an administrator may deactivate an account")
+    if actor.id == person.id:
+        raise InvalidInput("an administrator cannot deactivate their own account")
+    if person.deactivated_at is not None:
+        raise InvalidInput(f"{person.full_name}'s account is deactivated already")
+    person.deactivated_at = utcnow() if now is None else now
+    session.flush()
+    end_sessions(session, person)
+
+
+def get_person(session: Session, person_id: int) -> Person:
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFound(f"there is no person {person_id}")
+    return person

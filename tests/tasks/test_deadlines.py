@@ -23,6 +23,7 @@ from workflow.council.rules import CATALOG
 from workflow.db import make_sessionmaker
 from workflow.definitions.registry import DefinitionRegistry
 from workflow.engine import create_document, edit_document, fire
+from workflow.engine.audit import RECORD
 from workflow.engine.models import AuditEntry, DeadlineEvent, Document
 from workflow.files import DocumentFile
 from workflow.notifications.models import Notification
@@ -82,7 +83,9 @@ def events(runtime: Runtime) -> list[tuple[str, str, str]]:
 
 
 def last_entry(session: Session, document_id: int) -> AuditEntry:
-    entry = session.scalars(select(AuditEntry).where(AuditEntry.document_id == document_id)
+    """The document's last move or edit (records written under its chain, such as a decision's number, aside)."""
+    entry = session.scalars(select(AuditEntry).where(AuditEntry.document_id == document_id,
+                                                     AuditEntry.trigger != RECORD)
                             .order_by(AuditEntry.version.desc())).first()
     assert entry is not None, f"document {document_id} has no audit entry"
     return entry

@@ -369,7 +369,8 @@ def test_a_public_answer_does_not_name_the_citizen_to_the_public(site):
     assert "(автор звернення)" in public
 
 
-def test_a_citizen_cannot_read_an_internal_draft_and_is_told_why(site):
+def test_a_citizen_cannot_read_an_internal_draft_and_is_told_there_is_no_such_page(site):
+    # a document one may not read answers like a missing one (tests/web/test_security.py): its existence is kept
     draft = submitted(site)
     citizen = setup.add_person(site.session, "Галина Остапчук", email="halyna@example.org", roles=["citizen"],
                                password=PASSWORD)
@@ -379,8 +380,9 @@ def test_a_citizen_cannot_read_an_internal_draft_and_is_told_why(site):
 
     response = client.get(f"/documents/{draft.id}")
 
-    assert response.status_code == 403
-    assert "this document is not open to you" in response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert "Такої сторінки немає." in response.get_data(as_text=True)
+    assert draft.title not in response.get_data(as_text=True)
 
 
 def test_a_citizen_s_message_is_read_by_the_citizen_the_deputy_and_the_secretary_only(site):
@@ -395,11 +397,15 @@ def test_a_citizen_s_message_is_read_by_the_citizen_the_deputy_and_the_secretary
         readers[person.full_name] = client.get(f"/documents/{message.id}").status_code
 
     assert readers == {citizen.full_name: 200, world.deputies[0].full_name: 200, world.secretary.full_name: 200,
-                       world.deputies[1].full_name: 403, world.staff.full_name: 403}
+                       world.deputies[1].full_name: 404, world.staff.full_name: 404}
 
 
 def test_an_unknown_document_is_not_found(site):
-    assert site.client().get("/documents/999999").status_code == 404
+    # signed in; a stranger is sent to sign in whatever the id, so that no id tells whether it exists
+    client = site.client()
+    sign_in(client, site.world.lawyer)
+
+    assert client.get("/documents/999999").status_code == 404
 
 
 def test_a_rendered_file_is_downloaded_as_stored_and_a_damaged_one_is_not_handed_out(site):
@@ -422,14 +428,14 @@ def test_a_rendered_file_is_downloaded_as_stored_and_a_damaged_one_is_not_handed
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Cache-Control"] == "private, no-cache"
     assert response.headers["ETag"] == f'"{stored.sha256}"'
-    # the file is as open as its document: a stranger is sent to sign in, an outsider refused
+    # the file is as open as its document: a stranger is sent to sign in, an outsider told there is no such page
     assert site.client().get(f"/documents/{draft.id}/files/{stored.id}").status_code == 302
     citizen = setup.add_person(site.session, "Галина Остапчук", email="halyna@example.org", roles=["citizen"],
                                password=PASSWORD)
     site.commit()
     outsider = site.client()
     sign_in(outsider, citizen)
-    assert outsider.get(f"/documents/{draft.id}/files/{stored.id}").status_code == 403
+    assert outsider.get(f"/documents/{draft.id}/files/{stored.id}").status_code == 404
     assert client.get(f"/documents/{other.id}/files/{stored.id}").status_code == 404
     stored.sha256 = "0" * 64
     site.commit()
@@ -674,7 +680,7 @@ def test_a_refused_action_says_why_and_changes_nothing(site, case, status, says)
         assert [v.state for v in drafts.children(session, found, "visa")] == visas_before
 
 
-def test_acting_signed_out_asks_to_sign_in_and_an_outsider_is_refused(site):
+def test_acting_signed_out_asks_to_sign_in_and_an_outsider_is_refused_as_if_there_were_no_document(site):
     draft = submitted(site)
     citizen = setup.add_person(site.session, "Галина Остапчук", email="halyna@example.org", roles=["citizen"],
                                password=PASSWORD)
@@ -690,7 +696,7 @@ def test_acting_signed_out_asks_to_sign_in_and_an_outsider_is_refused(site):
     sign_in(outsider, citizen)
     response = act(outsider, draft, "withdraw", comment="x")
 
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert stored(site, draft) == before
 
 

@@ -20,8 +20,9 @@ SHIPPED_VERSIONS = {
     kind: yaml.safe_load((DEFINITIONS / f"{kind}.yaml").read_text(encoding="utf-8"))["version"]
     for kind in SHIPPED_KINDS
 }
-#: the Alembic revision the shipped migrations end at (0002 adds the council's tables)
-HEAD = "0003"
+#: the Alembic revision the shipped migrations end at (0002 adds the council's tables, 0004 the records
+#: under the chain, 0005 session epochs)
+HEAD = "0005"
 
 
 def sqlite_url(path: Path) -> str:
@@ -140,6 +141,24 @@ def test_workflow_check_names_the_file_and_line_of_a_yaml_syntax_error(radaflow,
     assert result.exit_code == 1
     assert f"{visa}:{line}: invalid YAML: mapping values are not allowed here" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_workflow_check_refuses_a_definition_nested_500_levels_deep_at_its_line_without_a_traceback(
+    radaflow, tmp_path
+):
+    directory = broken_copy(tmp_path)
+    visa = directory / "visa.yaml"
+    nested = "[" * 500 + "]" * 500  # a kilobyte
+    visa.write_text(visa.read_text(encoding="utf-8").replace("version: 1\n", f"version: 1\nx: {nested}\n"),
+                    encoding="utf-8")
+
+    result = radaflow("workflow", "check", "--dir", str(directory))
+
+    assert result.exit_code == 1
+    assert (f"{visa}:{line_of(visa, 'x: [[[')}: invalid YAML: collections are nested more than 40 levels deep"
+            in result.stderr)
+    assert "Traceback" not in result.output
+    assert "RecursionError" not in result.output
 
 
 def test_workflow_check_reports_every_broken_file_at_once(radaflow, tmp_path):

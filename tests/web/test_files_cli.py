@@ -81,3 +81,33 @@ def test_files_refuses_an_unknown_document_or_template_and_stores_or_writes_noth
     assert no_listing.exit_code == 1
     assert "there is no document 999999" in no_listing.output
     assert radaflow("files", "list", str(plenary_id)).output.strip() == f"0 file(s) of document {plenary_id}"
+
+
+@pytest.mark.parametrize("document_id", ["2147483648", "99999999999999999999", "0", "seven"])
+def test_files_refuse_an_id_no_document_can_have_with_an_error_line_not_a_traceback(
+    radaflow, agenda_session, tmp_path, document_id
+):
+    output = tmp_path / "out.docx"
+
+    results = [
+        radaflow("files", "list", document_id),
+        radaflow("files", "get", document_id, "agenda", "-o", str(output)),
+        radaflow("files", "render", "--", document_id, "agenda"),
+    ]
+
+    for result in results:
+        assert result.exit_code == 2, result.output
+        assert "Error: Invalid value for 'DOCUMENT_ID':" in result.output
+        assert "Traceback" not in result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert not output.exists()
+
+
+def test_retrying_an_effect_or_e_mail_id_out_of_range_is_refused_with_an_error_line(radaflow, agenda_session):
+    for group in ("effects", "mail"):
+        result = radaflow(group, "retry", "99999999999999999999")
+
+        assert result.exit_code == 2
+        assert "there is no" in result.output
+        assert "ids run from 1 to 2147483647" in result.output
+        assert "Traceback" not in result.output

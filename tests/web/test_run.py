@@ -70,3 +70,21 @@ def test_radaflow_run_s_ticker_carries_out_what_the_demo_recorded(environment: d
         os.killpg(server.pid, signal.SIGINT)
         output, _ = server.communicate(timeout=30)
     assert b"Traceback" not in output, output.decode()
+
+
+def test_radaflow_run_names_no_server_software_and_sends_the_security_headers(environment: dict[str, str]) -> None:
+    subprocess.run([RADAFLOW, "db", "upgrade"], env=environment, check=True, capture_output=True, timeout=120)
+    port = free_port()
+    server = subprocess.Popen([RADAFLOW, "run", "--port", str(port)], env=environment,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        wait_for(lambda: page(f"http://127.0.0.1:{port}/login") is not None, timeout=30,
+                 what=f"radaflow run answering on port {port}")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=5) as response:
+            headers = response.headers
+    finally:
+        os.killpg(server.pid, signal.SIGINT)
+        server.communicate(timeout=30)
+    assert headers.get("Server") is None, headers.get("Server")
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"

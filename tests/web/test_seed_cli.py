@@ -6,7 +6,7 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
-from workflow.council import demo_data, setup
+from workflow.council import demo_data
 from workflow.db import make_engine
 from workflow.engine.models import AuditEntry
 from workflow.people import Person
@@ -15,7 +15,7 @@ from workflow.people import Person
 @pytest.fixture(autouse=True)
 def quick_argon2(monkeypatch):
     """argon2 at its smallest costs: the same hashing, in a millisecond instead of half a second."""
-    monkeypatch.setattr(setup, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    monkeypatch.setattr("workflow.people._hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
 
 
 @pytest.fixture

@@ -1,5 +1,8 @@
-"""The effects the council's own data carries out (the engine only recorded them): numbering a signed
-decision, and moving a parent document when a child asks for it. Notifications and documents are the tasks'."""
+"""Outbox rows for the council's own data that moves recorded before consequences ran in the move's transaction.
+
+`assign_number` and `fire_parent` are consequences now (`workflow.council.consequences`): the engine runs them
+itself and writes no outbox row for them. A database upgraded with such rows still pending carries them out
+here, once, as before. Notifications and documents are the tasks'."""
 
 from __future__ import annotations
 

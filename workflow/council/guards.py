@@ -52,10 +52,11 @@ def _published_in_time(ctx: GuardContext) -> str | None:
     plenary = _plenary(ctx, ctx.data.get("session_id"))
     if plenary is None:
         return "say which session the draft goes to (session_id)"
+    # the latest publication by the log's order (a clock set wrong once does not make it the latest)
     published_at = ctx.session.scalar(
-        select(func.max(AuditEntry.at)).where(
+        select(AuditEntry.at).where(
             AuditEntry.document_id == ctx.document.id, AuditEntry.trigger == "publish_for_discussion"
-        )
+        ).order_by(AuditEntry.version.desc()).limit(1)
     )
     if published_at is None:
         return "the draft was never published for discussion"
@@ -79,10 +80,11 @@ def _draft_rejected(ctx: GuardContext) -> str | None:
 
 
 def _draft_vote_is(ctx: GuardContext, result: str) -> str | None:
-    """The vote on the draft's current agenda item: the one made when it was last put on an agenda (votes of
-    an earlier session, before a veto and a revision, do not count)."""
+    """The vote on the draft's current agenda item: the one made by its latest move onto an agenda, by the draft's
+    log (votes of an earlier session, before a veto and a revision, do not count)."""
     current_item = ctx.session.scalar(
-        select(func.max(AgendaItem.document_id)).where(AgendaItem.draft_id == ctx.document.id)
+        select(AgendaItem.document_id).where(AgendaItem.draft_id == ctx.document.id)
+        .order_by(func.coalesce(AgendaItem.draft_version, 0).desc(), AgendaItem.document_id.desc()).limit(1)
     )
     vote = None if current_item is None else latest_vote(ctx.session, current_item, "decision")
     return _vote_is(vote, result, "the council has not voted on this draft at its current session yet")
@@ -181,9 +183,17 @@ def _inclusion_voted(ctx: GuardContext) -> str | None:
     agenda = latest_vote(ctx.session, item.session_id, "approve_agenda")
     if agenda is None:
         return "the council has not approved the agenda yet"
-    if as_utc(agenda.held_at) < as_utc(ctx.document.created_at):
+    if _proposed_after(agenda, ctx.document):
         return "the item was proposed after the agenda was approved: the council must vote to add it"
     return _vote_is(agenda, "adopted", "")
+
+
+def _proposed_after(agenda: Vote, item: Document) -> bool:
+    """Whether the item was proposed after the vote approving the agenda, by the session's log: the version the
+    vote's record produced against the session's version when the item was made."""
+    if agenda.audit_version is not None and item.parent_version is not None:
+        return item.parent_version >= agenda.audit_version
+    return as_utc(agenda.held_at) < as_utc(item.created_at)  # records from before the log kept their versions
 
 
 @CATALOG.guard("session_in_progress", "the sitting is in progress")
@@ -209,12 +219,15 @@ def _item_rejected(ctx: GuardContext) -> str | None:
 @CATALOG.guard("committee_vote_held", "the committee voted on the conclusion as it stands, with its quorum")
 def _committee_vote_held(ctx: GuardContext) -> str | None:
     vote = latest_vote(ctx.session, ctx.document.id, "conclusion")
-    last_change = ctx.session.scalar(
-        select(func.max(AuditEntry.at)).where(
+    last_change = ctx.session.execute(
+        select(AuditEntry.version, AuditEntry.at).where(
             AuditEntry.document_id == ctx.document.id, AuditEntry.trigger.in_(("edit", "send_back"))
-        )
-    )
-    if vote is not None and last_change is not None and as_utc(vote.held_at) < as_utc(last_change):
+        ).order_by(AuditEntry.version.desc()).limit(1)
+    ).first()
+    if vote is not None and last_change is not None and (
+        vote.subject_version < last_change.version if vote.subject_version is not None
+        else as_utc(vote.held_at) < as_utc(last_change.at)  # a vote from before votes kept the version
+    ):
         return "the conclusion changed after the committee voted on it: the committee votes again"
     return _vote_is(vote, "adopted", "the committee has not voted on the conclusion yet")
 

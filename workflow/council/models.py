@@ -97,21 +97,30 @@ class AgendaItem(Base):
     position: Mapped[int]
     #: the draft decision considered (None for an informational item)
     draft_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    #: the draft's version its move onto this agenda produced: the draft's current item is the one of its latest
+    #: such move, by the log's order
+    draft_version: Mapped[int | None]
     reporter_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
 
 
 class Attendance(Base):
-    """A council member's registration at a session."""
+    """A council member's registration at a session, or their leaving: append-only, one row per change, each
+    under the session's chain; a member's presence is their latest row (by the session's log)."""
 
     __tablename__ = "attendance"
-    __table_args__ = (UniqueConstraint("session_id", "person_id"),)
+    __table_args__ = (Index("ix_attendance_session", "session_id", "person_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))
+    #: the member's name as registered, as the protocol gives it
+    name: Mapped[str | None] = mapped_column(String(300))
     registered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     #: False when the member left (registration withdrawn); kept for the protocol
     present: Mapped[bool] = mapped_column(default=True)
+    #: the version of the session's audit entry that records this row (None for rows from before records were
+    #: under the chain)
+    audit_version: Mapped[int | None]
 
 
 class Vote(Base):
@@ -157,6 +166,11 @@ class Vote(Base):
     #: the roll call is published by then (the law's working days after the vote)
     publish_by: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
+    #: the subject's document version when it was put to the vote: a vote counts for the subject as it then stood
+    subject_version: Mapped[int | None]
+    #: the version of the audit entry recording the vote, in the chain of the session (the council's votes) or of
+    #: the conclusion (a committee's); None for votes from before records were under the chain
+    audit_version: Mapped[int | None]
 
 
 class Ballot(Base):
@@ -170,6 +184,8 @@ class Ballot(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))
     #: "for", "against", "abstain", "not_voted" or "absent"
     choice: Mapped[str] = mapped_column(String(16))
+    #: the member's name as they voted, as the roll call is published (a later change of name changes no vote)
+    name: Mapped[str | None] = mapped_column(String(300))
 
 
 class Decision(Base):
@@ -189,3 +205,5 @@ class Decision(Base):
     #: the date of adoption (the session's date)
     adopted_on: Mapped[date] = mapped_column(Date)
     numbered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: the version of the draft's audit entry that records the number (None for numbers from before)
+    audit_version: Mapped[int | None]

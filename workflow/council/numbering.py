@@ -8,10 +8,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from workflow.council.guards import local_date
+from workflow.council.law import KYIV
 from workflow.council.models import AgendaItem, Council, Decision, PlenarySession
+from workflow.council.records import record_decision
 from workflow.engine.models import Document
 from workflow.errors import WrongState
+from workflow.people import Actor
 from workflow.timeutil import as_utc, utcnow
 
 ROMAN = (
@@ -40,7 +42,7 @@ def assign_number(session: Session, draft: Document, *, now: datetime | None = N
         .join(AgendaItem, AgendaItem.session_id == PlenarySession.document_id)
         .join(Document, Document.id == AgendaItem.document_id)
         .where(AgendaItem.draft_id == draft.id, Document.state == "adopted")
-        .order_by(AgendaItem.document_id.desc())
+        .order_by(AgendaItem.draft_version.desc(), AgendaItem.document_id.desc())
         .limit(1)
     ).scalar_one_or_none()
     if plenary is None:
@@ -60,8 +62,8 @@ def assign_number(session: Session, draft: Document, *, now: datetime | None = N
         official_number=council.number_pattern.format(
             number=number, session=plenary.number, convocation=roman(plenary.convocation)
         ),
-        adopted_on=local_date(plenary.starts_at), numbered_at=utcnow() if now is None else as_utc(now),
+        adopted_on=as_utc(plenary.starts_at).astimezone(KYIV).date(),
+        numbered_at=utcnow() if now is None else as_utc(now),
     )
-    session.add(decision)
-    session.flush()
+    record_decision(session, decision, draft, Actor.system(), decision.numbered_at)
     return decision

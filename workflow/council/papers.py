@@ -12,14 +12,13 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from workflow.council.guards import local_date
 from workflow.council.law import KYIV
 from workflow.council.models import (
     AgendaItem,
-    Attendance,
     Ballot,
     Committee,
     Council,
@@ -29,7 +28,7 @@ from workflow.council.models import (
 )
 from workflow.council.numbering import roman
 from workflow.council.sessions import agenda
-from workflow.council.votes import council_members, holders, latest_vote, quorum_for, the_council
+from workflow.council.votes import council_members, holders, latest_vote, presence, quorum_for, the_council
 from workflow.engine.models import Document
 from workflow.errors import InvalidInput, NotFound, WrongState
 from workflow.people import Person, RoleGrant
@@ -117,7 +116,7 @@ def _votes_context(session: Session, votes: Sequence[Vote]) -> dict[int, Context
     roll_calls: dict[int, list[tuple[str, str]]] = defaultdict(list)
     if votes:
         rows = session.execute(
-            select(Ballot.vote_id, Person.full_name, Ballot.choice)
+            select(Ballot.vote_id, func.coalesce(Ballot.name, Person.full_name), Ballot.choice)
             .join(Person, Person.id == Ballot.person_id)
             .where(Ballot.vote_id.in_([vote.id for vote in votes]))
         )
@@ -225,11 +224,7 @@ def agenda_context(session: Session, plenary_document: Document) -> Context:
 # --- the protocol and its extracts ------------------------------------------------------------------------------
 def _attendance(session: Session, plenary: PlenarySession, council: Council) -> Context:
     """Every member of the council with their registration, and whether there was a quorum."""
-    present = dict(
-        session.execute(
-            select(Attendance.person_id, Attendance.present).where(Attendance.session_id == plenary.document_id)
-        ).all()
-    )
+    present = presence(session, plenary.document_id)
     members = set(council_members(session, as_utc(plenary.starts_at))) | set(present)
     names = _names(session, members)
     listed = sorted(members, key=lambda person: name_key(names.get(person, "")))

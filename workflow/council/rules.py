@@ -1,4 +1,4 @@
-"""The names the shipped definitions use: the council's roles, guards and effects, in one catalog.
+"""The names the shipped definitions use: the council's roles, guards, effects and consequences, in one catalog.
 
 Guards return None when the move may go ahead, or a sentence that tells the person why not.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import Counter
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import func, select
+from sqlalchemy import ScalarSelect, func, select
 
 from workflow.definitions.catalog import Catalog, GuardContext
 from workflow.engine.models import AuditEntry, Document
@@ -98,17 +98,23 @@ def _has_text(ctx: GuardContext) -> str | None:
     return f"the draft has no {' and no '.join(w.removeprefix('a ') for w in missing)}" if missing else None
 
 
-def _children_states(ctx: GuardContext, kind: str, round_starts_with: str) -> Counter[str]:
-    """States of the document's children of `kind` asked for in the current round: since the latest move
-    `round_starts_with` (a draft returned for revision and submitted again needs new visas, new conclusions)."""
-    round_started = (
-        select(func.max(AuditEntry.at))
-        .where(AuditEntry.document_id == ctx.document.id, AuditEntry.trigger == round_starts_with)
+def round_started(document_id: int, round_starts_with: str) -> ScalarSelect[int]:
+    """The version of the document's latest move `round_starts_with`: where its current round began, by the log's
+    order (clocks can repeat a moment or go back; versions cannot)."""
+    return (
+        select(func.max(AuditEntry.version))
+        .where(AuditEntry.document_id == document_id, AuditEntry.trigger == round_starts_with)
         .scalar_subquery()
     )
+
+
+def _children_states(ctx: GuardContext, kind: str, round_starts_with: str) -> Counter[str]:
+    """States of the document's children of `kind` asked for in the current round: made since the latest move
+    `round_starts_with` (a draft returned for revision and submitted again needs new visas, new conclusions)."""
     rows = ctx.session.execute(
         select(Document.state, func.count())
-        .where(Document.parent_id == ctx.document.id, Document.kind == kind, Document.created_at >= round_started)
+        .where(Document.parent_id == ctx.document.id, Document.kind == kind,
+               Document.parent_version >= round_started(ctx.document.id, round_starts_with))
         .group_by(Document.state)
     ).all()
     return Counter(dict(rows))
@@ -117,11 +123,15 @@ def _children_states(ctx: GuardContext, kind: str, round_starts_with: str) -> Co
 @CATALOG.guard("all_visas_given", "every visa asked for the draft is given, and at least one was asked")
 def _all_visas_given(ctx: GuardContext) -> str | None:
     states = _children_states(ctx, "visa", round_starts_with="submit")
-    open_visas = states["requested"] + states["given"]
-    if open_visas == 0:
+    asked = states["requested"] + states["given"] + states["returned"]
+    if asked == 0:
         return "no visa has been asked for yet"
+    if states["returned"]:
+        # a return sends the draft back in the same transaction; this holds even for a draft it did not reach
+        verb = "was" if states["returned"] == 1 else "were"
+        return f"{states['returned']} of {asked} visas {verb} returned with remarks"
     if states["requested"]:
-        return f"{states['requested']} of {open_visas} visas are still awaited"
+        return f"{states['requested']} of {asked} visas are still awaited"
     return None
 
 
@@ -176,8 +186,14 @@ class FireParentParams(_Params):
 
 CATALOG.effect("notify", "tell people what happened and what is expected of them", NotifyParams)
 CATALOG.effect("render_docx", "render a Word document from a template and attach it", RenderParams)
-CATALOG.effect("assign_number", "give an adopted decision its official number and date")
-CATALOG.effect("fire_parent", "move the parent document when this one reaches a state", FireParentParams)
 
-# The council's rules about sessions, votes and the law's deadlines register themselves into CATALOG.
+# The council's rules about sessions, votes and the law's deadlines, and the consequences in its own data
+# (`fire_parent`, `assign_number`: run in the move's transaction), and the decisive records kept under the
+# chain register themselves into CATALOG.
+from workflow.council import records  # noqa: E402
+
+for _spec in records.SPECS:
+    CATALOG.record(_spec)
+
+from workflow.council import consequences as _consequences  # noqa: E402, F401
 from workflow.council import guards as _guards  # noqa: E402, F401

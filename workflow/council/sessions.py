@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from workflow.council.models import AgendaItem, Attendance, PlenarySession, Vote
+from workflow.council.records import record_attendance
 from workflow.council.votes import check_quorum, council_members, hold_vote, the_council
-from workflow.engine import create_document, fire
+from workflow.engine import create_document, fire, lock_document
 from workflow.engine.models import Document
 from workflow.errors import InvalidInput, NotAllowed, WrongState
 from workflow.people import SYSTEM, Actor, Person
@@ -70,7 +71,7 @@ def add_to_agenda(
     position = (session.scalar(
         select(func.max(AgendaItem.position)).where(AgendaItem.session_id == plenary.id)
     ) or 0) + 1
-    fire(session, draft, "put_on_agenda", secretary, data={"session_id": plenary.id}, now=now)
+    put = fire(session, draft, "put_on_agenda", secretary, data={"session_id": plenary.id}, now=now)
     item = create_document(
         session, "agenda_item", secretary, parent=plenary, title=draft.title,
         fields={"draft_id": draft.id, "position": position}, now=now,
@@ -78,7 +79,7 @@ def add_to_agenda(
     session.add(
         AgendaItem(
             document_id=item.id, session_id=plenary.id, position=position, draft_id=draft.id,
-            reporter_id=None if reporter is None else reporter.id,
+            draft_version=put.version, reporter_id=None if reporter is None else reporter.id,
         )
     )
     session.flush()
@@ -89,7 +90,7 @@ def register(
     session: Session, plenary: Document, secretary: Actor, person: Person, *, present: bool = True,
     now: datetime | None = None,
 ) -> Attendance:
-    """Register a council member as present at the session (or record that they left)."""
+    """Register a council member as present at the session (or record that they left): a new row each time."""
     now = utcnow() if now is None else as_utc(now)
     if not secretary.holds("secretary"):
         raise NotAllowed("attendance is registered by the secretary")
@@ -97,15 +98,11 @@ def register(
         raise WrongState("attendance is registered at a convened session")
     if person.id not in council_members(session, now):
         raise InvalidInput(f"{person.full_name} is not a member of the council")
-    attendance = session.scalar(
-        select(Attendance).where(Attendance.session_id == plenary.id, Attendance.person_id == person.id)
+    # every registration and every leaving is a row of its own, under the session's chain: nothing is rewritten
+    attendance = Attendance(
+        session_id=plenary.id, person_id=person.id, name=person.full_name, registered_at=now, present=present
     )
-    if attendance is None:
-        attendance = Attendance(session_id=plenary.id, person_id=person.id, registered_at=now, present=present)
-        session.add(attendance)
-    else:
-        attendance.present = present
-    session.flush()
+    record_attendance(session, attendance, plenary, secretary, now)
     return attendance
 
 
@@ -160,7 +157,10 @@ def vote_on_item(
     detail = session.get(AgendaItem, item.id)
     if detail is None or detail.session_id != plenary.id:
         raise InvalidInput(f"«{item.title}» is not on the agenda of this session")
+    lock_document(session, plenary)  # the session before the item, as every vote takes them
     check_quorum(session, plenary, now=now)  # before the item moves: a vote without quorum changes nothing
+    if item.state not in ("included", "considering"):
+        raise WrongState(f"«{item.title}» is not under consideration: it was {item.state}")
     if item.state == "included":
         fire(session, item, "consider", secretary, now=now)
     vote = hold_vote(

@@ -8,17 +8,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from workflow.council.models import Committee, Council, Department
 from workflow.errors import InvalidInput
-from workflow.people import Person, RoleGrant
+from workflow.people import Person, RoleGrant, hash_password
+from workflow.people import check_password as check_password  # passwords live with the people; kept here too
 from workflow.timeutil import utcnow
-
-_hasher = PasswordHasher()
 
 DEPARTMENT_KINDS = ("legal", "finance", "other")
 
@@ -59,19 +56,6 @@ def add_person(
     for role in roles:
         grant(session, person, role)
     return person
-
-
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
-
-
-def check_password(person: Person, password: str) -> bool:
-    if person.password_hash is None:
-        return False
-    try:
-        return _hasher.verify(person.password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
 
 
 def grant(

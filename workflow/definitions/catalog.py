@@ -1,13 +1,15 @@
-"""The names a definition may use — roles, guards and effects — registered in code.
+"""The names a definition may use — roles, guards, effects and consequences — registered in code.
 
 A definition refers to them by name; the loader refuses a name that nobody registered. Guards and relative
 roles are small functions; effects are only declared here (with the shape of their parameters), since the
-engine merely records them in the outbox and the tasks carry them out.
+engine merely records them in the outbox and the tasks carry them out. Consequences are changes to our own data
+that a move brings with it (moving a parent document, numbering a decision): a definition lists them among a
+transition's effects, but the engine runs them itself, in the move's transaction, right after recording it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -64,11 +66,60 @@ class EffectSpec:
     params: type[BaseModel] | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class ConsequenceContext:
+    """What a consequence is told: the document as the move left it, who moved it and how, and its parameters."""
+
+    session: Session
+    document: Document
+    actor: Actor
+    trigger: str
+    #: the comment of the move (a reviewer's remarks), passed on where the consequence moves another document
+    comment: str | None
+    #: the document version the move produced (its audit entry's version)
+    version: int
+    now: datetime
+    params: Mapping[str, Any]
+
+
+#: A consequence changes our own data in the move's transaction; it raises a `WorkflowError` to refuse the move.
+Consequence = Callable[[ConsequenceContext], None]
+#: Whether a consequence can run, asked with the guards (before anything is written): None, or why not.
+ConsequenceCheck = Callable[[GuardContext, Mapping[str, Any]], str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class ConsequenceSpec:
+    name: str
+    description: str
+    run: Consequence
+    #: the shape of the parameters a definition may give it; None when it takes none
+    params: type[BaseModel] | None = None
+    #: asked with the move's guards, so that a button is offered only when its consequences can follow
+    check: ConsequenceCheck | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordSpec:
+    """A kind of legally decisive record (a vote, a registration, a decision's number) kept under the chain: each
+    is written with an audit entry of its own, `{"record": name, "id": ..., "digest": ...}`, and verification
+    recomputes the digests from the rows as they stand."""
+
+    name: str
+    description: str
+    #: the digests of the rows with these ids as the database holds them now (a row that is gone is absent)
+    digests: Callable[[Session, Collection[int]], Mapping[int, str]]
+    #: every row recorded since records came under the chain, by id, with the document whose chain records it
+    recorded: Callable[[Session], Mapping[int, int]]
+
+
 @dataclass
 class Catalog:
     roles: dict[str, RoleSpec] = field(default_factory=dict)
     guards: dict[str, GuardSpec] = field(default_factory=dict)
     effects: dict[str, EffectSpec] = field(default_factory=dict)
+    consequences: dict[str, ConsequenceSpec] = field(default_factory=dict)
+    records: dict[str, RecordSpec] = field(default_factory=dict)
 
     def global_role(self, name: str, description: str) -> None:
         self._add(self.roles, name, RoleSpec(name, description))
@@ -90,7 +141,33 @@ class Catalog:
         return register
 
     def effect(self, name: str, description: str, params: type[BaseModel] | None = None) -> None:
+        self._refuse_both(name)
         self._add(self.effects, name, EffectSpec(name, description, params))
+
+    def consequence(
+        self, name: str, description: str, params: type[BaseModel] | None = None, *,
+        check: ConsequenceCheck | None = None,
+    ) -> Callable[[Consequence], Consequence]:
+        def register(run: Consequence) -> Consequence:
+            self._refuse_both(name)
+            self._add(self.consequences, name, ConsequenceSpec(name, description, run, params, check))
+            return run
+
+        return register
+
+    def record(self, spec: RecordSpec) -> None:
+        self._add(self.records, spec.name, spec)
+
+    def hook(self, name: str) -> EffectSpec | ConsequenceSpec | None:
+        """What a definition's effect `name` is: an effect for the outbox, a consequence, or nothing known."""
+        return self.effects.get(name) or self.consequences.get(name)
+
+    def hook_names(self) -> list[str]:
+        return [*self.effects, *self.consequences]
+
+    def _refuse_both(self, name: str) -> None:
+        if name in self.effects or name in self.consequences:
+            raise ValueError(f"{name!r} is registered twice")
 
     @staticmethod
     def _add(table: dict[str, Any], name: str, spec: Any) -> None:

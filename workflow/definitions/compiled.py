@@ -10,10 +10,11 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from typing import Any
 
 from transitions import Machine
 
-from workflow.definitions.catalog import Catalog, GuardSpec
+from workflow.definitions.catalog import Catalog, ConsequenceSpec, GuardSpec
 from workflow.definitions.schema import Definition, EffectRef, State, Title
 
 
@@ -29,9 +30,12 @@ class Move:
     guards: tuple[GuardSpec, ...]
     effects: tuple[EffectRef, ...]
     comment: str  # "required" | "optional" | "none"
-    #: the effects as (name, parameters as JSON text), serialized once here rather than at every fire
+    #: the effects for the outbox as (name, parameters as JSON text), serialized once here rather than at every
+    #: fire; consequences are not among them
     outbox_rows: tuple[tuple[str, str], ...] = ()
     effect_names: tuple[str, ...] = ()
+    #: the consequences the engine runs in the move's transaction, with their parameters, in the file's order
+    consequences: tuple[tuple[ConsequenceSpec, dict[str, Any]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,8 @@ class CompiledDefinition:
     moves_from: dict[str, tuple[Move, ...]] = field(repr=False)
     #: the effects recorded when a document is created, as (name, parameters as JSON text)
     create_rows: tuple[tuple[str, str], ...] = ()
+    #: the consequences run when a document is created
+    create_consequences: tuple[tuple[ConsequenceSpec, dict[str, Any]], ...] = ()
 
     @property
     def kind(self) -> str:
@@ -99,8 +105,9 @@ def compile_definition(definition: Definition, catalog: Catalog, source_text: st
                 guards=tuple(catalog.guards[name] for name in spec.guards),
                 effects=spec.effects,
                 comment=spec.comment,
-                outbox_rows=_rows(spec.effects),
-                effect_names=tuple(e.name for e in spec.effects),
+                outbox_rows=_rows(spec.effects, catalog),
+                effect_names=tuple(e.name for e in spec.effects if e.name not in catalog.consequences),
+                consequences=_consequences(spec.effects, catalog),
             )
     moves_from = {
         state: tuple(move for (source, _), move in moves.items() if source == state)
@@ -113,9 +120,18 @@ def compile_definition(definition: Definition, catalog: Catalog, source_text: st
         machine=machine,
         moves=moves,
         moves_from=moves_from,
-        create_rows=_rows(definition.on_create),
+        create_rows=_rows(definition.on_create, catalog),
+        create_consequences=_consequences(definition.on_create, catalog),
     )
 
 
-def _rows(effects: tuple[EffectRef, ...]) -> tuple[tuple[str, str], ...]:
-    return tuple((e.name, json.dumps(e.params, ensure_ascii=False)) for e in effects)
+def _rows(effects: tuple[EffectRef, ...], catalog: Catalog) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (e.name, json.dumps(e.params, ensure_ascii=False)) for e in effects if e.name not in catalog.consequences
+    )
+
+
+def _consequences(
+    effects: tuple[EffectRef, ...], catalog: Catalog
+) -> tuple[tuple[ConsequenceSpec, dict[str, Any]], ...]:
+    return tuple((catalog.consequences[e.name], dict(e.params)) for e in effects if e.name in catalog.consequences)

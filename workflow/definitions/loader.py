@@ -342,10 +342,10 @@ def _check_identifier(report: Report, loc: Loc, what: str, name: str, *, key: bo
 
 
 def _check_effect(effect: EffectRef, loc: Loc, where: str, catalog: Catalog, report: Report) -> None:
-    spec = catalog.effects.get(effect.name)
+    spec = catalog.hook(effect.name)
     where = f"{where}, effect '{effect.name}'"
     if spec is None:
-        report.at(loc, f"{where}: {_unknown('effect', effect.name, list(catalog.effects))}")
+        report.at(loc, f"{where}: {_unknown('effect', effect.name, catalog.hook_names())}")
     elif spec.params is None:
         if effect.params:
             report.at((*loc, "params"), f"{where}: takes no parameters, but got {', '.join(effect.params)}")

@@ -20,6 +20,31 @@ Loc = tuple[str | int, ...]
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
+#: how deeply collections may nest in a definition file; the shipped ones go six levels deep. PyYAML composes and
+#: constructs the tree recursively, so a few hundred levels (a kilobyte of brackets) would end in a RecursionError.
+MAX_DEPTH = 40
+
+
+class _DepthLimitedLoader(yaml.SafeLoader):
+    """The safe loader, refusing (as invalid YAML, at the line where it happens) nesting deeper than MAX_DEPTH."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None, None, f"collections are nested more than {MAX_DEPTH} levels deep; a definition needs "
+                    "far fewer", self.peek_event().start_mark,  # type: ignore[no-untyped-call]
+                )
+            node: Node | None = super().compose_node(parent, index)
+            return node
+        finally:
+            self._depth -= 1
+
 
 @dataclass(frozen=True)
 class DefinitionProblem:
@@ -70,7 +95,7 @@ class Report:
 def parse(text: str, report: Report) -> Any:
     """The file's data, with its node tree kept on the report; None (and a problem) for broken YAML."""
     try:
-        loader = yaml.SafeLoader(text)  # which already refuses control characters
+        loader = _DepthLimitedLoader(text)  # which already refuses control characters
         try:
             root = loader.get_single_node()
             if root is None:

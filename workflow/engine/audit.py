@@ -17,14 +17,17 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from workflow.db import REGISTRY_KEY
+from workflow.definitions.catalog import RecordSpec
 from workflow.definitions.compiled import CompiledDefinition
 from workflow.engine.models import AuditEntry, Document
 from workflow.timeutil import canonical
 
 GENESIS = "0" * 64
 
-#: audit triggers the engine itself writes, besides the definitions' own
-CREATE, EDIT, MIGRATE = "create", "edit", "migrate"
+#: audit triggers the engine itself writes, besides the definitions' own; RECORD puts a legally decisive record
+#: (a vote with its ballots, a registration, a decision's number) under the document's chain, by its digest
+CREATE, EDIT, MIGRATE, RECORD = "create", "edit", "migrate", "record"
 
 
 def canonical_json(value: Mapping[str, Any] | None) -> str:
@@ -153,15 +156,74 @@ def verify_document(document: Document, entries: Iterable[AuditEntry]) -> Break 
 
 
 def verify_log(session: Session, batch: int = 1000) -> tuple[int, int, Break | None]:
-    """Verify every document's chain; returns (documents, entries checked, first break or None)."""
+    """Verify every document's chain, and the records its entries put under it (votes, registrations, numbers:
+    the kinds the catalog knows); returns (documents, entries checked, first break or None)."""
+    registry = session.info.get(REGISTRY_KEY)
+    records: Mapping[str, RecordSpec] = {} if registry is None else registry.catalog.records
+    claimed: dict[str, dict[int, int]] = {name: {} for name in records}
     documents = entries_seen = 0
-    for document, entries in _documents_with_entries(session, batch):
-        documents += 1
-        entries_seen += len(entries)
-        problem = verify_document(document, entries)
-        if problem is not None:
-            return documents, entries_seen, problem
+    for chunk in _batches(_documents_with_entries(session, batch), batch):
+        digests = _current_digests(session, records, chunk)
+        for document, entries in chunk:
+            documents += 1
+            entries_seen += len(entries)
+            problem = verify_document(document, entries) or _verify_records(document, entries, digests, claimed)
+            if problem is not None:
+                return documents, entries_seen, problem
+    for name, spec in records.items():
+        for record_id, document_id in sorted(spec.recorded(session).items()):
+            if claimed[name].get(record_id) != document_id:
+                return documents, entries_seen, Break(
+                    document_id, None, None,
+                    f"{name} #{record_id} is recorded in none of its audit entries (written outside the engine)",
+                )
     return documents, entries_seen, None
+
+
+def _batches(
+    items: Iterator[tuple[Document, list[AuditEntry]]], size: int
+) -> Iterator[list[tuple[Document, list[AuditEntry]]]]:
+    chunk: list[tuple[Document, list[AuditEntry]]] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _current_digests(
+    session: Session, records: Mapping[str, RecordSpec], chunk: list[tuple[Document, list[AuditEntry]]]
+) -> dict[str, Mapping[int, str]]:
+    """The digests of the records these documents' entries name, recomputed from the rows as they stand."""
+    wanted: dict[str, set[int]] = {name: set() for name in records}
+    for _document, entries in chunk:
+        for entry in entries:
+            if entry.trigger == RECORD and entry.data.get("record") in wanted:
+                wanted[entry.data["record"]].add(int(entry.data["id"]))
+    return {name: records[name].digests(session, ids) if ids else {} for name, ids in wanted.items()}
+
+
+def _verify_records(
+    document: Document, entries: Iterable[AuditEntry], digests: Mapping[str, Mapping[int, str]],
+    claimed: dict[str, dict[int, int]],
+) -> Break | None:
+    for entry in entries:
+        if entry.trigger != RECORD:
+            continue
+        name, record_id = entry.data.get("record"), entry.data.get("id")
+        if not isinstance(name, str) or name not in digests or not isinstance(record_id, int):
+            return Break(document.id, entry.id, entry.version, f"it records an unknown kind of record {name!r}")
+        claimed[name][record_id] = document.id
+        digest = digests[name].get(record_id)
+        if digest is None:
+            return Break(document.id, entry.id, entry.version,
+                         f"the {name} #{record_id} it records is gone (deleted outside the engine)")
+        if digest != entry.data.get("digest"):
+            return Break(document.id, entry.id, entry.version,
+                         f"the {name} #{record_id} it records is not what it recorded (changed outside the engine)")
+    return None
 
 
 def _documents_with_entries(session: Session, batch: int) -> Iterator[tuple[Document, list[AuditEntry]]]:
@@ -217,7 +279,7 @@ def replay(definitions: Mapping[int, CompiledDefinition], entries: Iterable[Audi
             version = int(entry.data["to_version"])
             state = entry.to_state
             _definition(definitions, version, entry).state(state)
-        elif entry.trigger != EDIT:
+        elif entry.trigger not in (EDIT, RECORD):
             assert version is not None
             move = _definition(definitions, version, entry).move(state, entry.trigger)  # type: ignore[arg-type]
             if move is None:

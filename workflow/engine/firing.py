@@ -1,28 +1,30 @@
 """Creating documents and firing transitions: one checked, audited move per call, in the caller's transaction.
 
 `fire` locks the document, checks the trigger, the actor's roles for this document and every guard, moves the
-state, appends one audit entry and one outbox row per effect, and flushes. A refusal raises a `WorkflowError`
-that says why, before anything is written. The caller's boundary commits.
+state, appends one audit entry and one outbox row per effect, runs the move's consequences in our own data (a
+parent moved, a decision numbered), and flushes. A refusal raises a `WorkflowError` that says why and leaves
+nothing written. The caller's boundary commits.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from workflow.definitions.catalog import Catalog, GuardContext
+from workflow import limits
+from workflow.definitions.catalog import Catalog, ConsequenceContext, ConsequenceSpec, GuardContext
 from workflow.definitions.compiled import CompiledDefinition, Move
 from workflow.definitions.registry import registry_of
 from workflow.definitions.schema import moment_of
 from workflow.engine import writes
-from workflow.engine.audit import CREATE, EDIT, GENESIS, canonical_json, content_digest, entry_hash
+from workflow.engine.audit import CREATE, EDIT, GENESIS, RECORD, canonical_json, content_digest, entry_hash
 from workflow.engine.models import AuditEntry, Document, OutboxRow
 from workflow.errors import Conflict, GuardFailed, InvalidInput, NotAllowed, WrongState
 from workflow.people import Actor
@@ -40,7 +42,10 @@ class Fired:
     #: the document version the move produced, which is also its audit entry's version
     version: int
     audit_hash: str
+    #: the effects recorded in the outbox
     effects: tuple[str, ...]
+    #: the consequences run in the move's transaction
+    consequences: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,9 +87,7 @@ def create_document(
         )
     _check_content(title, fields)
     _check_due_moment(compiled, compiled.initial, fields)
-    comment = (comment or "").strip() or None
-    if comment is not None and "\x00" in comment:
-        raise InvalidInput("the comment contains a NUL character, which cannot be stored")
+    comment = _checked_comment((comment or "").strip() or None)
     registry.ensure_stored(session, compiled)
     data = {"definition_version": compiled.version, "content": content_digest(title, dict(fields or {}))}
     data_json = _json(data)
@@ -97,6 +100,7 @@ def create_document(
         fields=dict(fields or {}),
         author_id=actor.id,
         parent_id=parent.id if parent is not None else None,
+        parent_version=parent.version if parent is not None else None,
         created_at=now,
         updated_at=now,
         state_entered_at=now,
@@ -125,6 +129,11 @@ def create_document(
         for index, (name, params_json) in enumerate(compiled.create_rows)
     )
     session.flush()
+    if compiled.create_consequences:
+        _run_consequences(
+            session, document, compiled.create_consequences, actor=actor, trigger=CREATE, comment=comment,
+            version=1, now=now,
+        )
     return document
 
 
@@ -150,13 +159,33 @@ def fire(
         raise NotAllowed(_roles_needed(move))
     writer = writes.Writer(session)
     _lock_or_conflict(writer, document)
-    reasons = _guard_reasons(move, GuardContext(session, document, actor, now, data or {})) if move.guards else ()
+    reasons = (
+        _guard_reasons(move, GuardContext(session, document, actor, now, data or {}))
+        if move.guards or move.consequences else ()
+    )
     if reasons:
         raise GuardFailed(f"'{move.title.en}' is not possible now: " + "; ".join(reasons), reasons=reasons)
-    version, digest = _record(
-        writer, document, compiled, actor=actor, trigger=trigger, to_state=move.dest, comment=comment,
-        data_json=data_json, effects=move.outbox_rows, now=now,
-    )
+    if move.consequences:
+        # the move and what it brings with it stand or fall together: a consequence refused undoes the move
+        savepoint = session.begin_nested()
+        session.connection()  # the SAVEPOINT is emitted now, before the writer's statements, not at the next query
+        try:
+            version, digest = _record(
+                writer, document, compiled, actor=actor, trigger=trigger, to_state=move.dest,
+                comment=comment, data_json=data_json, effects=move.outbox_rows, now=now,
+            )
+            _run_consequences(session, document, move.consequences, actor=actor, trigger=trigger, comment=comment,
+                              version=version, now=now)
+        except BaseException:
+            savepoint.rollback()
+            session.expire(document)  # the loaded copy showed the move: read the document as it stands again
+            raise
+        savepoint.commit()
+    else:
+        version, digest = _record(
+            writer, document, compiled, actor=actor, trigger=trigger, to_state=move.dest, comment=comment,
+            data_json=data_json, effects=move.outbox_rows, now=now,
+        )
     return Fired(
         document_id=document.id,
         trigger=trigger,
@@ -165,7 +194,23 @@ def fire(
         version=version,
         audit_hash=digest,
         effects=move.effect_names,
+        consequences=tuple(spec.name for spec, _params in move.consequences),
     )
+
+
+def _run_consequences(
+    session: Session,
+    document: Document,
+    consequences: Sequence[tuple[ConsequenceSpec, Mapping[str, Any]]],
+    *,
+    actor: Actor,
+    trigger: str,
+    comment: str | None,
+    version: int,
+    now: datetime,
+) -> None:
+    for spec, params in consequences:
+        spec.run(ConsequenceContext(session, document, actor, trigger, comment, version, now, params))
 
 
 def edit_document(
@@ -215,6 +260,43 @@ def edit_document(
     )
 
 
+def lock_document(session: Session, document: Document) -> int:
+    """Hold the document's row lock until the transaction ends (PostgreSQL: SELECT ... FOR UPDATE) and refuse
+    with a conflict if someone changed it since it was loaded; returns the version the next change will produce.
+
+    For a record written under the document's chain (`record_entry`): what it decides is checked under the lock.
+    """
+    _refuse_unsaved(document)
+    if writes.row_locks(session):
+        current = session.scalar(select(Document.version).where(Document.id == document.id).with_for_update())
+        if current is None:
+            raise Conflict(f"document {document.id} no longer exists")
+        if current != document.version:
+            raise Conflict(_CONFLICT)
+    return document.version + 1
+
+
+def record_entry(
+    session: Session, document: Document, actor: Actor, *, record: str, record_id: int, digest: str,
+    now: datetime | None = None,
+) -> int:
+    """Put a legally decisive record (its kind, id and the digest of its content) under the document's chain: an
+    audit entry `record` that moves nothing. Returns the entry's version."""
+    _refuse_unsaved(document)
+    now = utcnow() if now is None else as_utc(now)
+    registry = registry_of(session)
+    if record not in registry.catalog.records:
+        raise ValueError(f"{record!r} is not a kind of record the catalog knows")
+    compiled = registry.get(document.kind, document.definition_version, session)
+    writer = writes.Writer(session)
+    _lock_or_conflict(writer, document)
+    version, _digest = _record(
+        writer, document, compiled, actor=actor, trigger=RECORD, to_state=document.state, comment=None,
+        data_json=_json({"record": record, "id": record_id, "digest": digest}), effects=(), now=now,
+    )
+    return version
+
+
 def available_actions(
     session: Session, document: Document, actor: Actor, *, now: datetime | None = None,
     assuming: Mapping[str, Collection[str]] | None = None,
@@ -236,6 +318,7 @@ def available_actions(
         assumed = (assuming or {}).get(move.trigger, ())
         reasons.extend(reason for guard in move.guards
                        if guard.name not in assumed and (reason := guard.check(context)) is not None)
+        reasons.extend(_consequence_reasons(move, context))
         actions.append(
             Action(
                 trigger=move.trigger, title_uk=move.title.uk, title_en=move.title.en, to_state=move.dest,
@@ -291,8 +374,20 @@ def _comment_or_refuse(move: Move, comment: str | None) -> str | None:
         raise InvalidInput(f"'{move.title.en}' needs a comment saying why")
     if move.comment == "none" and comment is not None:
         raise InvalidInput(f"'{move.title.en}' takes no comment")
-    if comment is not None and "\x00" in comment:
+    return _checked_comment(comment)
+
+
+def _checked_comment(comment: str | None) -> str | None:
+    """A comment the append-only log can keep: no NUL, and no longer than `limits.COMMENT`."""
+    if comment is None:
+        return None
+    if "\x00" in comment:
         raise InvalidInput("the comment contains a NUL character, which cannot be stored")
+    if len(comment) > limits.COMMENT:
+        raise InvalidInput(
+            f"the comment has {len(comment)} characters; at most {limits.COMMENT} are kept: shorten it, "
+            "or attach the full text as a file"
+        )
     return comment
 
 
@@ -301,7 +396,16 @@ def _roles_needed(move: Move) -> str:
 
 
 def _guard_reasons(move: Move, context: GuardContext) -> list[str]:
-    return [reason for guard in move.guards if (reason := guard.check(context)) is not None]
+    reasons = [reason for guard in move.guards if (reason := guard.check(context)) is not None]
+    return reasons + _consequence_reasons(move, context)
+
+
+def _consequence_reasons(move: Move, context: GuardContext) -> list[str]:
+    """Why a consequence of the move could not follow it (a parent that cannot make the move asked of it)."""
+    return [
+        reason for spec, params in move.consequences
+        if spec.check is not None and (reason := spec.check(context, params)) is not None
+    ]
 
 
 def _json(data: Mapping[str, Any] | None) -> str:
@@ -320,12 +424,33 @@ def _check_content(title: str | None, fields: Mapping[str, Any] | None) -> None:
     """A title and fields every database can store, or a refusal that says what is wrong."""
     if title is not None and "\x00" in title:
         raise InvalidInput("the title contains a NUL character, which cannot be stored")
+    if title is not None and len(title) > limits.TITLE:
+        raise InvalidInput(f"the title has {len(title)} characters; at most {limits.TITLE} are allowed")
+    too_long = next(_long_texts(fields or {}), None)
+    if too_long is not None:
+        raise InvalidInput(
+            f"the field '{too_long[0]}' has {too_long[1]} characters; at most {limits.FIELD_TEXT} are allowed "
+            "(attach longer texts as files)"
+        )
     try:
         text = json.dumps(fields or {}, ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError) as error:
         raise InvalidInput(f"the document's fields cannot be stored: {error}") from None
     if "\\u0000" in text:  # JSON writes NUL as \u0000, which PostgreSQL cannot store
         raise InvalidInput("the document's fields contain a NUL character, which cannot be stored")
+
+
+def _long_texts(value: object, name: str = "") -> Iterator[tuple[str, int]]:
+    """(field, length) of every text in the fields, nested ones too, longer than `limits.FIELD_TEXT`."""
+    if isinstance(value, str):
+        if len(value) > limits.FIELD_TEXT:
+            yield name, len(value)
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _long_texts(item, f"{name}.{key}" if name else str(key))
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _long_texts(item, name)
 
 
 def _check_due_moment(compiled: CompiledDefinition, state: str, fields: Mapping[str, Any] | None) -> None:

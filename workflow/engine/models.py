@@ -49,6 +49,9 @@ class Document(Base):
     fields: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    #: the parent's version when this child was made: which of the parent's rounds asked for it (a draft's
+    #: submission its visas, its sending to committees their conclusions), ordered by the log, not by clocks
+    parent_version: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     #: when the document entered its current state, and when it must leave it (the state's deadline)

@@ -21,7 +21,6 @@ from typing import Protocol
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from workflow.db import begin_writing
 from workflow.engine.models import OutboxRow
 from workflow.engine.writes import row_locks
 from workflow.errors import NotFound, WrongState
@@ -101,12 +100,11 @@ def run_due(
     for _ in range(limit):
         moment = utcnow() if now is None else as_utc(now)
         with sessions.begin() as session:
-            started = _start(begin_writing(session), handlers, moment)
+            started = _start(session, handlers, moment)
         if started is None:
             break
         row_id, attempt = started
         with sessions.begin() as session:
-            begin_writing(session)
             query = select(OutboxRow).where(OutboxRow.id == row_id, OutboxRow.status == "pending")
             if row_locks(session):
                 # Wait for the lock rather than skip: a competing dispatcher's claim may hold this row for a moment

@@ -34,6 +34,7 @@ from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from workflow.config import ConfigError, parse_seal_key, parse_seal_public_key, public_key_text
+from workflow.db import begin_reading
 from workflow.engine.audit import GENESIS, canonical_json, entry_hash, verify_log
 from workflow.engine.models import AuditEntry, Document
 from workflow.timeutil import as_utc
@@ -396,7 +397,6 @@ def _against_head(head: Head, entries: Sequence[Row[Any]]) -> str | None:
 
 
 def consistent_reads(session: Session) -> None:
-    """One snapshot for a whole check or seal (PostgreSQL): a move committed meanwhile is not a false break.
+    """One snapshot for a whole check or seal, which only reads: a move committed meanwhile is not a false break.
     Call it before the session's first statement."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    begin_reading(session, one_snapshot=True)

@@ -133,14 +133,15 @@ def _asked(
     states: Sequence[str] | None, excluded_states: Sequence[str] = (),
 ) -> set[int]:
     """The `field` (a department's, a committee's id) of the document's children of `kind` of the current
-    round: made since its latest move `since` (an earlier round's are for a text that was sent back)."""
+    round: made since its latest move `since`, by the log's versions (an earlier round's are for a text that was sent
+    back)."""
     round_started = (
-        select(func.max(AuditEntry.at))
+        select(func.max(AuditEntry.version))
         .where(AuditEntry.document_id == document.id, AuditEntry.trigger == since)
         .scalar_subquery()
     )
     query = select(Document.fields).where(
-        Document.parent_id == document.id, Document.kind == kind, Document.created_at >= round_started
+        Document.parent_id == document.id, Document.kind == kind, Document.parent_version >= round_started
     )
     if states is not None:
         query = query.where(Document.state.in_(list(states)))

@@ -18,9 +18,10 @@ from workflow.council.numbering import assign_number, roman
 from workflow.council.votes import the_council
 from workflow.db import make_engine, make_sessionmaker
 from workflow.engine import fire
-from workflow.engine.models import Document
+from workflow.engine.models import AuditEntry, Document, OutboxRow
 from workflow.engine.outbox import carry_out
 from workflow.errors import InvalidInput, WrongState
+from workflow.people import load_actor
 
 DAY = 16  # the sitting's day: Wednesday 18 March 2026
 TIMEOUT = 30
@@ -44,10 +45,11 @@ def adopted_drafts(world, count, *, session_number=12):
     return drafts
 
 
-def signed_drafts(world, count):
+def signed_drafts(world, count, order=None):
+    """`count` drafts adopted and signed (which numbers them), in the order `order` gives by index if given."""
     drafts = adopted_drafts(world, count)
-    for draft in drafts:
-        fire(world.session, draft, "sign", world.actor(world.mayor, DAY + 1), now=world.at(DAY + 1))
+    for index in range(count) if order is None else order:
+        fire(world.session, drafts[index], "sign", world.actor(world.mayor, DAY + 1), now=world.at(DAY + 1))
     return drafts
 
 
@@ -86,7 +88,7 @@ def test_a_pattern_with_an_unknown_field_is_refused_when_the_council_is_set_up(s
 
 # --- running numbers, given once ------------------------------------------------------------------------------
 def test_numbers_run_in_the_order_decisions_are_signed(session, world):
-    first, second, third = signed_drafts(world, 3)
+    first, second, third = signed_drafts(world, 3, order=(2, 0, 1))
     numbers = [assign_number(session, draft).official_number for draft in (third, first, second)]
     assert numbers == ["№ 1-12-VIII", "№ 2-12-VIII", "№ 3-12-VIII"]
     assert world.council.next_decision_number == 4
@@ -102,7 +104,16 @@ def test_a_decision_numbered_again_keeps_its_number_and_takes_no_new_one(session
 
 
 def test_the_signing_s_effect_numbers_the_decision_once_even_if_carried_out_again(session, world):
-    (draft,) = signed_drafts(world, 1)
+    (draft,) = signed_drafts(world, 1)  # numbered at the signing
+    # a numbering still waiting in the outbox from before numbers were given at the signing: carried out once,
+    # it finds the number given
+    signing = session.scalar(
+        select(AuditEntry.version).where(AuditEntry.document_id == draft.id, AuditEntry.trigger == "sign")
+    )
+    session.add(OutboxRow(document_id=draft.id, audit_version=signing, effect="assign_number", params={},
+                          idempotency_key=f"{draft.id}:{signing}:legacy", status="pending", attempts=0,
+                          available_at=world.at(DAY + 1), created_at=world.at(DAY + 1)))
+    session.flush()
     assert carry_out(session, HANDLERS, now=world.at(DAY + 1)) == (1, 0)
     assert carry_out(session, HANDLERS, now=world.at(DAY + 2)) == (0, 0)
     # a redelivered effect runs the handler again: the same decision, no new number
@@ -123,15 +134,22 @@ def test_a_session_that_loaded_the_council_earlier_still_takes_the_next_number(c
     with sessions_() as session, session.begin():
         committed_db.registry.sync(session)
         world = build_world(session)
-        first, second = (draft.id for draft in signed_drafts(world, 2))
+        first, second = (draft.id for draft in adopted_drafts(world, 2))
+        mayor = world.mayor.id
+
+    def sign(session, draft_id):  # the signing numbers the decision
+        draft = session.get(Document, draft_id)
+        fire(session, draft, "sign", load_actor(session, mayor, world.at(DAY + 1)), now=world.at(DAY + 1))
+        return assign_number(session, draft)
+
     with sessions_() as early:
         with early.begin():
             council = the_council(early)  # loaded, and kept (with its counter) after the commit
             assert council.next_decision_number == 1
         with sessions_() as other, other.begin():
-            assert assign_number(other, other.get(Document, first)).number == 1
+            assert sign(other, first).number == 1
         with early.begin():
-            assert assign_number(early, early.get(Document, second)).official_number == "№ 2-12-VIII"
+            assert sign(early, second).official_number == "№ 2-12-VIII"
             assert council.next_decision_number == 3
 
 
@@ -144,7 +162,9 @@ def test_decisions_numbered_at_the_same_moment_get_distinct_consecutive_numbers(
     try:
         with sessions_() as session, session.begin():
             committed_db.registry.sync(session)
-            draft_ids = [draft.id for draft in signed_drafts(build_world(session), racers)]
+            world = build_world(session)
+            draft_ids = [draft.id for draft in adopted_drafts(world, racers)]
+            mayor = world.mayor.id
 
         start = threading.Barrier(racers, timeout=TIMEOUT)
 
@@ -152,7 +172,9 @@ def test_decisions_numbered_at_the_same_moment_get_distinct_consecutive_numbers(
             def run() -> int:
                 with sessions_() as session:
                     draft = session.get(Document, draft_id)
-                    start.wait()  # everyone has loaded the draft (and begun a transaction): all ask at once
+                    actor = load_actor(session, mayor, world.at(DAY + 1))
+                    start.wait()  # everyone has loaded the draft (and begun a transaction): all sign at once
+                    fire(session, draft, "sign", actor, now=world.at(DAY + 1))  # which numbers the decision
                     number = assign_number(session, draft).number
                     session.commit()
                 return number

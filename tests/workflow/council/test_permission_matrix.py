@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from tests.conftest import DEFINITIONS, Snapshot, snapshot
 from workflow.council.rules import CATALOG
 from workflow.db import REGISTRY_KEY
-from workflow.definitions.catalog import Catalog, GuardContext
+from workflow.definitions.catalog import Catalog, ConsequenceContext, GuardContext
 from workflow.definitions.compiled import CompiledDefinition, Move
 from workflow.definitions.registry import DefinitionRegistry
 from workflow.engine import create_document, fire
@@ -42,11 +42,17 @@ def _always_passes(_: GuardContext) -> str | None:
     return None
 
 
-#: the real catalog with every guard letting the move through: same roles, same guard names, same effects
+def _does_nothing(_: ConsequenceContext) -> None:
+    return None
+
+
+#: the real catalog with every guard letting the move through and no consequence reaching other documents (the
+#: matrix fires each move on a document of its own): same roles, same guard names, same effects
 PERMISSIVE = Catalog(
     roles=dict(CATALOG.roles),
     guards={name: replace(spec, check=_always_passes) for name, spec in CATALOG.guards.items()},
     effects=dict(CATALOG.effects),
+    consequences={name: replace(spec, run=_does_nothing, check=None) for name, spec in CATALOG.consequences.items()},
 )
 REGISTRY = DefinitionRegistry.from_directory(DEFINITIONS, PERMISSIVE)
 ROLES = tuple(CATALOG.roles)

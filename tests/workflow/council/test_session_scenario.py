@@ -16,7 +16,7 @@ The calendar (world.at(0) is Monday 2 March 2026, 09:00 UTC; Kyiv is two hours a
     day  4  Fri  6 Mar  that conclusion signed after a second vote; the latecomer published
     day  7  Mon  9 Mar  the agenda built (the latecomer refused); the session convened, exactly ten days ahead
     day 17  Thu 19 Mar  the sitting: quorum, the agenda approved, three votes
-    day 20  Mon 23 Mar  the mayor signs one decision and vetoes another; the first number given
+    day 20  Mon 23 Mar  the mayor signs one decision and vetoes another; the first number given at the signing
     day 21  Tue 24 Mar  the signed decision published
     day 24  Fri 27 Mar  the sitting continues: the veto overridden at the second try; the sitting closed
     day 27  Mon 30 Mar  the last decision published; the protocol checked, signed and published
@@ -37,7 +37,7 @@ from workflow.council.effects import HANDLERS
 from workflow.council.models import Attendance, Ballot, Decision, Vote
 from workflow.council.votes import ballots_of, hold_committee_vote, hold_vote
 from workflow.engine import edit_document, fire
-from workflow.engine.audit import replay, verify_log
+from workflow.engine.audit import RECORD, replay, verify_log
 from workflow.engine.models import AuditEntry, Document, OutboxRow
 from workflow.engine.outbox import carry_out
 from workflow.errors import GuardFailed, InvalidInput, NotAllowed
@@ -52,9 +52,6 @@ def notify(template: str, *roles: str) -> tuple[str, dict[str, Any]]:
 
 def render(template: str) -> tuple[str, dict[str, Any]]:
     return "render_docx", {"template": template}
-
-
-ASSIGN_NUMBER: tuple[str, dict[str, Any]] = ("assign_number", {})
 
 
 def row(
@@ -84,11 +81,21 @@ def test_one_session_from_the_first_drafts_to_the_published_protocol(session, wo
         return world.actor(person)
 
     def trail(document: Document) -> list[tuple[str, str | None, str, str]]:
-        """The document's audit log: (trigger, from, to, who) for every entry, oldest first."""
+        """The document's audit log: (trigger, from, to, who) for every entry, oldest first, but the records under
+        its chain (votes, registrations, its number: see `records`)."""
         entries = session.scalars(
-            select(AuditEntry).where(AuditEntry.document_id == document.id).order_by(AuditEntry.version)
+            select(AuditEntry).where(AuditEntry.document_id == document.id, AuditEntry.trigger != RECORD)
+            .order_by(AuditEntry.version)
         )
         return [(e.trigger, e.from_state, e.to_state, who[e.actor_id]) for e in entries]
+
+    def records(document: Document) -> list[tuple[int, str]]:
+        """The records written under the document's chain: (version, kind)."""
+        entries = session.scalars(
+            select(AuditEntry).where(AuditEntry.document_id == document.id, AuditEntry.trigger == RECORD)
+            .order_by(AuditEntry.version)
+        )
+        return [(e.version, e.data["record"]) for e in entries]
 
     def entry(document: Document, version: int) -> AuditEntry:
         return session.scalars(
@@ -164,7 +171,7 @@ def test_one_session_from_the_first_drafts_to_the_published_protocol(session, wo
 
     # ============================================================================================================
     # Act 2 (day 1). The finance department gives its visa on the roof draft; the lawyer returns hers with
-    # remarks, and the outbox carries the return to the draft, with her remarks. The other drafts get their
+    # remarks, and the return sends the draft back in the same move, with her remarks. The other drafts get their
     # visas and are published for discussion.
     # ============================================================================================================
     legal_visa, finance_visa = roof_visas
@@ -173,12 +180,9 @@ def test_one_session_from_the_first_drafts_to_the_published_protocol(session, wo
         fire(session, legal_visa, "return", lawyer, comment="  ", now=at(1, 14))
     assert refused.value.message == "'Return with remarks' needs a comment saying why"
     fire(session, legal_visa, "return", lawyer, comment="Не зазначено джерело фінансування", now=at(1, 14))
-    assert (legal_visa.state, roof.state) == ("returned", "visas")  # the draft moves when the outbox runs
-    assert outbox(legal_visa) == [row(legal_visa, 2, 0, ("fire_parent", {"trigger": "return_for_revision"}))]
-
-    assert carry_out(session, HANDLERS, now=at(1, 14, 1)) == (1, 0)
-    assert roof.state == "drafting"
-    assert outbox(legal_visa) == [row(legal_visa, 2, 0, ("fire_parent", {"trigger": "return_for_revision"}), "done")]
+    # the draft moves in the return's own transaction: no outbox row waits for a worker to move it
+    assert (legal_visa.state, roof.state) == ("returned", "drafting")
+    assert outbox(legal_visa) == []
     returned = entry(roof, 3)
     assert (returned.trigger, returned.actor_id, returned.comment, returned.data) == (
         "return_for_revision", None, "Юридичний відділ: Не зазначено джерело фінансування",
@@ -257,9 +261,11 @@ def test_one_session_from_the_first_drafts_to_the_published_protocol(session, wo
     fire(session, street_education, "sign", as_(petrenko), now=at(3, 14))
     for conclusion in (roof_budget, fares_budget, street_education):
         assert conclusion.state == "signed"
+        # created, edited, its vote recorded, discussed, signed
+        assert records(conclusion) == [(3, "vote")]
         assert outbox(conclusion) == [
-            row(conclusion, 4, 0, render("committee_conclusion")),
-            row(conclusion, 4, 1, notify("conclusion_signed", "secretary")),
+            row(conclusion, 5, 0, render("committee_conclusion")),
+            row(conclusion, 5, 1, notify("conclusion_signed", "secretary")),
         ]
 
     conclude(roof_education, petrenko, petrenko, education_members, day=3, hour=15)
@@ -293,10 +299,11 @@ def test_one_session_from_the_first_drafts_to_the_published_protocol(session, wo
         ("discuss", "prepared", "discussed", "petrenko"),
         ("sign", "discussed", "signed", "petrenko"),
     ]
-    assert entry(roof_education, 4).comment == "Додати розрахунок вартості робіт"
+    assert records(roof_education) == [(3, "vote"), (7, "vote")]
+    assert entry(roof_education, 5).comment == "Додати розрахунок вартості робіт"
     assert outbox(roof_education) == [
-        row(roof_education, 7, 0, render("committee_conclusion")),
-        row(roof_education, 7, 1, notify("conclusion_signed", "secretary")),
+        row(roof_education, 9, 0, render("committee_conclusion")),
+        row(roof_education, 9, 1, notify("conclusion_signed", "secretary")),
     ]
     assert trail(fares_budget)[2:] == [
         ("discuss", "prepared", "discussed", "kravets"), ("sign", "discussed", "signed", "goncharenko"),
@@ -429,13 +436,12 @@ def test_one_session_from_the_first_drafts_to_the_published_protocol(session, wo
 
     # ============================================================================================================
     # Act 8 (day 20). The mayor signs the roof decision, which asks for its number, and vetoes the fares with
-    # his reasons. The outbox gives the roof decision the first number of the convocation's decisions.
+    # his reasons. The signing gives the roof decision the first number of the convocation's decisions.
     # ============================================================================================================
     fire(session, roof, "sign", mayor, now=at(20, 10))
     assert roof.state == "signed"
     assert outbox(roof, 10) == [
-        row(roof, 10, 0, ASSIGN_NUMBER), row(roof, 10, 1, render("decision")),
-        row(roof, 10, 2, notify("decision_signed", "secretary", "author")),
+        row(roof, 10, 0, render("decision")), row(roof, 10, 1, notify("decision_signed", "secretary", "author")),
     ]
     with unchanged(), pytest.raises(InvalidInput) as refused:
         fire(session, fares, "veto", mayor, now=at(20, 11))
@@ -446,24 +452,24 @@ def test_one_session_from_the_first_drafts_to_the_published_protocol(session, wo
     assert as_utc(fares.due_at) == at(34, 11)  # the council reconsiders within two weeks
     assert outbox(fares, 7) == [row(fares, 7, 0, notify("decision_vetoed", "secretary", "author", "deputy"))]
 
-    assert carry_out(session, HANDLERS, now=at(20, 12)) == (1, 0)
     roof_decision = session.scalars(select(Decision).where(Decision.draft_id == roof.id)).one()
     assert (roof_decision.official_number, roof_decision.number, roof_decision.adopted_on) == (
         "№ 1-12-VIII", 1, date(2026, 3, 19),
     )
-    assert as_utc(roof_decision.numbered_at) == at(20, 12)  # numbered when the outbox carried it out
-    assert outbox(roof, 10)[0] == row(roof, 10, 0, ASSIGN_NUMBER, "done")
+    assert as_utc(roof_decision.numbered_at) == at(20, 10)  # numbered when it was signed
 
     # ============================================================================================================
     # Act 9 (day 21). The secretary publishes the signed roof decision.
     # ============================================================================================================
     fire(session, roof, "publish", secretary, now=at(21, 10))
     assert roof.state == "published"
-    assert outbox(roof, 11) == [row(roof, 11, 0, notify("decision_published", "author", "deputy"))]
+    assert records(roof) == [(11, "decision")]  # the number, under the decision's chain, after the signing
+    assert outbox(roof, 12) == [row(roof, 12, 0, notify("decision_published", "author", "deputy"))]
 
     # ============================================================================================================
     # Act 10 (day 24). The sitting continues. Five votes of nine to override the veto are a majority but not two
-    # thirds: the veto stands. Мороз arrives, Петренко changes his mind, seven vote to override, and the
+    # thirds: the veto stands. Мороз arrives, Петренко changes his mind, the council decides to vote again, seven
+    # vote to override, and the
     # secretary records the override, which signs the decision and asks for its number. The sitting closes and
     # its protocol is drawn up.
     # ============================================================================================================
@@ -481,6 +487,17 @@ def test_one_session_from_the_first_drafts_to_the_published_protocol(session, wo
     assert fares.state == "vetoed"
 
     sessions.register(session, plenary, secretary, moroz, now=at(24, 10, 30))
+    # the question was voted on: a second vote needs the council's decision to vote again, and both stay on record
+    before = counted()
+    with unchanged(), pytest.raises(GuardFailed) as refused:
+        hold_vote(session, plenary, secretary, purpose="veto_override", subject=fares, threshold="two_thirds",
+                  question=question, ballots=ballots(for_=fares_for), now=at(24, 10, 45))
+    assert "the council has already voted on this question" in refused.value.message
+    assert counted() == before
+    again = hold_vote(session, plenary, secretary, purpose="revote", subject=fares,
+                      question=f"Про повторне голосування щодо подолання вето на рішення «{fares.title}»",
+                      ballots=ballots(for_=(*fares_for, moroz, petrenko)), now=at(24, 10, 50))
+    assert again.result == "adopted"
     enough = hold_vote(session, plenary, secretary, purpose="veto_override", subject=fares, threshold="two_thirds",
                        question=question, ballots=ballots(for_=(*fares_for, moroz, petrenko),
                                                           against=(world.mayor, polishchuk)),
@@ -493,10 +510,8 @@ def test_one_session_from_the_first_drafts_to_the_published_protocol(session, wo
     fire(session, fares, "override_veto", secretary, now=at(24, 11, 5))
     assert fares.state == "signed"
     assert outbox(fares, 8) == [
-        row(fares, 8, 0, ASSIGN_NUMBER), row(fares, 8, 1, render("decision")),
-        row(fares, 8, 2, notify("veto_overridden", "mayor", "author")),
+        row(fares, 8, 0, render("decision")), row(fares, 8, 1, notify("veto_overridden", "mayor", "author")),
     ]
-    assert carry_out(session, HANDLERS, now=at(24, 12)) == (1, 0)
     fares_decision = session.scalars(select(Decision).where(Decision.draft_id == fares.id)).one()
     assert (fares_decision.official_number, fares_decision.number, fares_decision.adopted_on) == (
         "№ 2-12-VIII", 2, date(2026, 3, 19),
@@ -506,7 +521,14 @@ def test_one_session_from_the_first_drafts_to_the_published_protocol(session, wo
     assert (plenary.state, protocol.state, protocol.parent_id, protocol.title) == (
         "closed", "drafted", plenary.id, "Протокол: 12 сесія 8 скликання",
     )
-    assert outbox(plenary, 4) == [row(plenary, 4, 0, notify("session_closed", "deputy", "mayor"))]
+    # every registration and every vote of the sitting is a record under the session's chain, before its close
+    closing = plenary.version
+    kinds = Counter(kind for _version, kind in records(plenary))
+    sitting_votes = select(func.count()).select_from(Vote).where(Vote.session_id == plenary.id)
+    assert kinds == {"attendance": session.scalar(select(func.count()).select_from(Attendance)),
+                     "vote": session.scalar(sitting_votes)}
+    assert closing == 4 + sum(kinds.values())  # created, convened, opened, closed, and its records
+    assert outbox(plenary, closing) == [row(plenary, closing, 0, notify("session_closed", "deputy", "mayor"))]
 
     # ============================================================================================================
     # Act 11 (day 27). The fares decision is published. The secretary checks the protocol (its document is
@@ -586,10 +608,9 @@ def test_one_session_from_the_first_drafts_to_the_published_protocol(session, wo
         row(roof, 6, 0, notify("draft_published", "author")),
         row(roof, 7, 0, notify("draft_assigned_to_committee", "committee_member")),
         row(roof, 9, 0, notify("decision_adopted", "mayor", "author")),
-        row(roof, 10, 0, ASSIGN_NUMBER, "done"),
-        row(roof, 10, 1, render("decision")),
-        row(roof, 10, 2, notify("decision_signed", "secretary", "author")),
-        row(roof, 11, 0, notify("decision_published", "author", "deputy")),
+        row(roof, 10, 0, render("decision")),
+        row(roof, 10, 1, notify("decision_signed", "secretary", "author")),
+        row(roof, 12, 0, notify("decision_published", "author", "deputy")),
     ]
     assert outbox(fares) == [
         row(fares, 2, 0, notify("visa_requested", "reviewer")),
@@ -597,15 +618,13 @@ def test_one_session_from_the_first_drafts_to_the_published_protocol(session, wo
         row(fares, 4, 0, notify("draft_assigned_to_committee", "committee_member")),
         row(fares, 6, 0, notify("decision_adopted", "mayor", "author")),
         row(fares, 7, 0, notify("decision_vetoed", "secretary", "author", "deputy")),
-        row(fares, 8, 0, ASSIGN_NUMBER, "done"),
-        row(fares, 8, 1, render("decision")),
-        row(fares, 8, 2, notify("veto_overridden", "mayor", "author")),
-        row(fares, 9, 0, notify("decision_published", "author", "deputy")),
+        row(fares, 8, 0, render("decision")),
+        row(fares, 8, 1, notify("veto_overridden", "mayor", "author")),
+        row(fares, 10, 0, notify("decision_published", "author", "deputy")),
     ]
-    # what the council's own handlers carry out is done, once; notifications and documents wait for the tasks
+    # the council's own consequences left no outbox row; notifications and documents wait for the tasks
     assert Counter((r.effect, r.status) for r in session.scalars(select(OutboxRow))) == {
-        ("fire_parent", "done"): 1, ("assign_number", "done"): 2, ("notify", "pending"): 31,
-        ("render_docx", "pending"): 9,
+        ("notify", "pending"): 31, ("render_docx", "pending"): 9,
     }
     assert carry_out(session, HANDLERS, now=at(30)) == (0, 0)
     assert [d.official_number for d in session.scalars(select(Decision).order_by(Decision.number))] == [

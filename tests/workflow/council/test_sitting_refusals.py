@@ -73,15 +73,17 @@ def test_a_cancelled_session_lets_its_drafts_wait_for_another(session, world):
     assert draft.state == "on_agenda"
 
 
-def test_when_both_reviewers_return_a_draft_it_is_sent_back_once(session, world):
+def test_when_both_reviewers_return_a_draft_it_is_sent_back_once(session, world, unchanged):
     author = world.actor(world.staff)
     draft = drafts.write_draft(session, author, "Про сквер", "Облаштувати сквер.", now=world.at(0))
     legal, finance = drafts.submit_draft(session, draft, author, now=world.at(0))
     fire(session, legal, "return", world.actor(world.lawyer), comment="Немає правової підстави", now=world.at(1))
-    fire(session, finance, "return", world.actor(world.accountant), comment="Немає коштів", now=world.at(1))
+    # the first return sent the draft back at once and asked the finance department no more
+    with unchanged(), pytest.raises(WrongState):
+        fire(session, finance, "return", world.actor(world.accountant), comment="Немає коштів", now=world.at(1))
 
-    assert carry_out(session, HANDLERS, now=world.at(1.1)) == (2, 0)
-    assert draft.state == "drafting"
+    assert carry_out(session, HANDLERS, now=world.at(1.1)) == (0, 0)
+    assert (draft.state, finance.state) == ("drafting", "cancelled")
     returns = session.scalars(
         select(AuditEntry.comment).where(AuditEntry.document_id == draft.id,
                                          AuditEntry.trigger == "return_for_revision")

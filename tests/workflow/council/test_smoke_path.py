@@ -23,6 +23,6 @@ def test_a_draft_goes_from_its_text_to_a_numbered_decision(session, world):
     assert (item.state, draft.state) == ("adopted", "adopted")
 
     fire(session, draft, "sign", world.actor(world.mayor, 17), now=world.at(17))
-    assert carry_out(session, HANDLERS, now=world.at(17)) == (1, 0)
+    assert carry_out(session, HANDLERS, now=world.at(17)) == (0, 0)  # numbered at the signing, not later
     decision = session.scalar(select(Decision).where(Decision.draft_id == draft.id))
     assert decision.official_number == "№ 1-12-VIII"

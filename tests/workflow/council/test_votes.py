@@ -40,6 +40,14 @@ def vote(world, plenary, item, ballots, threshold="majority"):
     )
 
 
+def revote(world, plenary, subject, ballots=None):
+    """The council's procedural decision to vote again on the question last voted about `subject`."""
+    return hold_vote(
+        world.session, plenary, world.actor(world.secretary, DAY), purpose="revote", subject=subject,
+        question="Про переголосування", ballots=ballots or world.ballots(for_=len(world.members)), now=world.at(DAY),
+    )
+
+
 def votes_and_ballots(session):
     return (
         session.scalar(select(func.count()).select_from(Vote)),
@@ -103,6 +111,7 @@ def test_the_mayor_counts_in_the_composition_and_his_vote_decides(session, world
     four_deputies = {p.id: "for" for p in world.deputies[:4]}
     others = {p.id: "against" for p in world.deputies[4:]}
     assert vote(world, plenary, item, {**four_deputies, **others}).result == "rejected"
+    revote(world, plenary, item)  # the mayor had not voted: the council decides to vote again
     cast = vote(world, plenary, item, {**four_deputies, **others, world.mayor.id: "for"})
     assert (cast.total_composition, cast.votes_for, cast.result) == (9, 5, "adopted")
 

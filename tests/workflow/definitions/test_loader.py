@@ -18,6 +18,7 @@ from workflow.definitions.loader import (
     load_directory,
 )
 from workflow.definitions.schema import EffectRef
+from workflow.definitions.yamltree import MAX_DEPTH
 
 PATH = "definitions/decision_draft.yaml"
 
@@ -235,6 +236,39 @@ def test_anchors_and_merge_keys_are_not_mistaken_for_keys_written_twice() -> Non
 
     assert (compiled.state("adopted").final, compiled.state("adopted").public) == (True, True)
     assert (compiled.state("withdrawn").final, compiled.state("withdrawn").public) == (True, False)
+
+
+@pytest.mark.parametrize(
+    ("nested", "where"),
+    [("[" * 500 + "]" * 500, "flow"), ("".join(f"\n{'  ' * (depth + 3)}- " for depth in range(500)) + "x", "block")],
+    ids=["a kilobyte of brackets", "indented lists"],
+)
+def test_a_definition_nested_hundreds_of_levels_deep_is_refused_at_its_line_not_by_a_recursion_error(
+    nested: str, where: str
+) -> None:
+    text = edit(VALID, "    to: visas\n", f"    to: {nested}\n")
+
+    problem = only_problem(text)
+
+    assert problem.path == PATH
+    assert problem.line is not None
+    if where == "flow":
+        assert problem.line == line_of(text, "to: [[")
+    else:  # on the line of the first list too many, among the 500
+        opened = text.splitlines().index("    to: ") + 1
+        assert opened < problem.line <= opened + 500
+        assert text.splitlines()[problem.line - 1] == "  " * (problem.line - opened + 2) + "- "
+    assert problem.message == (
+        f"invalid YAML: collections are nested more than {MAX_DEPTH} levels deep; a definition needs far fewer"
+    )
+
+
+def test_nesting_up_to_the_limit_is_read_as_yaml() -> None:
+    text = edit(VALID, "    to: visas\n", f"    to: {'[' * (MAX_DEPTH - 4)}visas{']' * (MAX_DEPTH - 4)}\n")
+
+    problem = only_problem(text)  # a valid file's depth is 4 where `to` is; the nesting is YAML, the value is not
+
+    assert "nested" not in problem.message
 
 
 @pytest.mark.parametrize("text", ["", "# nothing yet\n", "---\n"])

@@ -388,7 +388,8 @@ def test_numbers_documents_and_returns_follow_from_the_right_moves(shipped):
 
     # a decision gets its number and its document when it is signed, by the mayor, over the veto or because the
     # veto period ran out, and only then
-    numbered = {move.trigger for move in draft.moves.values() if "assign_number" in move.effect_names}
+    numbered = {move.trigger for move in draft.moves.values()
+                if "assign_number" in (spec.name for spec, _params in move.consequences)}
     assert numbered == {"sign", "override_veto", "veto_period_ends"}
     for trigger in ("sign", "override_veto", "veto_period_ends"):
         assert effects(draft, trigger)["render_docx"] == {"template": "decision"}

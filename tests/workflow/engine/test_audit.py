@@ -32,13 +32,15 @@ class Histories:
     """Documents with real histories, created in this order (so their ids ascend in this order too)."""
 
     author: Actor
-    #: created, edited, submitted, published, sent to committee, put on the agenda, adopted, signed: versions 1-8
+    #: created, edited, submitted, published, sent to committee, put on the agenda, adopted, signed, its number
+    #: recorded: versions 1-9
     decision: Document
     #: the legal department's visa on it: asked for and given (2 entries)
     visa: Document
-    #: the budget committee's conclusion on it: prepared, voted and discussed, signed (3 entries)
+    #: the budget committee's conclusion on it: prepared, its vote recorded, discussed, signed (4 entries)
     conclusion: Document
-    #: session № 12 that adopted it: planned, convened, opened (3 entries)
+    #: session № 12 that adopted it: planned, convened, opened, its 9 members registered, the agenda's and the
+    #: decision's votes recorded (14 entries)
     plenary: Document
     #: the decision's item on that session's agenda: proposed, included, considered, adopted (4 entries)
     item: Document
@@ -48,7 +50,7 @@ class Histories:
     fresh: Document
 
     DOCUMENTS = 7
-    ENTRIES = 8 + 2 + 3 + 3 + 4 + 4 + 1
+    ENTRIES = 9 + 2 + 4 + 14 + 4 + 4 + 1
 
 
 @pytest.fixture
@@ -235,15 +237,17 @@ def test_an_entry_deleted_from_the_middle_is_found(session, histories):
 
 
 def test_the_newest_entry_deleted_is_found(session, histories):
-    """Hiding the mayor's signature: the entry and the outbox rows that refer to it are deleted."""
-    adopted, signed = entry(session, histories.decision, 7), entry(session, histories.decision, 8)
+    """Hiding the mayor's signature: the entries of the signing and of its number, and the outbox rows that refer
+    to them, are deleted."""
+    adopted = entry(session, histories.decision, 7)
+    signed, numbered = entry(session, histories.decision, 8), entry(session, histories.decision, 9)
     switch_off_append_only(session)
     as_owner(session, delete(OUTBOX).where(OUTBOX.c.document_id == histories.decision.id, OUTBOX.c.audit_version == 8))
-    as_owner(session, delete(AUDIT).where(AUDIT.c.id == signed.id))
+    as_owner(session, delete(AUDIT).where(AUDIT.c.id.in_([signed.id, numbered.id])))
 
     assert_names(
         first_break(session), histories.decision, adopted.id, 7,
-        "the document is at version 8 but its log ends at version 7",
+        "the document is at version 9 but its log ends at version 7",
     )
 
 
@@ -288,7 +292,7 @@ def test_the_first_break_in_document_order_is_reported(session, histories):
 
     documents, entries, found = verify_log(session, batch=1)
     assert_names(found, histories.visa, given.id, 2, EDITED)
-    assert (documents, entries) == (2, 8 + 2), "it stops at the visa: the decision and the visa were read"
+    assert (documents, entries) == (2, 9 + 2), "it stops at the visa: the decision and the visa were read"
 
 
 def test_verification_reads_the_database_not_the_sessions_copies(session, histories):

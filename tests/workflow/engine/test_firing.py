@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
 
+from workflow import limits
 from workflow.council import sessions
 from workflow.council.votes import hold_vote
 from workflow.engine import available_actions, create_document, edit_document, fire
@@ -88,17 +90,18 @@ def adopted_at_session_12(session, world) -> Document:
     return draft
 
 
-def test_signing_records_its_three_effects_in_order(session, world):
+def test_signing_numbers_the_decision_and_records_its_two_effects_in_order(session, world):
     draft = adopted_at_session_12(session, world)
-    fire(session, draft, "sign", world.actor(world.mayor, 17), now=world.at(17))
+    fired = fire(session, draft, "sign", world.actor(world.mayor, 17), now=world.at(17))
 
-    signed = outbox(session, draft)[-3:]
+    # the number is a consequence, given in the move's transaction; the outbox holds what reaches outside
+    assert fired.consequences == ("assign_number",)
+    signed = [e for e in outbox(session, draft) if e.audit_version == fired.version]
     assert [(e.effect, e.params) for e in signed] == [
-        ("assign_number", {}),
         ("render_docx", {"template": "decision"}),
         ("notify", {"roles": ["secretary", "author"], "template": "decision_signed"}),
     ]
-    assert [e.idempotency_key for e in signed] == [f"{draft.id}:{draft.version}:{i}" for i in range(3)]
+    assert [e.idempotency_key for e in signed] == [f"{draft.id}:{fired.version}:{i}" for i in range(2)]
 
 
 def test_a_document_changed_behind_the_engine_is_refused(session, draft, author):
@@ -275,6 +278,37 @@ def test_only_allowed_roles_create_documents(session, people, unchanged):
 def test_content_no_database_can_store_is_refused_on_both(session, draft, author, unchanged, action, complaint):
     with unchanged(), pytest.raises(InvalidInput, match=complaint):
         action(session, draft, author)
+
+
+@pytest.mark.parametrize(
+    ("action", "complaint"),
+    [
+        (lambda s, d, a: fire(s, d, "withdraw", a, comment="б" * 300_000),
+         f"the comment has 300000 characters; at most {limits.COMMENT} are kept"),
+        (lambda s, d, a: create_document(s, "decision_draft", a, title="x", comment="б" * (limits.COMMENT + 1)),
+         f"the comment has {limits.COMMENT + 1} characters"),
+        (lambda s, d, a: edit_document(s, d, a, title="Н" * (limits.TITLE + 1)),
+         f"the title has {limits.TITLE + 1} characters; at most {limits.TITLE} are allowed"),
+        (lambda s, d, a: edit_document(s, d, a, fields={"body": "т" * (limits.FIELD_TEXT + 1)}),
+         f"the field 'body' has {limits.FIELD_TEXT + 1} characters; at most {limits.FIELD_TEXT} are allowed"),
+        (lambda s, d, a: create_document(s, "decision_draft", a, title="x",
+                                         fields={"annex": [{"text": "т" * (limits.FIELD_TEXT + 1)}]}),
+         "the field 'annex.text' has"),
+    ],
+    ids=["comment-of-a-move", "comment-of-a-creation", "title", "field", "nested-field"],
+)
+def test_text_longer_than_its_limit_is_refused_whoever_sends_it_saying_the_limit(
+    session, draft, author, unchanged, action, complaint
+):
+    with unchanged(), pytest.raises(InvalidInput, match=re.escape(complaint)):
+        action(session, draft, author)
+
+
+def test_text_up_to_its_limit_is_kept(session, draft, author):
+    edit_document(session, draft, author, title="Н" * limits.TITLE, fields={"body": "т" * limits.FIELD_TEXT})
+    fire(session, draft, "withdraw", author, comment="б" * limits.COMMENT)
+
+    assert entries(session, draft)[-1].comment == "б" * limits.COMMENT
 
 
 def test_only_the_fields_a_state_opens_can_be_edited(session, draft, author, unchanged):

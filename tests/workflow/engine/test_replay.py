@@ -25,7 +25,7 @@ from workflow.council.votes import hold_committee_vote, hold_vote, latest_vote, 
 from workflow.db import REGISTRY_KEY
 from workflow.definitions.registry import DefinitionRegistry
 from workflow.engine import Fired, available_actions, create_document, edit_document, fire
-from workflow.engine.audit import CREATE, EDIT, ReplayError, replay, verify_document
+from workflow.engine.audit import CREATE, EDIT, RECORD, ReplayError, replay, verify_document
 from workflow.engine.models import AuditEntry, Document, OutboxRow
 from workflow.errors import WorkflowError
 from workflow.people import Actor, Person
@@ -545,7 +545,7 @@ class DraftLife(RuleBasedStateMachine):
             select(AuditEntry).where(AuditEntry.id > self.last_accounted).order_by(AuditEntry.id)
         ):
             self.last_accounted = entry.id
-            if entry.trigger in (CREATE, EDIT):
+            if entry.trigger in (CREATE, EDIT, RECORD):
                 continue
             move = self.compiled(self.session.get(Document, entry.document_id)).move(entry.from_state, entry.trigger)
             assert move is not None, f"{entry.trigger!r} is not possible from {entry.from_state!r}"
@@ -559,12 +559,14 @@ class DraftLife(RuleBasedStateMachine):
         )
         if fired is not None:
             self.moved(document, state, trigger, fired)
+            self.account_for_what_went_through()  # the moves its consequences made (a parent moved)
 
     def expect_to_fire(self, document: Document, trigger: str, actor: Actor, comment: str | None) -> None:
         state = document.state
         self.unchanged_since = None
         fired = fire(self.session, document, trigger, actor, comment=comment, now=self.now)
         self.moved(document, state, trigger, fired)
+        self.account_for_what_went_through()  # the moves its consequences made (a parent moved)
 
     def moved(self, document: Document, state: str, trigger: str, fired: Fired) -> None:
         assert (fired.from_state, fired.to_state) == (state, self.compiled(document).move(state, trigger).dest)
