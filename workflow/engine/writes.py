@@ -4,10 +4,11 @@
 models' tables and run on the session's own connection and transaction: the columns and their types (JSON,
 timestamps) are the models', errors are SQLAlchemy's, and SQLAlchemy's cache compiles each statement once. On
 PostgreSQL the three writes travel as one statement (data-modifying CTEs), so a move costs the row lock, one
-statement and the commit; elsewhere they are three statements guarded by the version counter, the audit entry
-and the outbox rows copying the document's new id, version, state, hash and moment from the row just written
-(INSERT ... SELECT), so the moment is converted once and the JSON texts (the audit data the hash covers, the
-effects' parameters) are stored as they are instead of parsed and serialised again.
+statement and the commit. On SQLite too a move is one statement: a row inserted into the view `document_moves`
+(migration 0006), whose INSTEAD OF trigger refuses unless the document is still at the version the change started
+from, then updates it, appends the audit entry and inserts the outbox rows from a JSON array, in order. The JSON
+texts (the audit data the hash covers, the effects' parameters) are stored there as they are instead of parsed
+and serialised again.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     Executable,
-    String,
     Table,
     bindparam,
     insert,
@@ -32,9 +32,10 @@ from sqlalchemy import (
     union_all,
     update,
 )
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from workflow.engine.models import AuditEntry, Document, OutboxRow
+from workflow.engine.models import DOCUMENT_MOVES, AuditEntry, Document, OutboxRow
 from workflow.timeutil import as_utc
 
 
@@ -100,33 +101,28 @@ class Writer:
             if written != max(1, len(change.effects)):
                 raise StaleDocument(_stale(change))
             return
-        # A version check in the UPDATE catches a change committed since the document was loaded; a writer that
-        # began deferred and finds another committed since its snapshot gets SQLite's "database is locked".
+        # One statement into the view of document moves (migration 0006), whose trigger refuses unless the document
+        # is still at `old_version` (a change committed since it was loaded), then writes the document, the audit
+        # entry and the outbox rows. A writer that began deferred and finds another committed since its snapshot
+        # gets SQLite's "database is locked".
         moved = {
             "document_id": change.document_id, "old_version": change.old_version, "new_version": change.new_version,
-            "to_state": change.to_state, "hash": change.hash, "at": change.at,
+            "from_state": change.from_state, "to_state": change.to_state, "at": change.at,
             # SQLite keeps moments as naive UTC text: SQLAlchemy's DateTime writes the fields as given
             "entered_at": as_utc(change.entered_at), "due_at": None if change.due_at is None else as_utc(change.due_at),
+            "actor_id": change.actor_id, "trigger": change.trigger, "comment": change.comment,
+            "data": change.data_json, "prev_hash": change.prev_hash, "hash": change.hash,
+            "effects": [list(effect) for effect in change.effects],
         }
         if edit:
-            moved["new_title"] = change.title
-            moved["new_fields"] = dict(change.fields or {})
-        if self.connection.execute(_EDIT if edit else _MOVE, moved).rowcount != 1:
-            raise StaleDocument(_stale(change))
-        # the audit entry and the outbox rows take the document's id, new version, state, hash and moment from the
-        # row just written, so each moment is converted once and the JSON texts go in as they are
-        self.connection.execute(_SQLITE_AUDIT, {
-            "document_id": change.document_id, "actor_id": change.actor_id, "trigger": change.trigger,
-            "from_state": change.from_state, "comment": change.comment, "data_json": change.data_json,
-            "prev_hash": change.prev_hash,
-        })
-        rows = [
-            {"document_id": change.document_id, "effect": name, "params_json": params_json, "key": key}
-            for name, params_json, key in change.effects
-        ]
-        if rows:
-            # the usual move has one effect: a plain execute, the executemany path costs more
-            self.connection.execute(_SQLITE_OUTBOX, rows[0] if len(rows) == 1 else rows)
+            moved["title"] = change.title
+            moved["fields"] = dict(change.fields or {})
+        try:
+            self.connection.execute(_SQLITE_MOVE, moved)
+        except IntegrityError as error:
+            if _SQLITE_STALE in str(error.orig):
+                raise StaleDocument(_stale(change)) from None
+            raise
 
 
 def row_locks(session: Session) -> bool:
@@ -169,36 +165,10 @@ def _where_at_version(statement: Any) -> Any:
 
 
 _LOCK = select(_documents.c.version).where(_documents.c.id == bindparam("document_id")).with_for_update()
-_MOVE = _where_at_version(update(_documents)).values(_MOVED)
-_EDIT = _where_at_version(update(_documents)).values({**_MOVED, **_EDITED})
-
-
-def _json_text(name: str) -> Any:
-    """A JSON column's value given as its JSON text (SQLite stores JSON as that text; the ORM parses it back)."""
-    return bindparam(name, type_=String())
-
-
-#: what the audit entry (SQLite) takes from the document's row just written, the rest being parameters
-_FROM_ROW = {
-    "document_id": _documents.c.id, "version": _documents.c.version, "at": _documents.c.updated_at,
-    "to_state": _documents.c.state, "hash": _documents.c.audit_hash,
-}
-_SQLITE_AUDIT = insert(_audit).from_select(
-    list(_AUDITED),
-    select(*(
-        _FROM_ROW[column] if column in _FROM_ROW
-        else _json_text("data_json") if column == "data" else _param(name, _audit, column)
-        for column, name in _AUDITED.items()
-    )).where(_documents.c.id == bindparam("document_id")),
-)
-#: an outbox row of the change just written (SQLite); status and attempts come from the model's defaults
-_SQLITE_OUTBOX = insert(_outbox).from_select(
-    ["document_id", "audit_version", "effect", "params", "idempotency_key", "available_at", "created_at"],
-    select(
-        _documents.c.id, _documents.c.version, _param("effect", _outbox, "effect"), _json_text("params_json"),
-        _param("key", _outbox, "idempotency_key"), _documents.c.updated_at, _documents.c.updated_at,
-    ).where(_documents.c.id == bindparam("document_id")),
-)
+#: a whole change on SQLite: one row into the view whose trigger writes it (migration 0006)
+_SQLITE_MOVE = insert(DOCUMENT_MOVES)
+#: the trigger's refusal when the document is not at the change's old version (as migration 0006 words it)
+_SQLITE_STALE = "radaflow: the document is not at the version the change started from"
 
 
 @cache
