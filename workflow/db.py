@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import JSON, Connection, Engine, MetaData, create_engine, event
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 NAMING = {
@@ -67,7 +68,18 @@ def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
         # begins deferred and reads beside the writers (WAL), never waiting for them. Safe by default: a unit
         # that forgets to say it only reads waits its turn; it never loses a race.
         reads = connection.get_execution_options().get(READS, False)
-        connection.exec_driver_sql("BEGIN" if reads else "BEGIN IMMEDIATE")
+        statement = "BEGIN" if reads else "BEGIN IMMEDIATE"
+        # On the connection's DB-API cursor (the public proxy), not `exec_driver_sql`: the BEGIN of every unit
+        # then costs a driver call instead of a whole SQLAlchemy execution. SQLAlchemy does not wrap what a
+        # "begin" listener raises, so the driver's error (the write lock not had within busy_timeout) is turned
+        # into SQLAlchemy's own here, as an execution would: handlers see an `OperationalError` as from any query.
+        cursor = connection.connection.cursor()
+        try:
+            cursor.execute(statement)
+        except connection.dialect.loaded_dbapi.Error as error:
+            raise DBAPIError.instance(statement, None, error, connection.dialect.loaded_dbapi.Error) from error
+        finally:
+            cursor.close()
 
     return engine
 

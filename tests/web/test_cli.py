@@ -22,7 +22,7 @@ SHIPPED_VERSIONS = {
 }
 #: the Alembic revision the shipped migrations end at (0002 adds the council's tables, 0004 the records
 #: under the chain, 0005 session epochs)
-HEAD = "0005"
+HEAD = "0006"
 
 
 def sqlite_url(path: Path) -> str:

@@ -4,7 +4,11 @@
 models' tables and run on the session's own connection and transaction: the columns and their types (JSON,
 timestamps) are the models', errors are SQLAlchemy's, and SQLAlchemy's cache compiles each statement once. On
 PostgreSQL the three writes travel as one statement (data-modifying CTEs), so a move costs the row lock, one
-statement and the commit; elsewhere they are three statements guarded by the version counter.
+statement and the commit. On SQLite too a move is one statement: a row inserted into the view `document_moves`
+(migration 0006), whose INSTEAD OF trigger refuses unless the document is still at the version the change started
+from, then updates it, appends the audit entry and inserts the outbox rows from a JSON array, in order. The JSON
+texts (the audit data the hash covers, the effects' parameters) are stored there as they are instead of parsed
+and serialised again.
 """
 
 from __future__ import annotations
@@ -16,10 +20,22 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Executable, Table, bindparam, insert, literal, select, true, union_all, update
+from sqlalchemy import (
+    Connection,
+    Executable,
+    Table,
+    bindparam,
+    insert,
+    literal,
+    select,
+    true,
+    union_all,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from workflow.engine.models import AuditEntry, Document, OutboxRow
+from workflow.engine.models import DOCUMENT_MOVES, AuditEntry, Document, OutboxRow
 from workflow.timeutil import as_utc
 
 
@@ -73,8 +89,8 @@ class Writer:
     def record(self, change: Change) -> None:
         """Write the change; raise StaleDocument when the document is no longer at `change.old_version`."""
         edit = change.title is not None or change.fields is not None
-        params = _params(change, edit)
         if self.postgresql:
+            params = _params(change, edit)
             for index, (name, params_json, key) in enumerate(change.effects):
                 params[f"effect_{index}"] = name
                 params[f"params_{index}"] = _loads(params_json)
@@ -85,20 +101,28 @@ class Writer:
             if written != max(1, len(change.effects)):
                 raise StaleDocument(_stale(change))
             return
-        # A version check in the UPDATE catches a change committed since the document was loaded; a writer that
-        # began deferred and finds another committed since its snapshot gets SQLite's "database is locked".
-        if self.connection.execute(_EDIT if edit else _MOVE, params).rowcount != 1:
-            raise StaleDocument(_stale(change))
-        self.connection.execute(_AUDIT, _audit_row(change, params))
-        rows = [
-            {"document_id": change.document_id, "audit_version": change.new_version, "effect": name,
-             "params": _loads(params_json), "idempotency_key": key, "status": "pending", "attempts": 0,
-             "available_at": params["at"], "created_at": params["at"]}
-            for name, params_json, key in change.effects
-        ]
-        if rows:
-            # the usual move has one effect: a plain execute, SQLAlchemy's executemany path costs more
-            self.connection.execute(_OUTBOX, rows[0] if len(rows) == 1 else rows)
+        # One statement into the view of document moves (migration 0006), whose trigger refuses unless the document
+        # is still at `old_version` (a change committed since it was loaded), then writes the document, the audit
+        # entry and the outbox rows. A writer that began deferred and finds another committed since its snapshot
+        # gets SQLite's "database is locked".
+        moved = {
+            "document_id": change.document_id, "old_version": change.old_version, "new_version": change.new_version,
+            "from_state": change.from_state, "to_state": change.to_state, "at": change.at,
+            # SQLite keeps moments as naive UTC text: SQLAlchemy's DateTime writes the fields as given
+            "entered_at": as_utc(change.entered_at), "due_at": None if change.due_at is None else as_utc(change.due_at),
+            "actor_id": change.actor_id, "trigger": change.trigger, "comment": change.comment,
+            "data": change.data_json, "prev_hash": change.prev_hash, "hash": change.hash,
+            "effects": [list(effect) for effect in change.effects],
+        }
+        if edit:
+            moved["title"] = change.title
+            moved["fields"] = dict(change.fields or {})
+        try:
+            self.connection.execute(_SQLITE_MOVE, moved)
+        except IntegrityError as error:
+            if _SQLITE_STALE in str(error.orig):
+                raise StaleDocument(_stale(change)) from None
+            raise
 
 
 def row_locks(session: Session) -> bool:
@@ -141,10 +165,10 @@ def _where_at_version(statement: Any) -> Any:
 
 
 _LOCK = select(_documents.c.version).where(_documents.c.id == bindparam("document_id")).with_for_update()
-_MOVE = _where_at_version(update(_documents)).values(_MOVED)
-_EDIT = _where_at_version(update(_documents)).values({**_MOVED, **_EDITED})
-_AUDIT = insert(_audit)
-_OUTBOX = insert(_outbox)
+#: a whole change on SQLite: one row into the view whose trigger writes it (migration 0006)
+_SQLITE_MOVE = insert(DOCUMENT_MOVES)
+#: the trigger's refusal when the document is not at the change's old version (as migration 0006 words it)
+_SQLITE_STALE = "radaflow: the document is not at the version the change started from"
 
 
 @cache
@@ -199,10 +223,6 @@ def _params(change: Change, edit: bool) -> dict[str, Any]:
         params["new_title"] = change.title
         params["new_fields"] = dict(change.fields or {})
     return params
-
-
-def _audit_row(change: Change, params: Mapping[str, Any]) -> dict[str, Any]:
-    return {column: params[name] for column, name in _AUDITED.items()}
 
 
 def _loads(text: str) -> Any:

@@ -75,6 +75,32 @@ def test_submitting_moves_the_draft_audits_it_and_records_its_effects(session, d
     assert effect.idempotency_key == f"{draft.id}:2:0"
 
 
+def test_a_move_with_several_effects_records_each_in_order_pending_from_the_moment_of_the_move(
+    definitions, deploy, author
+):
+    # an operator gives the submission three effects
+    path = definitions / "decision_draft.yaml"
+    one = "      - notify: {roles: [reviewer], template: visa_requested}\n"
+    assert one in path.read_text()
+    path.write_text(path.read_text().replace("\nversion: 2\n", "\nversion: 3\n", 1).replace(one, one + (
+        "      - notify: {roles: [author], template: visa_requested}\n"
+        "      - notify: {roles: [secretary], template: visa_requested}\n"
+    ), 1))
+    session = deploy(definitions)
+    draft = create_document(session, "decision_draft", author, title="Про сквер", fields={"body": "Текст."}, now=MONDAY)
+
+    fire(session, draft, "submit", author, now=MONDAY)
+
+    rows = outbox(session, draft)
+    assert [(row.effect, row.params, row.idempotency_key, row.audit_version) for row in rows] == [
+        ("notify", {"roles": [role], "template": "visa_requested"}, f"{draft.id}:2:{index}", 2)
+        for index, role in enumerate(["reviewer", "author", "secretary"])
+    ]
+    assert {(row.status, row.attempts, row.last_error, row.done_at) for row in rows} == {("pending", 0, None, None)}
+    moments = {moment.replace(tzinfo=UTC) for row in rows for moment in (row.available_at, row.created_at)}
+    assert moments == {MONDAY}
+
+
 def adopted_at_session_12(session, world) -> Document:
     """A draft reviewed by the budget committee, put on the agenda of session № 12 (18 March) and adopted there
     by 6 votes of 9."""
