@@ -21,7 +21,7 @@ from sqlalchemy.exc import OperationalError
 
 from tests.web.conftest import SettlingClient
 from web import create_app
-from web.auth import csrf
+from web.auth.views import csrf
 from web.database import db
 from web.errors import status_of
 from workflow import schema
