@@ -8,8 +8,9 @@ from typing import Any
 
 from flask import Blueprint, Flask
 
-from web import admin, auth, cabinet, database, errors, i18n, limits, public, security
+from web import admin, api, auth, cabinet, database, errors, i18n, limits, public, security
 from web.admin import definitions
+from web.api import health
 from web.auth import views as auth_views
 from web.cabinet import documents, notifications, work
 from web.ids import IdConverter
@@ -24,6 +25,7 @@ BLUEPRINTS: tuple[tuple[Blueprint, tuple[ModuleType, ...]], ...] = (
     (admin.bp, (definitions,)),
     (auth.bp, (auth_views,)),
     (cabinet.bp, (work, notifications, documents)),
+    (api.bp, (health,)),
 )
 
 
