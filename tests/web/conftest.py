@@ -22,6 +22,7 @@ from tests.conftest import build_world, create_postgres_database, drop_postgres_
 from tests.web.site import Site, password_hash
 from web import create_app
 from web.cli import main
+from workflow import schema
 from workflow.db import make_engine, make_sessionmaker
 from workflow.definitions.registry import DefinitionRegistry
 from workflow.engine import create_document, fire
@@ -56,6 +57,16 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'cli.sqlite3'}"
     url: str = request.getfixturevalue("fresh_postgres_url")
+    return url
+
+
+@pytest.fixture
+def database_file(tmp_path: Path) -> str:
+    """A migrated, empty SQLite database."""
+    url = f"sqlite:///{tmp_path / 'web.sqlite3'}"
+    engine = make_engine(url)
+    schema.upgrade(engine)
+    engine.dispose()
     return url
 
 
