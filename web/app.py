@@ -3,14 +3,30 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from types import ModuleType
 from typing import Any
 
-from flask import Flask
+from flask import Blueprint, Flask
 
-from web import auth, cabinet, database, errors, home, i18n, limits, security
+from web import admin, api, auth, cabinet, database, errors, i18n, limits, public, security
+from web.admin import definitions
+from web.api import health
+from web.auth import views as auth_views
+from web.cabinet import documents, notifications, work
 from web.ids import IdConverter
+from web.public import home
 from workflow.config import Settings
 from workflow.runtime import Runtime
+
+#: the blueprints, each with the modules that route their views on it (each module's views are routed on its
+#: package's `bp` by their decorators: the modules are imported here, before their blueprint is registered)
+BLUEPRINTS: tuple[tuple[Blueprint, tuple[ModuleType, ...]], ...] = (
+    (public.bp, (home,)),
+    (admin.bp, (definitions,)),
+    (auth.bp, (auth_views,)),
+    (cabinet.bp, (work, notifications, documents)),
+    (api.bp, (health,)),
+)
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -29,9 +45,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     database.init_app(app)
     errors.init_app(app)
-    app.register_blueprint(home.bp)
-    auth.init_app(app, test_config)
-    app.register_blueprint(cabinet.bp)
+    auth_views.init_app(app, test_config)
+    for blueprint, _views in BLUEPRINTS:
+        app.register_blueprint(blueprint)
     limits.init_app(app, settings)  # last: it limits the views of every blueprint
     return app
 

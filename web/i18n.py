@@ -86,4 +86,4 @@ def _back(target: str | None) -> str:
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc:
             return target
-    return url_for("home.index")
+    return url_for("public.index")

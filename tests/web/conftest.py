@@ -18,9 +18,11 @@ from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from tasks.runner import run_pending
-from tests.conftest import create_postgres_database, drop_postgres_database, savepoint_sessions
+from tests.conftest import build_world, create_postgres_database, drop_postgres_database, savepoint_sessions
+from tests.web.site import Site, password_hash
 from web import create_app
 from web.cli import main
+from workflow import schema
 from workflow.db import make_engine, make_sessionmaker
 from workflow.definitions.registry import DefinitionRegistry
 from workflow.engine import create_document, fire
@@ -55,6 +57,16 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'cli.sqlite3'}"
     url: str = request.getfixturevalue("fresh_postgres_url")
+    return url
+
+
+@pytest.fixture
+def database_file(tmp_path: Path) -> str:
+    """A migrated, empty SQLite database."""
+    url = f"sqlite:///{tmp_path / 'web.sqlite3'}"
+    engine = make_engine(url)
+    schema.upgrade(engine)
+    engine.dispose()
     return url
 
 
@@ -199,3 +211,19 @@ def council(registry: DefinitionRegistry) -> Iterator[Callable[[str], Council]]:
     yield open_council
     for engine in engines:
         engine.dispose()
+
+
+# --- the cabinet: the site the pages' tests drive (tests/web/site.py) ---------------------------------------
+@pytest.fixture
+def site(clean_environment: None, connection: Connection, tmp_path: Path) -> Iterator[Site]:
+    """The cabinet on the suite's migrated database (SQLite and PostgreSQL), inside the test's transaction."""
+    app = app_in_transaction(connection, tmp_path / "instance")
+    session = app.extensions["radaflow"].sessions()
+    world = build_world(session)
+    hashed = password_hash()
+    for person in (world.lawyer, world.staff, world.secretary, *world.deputies[:2]):
+        person.password_hash = hashed
+    session.commit()
+    yield Site(app, world, session)
+    session.close()
+    app.extensions["radaflow"].engine.dispose()

@@ -18,8 +18,8 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from tests.processes import free_port, wait_for
+from tests.web.cli.test_serve import page
 from tests.web.conftest import RADAFLOW_VARIABLES
-from tests.web.test_run import page
 
 RADAFLOW = str(Path(sys.executable).with_name("radaflow"))
 #: real processes that wait on one another with timeouts: under pytest-xdist they take turns on one worker

@@ -10,12 +10,8 @@ from html.parser import HTMLParser
 import pytest
 from flask.testing import FlaskClient
 
-from tests.web import test_cabinet
-from tests.web.test_cabinet import act, legal_visa, message_to_deputy, sign_in
+from tests.web.site import act, legal_visa, message_to_deputy, sign_in
 from web.i18n import COOKIE
-
-#: the cabinet's pages on a migrated database with the test council (test_cabinet's fixture)
-site = test_cabinet.site
 
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}

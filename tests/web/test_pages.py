@@ -1,5 +1,5 @@
-"""The first pages: the kinds of documents the council handles and their machines; how a refused action is
-answered (status, message, HTML or JSON); and the request's single commit, or rollback when it failed."""
+"""The application as every page meets it: how a refused action is answered (status, message, HTML or JSON);
+and the request's single commit, or rollback when it failed, with the effects carried out after the commit."""
 
 from __future__ import annotations
 
@@ -8,11 +8,9 @@ import email.policy
 import sqlite3
 import uuid
 from collections.abc import Iterator
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-import yaml
 from flask import Blueprint, Flask, abort, redirect, request
 from flask.testing import FlaskClient
 from markupsafe import escape
@@ -21,52 +19,15 @@ from sqlalchemy.exc import OperationalError
 
 from tests.web.conftest import SettlingClient
 from web import create_app
-from web.auth import csrf
+from web.auth.views import csrf
 from web.database import db
 from web.errors import status_of
-from workflow import schema
 from workflow.council import drafts, setup
 from workflow.db import make_engine
 from workflow.engine.models import OutboxRow
 from workflow.errors import Conflict, GuardFailed, InvalidInput, NotAllowed, NotFound, WorkflowError, WrongState
 from workflow.notifications.models import Notification
 from workflow.people import Person, load_actor
-
-DEFINITIONS = Path(__file__).resolve().parents[2] / "definitions"
-SHIPPED = {path.stem: yaml.safe_load(path.read_text(encoding="utf-8")) for path in DEFINITIONS.glob("*.yaml")}
-
-
-class _Tables(HTMLParser):
-    """Every <table> of a page as rows of cell texts (whitespace collapsed), header rows included."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.tables: list[list[list[str]]] = []
-        self._cell: list[str] | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "table":
-            self.tables.append([])
-        elif tag == "tr":
-            self.tables[-1].append([])
-        elif tag in {"td", "th"}:
-            self._cell = []
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in {"td", "th"} and self._cell is not None:
-            self.tables[-1][-1].append(" ".join("".join(self._cell).split()))
-            self._cell = None
-
-    def handle_data(self, data: str) -> None:
-        if self._cell is not None:
-            self._cell.append(data)
-
-
-def tables(html: str) -> list[list[list[str]]]:
-    parser = _Tables()
-    parser.feed(html)
-    return parser.tables
-
 
 # --- the application ---------------------------------------------------------------------------------------
 #: a view raising each refusal, registered on the app by the tests below only
@@ -109,16 +70,6 @@ def add_person() -> object:
 
 
 @pytest.fixture
-def database_file(tmp_path: Path) -> str:
-    """A migrated, empty SQLite database."""
-    url = f"sqlite:///{tmp_path / 'web.sqlite3'}"
-    engine = make_engine(url)
-    schema.upgrade(engine)
-    engine.dispose()
-    return url
-
-
-@pytest.fixture
 def app(clean_environment: None, database_file: str, tmp_path: Path) -> Iterator[Flask]:
     app = create_app({"database_url": database_file, "instance_dir": tmp_path / "instance", "TESTING": True})
     csrf.exempt(testing)  # the commit boundary is what these requests test; the cabinet's tests check CSRF
@@ -143,111 +94,12 @@ def people_stored(url: str) -> list[str]:
         engine.dispose()
 
 
-# --- the front page ----------------------------------------------------------------------------------------
+# --- the application as it was created ----------------------------------------------------------------
 def test_the_app_uses_the_database_and_instance_directory_it_was_given(app, database_file, tmp_path):
     settings = app.extensions["radaflow"].settings
     assert settings.database_url == database_file
     assert app.instance_path == str(tmp_path / "instance")
     assert app.extensions["radaflow"].engine.url.render_as_string() == database_file
-
-
-def test_the_front_page_lists_every_shipped_definition_with_its_ukrainian_title(client):
-    response = client.get("/")
-
-    assert response.status_code == 200
-    assert response.mimetype == "text/html"
-    page = response.get_data(as_text=True)
-    assert '<html lang="uk">' in page
-    assert "<h1>Види документів</h1>" in page
-    (listing,) = tables(page)
-    header, *rows = listing
-    assert header == ["Вид", "Версія", "Станів", "Дій"]
-    assert sorted(rows) == sorted(
-        [
-            f"{d['title']['uk']} ({d['title']['en']})",
-            str(d["version"]),
-            str(len(d["states"])),
-            str(len(d["transitions"])),
-        ]
-        for d in SHIPPED.values()
-    )
-    for kind, definition in SHIPPED.items():
-        assert f'<a href="/definitions/{kind}">{definition["title"]["uk"]}</a>' in page
-
-
-def test_every_definition_linked_from_the_front_page_opens(client):
-    for kind, definition in SHIPPED.items():
-        response = client.get(f"/definitions/{kind}")
-        assert response.status_code == 200, kind
-        assert f"<h1>{definition['title']['uk']} <small>версія {definition['version']}</small></h1>" in (
-            response.get_data(as_text=True)
-        )
-
-
-# --- a definition's page -----------------------------------------------------------------------------------
-def test_a_definition_page_shows_its_states(client):
-    page = client.get("/definitions/decision_draft").get_data(as_text=True)
-
-    states, _ = tables(page)
-    header, *rows = states
-    assert header == ["Стан", "Публічний", "Кінцевий", "Редагують", "Строк"]
-    assert [row[0] for row in rows] == [
-        f"{state['title']['uk']} {name}" + (" — початковий" if name == "drafting" else "")
-        for name, state in SHIPPED["decision_draft"]["states"].items()
-    ]
-    by_name = dict(zip(SHIPPED["decision_draft"]["states"], rows, strict=True))
-    assert by_name["drafting"][1:] == ["ні", "ні", "author", "—"]
-    assert by_name["visas"][1:] == ["ні", "ні", "—", "5 робочих дн."]
-    # the mayor's five days, then the decision stands signed by law
-    assert by_name["adopted"][1:] == ["так", "ні", "—", "5 дн., потім veto_period_ends"]
-    assert by_name["in_force"][1:] == ["так", "так", "—", "—"]
-    assert '<tr class="initial">' in page
-
-
-def test_a_deadline_until_a_field_s_moment_is_shown_as_such(client):
-    page = client.get("/definitions/delegation").get_data(as_text=True)
-
-    states, _ = tables(page)
-    _header, active, *_ = states
-    assert active[-1] == "до моменту в полі ends_at, потім expire"
-
-
-def test_a_definition_page_shows_its_transitions_with_titles_and_roles(client):
-    page = client.get("/definitions/decision_draft").get_data(as_text=True)
-
-    _, transitions = tables(page)
-    header, *rows = transitions
-    assert header == ["Дія", "Зі стану", "До стану", "Хто", "Умови", "Наслідки"]
-    assert len(rows) == len(SHIPPED["decision_draft"]["transitions"])
-    assert rows[0] == [
-        "Подати на візування submit", "Підготовка", "На візуванні", "author", "has_text", "notify",
-    ]
-    (postpone,) = [row for row in rows if " postpone " in f"{row[0]} "]
-    assert postpone == [
-        "Перенести розгляд postpone (з коментарем)", "У порядку денному", "Розгляд перенесено", "secretary", "—",
-        "notify",
-    ]
-    (sign,) = [row for row in rows if row[0].endswith(" sign")]
-    assert sign[3:] == ["mayor", "—", "assign_number, render_docx, notify"]
-    (returning,) = [row for row in rows if "return_for_revision" in row[0]]
-    assert returning[1].split(", ") == [
-        "На візуванні", "Громадське обговорення", "Розгляд у комісіях", "У порядку денному", "Розгляд перенесено",
-    ]
-    assert returning[3] == "secretary, system"
-
-
-def test_a_definition_page_carries_its_mermaid_diagram_in_ukrainian(client):
-    page = client.get("/definitions/decision_draft").get_data(as_text=True)
-
-    assert "stateDiagram-v2" in page
-    assert "drafting --&gt; visas : submit" in page
-    assert "state &#34;Підготовка&#34; as drafting" in page
-
-
-def test_an_unknown_kind_is_not_found(client):
-    response = client.get("/definitions/resolution")
-
-    assert response.status_code == 404
 
 
 # --- refusals become HTTP answers --------------------------------------------------------------------------

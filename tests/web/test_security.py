@@ -14,14 +14,13 @@ from sqlalchemy import select
 from werkzeug.test import TestResponse
 
 from tests.processes import redis_server
-from tests.web.test_cabinet import (
+from tests.web.site import (
     PASSWORD,
     Site,
     act,
     in_english,
     sign_in,
     signed_in_as,
-    site,
     stored,
     submitted,
     token,
@@ -34,9 +33,10 @@ from workflow.files import store_file
 from workflow.notifications.models import Notification
 from workflow.people import change_password, deactivate_person, load_actor
 
-__all__ = ["redis_server", "site"]  # fixtures: the cabinet's site, a Redis of the test's own
+__all__ = ["redis_server"]  # a fixture: a Redis of the test's own
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "web" / "templates"
+#: the web package: its shared templates (web/templates) and each blueprint's (web/<blueprint>/templates)
+WEB = Path(__file__).resolve().parents[2] / "web"
 TOO_BIG = ["/documents/2147483648", "/documents/99999999999999999999", "/documents/0"]
 
 
@@ -86,9 +86,9 @@ def test_production_tells_browsers_to_come_over_https_only(site, tmp_path):
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
 
 
-@pytest.mark.parametrize("template", sorted(path.name for path in TEMPLATES.rglob("*.html")))
+@pytest.mark.parametrize("template", sorted(path.relative_to(WEB).as_posix() for path in WEB.rglob("*.html")))
 def test_no_template_has_inline_script_style_or_event_handlers_the_policy_would_block(template):
-    text = (TEMPLATES / template).read_text(encoding="utf-8")
+    text = (WEB / template).read_text(encoding="utf-8")
 
     assert not re.search(r"<script(?![^>]*\bsrc=)", text), "inline <script>"
     assert "<style" not in text

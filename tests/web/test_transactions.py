@@ -23,9 +23,9 @@ from tasks import runner
 from tasks.notify import notify_handler
 from tests.conftest import World, build_world
 from tests.processes import Mailbox, free_port
-from tests.web.test_cabinet import PASSWORD, act, sign_in
+from tests.web.site import PASSWORD, act, sign_in
 from web import create_app
-from web.auth import csrf, hash_password
+from web.auth.views import csrf, hash_password
 from web.database import db
 from web.extension import radaflow
 from workflow import schema

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import base64
 import json
+import sqlite3
 import stat
 from pathlib import Path
 
+import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Engine, select, text, update
 
+from tests.web.cli.shipped import sqlite_url
 from workflow.config import public_key_text
 from workflow.engine import fire
 from workflow.engine.audit import GENESIS, canonical_json, entry_hash
@@ -327,3 +330,63 @@ def test_audit_seal_and_verify_speak_ukrainian_when_asked(radaflow, database_url
     refused = radaflow("audit", "seal")
     assert refused.exit_code == 1
     assert refused.stderr.startswith(f"Error: не запечатано: документ {second} порушено після печатки ")
+
+
+# --- radaflow audit verify ---------------------------------------------------------------------------------
+def test_audit_verify_accepts_the_history_the_engine_wrote(radaflow, database_url, council):
+    radaflow.use_database(database_url)
+    assert radaflow("db", "upgrade").exit_code == 0
+    rada = council(database_url)
+    author = rada.author()
+    rada.draft(author, "Про ремонт шкільного стадіону", submitted=True)
+    rada.draft(author, "Про затвердження програми благоустрою")
+
+    result = radaflow("audit", "verify")
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "ok: 3 audit entries of 2 document(s) hold together\n"
+
+
+def test_audit_verify_on_an_empty_database(radaflow):
+    assert radaflow("db", "upgrade").exit_code == 0
+
+    result = radaflow("audit", "verify")
+
+    assert result.exit_code == 0, result.output
+    assert "ok: 0 audit entries of 0 document(s) hold together" in result.stdout
+
+
+def test_audit_verify_names_the_entry_whose_comment_was_edited(radaflow, tmp_path, council):
+    database = tmp_path / "tampered.sqlite3"
+    radaflow.use_database(sqlite_url(database))
+    assert radaflow("db", "upgrade").exit_code == 0
+    rada = council(sqlite_url(database))
+    author = rada.author()
+    first = rada.draft(author, "Про ремонт шкільного стадіону", submitted=True)
+    second = rada.draft(author, "Про затвердження програми благоустрою", submitted=True)
+    _, submitted = rada.audit_entries(second)
+    assert radaflow("audit", "verify").exit_code == 0
+    rada.engine.dispose()
+
+    connection = sqlite3.connect(database)
+    try:
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            connection.execute("UPDATE audit_entries SET comment = 'змінено' WHERE id = ?", (submitted.id,))
+        # someone with access to the file drops the guard and rewrites history
+        connection.execute("DROP TRIGGER audit_entries_no_update")
+        connection.execute("UPDATE audit_entries SET comment = 'Погоджено без зауважень' WHERE id = ?", (submitted.id,))
+        connection.commit()
+    finally:
+        connection.close()
+
+    result = radaflow("audit", "verify")
+
+    assert result.exit_code == 1
+    assert (
+        f"BROKEN: audit entry #{submitted.id} (document {second}, version 2): "
+        "its content does not match its hash (the entry was edited)"
+    ) in result.stderr
+    # the first document's two entries and the second's creation held together before the break
+    assert "checked 2 document(s), 4 entries before the break" in result.stderr
+    assert first < second
+    assert "ok:" not in result.output

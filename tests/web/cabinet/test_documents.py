@@ -1,286 +1,32 @@
-"""The cabinet's first pages, through the application as a browser uses it: signing in and out (with CSRF
-tokens on every form), a person's notifications, and the document page each notification links to, open to
-those who may read the document and to nobody else."""
+"""The document page, through the application as a browser uses it: open to those who may read the document
+and to nobody else (a stranger is told exactly what a missing document tells), its files, and the actions done
+from it — and a refused action changes nothing."""
 
 from __future__ import annotations
 
-import functools
-import re
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
-
 import pytest
-from flask import Flask
-from flask.testing import FlaskClient
-from sqlalchemy import Connection, func, select
-from sqlalchemy.orm import Session
-from werkzeug.test import TestResponse
+from sqlalchemy import select
 
-import web.auth
-from tasks.runner import run_pending
-from tests.conftest import World, build_world
-from tests.web.conftest import app_in_transaction
-from web import create_app
-from web.cabinet import local
+from tests.web.site import (
+    PASSWORD,
+    act,
+    in_english,
+    legal_visa,
+    message_to_deputy,
+    page_of,
+    sign_in,
+    stored,
+    submitted,
+    text_of,
+    token,
+)
 from workflow.council import drafts, messages, setup
 from workflow.council.delegation import delegate_role
-from workflow.council.setup import hash_password
 from workflow.engine import fire
-from workflow.engine.models import AuditEntry, Document
+from workflow.engine.models import Document
 from workflow.files import store_file
 from workflow.notifications.models import Notification
-from workflow.people import Person, RoleGrant
-
-PASSWORD = "довгий-пароль-для-тесту"
-
-
-@functools.cache
-def password_hash() -> str:
-    """PASSWORD hashed once per run: Argon2 is slow on purpose, and every site's people share the password."""
-    return hash_password(PASSWORD)
-
-
-@dataclass
-class Site:
-    app: Flask
-    world: World
-    session: Session
-
-    def client(self) -> FlaskClient:
-        return self.app.test_client()
-
-    def commit(self) -> None:
-        self.session.commit()
-        run_pending(self.app.extensions["radaflow"])  # what the embedded mode does after a request's commit
-
-
-@pytest.fixture
-def site(clean_environment: None, connection: Connection, tmp_path: Path) -> Iterator[Site]:
-    """The cabinet on the suite's migrated database (SQLite and PostgreSQL), inside the test's transaction."""
-    app = app_in_transaction(connection, tmp_path / "instance")
-    session = app.extensions["radaflow"].sessions()
-    world = build_world(session)
-    hashed = password_hash()
-    for person in (world.lawyer, world.staff, world.secretary, *world.deputies[:2]):
-        person.password_hash = hashed
-    session.commit()
-    yield Site(app, world, session)
-    session.close()
-    app.extensions["radaflow"].engine.dispose()
-
-
-def token(client: FlaskClient) -> str:
-    page = client.get("/login").get_data(as_text=True)
-    found = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
-    assert found is not None, "the sign-in form carries a CSRF token"
-    return found.group(1)
-
-
-def sign_in(client: FlaskClient, person: Person, password: str = PASSWORD, next_: str | None = None) -> TestResponse:
-    url = "/login" if next_ is None else f"/login?next={next_}"
-    return client.post(url, data={"email": person.email, "password": password, "csrf_token": token(client)})
-
-
-def signed_in_as(client: FlaskClient) -> str | None:
-    page = client.get("/").get_data(as_text=True)
-    found = re.search(r'<span class="who">([^<]+)</span>', page)
-    return None if found is None else found.group(1)
-
-
-def text_of(html: str) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
-
-
-def message_to_deputy(site: Site, *, read: bool = False, password: str | None = None) -> tuple[Person, Document]:
-    """A citizen's message to the first deputy, written on day 0 (and read by the deputy on day 1)."""
-    world = site.world
-    citizen = setup.add_person(site.session, "Галина Остапчук", email="halyna@example.org", roles=["citizen"],
-                               password=password)
-    message = messages.write_to_deputy(site.session, world.actor(citizen), world.deputies[0], "Освітлення",
-                                       "Не світять ліхтарі.", now=world.at(0))
-    if read:
-        messages.read_message(site.session, message, world.actor(world.deputies[0], 1), now=world.at(1))
-    return citizen, message
-
-
-# --- signing in and out ----------------------------------------------------------------------------------------
-def test_a_person_signs_in_with_e_mail_and_password_and_lands_on_their_notifications(site):
-    client = site.client()
-
-    response = sign_in(client, site.world.lawyer)
-
-    assert (response.status_code, response.headers["Location"]) == (302, "/notifications")
-    assert signed_in_as(client) == site.world.lawyer.full_name
-
-
-def test_the_address_is_read_whatever_its_case_and_surrounding_spaces(site):
-    client = site.client()
-    address = f"  {str(site.world.lawyer.email).upper()} "
-
-    response = client.post("/login", data={"email": address, "password": PASSWORD, "csrf_token": token(client)})
-
-    assert response.status_code == 302
-    assert signed_in_as(client) == site.world.lawyer.full_name
-
-
-@pytest.mark.parametrize("who", ["wrong password", "unknown address", "no account"])
-def test_a_wrong_sign_in_is_refused_with_one_message_that_gives_nothing_away(site, who):
-    client = site.client()
-    person = {"wrong password": site.world.lawyer, "unknown address": Person(full_name="Ніхто", email="x@y.example"),
-              "no account": site.world.accountant}[who]
-
-    response = sign_in(client, person, password=PASSWORD if who != "wrong password" else "не той пароль")
-
-    assert response.status_code == 422
-    assert "Неправильна адреса електронної пошти або пароль." in response.get_data(as_text=True)
-    assert signed_in_as(client) is None
-
-
-def test_an_empty_form_says_what_is_missing(site):
-    client = site.client()
-
-    response = client.post("/login", data={"email": "", "password": "", "csrf_token": token(client)})
-
-    page = response.get_data(as_text=True)
-    assert response.status_code == 422
-    assert "Вкажіть адресу електронної пошти." in page
-    assert "Вкажіть пароль." in page
-
-
-def test_a_form_without_its_csrf_token_is_refused_and_signs_nobody_in(site):
-    client = site.client()
-
-    response = client.post("/login", data={"email": site.world.lawyer.email, "password": PASSWORD})
-
-    assert response.status_code == 400
-    assert "Форму не прийнято" in response.get_data(as_text=True)
-    assert signed_in_as(client) is None
-
-
-@pytest.mark.parametrize(
-    ("next_", "lands_on"),
-    [("/documents/1", "/documents/1"), ("//evil.example/login", "/notifications"),
-     ("/\\evil.example/login", "/notifications"), ("https://evil.example/", "/notifications"),
-     ("javascript:alert(1)", "/notifications")],
-)
-def test_after_signing_in_only_a_page_of_this_site_is_where_one_is_sent(site, next_, lands_on):
-    response = sign_in(site.client(), site.world.lawyer, next_=next_)
-
-    assert response.headers["Location"] == lands_on
-
-
-def test_the_session_cookie_stays_on_this_site_out_of_scripts_and_in_production_on_https_only(site, tmp_path):
-    response = sign_in(site.client(), site.world.lawyer)
-
-    cookie = response.headers["Set-Cookie"]
-    assert "SameSite=Lax" in cookie
-    assert "HttpOnly" in cookie
-    assert "Secure" not in cookie  # development serves plain http://127.0.0.1
-    production = create_app({"env": "production", "database_url": site.app.extensions["radaflow"].settings.database_url,
-                             "instance_dir": tmp_path / "production"})
-    assert production.config["SESSION_COOKIE_SECURE"] is True
-    production.extensions["radaflow"].engine.dispose()
-
-
-def test_a_person_without_an_account_is_checked_as_long_as_a_wrong_password(site, monkeypatch):
-    checked: list[str | None] = []
-    real = web.auth.check_password
-
-    def spy(person: Person, password: str) -> bool:
-        checked.append(person.password_hash)
-        return real(person, password)
-
-    monkeypatch.setattr(web.auth, "check_password", spy)
-    sign_in(site.client(), site.world.accountant)  # has an address, but no password
-
-    assert len(checked) == 1
-    assert checked[0] is not None
-    assert checked[0].startswith("$argon2")
-
-
-def test_signing_out_takes_a_form_with_its_token(site):
-    client = site.client()
-    sign_in(client, site.world.lawyer)
-
-    assert client.get("/logout").status_code == 405
-    assert client.post("/logout").status_code == 400
-    assert signed_in_as(client) == site.world.lawyer.full_name
-    response = client.post("/logout", data={"csrf_token": token(client)})
-
-    assert response.status_code == 302
-    assert signed_in_as(client) is None
-
-
-# --- notifications -------------------------------------------------------------------------------------------
-def submitted(site: Site) -> Document:
-    world = site.world
-    draft = drafts.write_draft(site.session, world.actor(world.staff), "Про ремонт даху ліцею № 2",
-                               "Виділити 1,2 млн грн на ремонт.", now=world.at(0))
-    drafts.submit_draft(site.session, draft, world.actor(world.staff), now=world.at(0))
-    site.commit()
-    return draft
-
-
-def unread(site: Site, person: Person) -> int:
-    """Read in a session of its own, closed at once: on SQLite an open transaction holds the write lock."""
-    with site.app.extensions["radaflow"].sessions() as session:
-        return session.scalar(
-            select(func.count()).select_from(Notification)
-            .where(Notification.person_id == person.id, Notification.read_at.is_(None))
-        ) or 0
-
-
-def test_a_reviewer_sees_the_visa_request_and_opening_the_draft_marks_it_read(site):
-    draft = submitted(site)
-    client = site.client()
-    sign_in(client, site.world.lawyer)
-
-    page = client.get("/notifications").get_data(as_text=True)
-
-    assert "Проєкт рішення чекає на вашу візу: «Про ремонт даху ліцею № 2»" in page
-    assert '<span class="visually-hidden">, непрочитаних: 1</span>' in page
-    assert f'href="/documents/{draft.id}"' in page
-    assert client.get(f"/documents/{draft.id}").status_code == 200
-    assert unread(site, site.world.lawyer) == 0
-
-
-def test_a_notification_is_marked_read_by_its_recipient_only(site):
-    submitted(site)
-    mine = site.session.scalars(select(Notification).where(Notification.person_id == site.world.lawyer.id)).one()
-    site.commit()  # ends the read's transaction, which holds SQLite's write lock
-    client = site.client()
-    sign_in(client, site.world.staff)  # the author, who was not told of their own move
-
-    refused = client.post("/notifications/read", data={"id": str(mine.id), "csrf_token": token(client)})
-
-    assert refused.status_code == 403
-    assert unread(site, site.world.lawyer) == 1
-    sign_in(client, site.world.lawyer)
-    done = client.post("/notifications/read", data={"id": str(mine.id), "csrf_token": token(client)})
-    assert (done.status_code, done.headers["Location"]) == (302, "/notifications")
-    assert unread(site, site.world.lawyer) == 0
-
-
-def test_marking_read_without_saying_which_is_refused_and_all_marks_all(site):
-    submitted(site)
-    submitted(site)
-    client = site.client()
-    sign_in(client, site.world.lawyer)
-
-    assert client.post("/notifications/read", data={"csrf_token": token(client)}).status_code == 422
-    assert client.post("/notifications/read", data={"id": "x", "csrf_token": token(client)}).status_code == 422
-    assert unread(site, site.world.lawyer) == 2
-    done = client.post("/notifications/read", data={"all": "1", "csrf_token": token(client)})
-    assert (done.status_code, done.headers["Location"]) == (302, "/notifications")
-    assert unread(site, site.world.lawyer) == 0
-
-
-def test_the_notifications_page_asks_a_stranger_to_sign_in(site):
-    response = site.client().get("/notifications")
-
-    assert response.status_code == 302
-    assert response.headers["Location"].startswith("/login?next=")
+from workflow.people import RoleGrant
 
 
 # --- the document page -----------------------------------------------------------------------------------------
@@ -449,39 +195,6 @@ def test_a_rendered_file_is_downloaded_as_stored_and_a_damaged_one_is_not_handed
 
 
 # --- acting from the document page -----------------------------------------------------------------------------
-def in_english(client: FlaskClient) -> FlaskClient:
-    """The reader switches the pages to English (the language cookie the header's switch sets)."""
-    client.set_cookie("radaflow_lang", "en")
-    return client
-
-
-def page_of(client: FlaskClient, document: Document) -> str:
-    return client.get(f"/documents/{document.id}").get_data(as_text=True)
-
-
-def act(client: FlaskClient, document: Document, trigger: str, version: int | None = None,
-        **form: str) -> TestResponse:
-    data = {"csrf_token": token(client), "version": str(document.version if version is None else version), **form}
-    return client.post(f"/documents/{document.id}/actions/{trigger}", data=data)
-
-
-def stored(site: Site, document: Document) -> tuple[str, int, int]:
-    """The document's state, version and number of audit entries, read afresh."""
-    with site.app.extensions["radaflow"].sessions() as session:
-        found = session.get(Document, document.id)
-        assert found is not None
-        entries = session.scalar(select(func.count()).select_from(AuditEntry)
-                                 .where(AuditEntry.document_id == document.id))
-        return found.state, found.version, entries or 0
-
-
-def legal_visa(site: Site) -> Document:
-    draft = submitted(site)
-    visa = next(v for v in drafts.children(site.session, draft, "visa") if v.fields["department_kind"] == "legal")
-    site.commit()
-    return visa
-
-
 def test_a_reviewer_gives_the_visa_from_its_page(site):
     visa = legal_visa(site)
     client = site.client()
@@ -604,65 +317,6 @@ def test_what_only_the_system_does_is_no_one_s_button(site):
     assert f'action="/documents/{delegation.id}/actions/revoke"' in page  # its author may revoke it
     assert "/actions/expire" not in page  # it expires by itself: the sweep's move, nobody's button
     assert "Закінчення строку" not in page.split("<h2>Історія</h2>")[0]
-
-
-# --- my work -----------------------------------------------------------------------------------------------------
-def work_rows(client: FlaskClient) -> list[list[str]]:
-    page = client.get("/cabinet").get_data(as_text=True)
-    body = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0] if "<tbody>" in page else ""
-    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", body, flags=re.S)
-    return [[text_of(cell) for cell in re.findall(r"<td>(.*?)</td>", row, flags=re.S)] for row in rows]
-
-
-def test_my_work_lists_what_waits_for_me_most_urgent_first_and_forgets_what_i_did(site):
-    world = site.world
-    first = submitted(site)
-    site.session.refresh(first)
-    second = drafts.write_draft(site.session, world.actor(world.staff, 1), "Про освітлення вулиці Лісової",
-                                "Текст.", now=world.at(1))
-    drafts.submit_draft(site.session, second, world.actor(world.staff, 1), now=world.at(1))
-    site.commit()
-    client = site.client()
-    sign_in(client, world.lawyer)
-
-    rows = work_rows(client)
-
-    # both requests are long overdue by now (the test council lives in March 2026), the one due first on top
-    visas = [next(v for v in drafts.children(site.session, d, "visa") if v.fields["department_kind"] == "legal")
-             for d in (first, second)]
-    site.commit()
-    assert linked(client, "/cabinet") == [visa.id for visa in visas]
-    assert [row[:2] for row in rows] == [["Віза Юридичний відділ", "Очікує візи"]] * 2
-    assert [row[2] for row in rows] == [f"прострочено: до {local(visa.due_at)}" for visa in visas]
-    assert [row[3] for row in rows] == ["Завізувати, Повернути із зауваженнями"] * 2
-    visa = visas[0]
-    act(client, visa, "give")
-    assert len(work_rows(client)) == 1
-
-
-def linked(client: FlaskClient, path: str) -> list[int]:
-    """The documents a page's table links to, in order."""
-    page = client.get(path).get_data(as_text=True)
-    return [int(found) for found in re.findall(r'<td>[^<]*<br><a href="/documents/(\d+)">', page)]
-
-
-def test_what_one_merely_may_do_is_not_work_waiting(site):
-    submitted(site)  # the secretary may cancel the visa requests, but nobody waits for that
-    client = site.client()
-    sign_in(client, site.world.secretary)
-
-    assert work_rows(client) == []
-    assert "Жоден документ зараз не чекає на вашу дію." in client.get("/cabinet").get_data(as_text=True)
-
-
-def test_an_author_s_unsubmitted_draft_waits_for_them(site):
-    world = site.world
-    drafts.write_draft(site.session, world.actor(world.staff), "Про сквер", "Текст.", now=world.at(0))
-    site.commit()
-    client = site.client()
-    sign_in(client, world.staff)
-
-    assert work_rows(client) == [["Проєкт рішення Про сквер", "Підготовка", "—", "Подати на візування, Відкликати"]]
 
 
 # --- refusals of an action change nothing ------------------------------------------------------------------------
@@ -797,18 +451,3 @@ def test_revoking_a_delegation_from_its_page_ends_the_grant(site):
     with site.app.extensions["radaflow"].sessions() as session:
         grant = session.scalars(select(RoleGrant).where(RoleGrant.delegation_id == delegation.id)).one()
         assert grant.ends_at is not None
-
-
-# --- what waits, more -----------------------------------------------------------------------------------------------
-def test_a_read_message_waits_for_its_answer_and_a_published_draft_for_the_secretary(site):
-    world = site.world
-    _citizen, _message = message_to_deputy(site, read=True)
-    draft = world.published_draft(title="Про сквер")
-    site.commit()
-    deputy, secretary = site.client(), site.client()
-    sign_in(deputy, world.deputies[0])
-    sign_in(secretary, world.secretary)
-
-    assert [row[3] for row in work_rows(deputy)] == ["Відповісти публічно, Відповісти особисто"]
-    assert linked(secretary, "/cabinet") == [draft.id]
-    assert work_rows(secretary)[0][3] == "Направити до комісій, Повернути на доопрацювання"

@@ -14,22 +14,20 @@ from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
+from flask import Flask, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
-from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy import func, select
-from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Length
 
+from web.auth import bp
+from web.auth.forms import SignInForm
 from web.database import db
 from web.ids import is_id
 from web.limits import public_form, refused
 from workflow.people import (
-    MAX_PASSWORD_LENGTH,
     Actor,
     Person,
     check_password,
@@ -39,7 +37,6 @@ from workflow.people import (
     may_sign_in,
 )
 
-bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 
@@ -67,18 +64,6 @@ class SignedIn(UserMixin):  # type: ignore[misc]
         return load_actor(db(), self.id)
 
 
-class SignInForm(FlaskForm):  # type: ignore[misc]
-    email = EmailField(_l("E-mail"), validators=[
-        DataRequired(_l("Enter your e-mail address.")),
-        Length(max=254, message=_l("An e-mail address is at most 254 characters.")),
-    ])
-    password = PasswordField(_l("Password"), validators=[
-        DataRequired(_l("Enter your password.")),
-        Length(max=MAX_PASSWORD_LENGTH,
-               message=_l("A password is at most %(n)s characters.", n=MAX_PASSWORD_LENGTH)),
-    ])
-
-
 def init_app(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
     """`overrides`: the configuration the application was created with, which these defaults do not replace."""
     given = overrides or {}
@@ -93,7 +78,6 @@ def init_app(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = _l("Sign in to see this page.")
     csrf.init_app(app)
-    app.register_blueprint(bp)
 
     @app.errorhandler(CSRFError)
     def _stale_form(error: CSRFError) -> ResponseReturnValue:
@@ -134,7 +118,7 @@ def sign_in() -> ResponseReturnValue:
             return redirect(_safe_next(request.args.get("next")))
         error = _("Wrong e-mail address or password.")
     status = 200 if error is None and not form.errors else 422
-    return render_template("login.html", form=form, error=error), status
+    return render_template("auth/login.html", form=form, error=error), status
 
 
 @bp.post("/logout")
@@ -146,7 +130,7 @@ def sign_out() -> ResponseReturnValue:
             end_sessions(db(), person)
     logout_user()
     flash(_("You have signed out of the cabinet."))
-    return redirect(url_for("home.index"))
+    return redirect(url_for("public.index"))
 
 
 def _safe_next(target: str | None) -> str:

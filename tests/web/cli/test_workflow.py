@@ -1,105 +1,14 @@
-"""`radaflow`, the operator's command line: migrating the database, checking and drawing the definitions,
-verifying the audit log and moving documents to a new definition version — each as an operator would run it."""
+"""`radaflow workflow`, as an operator runs it: checking and drawing the definitions, and moving documents to a
+new definition version."""
 
 from __future__ import annotations
 
-import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
 import yaml
-from sqlalchemy import inspect
 
-from workflow.db import make_engine
-
-DEFINITIONS = Path(__file__).resolve().parents[2] / "definitions"
-SHIPPED_KINDS = sorted(path.stem for path in DEFINITIONS.glob("*.yaml"))
-#: each shipped kind's version, as its YAML file declares it
-SHIPPED_VERSIONS = {
-    kind: yaml.safe_load((DEFINITIONS / f"{kind}.yaml").read_text(encoding="utf-8"))["version"]
-    for kind in SHIPPED_KINDS
-}
-#: the Alembic revision the shipped migrations end at (0002 adds the council's tables, 0004 the records
-#: under the chain, 0005 session epochs)
-HEAD = "0006"
-
-
-def sqlite_url(path: Path) -> str:
-    return f"sqlite:///{path}"
-
-
-def broken_copy(tmp_path: Path) -> Path:
-    """A copy of the shipped definitions/ to break in a test."""
-    directory = tmp_path / "definitions"
-    shutil.copytree(DEFINITIONS, directory)
-    return directory
-
-
-def line_of(path: Path, text: str) -> int:
-    """The 1-based line on which `text` first appears in a file."""
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if text in line:
-            return number
-    raise AssertionError(f"{text!r} is not in {path}")
-
-
-# --- radaflow db upgrade -----------------------------------------------------------------------------------
-def test_db_upgrade_migrates_an_empty_database_and_stores_the_definitions(radaflow, database_url):
-    radaflow.use_database(database_url)
-
-    result = radaflow("db", "upgrade")
-
-    assert result.exit_code == 0, result.output
-    assert f"database at revision {HEAD}" in result.output
-    assert SHIPPED_VERSIONS["decision_draft"] == 2
-    for kind, version in SHIPPED_VERSIONS.items():
-        assert f"stored definition {kind} version {version}" in result.output
-    assert result.output.count("stored definition") == len(SHIPPED_KINDS)
-    engine = make_engine(database_url)
-    try:
-        tables = set(inspect(engine).get_table_names())
-    finally:
-        engine.dispose()
-    assert {"documents", "audit_entries", "outbox", "definition_versions", "persons"} <= tables
-    assert {"councils", "committees", "plenary_sessions", "agenda_items", "votes", "ballots", "decisions"} <= tables
-
-
-def test_db_upgrade_twice_changes_nothing_and_says_nothing_new_is_stored(radaflow, database_url):
-    radaflow.use_database(database_url)
-    assert radaflow("db", "upgrade").exit_code == 0
-
-    again = radaflow("db", "upgrade")
-
-    assert again.exit_code == 0, again.output
-    assert f"database at revision {HEAD}" in again.output
-    assert "stored definition" not in again.output
-
-
-def test_db_upgrade_without_any_setting_uses_sqlite_in_the_instance_directory(radaflow):
-    result = radaflow("db", "upgrade")
-
-    assert result.exit_code == 0, result.output
-    database = radaflow.instance_dir / "radaflow.sqlite3"
-    assert database.is_file()
-    assert f"({sqlite_url(database)})" in result.output
-
-
-def test_db_upgrade_refuses_a_definition_changed_without_a_new_version_number(radaflow, tmp_path):
-    assert radaflow("db", "upgrade").exit_code == 0
-    edited = broken_copy(tmp_path)
-    draft = edited / "decision_draft.yaml"
-    draft.write_text(
-        draft.read_text(encoding="utf-8").replace('en: "Drafting"', 'en: "Being drafted"'), encoding="utf-8"
-    )
-    radaflow.use_definitions(edited)
-
-    result = radaflow("db", "upgrade")
-
-    assert result.exit_code == 1
-    assert "decision_draft version 2: the YAML differs from the text stored" in result.output
-    assert "give the changed definition a new version number" in result.output
-    assert "Traceback" not in result.output
+from tests.web.cli.shipped import SHIPPED_KINDS, broken_copy, line_of
 
 
 # --- radaflow workflow check -------------------------------------------------------------------------------
@@ -255,66 +164,6 @@ def test_workflow_graph_of_a_broken_directory_names_the_problem(radaflow, tmp_pa
     assert result.exit_code == 1
     assert f"{visa}:{line_of(visa, 'version: 1: 2')}: invalid YAML" in result.stderr
     assert "Traceback" not in result.output
-
-
-# --- radaflow audit verify ---------------------------------------------------------------------------------
-def test_audit_verify_accepts_the_history_the_engine_wrote(radaflow, database_url, council):
-    radaflow.use_database(database_url)
-    assert radaflow("db", "upgrade").exit_code == 0
-    rada = council(database_url)
-    author = rada.author()
-    rada.draft(author, "Про ремонт шкільного стадіону", submitted=True)
-    rada.draft(author, "Про затвердження програми благоустрою")
-
-    result = radaflow("audit", "verify")
-
-    assert result.exit_code == 0, result.output
-    assert result.stdout == "ok: 3 audit entries of 2 document(s) hold together\n"
-
-
-def test_audit_verify_on_an_empty_database(radaflow):
-    assert radaflow("db", "upgrade").exit_code == 0
-
-    result = radaflow("audit", "verify")
-
-    assert result.exit_code == 0, result.output
-    assert "ok: 0 audit entries of 0 document(s) hold together" in result.stdout
-
-
-def test_audit_verify_names_the_entry_whose_comment_was_edited(radaflow, tmp_path, council):
-    database = tmp_path / "tampered.sqlite3"
-    radaflow.use_database(sqlite_url(database))
-    assert radaflow("db", "upgrade").exit_code == 0
-    rada = council(sqlite_url(database))
-    author = rada.author()
-    first = rada.draft(author, "Про ремонт шкільного стадіону", submitted=True)
-    second = rada.draft(author, "Про затвердження програми благоустрою", submitted=True)
-    _, submitted = rada.audit_entries(second)
-    assert radaflow("audit", "verify").exit_code == 0
-    rada.engine.dispose()
-
-    connection = sqlite3.connect(database)
-    try:
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-            connection.execute("UPDATE audit_entries SET comment = 'змінено' WHERE id = ?", (submitted.id,))
-        # someone with access to the file drops the guard and rewrites history
-        connection.execute("DROP TRIGGER audit_entries_no_update")
-        connection.execute("UPDATE audit_entries SET comment = 'Погоджено без зауважень' WHERE id = ?", (submitted.id,))
-        connection.commit()
-    finally:
-        connection.close()
-
-    result = radaflow("audit", "verify")
-
-    assert result.exit_code == 1
-    assert (
-        f"BROKEN: audit entry #{submitted.id} (document {second}, version 2): "
-        "its content does not match its hash (the entry was edited)"
-    ) in result.stderr
-    # the first document's two entries and the second's creation held together before the break
-    assert "checked 2 document(s), 4 entries before the break" in result.stderr
-    assert first < second
-    assert "ok:" not in result.output
 
 
 # --- radaflow workflow migrate -----------------------------------------------------------------------------

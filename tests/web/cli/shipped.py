@@ -1,0 +1,39 @@
+"""What the command line's tests check against: the shipped definitions and migrations, and copies of the
+definitions broken on purpose."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import yaml
+
+DEFINITIONS = Path(__file__).resolve().parents[3] / "definitions"
+SHIPPED_KINDS = sorted(path.stem for path in DEFINITIONS.glob("*.yaml"))
+#: each shipped kind's version, as its YAML file declares it
+SHIPPED_VERSIONS = {
+    kind: yaml.safe_load((DEFINITIONS / f"{kind}.yaml").read_text(encoding="utf-8"))["version"]
+    for kind in SHIPPED_KINDS
+}
+#: the Alembic revision the shipped migrations end at (0002 adds the council's tables, 0004 the records
+#: under the chain, 0005 session epochs, 0006 a move in one statement on SQLite)
+HEAD = "0006"
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def broken_copy(tmp_path: Path) -> Path:
+    """A copy of the shipped definitions/ to break in a test."""
+    directory = tmp_path / "definitions"
+    shutil.copytree(DEFINITIONS, directory)
+    return directory
+
+
+def line_of(path: Path, text: str) -> int:
+    """The 1-based line on which `text` first appears in a file."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if text in line:
+            return number
+    raise AssertionError(f"{text!r} is not in {path}")
