@@ -36,7 +36,8 @@ from web.ids import parse_ids
 from workflow import i18n, limits
 from workflow.council import operations
 from workflow.council.access import may_read, names_its_author_publicly, reads_in_full
-from workflow.council.models import Committee, Decision, Department
+from workflow.council.organisation.models import Committee, Department
+from workflow.council.sittings.models import Decision
 from workflow.council.work import waiting_for
 from workflow.engine import available_actions
 from workflow.engine.audit import CREATE, EDIT, MIGRATE, RECORD
@@ -50,6 +51,40 @@ from workflow.people import Actor, Person
 from workflow.timeutil import as_utc, utcnow
 
 bp = Blueprint("cabinet", __name__)
+
+# --- the action forms: how an action's inputs are named, and which guards what a form asks for satisfies -------
+#: per (kind, trigger), the label of each input the domain's operation takes (`operations.Operation.inputs`)
+INPUT_LABELS: dict[tuple[str, str], dict[str, str]] = {
+    ("citizen_message", "answer_publicly"): {"answer": N_("Answer")},
+    ("citizen_message", "answer_privately"): {"answer": N_("Answer")},
+}
+#: guards that what an action's form asks for satisfies: the page offers the action before they hold
+FORM_SATISFIES: dict[tuple[str, str], frozenset[str]] = {
+    ("citizen_message", "answer_publicly"): frozenset({"has_answer"}),
+    ("citizen_message", "answer_privately"): frozenset({"has_answer"}),
+}
+#: guards of moves done at a workplace of their own that what that workplace asks for satisfies (the session a
+#: draft is put on the agenda of, the committee's opinion on an amendment): not to be held against the move when
+#: telling whether it is awaited
+WORKPLACE_SATISFIES: dict[tuple[str, str], frozenset[str]] = {
+    ("decision_draft", "put_on_agenda"): frozenset({"published_ten_working_days_before_session"}),
+    ("amendment", "give_opinion"): frozenset({"has_committee_opinion"}),
+}
+
+
+def assumed_guards(kind: str) -> dict[str, frozenset[str]]:
+    """Per trigger of `kind`, the guards its form or workplace will satisfy (see `available_actions`)."""
+    assumed = {trigger: guards for (k, trigger), guards in FORM_SATISFIES.items() if k == kind}
+    assumed.update({trigger: guards for (k, trigger), guards in WORKPLACE_SATISFIES.items() if k == kind})
+    return assumed
+
+
+def input_labels(operation: operations.Operation, kind: str, trigger: str) -> dict[str, str]:
+    """The operation's inputs with their labels, in the reader's language (an input with no label by its name)."""
+    labels = INPUT_LABELS.get((kind, trigger), {})
+    return {name: _(labels[name]) if name in labels else name for name in operation.inputs}
+
+
 
 #: how the fields documents carry are named on the page; others are shown by their own name
 FIELD_LABELS = {
@@ -136,7 +171,7 @@ def work() -> ResponseReturnValue:
     assert user is not None
     registry = radaflow().registry
     tasks = []
-    for waiting in waiting_for(db(), user.actor(), utcnow()):
+    for waiting in waiting_for(db(), user.actor(), utcnow(), assuming=assumed_guards):
         compiled = registry.get(waiting.document.kind, waiting.document.definition_version, db())
         tasks.append(Task(
             document=waiting.document, kind_title=say(compiled.definition.title),
@@ -200,7 +235,7 @@ def act(document_id: int, trigger: str) -> ResponseReturnValue:
     user = signed_in()
     assert user is not None
     operation = operations.get(found.kind, trigger)
-    inputs = {name: request.form.get(name, "") for name in (operation.inputs if operation else {})}
+    inputs = {name: request.form.get(name, "") for name in (operation.inputs if operation else ())}
     comment = request.form.get("comment")
     try:
         if request.form.get("version") != str(found.version):
@@ -334,7 +369,7 @@ class Button:
 
 def _actions(document: Document, actor: Actor) -> list[Button]:
     buttons = []
-    for action in available_actions(db(), document, actor, assuming=operations.assumed_guards(document.kind)):
+    for action in available_actions(db(), document, actor, assuming=assumed_guards(document.kind)):
         if _system_only(document, action.trigger):
             continue  # what only the system does (a deadline's automatic move) is no button of anyone's
         operation = operations.get(document.kind, action.trigger)
@@ -345,7 +380,7 @@ def _actions(document: Document, actor: Actor) -> list[Button]:
         buttons.append(Button(
             trigger=action.trigger, title=_title(action), allowed=action.allowed, reasons=action.reasons,
             comment=comment,
-            inputs=None if operation is None else {name: _(label) for name, label in operation.inputs.items()},
+            inputs=None if operation is None else input_labels(operation, document.kind, action.trigger),
         ))
     return buttons
 

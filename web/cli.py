@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from werkzeug.serving import WSGIRequestHandler, run_simple
 
 import tasks.docx as docx_files
+from demo.demo import CouncilExists, seed_demo
 from tasks import runner
 from tasks.celery_app import create_celery, kick
 from tasks.mail import retry_mail
@@ -28,9 +29,8 @@ from web.i18n import command_line_locale
 from web.ids import MAX_ID, IdParam
 from workflow import i18n, schema
 from workflow.config import Settings
-from workflow.council.demo import CouncilExists, seed_demo
+from workflow.council.catalog import CATALOG
 from workflow.council.law import KYIV
-from workflow.council.rules import CATALOG
 from workflow.definitions.graph import to_dot, to_mermaid
 from workflow.definitions.loader import DefinitionError, load_directory
 from workflow.definitions.registry import DefinitionChanged

@@ -23,9 +23,11 @@ from tests.conftest import World, build_world
 from tests.web.conftest import app_in_transaction
 from web import create_app
 from web.cabinet import local
-from workflow.council import drafts, messages, setup
-from workflow.council.delegation import delegate_role
-from workflow.council.setup import hash_password
+from workflow.council.delegation.delegation import delegate_role
+from workflow.council.drafts import drafts
+from workflow.council.messages import messages
+from workflow.council.organisation import setup
+from workflow.council.organisation.setup import hash_password
 from workflow.engine import fire
 from workflow.engine.models import AuditEntry, Document
 from workflow.files import store_file

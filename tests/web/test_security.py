@@ -28,7 +28,7 @@ from tests.web.test_cabinet import (
 )
 from web import create_app
 from workflow import limits, schema
-from workflow.council import setup
+from workflow.council.organisation import setup
 from workflow.db import make_engine
 from workflow.files import store_file
 from workflow.notifications.models import Notification
