@@ -20,7 +20,7 @@ from workflow.definitions.schema import Deadline
 from workflow.engine.models import DeadlineEvent, Document
 from workflow.timeutil import as_utc
 
-#: the message of each event that tells people, and which of the deadline's roles it tells
+#: the messages a reminder and an overdue notice are written with (tasks/templates/mail)
 REMINDER, OVERDUE = "deadline_reminder", "deadline_overdue"
 
 
