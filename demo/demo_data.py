@@ -1,4 +1,4 @@
-"""The people, committees and papers of the demo council (`workflow.council.demo`): fictional, but written the way
+"""The people, committees and papers of the demo council (`demo.demo`): fictional, but written the way
 a Ukrainian city council writes them. Data only; the scenario that moves it through the engine is in demo.py.
 
 People are keyed by the local part of their e-mail (`o.hrytsenko` is o.hrytsenko@rada.example).
