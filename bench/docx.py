@@ -36,10 +36,11 @@ from sqlalchemy.orm import Session
 from tasks.docx import render
 from workflow import schema
 from workflow.config import PROJECT_ROOT
-from workflow.council import sessions, setup
-from workflow.council.models import AgendaItem
-from workflow.council.papers import protocol_context
-from workflow.council.rules import CATALOG
+from workflow.council.catalog import CATALOG
+from workflow.council.organisation import setup
+from workflow.council.sittings import sessions
+from workflow.council.sittings.models import AgendaItem
+from workflow.council.sittings.papers import protocol_context
 from workflow.db import make_engine, make_sessionmaker
 from workflow.definitions.registry import DefinitionRegistry
 from workflow.engine import create_document, fire

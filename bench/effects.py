@@ -54,8 +54,9 @@ from bench.engine import postgres_database
 from tasks.celery_app import create_celery, kick
 from workflow import schema
 from workflow.config import PROJECT_ROOT, Settings
-from workflow.council import drafts, setup
-from workflow.council.rules import CATALOG
+from workflow.council.catalog import CATALOG
+from workflow.council.drafts import drafts
+from workflow.council.organisation import setup
 from workflow.db import make_engine, make_sessionmaker
 from workflow.definitions.registry import DefinitionRegistry
 from workflow.engine import fire

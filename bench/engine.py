@@ -41,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from workflow import schema
 from workflow.config import PROJECT_ROOT
-from workflow.council.rules import CATALOG
+from workflow.council.catalog import CATALOG
 from workflow.db import make_engine, make_sessionmaker
 from workflow.definitions.registry import DefinitionRegistry
 from workflow.engine import create_document, fire

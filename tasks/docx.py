@@ -1,7 +1,8 @@
-"""The council's Word documents: a template of templates_docx/ filled with what `workflow.council.papers` reads
-from the database, rendered with docxtpl, and attached to its document with its SHA-256 (`store_file`).
+"""The council's Word documents: a template of templates_docx/ filled with what the council's papers read from
+the database (`workflow.council.catalog.PAPERS`), rendered with docxtpl, and attached to its document with its
+SHA-256 (`store_file`).
 
-The `render_docx` effect names the template; which document each template attaches to is fixed here. A
+The `render_docx` effect names the template; which kind of document each attaches to is the domain's. A
 rendering that runs twice (a retry, a redelivery) stores one file: the outbox row's idempotency key is the
 file's key. A rendering asked by hand is a new version with a `manual:` key; nothing is ever overwritten.
 """
@@ -10,8 +11,7 @@ from __future__ import annotations
 
 import io
 import uuid
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -20,39 +20,18 @@ from docxtpl import DocxTemplate
 from sqlalchemy.orm import Session
 
 from workflow.config import PROJECT_ROOT, Settings
-from workflow.council import papers
+from workflow.council.catalog import PAPERS
 from workflow.engine.models import Document, OutboxRow
 from workflow.engine.outbox import Handler
 from workflow.errors import InvalidInput, NotAllowed, NotFound
 from workflow.files import DocumentFile, file_by_key, store_file
 from workflow.i18n import N_
+from workflow.papers import Paper
 from workflow.people import Actor
 
 #: the shipped templates; a secretary's edited copy under <instance>/templates_docx/ wins over them
 TEMPLATES_DIR = PROJECT_ROOT / "templates_docx"
 
-ContextBuilder = Callable[[Session, Document], dict[str, Any]]
-
-
-@dataclass(frozen=True)
-class Template:
-    """A Word template, the kind of document its file is attached to, and what fills it."""
-
-    name: str
-    kind: str
-    context: ContextBuilder
-
-
-TEMPLATES: dict[str, Template] = {
-    template.name: template
-    for template in (
-        Template("decision", "decision_draft", papers.decision_context),
-        Template("agenda", "session", papers.agenda_context),
-        Template("protocol", "session_protocol", papers.protocol_context),
-        Template("committee_conclusion", "committee_conclusion", papers.committee_conclusion_context),
-        Template("protocol_extract", "agenda_item", papers.extract_context),
-    )
-}
 #: who may ask for a rendering by hand
 RERENDER_ROLES = ("secretary", "admin", Actor.SYSTEM_ROLE)
 
@@ -68,14 +47,14 @@ def get_document(session: Session, document_id: int) -> Document:
     return document
 
 
-def template_for(name: str, document: Document | None = None) -> Template:
+def template_for(name: str, document: Document | None = None) -> Paper:
     """The template called `name`, checked to attach to `document`; refused in words otherwise."""
-    template = TEMPLATES.get(name)
+    template = PAPERS.get(name)
     if template is None:
         raise InvalidInput(
             "docx.unknown_template_name_one",
             N_("unknown template '{name}': one of {value}"),
-            name=name, value=', '.join(TEMPLATES),
+            name=name, value=', '.join(PAPERS),
         )
     if document is not None and document.kind != template.kind:
         raise InvalidInput(

@@ -19,16 +19,15 @@ from sqlalchemy.orm import Session
 from tasks.mail import message_id
 from tasks.messages import local_moment, render
 from workflow.config import Settings
-from workflow.council.delegation import ROLE_TITLES
+from workflow.council.catalog import NOTICES
 from workflow.council.law import KYIV
-from workflow.council.models import Decision, PlenarySession
-from workflow.council.rules import NotifyParams
 from workflow.definitions.registry import registry_of
 from workflow.engine.models import AuditEntry, Document, OutboxRow
 from workflow.engine.outbox import Handler
 from workflow.errors import NotFound
 from workflow.i18n import N_
 from workflow.notifications.models import Notification, OutgoingMail
+from workflow.notifications.notices import NotifyParams
 from workflow.notifications.recipients import recipients
 from workflow.people import Person
 from workflow.timeutil import as_utc
@@ -202,16 +201,11 @@ class _Context:
         self.parent = None if document.parent_id is None else session.get(Document, document.parent_id)
         actor = None if actor_id is None else session.get(Person, actor_id)
         self.actor = None if actor is None else actor.full_name
-        number = None
-        if document.kind == "decision_draft":
-            number = session.scalar(select(Decision.official_number).where(Decision.draft_id == document.id))
-        self.number = number
-        plenary = session.get(PlenarySession, document.id) if document.kind == "session" else None
-        # what a delegation gives, named in words
-        self.role_title = ROLE_TITLES.get(str(document.fields.get("role"))) if document.kind == "delegation" else None
-        self.plenary = None if plenary is None else {
-            "number": plenary.number, "starts_at": local_moment(plenary.starts_at), "place": plenary.place,
-        }
+        # what notices of this kind say of it (a decision's number, a session's date and place, a delegation's role)
+        facts = {name: _moments(value) for name, value in NOTICES.facts(session, document).items()}
+        self.number = facts.get("number")
+        self.plenary = facts.get("session")
+        self.role_title = facts.get("role_title")
         # the state's deadline, while the document is still in the state the message is about
         self.due_at = (
             local_moment(document.due_at) if document.due_at is not None and document.state == state else None
@@ -241,7 +235,7 @@ class _Context:
             },
             "parent": parent,
             "session": self.plenary,
-            "role_title": None if self.role_title is None else self.role_title[locale],
+            "role_title": _in_locale(self.role_title, locale),
             "state_title": getattr(compiled.state(self.state).title, locale),
             "actor": self.actor,
             "comment": None,
@@ -252,6 +246,15 @@ class _Context:
             "base_url": self.settings.base_url,
             **{name: _in_locale(value, locale) for name, value in self.extra.items()},
         }
+
+
+def _moments(value: Any) -> Any:
+    """A moment written in Kyiv time, also inside a mapping (a session's `starts_at`)."""
+    if isinstance(value, datetime):
+        return local_moment(value)
+    if isinstance(value, Mapping):
+        return {name: _moments(inner) for name, inner in value.items()}
+    return value
 
 
 def _in_locale(value: Any, locale: str) -> Any:

@@ -26,10 +26,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from workflow import schema
 from workflow.config import PROJECT_ROOT
-from workflow.council import drafts, sessions, setup
-from workflow.council.models import Committee, Council, Department
-from workflow.council.rules import CATALOG
-from workflow.council.votes import hold_committee_vote
+from workflow.council.catalog import CATALOG
+from workflow.council.drafts import drafts
+from workflow.council.organisation import setup
+from workflow.council.organisation.models import Committee, Council, Department
+from workflow.council.sittings import sessions
+from workflow.council.sittings.votes import hold_committee_vote
 from workflow.db import REGISTRY_KEY, Base, make_engine, make_sessionmaker
 from workflow.definitions.registry import DefinitionRegistry
 from workflow.engine import edit_document, fire

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 
 def import_all() -> None:
-    import workflow.council.models
+    import workflow.council.organisation.models
+    import workflow.council.sittings.models
     import workflow.definitions.models
     import workflow.engine.models
     import workflow.files

@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from workflow.config import Settings
-from workflow.council.rules import CATALOG
+from workflow.council.catalog import CATALOG
 from workflow.db import make_engine, make_sessionmaker
 from workflow.definitions.registry import DefinitionRegistry
 

@@ -16,10 +16,11 @@ from tasks.deadlines import sweep_deadlines
 from tasks.runner import run_pending
 from tests.conftest import DEFINITIONS, CommittedDB, World, add_consultation, build_world
 from workflow.config import Settings
-from workflow.council import drafts, sessions
-from workflow.council.delegation import delegate_role
-from workflow.council.models import Decision
-from workflow.council.rules import CATALOG
+from workflow.council.catalog import CATALOG
+from workflow.council.delegation.delegation import delegate_role
+from workflow.council.drafts import drafts
+from workflow.council.sittings import sessions
+from workflow.council.sittings.models import Decision
 from workflow.db import make_sessionmaker
 from workflow.definitions.registry import DefinitionRegistry
 from workflow.engine import create_document, edit_document, fire

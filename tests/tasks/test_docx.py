@@ -24,18 +24,13 @@ from sqlalchemy.orm import Session
 from tasks.docx import render, render_docx_handler, render_extract, rerender
 from tests.conftest import World, build_world
 from workflow.config import Settings
-from workflow.council import drafts, sessions
+from workflow.council.drafts import drafts
+from workflow.council.drafts.papers import committee_conclusion_context, decision_context
 from workflow.council.effects import HANDLERS
-from workflow.council.models import Attendance, Decision, Vote
-from workflow.council.papers import (
-    CHOICES_UK,
-    agenda_context,
-    committee_conclusion_context,
-    decision_context,
-    extract_context,
-    protocol_context,
-)
-from workflow.council.votes import ballots_of, quorum_for
+from workflow.council.sittings import sessions
+from workflow.council.sittings.models import Attendance, Decision, Vote
+from workflow.council.sittings.papers import CHOICES_UK, agenda_context, extract_context, protocol_context
+from workflow.council.sittings.votes import ballots_of, quorum_for
 from workflow.engine import fire
 from workflow.engine.models import Document, OutboxRow
 from workflow.engine.outbox import carry_out

@@ -18,7 +18,7 @@ from tasks.notify import notify_handler
 from tests.conftest import DEFINITIONS, T0, CommittedDB, build_world, run_in_threads
 from tests.processes import Mailbox, free_port
 from workflow.config import ConfigError, Settings, parse_smtp_url
-from workflow.council import drafts
+from workflow.council.drafts import drafts
 from workflow.engine.outbox import MAX_ATTEMPTS, carry_out
 from workflow.errors import NotFound, WrongState
 from workflow.notifications.models import Notification, OutgoingMail

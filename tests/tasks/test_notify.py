@@ -17,10 +17,13 @@ from tasks.messages import MissingTemplate, local_moment, render, template_names
 from tasks.notify import notify_handler, queue_digests, tell
 from tests.conftest import DEFINITIONS, World
 from workflow.config import Settings
-from workflow.council import drafts, messages, sessions, setup
-from workflow.council.amendments import committee_opinion, propose_amendment
-from workflow.council.delegation import delegate_role, revoke_delegation
+from workflow.council.delegation.delegation import delegate_role, revoke_delegation
+from workflow.council.drafts import drafts
+from workflow.council.drafts.amendments import committee_opinion, propose_amendment
 from workflow.council.effects import HANDLERS
+from workflow.council.messages import messages
+from workflow.council.organisation import setup
+from workflow.council.sittings import sessions
 from workflow.definitions.registry import DefinitionRegistry
 from workflow.engine import fire
 from workflow.engine.models import Document, OutboxRow

@@ -12,7 +12,7 @@ import pytest
 
 from tasks import celery_app, runner
 from workflow.config import Settings
-from workflow.council import setup
+from workflow.council.organisation import setup
 from workflow.engine import create_document
 from workflow.engine.seals import check_against_seal, check_signature, read_seal, seal_files
 from workflow.people import load_actor

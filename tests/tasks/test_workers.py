@@ -20,9 +20,11 @@ from tests.conftest import DEFINITIONS, build_world, create_postgres_database, d
 from tests.processes import Celery, Mailbox, RedisServer, wait_for
 from workflow import schema
 from workflow.config import Settings
-from workflow.council import drafts, sessions, setup
-from workflow.council.models import AgendaItem
-from workflow.council.rules import CATALOG
+from workflow.council.catalog import CATALOG
+from workflow.council.drafts import drafts
+from workflow.council.organisation import setup
+from workflow.council.sittings import sessions
+from workflow.council.sittings.models import AgendaItem
 from workflow.db import make_engine, make_sessionmaker
 from workflow.definitions.registry import DefinitionRegistry
 from workflow.engine import create_document, fire

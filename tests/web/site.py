@@ -16,8 +16,10 @@ from werkzeug.test import TestResponse
 
 from tasks.runner import run_pending
 from tests.conftest import World
-from workflow.council import drafts, messages, setup
-from workflow.council.setup import hash_password
+from workflow.council.drafts import drafts
+from workflow.council.messages import messages
+from workflow.council.organisation import setup
+from workflow.council.organisation.setup import hash_password
 from workflow.engine.models import AuditEntry, Document
 from workflow.notifications.models import Notification
 from workflow.people import Person

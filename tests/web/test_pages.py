@@ -22,7 +22,8 @@ from web import create_app
 from web.auth.views import csrf
 from web.database import db
 from web.errors import status_of
-from workflow.council import drafts, setup
+from workflow.council.drafts import drafts
+from workflow.council.organisation import setup
 from workflow.db import make_engine
 from workflow.engine.models import OutboxRow
 from workflow.errors import Conflict, GuardFailed, InvalidInput, NotAllowed, NotFound, WorkflowError, WrongState

@@ -27,7 +27,7 @@ from tests.web.site import (
 )
 from web import create_app
 from workflow import limits, schema
-from workflow.council import setup
+from workflow.council.organisation import setup
 from workflow.db import make_engine
 from workflow.files import store_file
 from workflow.notifications.models import Notification

@@ -29,7 +29,7 @@ from web.auth.views import csrf, hash_password
 from web.database import db
 from web.extension import radaflow
 from workflow import schema
-from workflow.council import drafts
+from workflow.council.drafts import drafts
 from workflow.db import make_engine
 from workflow.engine.models import Document
 from workflow.engine.outbox import carry_out

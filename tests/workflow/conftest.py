@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from workflow.config import PROJECT_ROOT
-from workflow.council.rules import CATALOG
+from workflow.council.catalog import CATALOG
 from workflow.db import REGISTRY_KEY
 from workflow.definitions.registry import DefinitionRegistry
 

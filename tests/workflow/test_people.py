@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.orm import Session
 
-from workflow.council import setup
+from workflow.council.organisation import setup
 from workflow.errors import InvalidInput, NotAllowed
 from workflow.people import (
     Person,

@@ -23,6 +23,7 @@ from werkzeug.exceptions import NotFound as PageNotFound
 
 from web.auth.views import login_manager, signed_in
 from web.cabinet import bp
+from web.cabinet.actions import assumed_guards, input_labels
 from web.cabinet.presenting import children, fields, history, local, related, title_of
 from web.database import db
 from web.errors import status_of
@@ -32,7 +33,7 @@ from web.i18n import say
 from workflow import i18n, limits
 from workflow.council import operations
 from workflow.council.access import may_read, names_its_author_publicly, reads_in_full
-from workflow.council.models import Decision
+from workflow.council.sittings.models import Decision
 from workflow.engine import available_actions
 from workflow.engine.models import Document
 from workflow.errors import Conflict, InvalidInput, WorkflowError
@@ -66,7 +67,7 @@ def act(document_id: int, trigger: str) -> ResponseReturnValue:
     user = signed_in()
     assert user is not None
     operation = operations.get(found.kind, trigger)
-    inputs = {name: request.form.get(name, "") for name in (operation.inputs if operation else {})}
+    inputs = {name: request.form.get(name, "") for name in (operation.inputs if operation else ())}
     comment = request.form.get("comment")
     try:
         if request.form.get("version") != str(found.version):
@@ -200,7 +201,7 @@ class Button:
 
 def _actions(document: Document, actor: Actor) -> list[Button]:
     buttons = []
-    for action in available_actions(db(), document, actor, assuming=operations.assumed_guards(document.kind)):
+    for action in available_actions(db(), document, actor, assuming=assumed_guards(document.kind)):
         if _system_only(document, action.trigger):
             continue  # what only the system does (a deadline's automatic move) is no button of anyone's
         operation = operations.get(document.kind, action.trigger)
@@ -211,7 +212,7 @@ def _actions(document: Document, actor: Actor) -> list[Button]:
         buttons.append(Button(
             trigger=action.trigger, title=title_of(action), allowed=action.allowed, reasons=action.reasons,
             comment=comment,
-            inputs=None if operation is None else {name: _(label) for name, label in operation.inputs.items()},
+            inputs=None if operation is None else input_labels(operation, document.kind, action.trigger),
         ))
     return buttons
 

@@ -19,7 +19,7 @@ from web.i18n import current as current_language
 from web.i18n import say
 from workflow import i18n
 from workflow.council.access import may_read, names_its_author_publicly
-from workflow.council.models import Committee, Department
+from workflow.council.organisation.models import Committee, Department
 from workflow.engine.audit import CREATE, EDIT, MIGRATE, RECORD
 from workflow.engine.models import AuditEntry, Document
 from workflow.people import Actor, Person

@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 from web.cli.words import _, say
 from web.extension import radaflow
 from workflow import schema
-from workflow.council.demo import CouncilExists, seed_demo
+from demo.demo import CouncilExists, seed_demo
 from workflow.council.law import KYIV
 from workflow.errors import WorkflowError
 

@@ -12,7 +12,7 @@ from web.cli.words import _, say
 from web.extension import radaflow
 from web.ids import MAX_ID
 from workflow.config import Settings
-from workflow.council.rules import CATALOG
+from workflow.council.catalog import CATALOG
 from workflow.definitions.graph import to_dot, to_mermaid
 from workflow.definitions.loader import DefinitionError, load_directory
 from workflow.engine.migrate import migrate_documents

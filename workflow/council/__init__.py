@@ -1,1 +1,1 @@
-"""The council's domain: its roles, the rules its documents move by (guards), and the effects they ask for."""
+"""The city council's own rules and records, by feature; `catalog` puts them together for the engine."""

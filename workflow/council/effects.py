@@ -1,8 +1,9 @@
 """Outbox rows for the council's own data that moves recorded before consequences ran in the move's transaction.
 
-`assign_number` and `fire_parent` are consequences now (`workflow.council.consequences`): the engine runs them
-itself and writes no outbox row for them. A database upgraded with such rows still pending carries them out
-here, once, as before. Notifications and documents are the tasks'."""
+`assign_number` and `fire_parent` are consequences now (`workflow.council.sittings.numbering`,
+`workflow.council.drafts.consequences`): the engine runs them itself and writes no outbox row for them. A
+database upgraded with such rows still pending carries them out here, once, as before. Notifications and
+documents are the tasks'."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from workflow.council import drafts
-from workflow.council.numbering import assign_number
+from workflow.council.drafts import drafts
+from workflow.council.sittings.numbering import assign_number
 from workflow.definitions.registry import registry_of
 from workflow.engine import fire
 from workflow.engine.models import AuditEntry, Document, OutboxRow

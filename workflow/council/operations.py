@@ -4,7 +4,8 @@ Most actions are one move of the engine. Some take more, and go through their do
 draft asks the departments for visas, withdrawing it cancels what was still asked for, answering a citizen
 stores the answer, revoking a delegation ends its grant. Actions that need a workplace of their own (the
 agenda, votes, sending a draft to committees, closing a sitting) are not done from the document page: `get`
-returns None for them, and the page says where they are done.
+returns None for them, and the page says where they are done. How the page names an action's inputs, and which
+guards its form satisfies, is the page's (`web`).
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from workflow.council import drafts, messages
-from workflow.council.delegation import revoke_delegation
+from workflow.council.delegation.delegation import revoke_delegation
+from workflow.council.drafts import drafts
+from workflow.council.messages import messages
 from workflow.definitions.registry import registry_of
 from workflow.engine import Fired, fire
 from workflow.engine.firing import no_action
@@ -32,10 +34,8 @@ Run = Callable[[Session, Document, Actor, "str | None", Mapping[str, str], datet
 @dataclass(frozen=True, slots=True)
 class Operation:
     run: Run
-    #: what the form asks for besides the comment: input name -> its label
-    inputs: Mapping[str, str]
-    #: guards what the form asks for satisfies (the page offers the action before they hold)
-    satisfies: frozenset[str] = frozenset()
+    #: what the action takes besides the comment, by name
+    inputs: tuple[str, ...]
     #: whether the form asks for a comment (when the definition allows one); False where none would be kept
     takes_comment: bool = True
 
@@ -45,7 +45,7 @@ def _move(trigger: str) -> Operation:
             now: datetime) -> Fired:
         return fire(session, document, trigger, actor, comment=comment, now=now)
 
-    return Operation(run, {})
+    return Operation(run, ())
 
 
 def _submit(session: Session, draft: Document, author: Actor, _comment: str | None, _inputs: Mapping[str, str],
@@ -68,7 +68,7 @@ def _answer(public: bool) -> Operation:
             now: datetime) -> Fired:
         return messages.answer(session, message, deputy, inputs.get("answer", ""), public=public, now=now)
 
-    return Operation(run, {"answer": N_("Answer")}, frozenset({"has_answer"}), takes_comment=False)
+    return Operation(run, ("answer",), takes_comment=False)
 
 
 def _revoke(session: Session, delegation: Document, actor: Actor, comment: str | None, _inputs: Mapping[str, str],
@@ -89,30 +89,13 @@ _PLAIN = {
 
 OPERATIONS: dict[tuple[str, str], Operation] = {
     **{(kind, trigger): _move(trigger) for kind, triggers in _PLAIN.items() for trigger in triggers},
-    ("decision_draft", "submit"): Operation(_submit, {}, takes_comment=False),
-    ("decision_draft", "withdraw"): Operation(_withdraw, {}),
-    ("decision_draft", "return_for_revision"): Operation(_return, {}),
+    ("decision_draft", "submit"): Operation(_submit, (), takes_comment=False),
+    ("decision_draft", "withdraw"): Operation(_withdraw, ()),
+    ("decision_draft", "return_for_revision"): Operation(_return, ()),
     ("citizen_message", "answer_publicly"): _answer(public=True),
     ("citizen_message", "answer_privately"): _answer(public=False),
-    ("delegation", "revoke"): Operation(_revoke, {}),
+    ("delegation", "revoke"): Operation(_revoke, ()),
 }
-
-
-#: guards of moves done at a workplace of their own that what that workplace asks for satisfies (the session a
-#: draft is put on the agenda of, the committee's opinion on an amendment): not to be held against the move when
-#: telling whether it is awaited
-_WORKPLACE_SATISFIES = {
-    ("decision_draft", "put_on_agenda"): frozenset({"published_ten_working_days_before_session"}),
-    ("amendment", "give_opinion"): frozenset({"has_committee_opinion"}),
-}
-
-
-def assumed_guards(kind: str) -> dict[str, frozenset[str]]:
-    """Per trigger of `kind`, the guards its form or workplace will satisfy (see `available_actions`)."""
-    assumed = {trigger: operation.satisfies for (k, trigger), operation in OPERATIONS.items()
-               if k == kind and operation.satisfies}
-    assumed.update({trigger: guards for (k, trigger), guards in _WORKPLACE_SATISFIES.items() if k == kind})
-    return assumed
 
 
 def get(kind: str, trigger: str) -> Operation | None:

@@ -1,22 +1,23 @@
 """A person's work: the documents waiting for an action they may take now, the most urgent first.
 
 A document is waiting for a person when, in its current state, a move is expected of them: open to them (by a
-role they hold, for that document), its guards holding now (those its form or workplace will satisfy taken as
-held), and neither one only the system makes, nor one that needs a comment saying why (a refusal, a return), nor
-one that ends or cancels what was asked (`NOT_AWAITED`): what one may do, not what is awaited. Listed with it is
+role they hold, for that document), its guards holding now (those its form or workplace will satisfy, as the
+caller says, taken as held), and neither one only the system makes, nor one that needs a comment saying why (a
+refusal, a return), nor one that ends or cancels what was asked (`NOT_AWAITED`): what one may do, not what is
+awaited. Listed with it is
 everything the person may do to it now. Candidates are read once, by the states with an expected move; the role
 check, which needs no query, comes before the guards.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from workflow.council import operations
 from workflow.definitions.compiled import Move
 from workflow.definitions.registry import registry_of
 from workflow.engine import Action, available_actions
@@ -34,7 +35,17 @@ class Waiting:
     overdue: bool
 
 
-def waiting_for(session: Session, actor: Actor, now: datetime, *, limit: int = 100) -> list[Waiting]:
+#: per kind of document, per trigger, the guards its form or workplace will satisfy (see `available_actions`)
+Assumed = Callable[[str], Mapping[str, frozenset[str]]]
+
+
+def _nothing_assumed(_kind: str) -> Mapping[str, frozenset[str]]:
+    return {}
+
+
+def waiting_for(
+    session: Session, actor: Actor, now: datetime, *, assuming: Assumed = _nothing_assumed, limit: int = 100
+) -> list[Waiting]:
     """The documents waiting for `actor`: overdue ones first, then by due date, then the oldest."""
     registry = registry_of(session)
     open_states = []
@@ -61,7 +72,7 @@ def waiting_for(session: Session, actor: Actor, now: datetime, *, limit: int = 1
         if not any(_expected(move) for move in mine):
             continue
         expected = {move.trigger for move in mine if _expected(move)}
-        assumed = operations.assumed_guards(document.kind)
+        assumed = assuming(document.kind)
         actions = tuple(a for a in available_actions(session, document, actor, now=now, assuming=assumed)
                         if a.allowed and a.trigger in {move.trigger for move in mine})
         if any(action.trigger in expected for action in actions):

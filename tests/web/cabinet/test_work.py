@@ -14,7 +14,7 @@ from tests.web.site import (
     text_of,
 )
 from web.cabinet.presenting import local
-from workflow.council import drafts
+from workflow.council.drafts import drafts
 
 
 def work_rows(client: FlaskClient) -> list[list[str]]:

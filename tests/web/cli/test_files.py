@@ -11,7 +11,7 @@ import docx
 import pytest
 
 from tests.conftest import build_world
-from workflow.council import sessions
+from workflow.council.sittings import sessions
 
 
 @pytest.fixture

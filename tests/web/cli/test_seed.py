@@ -6,7 +6,7 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
-from workflow.council import demo_data
+from demo import demo_data
 from workflow.db import make_engine
 from workflow.engine.models import AuditEntry
 from workflow.people import Person

@@ -3,9 +3,11 @@ person it is addressed to; a citizen's message only its citizen, its deputy, the
 
 from __future__ import annotations
 
-from workflow.council import drafts, messages, setup
 from workflow.council.access import may_read
-from workflow.council.delegation import delegate_role
+from workflow.council.delegation.delegation import delegate_role
+from workflow.council.drafts import drafts
+from workflow.council.messages import messages
+from workflow.council.organisation import setup
 from workflow.people import Actor
 
 

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.conftest import DEFINITIONS, Snapshot, snapshot
-from workflow.council.rules import CATALOG
+from workflow.council.catalog import CATALOG
 from workflow.db import REGISTRY_KEY
 from workflow.definitions.catalog import Catalog, ConsequenceContext, GuardContext
 from workflow.definitions.compiled import CompiledDefinition, Move

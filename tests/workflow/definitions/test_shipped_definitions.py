@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from workflow.config import PROJECT_ROOT
-from workflow.council.rules import CATALOG
+from workflow.council.catalog import CATALOG
 from workflow.definitions.compiled import CompiledDefinition, Move
 from workflow.definitions.loader import load_directory
 from workflow.definitions.schema import Deadline

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import DBAPIError
 
-from workflow.council import sessions
-from workflow.council.votes import hold_committee_vote
+from workflow.council.sittings import sessions
+from workflow.council.sittings.votes import hold_committee_vote
 from workflow.engine import create_document, edit_document, fire
 from workflow.engine.audit import Break, canonical_json, verify_log
 from workflow.engine.models import AuditEntry, Document, OutboxRow

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from workflow import limits
-from workflow.council import sessions
-from workflow.council.votes import hold_vote
+from workflow.council.sittings import sessions
+from workflow.council.sittings.votes import hold_vote
 from workflow.engine import available_actions, create_document, edit_document, fire
 from workflow.engine.audit import GENESIS, content_digest, hash_of
 from workflow.engine.models import AuditEntry, Document, OutboxRow

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import release_version_3
 from workflow.config import PROJECT_ROOT
-from workflow.council.rules import CATALOG
+from workflow.council.catalog import CATALOG
 from workflow.db import REGISTRY_KEY
 from workflow.definitions.compiled import CompiledDefinition
 from workflow.definitions.registry import DefinitionRegistry, registry_of

@@ -18,10 +18,11 @@ from hypothesis.stateful import Bundle, RuleBasedStateMachine, multiple, rule, r
 from sqlalchemy import func, select
 
 from tests.conftest import DEFINITIONS, Snapshot, World, snapshot
-from workflow.council import sessions
-from workflow.council.models import AgendaItem, Vote
-from workflow.council.rules import CATALOG, RECOMMENDATIONS
-from workflow.council.votes import hold_committee_vote, hold_vote, latest_vote, registered_members
+from workflow.council.catalog import CATALOG
+from workflow.council.drafts.guards import RECOMMENDATIONS
+from workflow.council.sittings import sessions
+from workflow.council.sittings.models import AgendaItem, Vote
+from workflow.council.sittings.votes import hold_committee_vote, hold_vote, latest_vote, registered_members
 from workflow.db import REGISTRY_KEY
 from workflow.definitions.registry import DefinitionRegistry
 from workflow.engine import Fired, available_actions, create_document, edit_document, fire

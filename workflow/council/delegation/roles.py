@@ -1,0 +1,19 @@
+"""The person a delegation gives its role to."""
+
+from __future__ import annotations
+
+from workflow.definitions.catalog import Catalog
+from workflow.engine.models import Document
+from workflow.people import Actor
+
+
+def _is_delegate(document: Document, actor: Actor) -> bool:
+    return actor.id is not None and document.fields.get("person_id") == actor.id
+
+
+def register(catalog: Catalog) -> None:
+    catalog.relative_role(
+        "delegate",
+        "the person a delegation gives the role to",
+        person_field="person_id",
+    )(_is_delegate)
