@@ -34,10 +34,13 @@ POSTGRES_ADMIN = os.environ.get("TEST_POSTGRES_ADMIN", "host=127.0.0.1 port=5432
 POSTGRES_HOST = os.environ.get("TEST_POSTGRES_HOST", "postgres@127.0.0.1:5432")
 
 #: the settings the CLI reads from the environment; cleared so the machine's own never leak into a test
-RADAFLOW_VARIABLES = (
-    "RADAFLOW_ENV", "RADAFLOW_INSTANCE", "RADAFLOW_DEFINITIONS", "RADAFLOW_LOCALE",
-    "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "FLASK_APP", "RADAFLOW_SEAL_KEY", "RADAFLOW_SEAL_PUBLIC_KEY",
-)
+#: the settings read from the environment besides every RADAFLOW_* one (workflow/config.py)
+SETTINGS_VARIABLES = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "SMTP_URL", "MAIL_FROM", "FLASK_APP")
+
+
+def is_setting(name: str) -> bool:
+    """Whether an environment variable is one of Radaflow's settings, which a test must not inherit."""
+    return name in SETTINGS_VARIABLES or name.startswith("RADAFLOW_")
 
 
 # --- databases of the test's own ---------------------------------------------------------------------------
@@ -123,8 +126,8 @@ class Radaflow:
 @pytest.fixture
 def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """No Radaflow setting from the machine running the tests: only what a test sets counts."""
-    for name in RADAFLOW_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
+    for name in [name for name in os.environ if is_setting(name)]:
+        monkeypatch.delenv(name)
 
 
 @pytest.fixture

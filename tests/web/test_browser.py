@@ -19,7 +19,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from tests.processes import free_port, wait_for
 from tests.web.cli.test_serve import page
-from tests.web.conftest import RADAFLOW_VARIABLES
+from tests.web.conftest import is_setting
 
 RADAFLOW = str(Path(sys.executable).with_name("radaflow"))
 #: real processes that wait on one another with timeouts: under pytest-xdist they take turns on one worker
@@ -42,7 +42,7 @@ def chromium() -> str:
 @pytest.fixture
 def demo(tmp_path: Path) -> Iterator[str]:
     """`radaflow run` on a free port with the demo council loaded, as `make run` starts it; its base URL."""
-    env = {name: value for name, value in os.environ.items() if name not in RADAFLOW_VARIABLES}
+    env = {name: value for name, value in os.environ.items() if not is_setting(name)}
     env["RADAFLOW_INSTANCE"] = str(tmp_path / "instance")
     env.pop("SMTP_URL", None)
     for command in (["db", "upgrade"], ["seed", "demo"]):

@@ -7,10 +7,10 @@ from datetime import datetime
 import click
 from flask.cli import AppGroup
 
+from demo.demo import CouncilExists, seed_demo
 from web.cli.words import _, say
 from web.extension import radaflow
 from workflow import schema
-from demo.demo import CouncilExists, seed_demo
 from workflow.council.law import KYIV
 from workflow.errors import WorkflowError
 

@@ -20,10 +20,10 @@ from tests.web.site import (
     text_of,
     token,
 )
+from workflow.council.delegation.delegation import delegate_role
 from workflow.council.drafts import drafts
 from workflow.council.messages import messages
 from workflow.council.organisation import setup
-from workflow.council.delegation.delegation import delegate_role
 from workflow.engine import fire
 from workflow.engine.models import Document
 from workflow.files import store_file

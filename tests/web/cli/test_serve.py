@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.processes import free_port, wait_for
-from tests.web.conftest import RADAFLOW_VARIABLES
+from tests.web.conftest import is_setting
 
 RADAFLOW = str(Path(sys.executable).with_name("radaflow"))
 #: real processes that wait on one another with timeouts: under pytest-xdist they take turns on one worker
@@ -30,7 +30,7 @@ def page(url: str) -> tuple[int, str] | None:
 
 @pytest.fixture
 def environment(tmp_path: Path) -> dict[str, str]:
-    env = {name: value for name, value in os.environ.items() if name not in RADAFLOW_VARIABLES}
+    env = {name: value for name, value in os.environ.items() if not is_setting(name)}
     env["RADAFLOW_INSTANCE"] = str(tmp_path / "instance")
     env.pop("SMTP_URL", None)
     return env
