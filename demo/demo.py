@@ -83,7 +83,9 @@ def seed_demo(session: Session, *, today: date) -> DemoSummary:
     council = session.scalar(select(Council).order_by(Council.id).limit(1))
     if council is not None:
         raise CouncilExists(
-            f"the database already has a council ({council.name}); the demo is loaded only into an empty one"
+            "demo.council_exists",
+            N_("the database already has a council ({name}); the demo is loaded only into an empty one"),
+            name=council.name,
         )
     taken = session.scalars(select(Person.email).where(Person.email.in_(_all_emails())).order_by(Person.email)).all()
     if taken:

@@ -6,6 +6,7 @@ from flask import Flask, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError, OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
 
 from workflow.errors import (
     Busy,
@@ -64,6 +65,23 @@ def init_app(app: Flask) -> None:
             return {"error": "not_found", "message": "there is no such page", "reasons": []}, 404
         missing = NotFound("web.no_such_page", N_("There is no such page."))
         return render_template("error.html", error=missing, status=404, title=_("Page not found")), 404
+
+    @app.errorhandler(HTTPException)
+    def _other_http_error(error: HTTPException) -> ResponseReturnValue:
+        """Any other answer Werkzeug gives by itself (405 to a link followed to a form's address, 400, ...) on
+        the site's own page, in the reader's language, instead of Werkzeug's bare English one."""
+        status = error.code or 500
+        if isinstance(error, MethodNotAllowed):
+            said = WorkflowError("web.method_not_allowed", N_("This address is for sending a form, not for reading."))
+        elif isinstance(error, InternalServerError):
+            said = WorkflowError("web.internal_error",
+                                 N_("Something went wrong on our side; nothing was changed. Try again later."))
+        else:
+            said = WorkflowError("web.request_not_handled", N_("The request could not be handled ({status})."),
+                                 status=status)
+        if _wants_json():
+            return {"error": said.code, "message": said.message, "reasons": []}, status
+        return render_template("error.html", error=said, status=status), status
 
 
 #: what a person is told when the database could not take their change

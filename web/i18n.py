@@ -55,7 +55,7 @@ def init_app(app: Flask) -> None:
     def _language() -> dict[str, Any]:
         # each language named in itself, so that a reader finds their own whichever language the page is in
         names = [(code, (Locale.parse(code).get_language_name(code) or code).capitalize()) for code in i18n.LOCALES]
-        return {"lang": current(), "languages": names}
+        return {"lang": current(), "languages": names, "language_back": _page_to_return_to()}
 
     @app.after_request
     def _remember(response: Response) -> Response:
@@ -73,6 +73,17 @@ def switch(lang: str) -> ResponseReturnValue:
     response = redirect(_back(request.args.get("next")))
     _set_cookie(response, chosen)
     return response
+
+
+def _page_to_return_to() -> str:
+    """Where the switch leads back: the page itself, or for a page that answered a form (a refusal shown at the
+    form's address, which takes no GET) the page the form was sent from."""
+    if request.method in ("GET", "HEAD"):
+        return request.full_path.rstrip("?")
+    sent_from = urlsplit(request.referrer or "")
+    if sent_from.netloc == request.host and sent_from.path.startswith("/"):
+        return sent_from.path + (f"?{sent_from.query}" if sent_from.query else "")
+    return url_for("public.index")
 
 
 def _set_cookie(response: BaseResponse, lang: str) -> None:

@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 import pytest
 from flask.testing import FlaskClient
 
-from tests.web.site import act, legal_visa, message_to_deputy, sign_in
+from tests.web.site import act, legal_visa, message_to_deputy, sign_in, token
 from web.i18n import COOKIE
 
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -188,3 +188,38 @@ def test_dates_and_sizes_follow_the_reader_s_language(site):
 
     assert "<dt>Створено</dt><dd>02.03.2026 11:00</dd>" in uk
     assert "<dt>Created</dt><dd>02.03.2026 11:00</dd>" in en
+
+
+def test_switching_language_on_a_refusal_shown_at_a_form_s_address_goes_back_to_the_form_s_page(site):
+    """The refusal page answers the form's POST; its address takes no GET, so the switch leads to the page the
+    form was sent from."""
+    visa = legal_visa(site)
+    lawyer = site.client()
+    sign_in(lawyer, site.world.lawyer)
+    document_page = f"http://localhost/documents/{visa.id}"
+
+    refused = lawyer.post(f"/documents/{visa.id}/actions/give", data={"version": "0", "csrf_token": token(lawyer)},
+                          headers={"Referer": document_page})
+    assert refused.status_code == 409  # the page was out of date
+    switch = re.search(r'<a href="(/language/en\?next=[^"]+)"', refused.get_data(as_text=True))
+
+    assert switch is not None
+    switched = lawyer.get(switch.group(1).replace("&amp;", "&"))
+    assert switched.headers["Location"] == f"/documents/{visa.id}"
+    assert lawyer.get(switched.headers["Location"]).status_code == 200
+
+
+def test_a_link_followed_to_a_form_s_address_gets_the_site_s_own_page_in_the_reader_s_language(site):
+    visa = legal_visa(site)
+    client = site.client()
+    sign_in(client, site.world.lawyer)
+
+    answer = client.get(f"/documents/{visa.id}/actions/give")
+
+    assert answer.status_code == 405
+    page = answer.get_data(as_text=True)
+    assert '<html lang="uk">' in page
+    assert "Ця адреса лише приймає надіслані форми; сторінки за нею немає." in page
+    assert "Method Not Allowed" not in page
+    english = client.get(f"/documents/{visa.id}/actions/give?lang=en").get_data(as_text=True)
+    assert "This address is for sending a form, not for reading." in english

@@ -98,3 +98,17 @@ def test_seed_demo_is_refused_in_production_where_public_passwords_do_not_belong
     assert result.exit_code == 1
     assert "RADAFLOW_ENV=production" in result.stderr
     assert counts(sqlite_url)[0] == 0
+
+
+def test_seed_demo_refuses_a_second_time_in_the_operator_s_language(radaflow, sqlite_url):
+    assert radaflow("db", "upgrade").exit_code == 0
+    assert radaflow("seed", "demo", "--today", "2026-03-16").exit_code == 0
+    loaded = counts(sqlite_url)
+    radaflow.monkeypatch.setenv("RADAFLOW_LANG", "uk")
+
+    again = radaflow("seed", "demo")
+
+    assert again.exit_code == 1
+    assert ("у базі даних уже є рада (Вербівська міська рада); демонстраційні дані завантажуються лише в порожню"
+            in again.stderr)
+    assert counts(sqlite_url) == loaded
