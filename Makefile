@@ -32,6 +32,7 @@ test: $(VENV)/.installed-test lint typecheck layers pytest
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy

@@ -77,15 +77,29 @@ def played_session(directory: Path, items: int) -> Protocol:
         return load_actor(session, clerk.id, moment)
 
     planned = SITTING - timedelta(days=11)
-    plenary = sessions.plan_session(session, secretary(planned), number=12, starts_at=SITTING,
-                                    place="Сесійна зала, пл. Свободи, 1", now=planned)
+    plenary = sessions.plan_session(
+        session, secretary(planned), number=12, starts_at=SITTING, place="Сесійна зала, пл. Свободи, 1", now=planned
+    )
     documents = []
     for position in range(1, items + 1):
         title = f"Про затвердження програми розвитку № {position} на 2026–2028 роки"
-        item = create_document(session, "agenda_item", secretary(planned), parent=plenary, title=title,
-                               fields={"position": position}, now=planned)
-        session.add(AgendaItem(document_id=item.id, session_id=plenary.id, position=position,
-                               reporter_id=deputies[position % len(deputies)].id))
+        item = create_document(
+            session,
+            "agenda_item",
+            secretary(planned),
+            parent=plenary,
+            title=title,
+            fields={"position": position},
+            now=planned,
+        )
+        session.add(
+            AgendaItem(
+                document_id=item.id,
+                session_id=plenary.id,
+                position=position,
+                reporter_id=deputies[position % len(deputies)].id,
+            )
+        )
         documents.append(item)
     session.flush()
     fire(session, plenary, "convene", secretary(SITTING - timedelta(days=10)), now=SITTING - timedelta(days=10))
@@ -143,8 +157,10 @@ def main() -> None:
     seconds = {str(items): round(statistics.median(runs), 4) for items, runs in timings.items()}
     for items, runs in timings.items():
         per_item = statistics.median(runs) / items * 1000
-        print(f"protocol of {items:3d} items: median {statistics.median(runs):.3f} s over {len(runs)} runs "
-              f"({per_item:.1f} ms per item), {sizes_bytes[items] / 1024:.0f} KiB")
+        print(
+            f"protocol of {items:3d} items: median {statistics.median(runs):.3f} s over {len(runs)} runs "
+            f"({per_item:.1f} ms per item), {sizes_bytes[items] / 1024:.0f} KiB"
+        )
     ratio = None
     if "100" in seconds and "200" in seconds:
         ratio = round(seconds["200"] / seconds["100"], 3)

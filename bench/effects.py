@@ -141,11 +141,15 @@ def smtp_server(box: Mailbox) -> Iterator[int]:
 def redis_server(port: int) -> Iterator[str]:
     process = subprocess.Popen(
         ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
-        poll(lambda: _redis_answers(port) or process.poll() is not None, timeout=10,
-             what=f"redis-server on port {port} to answer")
+        poll(
+            lambda: _redis_answers(port) or process.poll() is not None,
+            timeout=10,
+            what=f"redis-server on port {port} to answer",
+        )
         if process.poll() is not None:
             raise RuntimeError(f"redis-server on port {port} exited with {process.returncode}")
         yield f"redis://127.0.0.1:{port}/0"
@@ -168,9 +172,25 @@ def celery_worker(name: str, env: dict[str, str], log: Path) -> Iterator[subproc
     """One worker in a process group of its own, so that its pool goes down with it."""
     with log.open("wb") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "celery_worker", "worker", "--concurrency=1", "--pool=prefork",
-             "-n", f"{name}@%h", "--loglevel=INFO", "--without-gossip", "--without-mingle"],
-            cwd=PROJECT_ROOT, env={**os.environ, **env}, stdout=output, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "celery_worker",
+                "worker",
+                "--concurrency=1",
+                "--pool=prefork",
+                "-n",
+                f"{name}@%h",
+                "--loglevel=INFO",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            cwd=PROJECT_ROOT,
+            env={**os.environ, **env},
+            stdout=output,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         try:
@@ -262,10 +282,15 @@ def failed_effects(council: Council, draft_ids: list[int]) -> list[tuple[int, in
     with council.sessions() as session:
         rows = session.execute(
             select(OutboxRow.id, OutboxRow.attempts, OutboxRow.last_error)
-            .join(AuditEntry, (AuditEntry.document_id == OutboxRow.document_id)
-                  & (AuditEntry.version == OutboxRow.audit_version))
-            .where(OutboxRow.document_id.in_(draft_ids), OutboxRow.status == "failed",
-                   AuditEntry.trigger == "return_for_revision")
+            .join(
+                AuditEntry,
+                (AuditEntry.document_id == OutboxRow.document_id) & (AuditEntry.version == OutboxRow.audit_version),
+            )
+            .where(
+                OutboxRow.document_id.in_(draft_ids),
+                OutboxRow.status == "failed",
+                AuditEntry.trigger == "return_for_revision",
+            )
             .order_by(OutboxRow.id)
         ).all()
     return [(row_id, attempts, error or "") for row_id, attempts, error in rows]
@@ -354,20 +379,28 @@ def main() -> None:
         started = time.perf_counter()
         council = prepare(url, WARM_UP + args.moves + args.transitions)
         stack.callback(council.engine.dispose)
-        print(f"council with {len(council.drafts)} submitted drafts in {time.perf_counter() - started:.1f} s",
-              flush=True)
+        print(
+            f"council with {len(council.drafts)} submitted drafts in {time.perf_counter() - started:.1f} s", flush=True
+        )
 
         redis_url = stack.enter_context(redis_server(free_port()))
         box = Mailbox()
         smtp_port = stack.enter_context(smtp_server(box))
-        env = {"DATABASE_URL": url, "REDIS_URL": redis_url, "SMTP_URL": f"smtp://127.0.0.1:{smtp_port}",
-               "RADAFLOW_INSTANCE": str(directory)}
+        env = {
+            "DATABASE_URL": url,
+            "REDIS_URL": redis_url,
+            "SMTP_URL": f"smtp://127.0.0.1:{smtp_port}",
+            "RADAFLOW_INSTANCE": str(directory),
+        }
         app = create_celery(Settings.from_env({**os.environ, **env}))
         processes = [stack.enter_context(celery_worker(name, env, directory / f"{name}.log")) for name in WORKERS]
         started = time.perf_counter()
         wait_until_ready(app, processes, directory)
-        print(f"two workers ready in {time.perf_counter() - started:.1f} s (Redis on {redis_url}, "
-              f"SMTP on 127.0.0.1:{smtp_port})", flush=True)
+        print(
+            f"two workers ready in {time.perf_counter() - started:.1f} s (Redis on {redis_url}, "
+            f"SMTP on 127.0.0.1:{smtp_port})",
+            flush=True,
+        )
 
         # the submissions' effects (telling nobody) are carried out first, so that the moves find an empty outbox
         for _ in WORKERS:
@@ -381,34 +414,53 @@ def main() -> None:
         latency(council, app, box, warm)  # each worker opens its database connections on its first task
         samples, lost_one_by_one = latency(council, app, box, moves)
         p50, p95 = statistics.median(samples), percentile(samples, 95)
-        print(f"latency, commit to e-mail received, {len(samples)} moves one at a time: p50 {p50:.1f} ms, "
-              f"p95 {p95:.1f} ms (min {min(samples):.1f}, max {max(samples):.1f})", flush=True)
+        print(
+            f"latency, commit to e-mail received, {len(samples)} moves one at a time: p50 {p50:.1f} ms, "
+            f"p95 {p95:.1f} ms (min {min(samples):.1f}, max {max(samples):.1f})",
+            flush=True,
+        )
 
         ran = throughput(council, app, box, rest, args.batch)
         per_s = ran.received / ran.total_seconds
-        print(f"throughput: {ran.moves} moves committed in {ran.commit_seconds:.2f} s "
-              f"({ran.moves / ran.commit_seconds:.0f}/s, {args.batch} per transaction, a kick after each); "
-              f"{ran.received} e-mails received after {ran.total_seconds:.2f} s: {per_s:.0f} notifications/s",
-              flush=True)
+        print(
+            f"throughput: {ran.moves} moves committed in {ran.commit_seconds:.2f} s "
+            f"({ran.moves / ran.commit_seconds:.0f}/s, {args.batch} per transaction, a kick after each); "
+            f"{ran.received} e-mails received after {ran.total_seconds:.2f} s: {per_s:.0f} notifications/s",
+            flush=True,
+        )
         if ran.extra_kicks:
-            print(f"  {ran.extra_kicks} more kick(s) were sent: the kicks after the commits left e-mails pending "
-                  "(a dispatch sends at most 100; in production beat's send-mail sweep takes the rest)")
+            print(
+                f"  {ran.extra_kicks} more kick(s) were sent: the kicks after the commits left e-mails pending "
+                "(a dispatch sends at most 100; in production beat's send-mail sweep takes the rest)"
+            )
 
         moved = WARM_UP + args.moves + args.transitions
         time.sleep(1)  # a mail sent twice would arrive about now
         failed = failed_effects(council, council.drafts)
         if box.count() + len(failed) != moved:
-            raise AssertionError(f"{box.count()} e-mails received and {len(failed)} effects failed for {moved} "
-                                 "moves: an e-mail was sent twice, or one is still on its way")
+            raise AssertionError(
+                f"{box.count()} e-mails received and {len(failed)} effects failed for {moved} "
+                "moves: an e-mail was sent twice, or one is still on its way"
+            )
         if failed:
-            print(f"LOST: {len(failed)} of {moved} notifications never went out ({lost_one_by_one} of the "
-                  f"{args.moves} one-at-a-time moves, {ran.moves - ran.received} of the {ran.moves} in batches): "
-                  "their notify effects were marked failed:", file=sys.stderr)
+            print(
+                f"LOST: {len(failed)} of {moved} notifications never went out ({lost_one_by_one} of the "
+                f"{args.moves} one-at-a-time moves, {ran.moves - ran.received} of the {ran.moves} in batches): "
+                "their notify effects were marked failed:",
+                file=sys.stderr,
+            )
             for row_id, attempts, error in failed:
                 print(f"  outbox row {row_id}, {attempts} attempts: {error.strip()}", file=sys.stderr)
 
-    print(json.dumps({"bench": "effects", "latency_ms": {"p50": round(p50, 2), "p95": round(p95, 2)},
-                      "notifications_per_s": round(per_s, 1)}))
+    print(
+        json.dumps(
+            {
+                "bench": "effects",
+                "latency_ms": {"p50": round(p50, 2), "p95": round(p95, 2)},
+                "notifications_per_s": round(per_s, 1),
+            }
+        )
+    )
     if failed:
         sys.exit(1)
 

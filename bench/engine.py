@@ -90,8 +90,9 @@ def prepare(url: str, documents: int) -> Council:
         secretary = Person(full_name="Тарас Коваль")
         session.add_all([author, secretary])
         session.flush()
-        session.add_all([RoleGrant(person_id=author.id, role="staff"),
-                         RoleGrant(person_id=secretary.id, role="secretary")])
+        session.add_all(
+            [RoleGrant(person_id=author.id, role="staff"), RoleGrant(person_id=secretary.id, role="secretary")]
+        )
         session.flush()
         actors = {"author": load_actor(session, author.id), "secretary": load_actor(session, secretary.id)}
         ids = [
@@ -190,13 +191,33 @@ class Floor:
         cursor.execute(self.update, (dest, new_version, digest, now, now, due, document_id))
         cursor.execute(
             self.audit,
-            (document_id, new_version, now, self.actors[who].id, trigger, source, dest, comment, "{}", prev_hash,
-             digest),
+            (
+                document_id,
+                new_version,
+                now,
+                self.actors[who].id,
+                trigger,
+                source,
+                dest,
+                comment,
+                "{}",
+                prev_hash,
+                digest,
+            ),
         )
         cursor.execute(
             self.outbox,
-            (document_id, new_version, "notify", '{"roles": ["author"], "template": "t"}',
-             f"{document_id}:{new_version}:0", "pending", 0, now, now),
+            (
+                document_id,
+                new_version,
+                "notify",
+                '{"roles": ["author"], "template": "t"}',
+                f"{document_id}:{new_version}:0",
+                "pending",
+                0,
+                now,
+                now,
+            ),
         )
         self.connection.commit() if self.dialect == "postgresql" else cursor.execute("COMMIT")
         return time.perf_counter() - started

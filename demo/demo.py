@@ -92,7 +92,7 @@ def seed_demo(session: Session, *, today: date) -> DemoSummary:
         raise Conflict(
             "demo.demo_e_mail_addresses",
             N_("demo e-mail addresses already belong to someone: {value}"),
-            value=', '.join(e for e in taken if e),
+            value=", ".join(e for e in taken if e),
         )
     demo = _Demo(session, today)
     demo.set_up()
@@ -107,8 +107,14 @@ def email(key: str) -> str:
 
 
 def _all_emails() -> list[str]:
-    people = [data.MAYOR, *data.DEPUTIES, *[(n, k) for n, k, _ in data.REVIEWERS], *data.STAFF, data.ADMIN,
-              *data.CITIZENS]
+    people = [
+        data.MAYOR,
+        *data.DEPUTIES,
+        *[(n, k) for n, k, _ in data.REVIEWERS],
+        *data.STAFF,
+        data.ADMIN,
+        *data.CITIZENS,
+    ]
     return [email(key) for _name, key in people]
 
 
@@ -174,7 +180,10 @@ class _Demo:
     # --- the council, its people, committees and departments ---------------------------------------------------
     def set_up(self) -> None:
         council = setup.create_council(
-            self.session, name=data.COUNCIL_NAME, name_en=data.COUNCIL_NAME_EN, convocation=data.CONVOCATION,
+            self.session,
+            name=data.COUNCIL_NAME,
+            name_en=data.COUNCIL_NAME_EN,
+            convocation=data.CONVOCATION,
             total_composition=len(data.DEPUTIES) + 1,
         )
         council.next_decision_number = FIRST_DECISION_NUMBER
@@ -195,8 +204,13 @@ class _Demo:
             self._person(name, key, "citizen", ("citizen",))
         for c in data.COMMITTEES:
             self.committees[c.key] = setup.add_committee(
-                self.session, council, c.name, name_en=c.name_en, chair=self.people[c.chair],
-                secretary=self.people[c.secretary], members=[self.people[m] for m in c.members],
+                self.session,
+                council,
+                c.name,
+                name_en=c.name_en,
+                chair=self.people[c.chair],
+                secretary=self.people[c.secretary],
+                members=[self.people[m] for m in c.members],
             )
         for name, kind in ((data.LEGAL_DEPARTMENT, "legal"), (data.FINANCE_DEPARTMENT, "finance")):
             reviewers = [self.people[key] for _n, key, k in data.REVIEWERS if k == kind]
@@ -207,7 +221,10 @@ class _Demo:
     def write(self, key: str, spec: data.DraftData, day: int) -> Document:
         lead = self.committees[spec.committees[0]]
         draft = drafts.write_draft(
-            self.session, self.actor(spec.author), spec.title, data.draft_body(spec, lead.name),
+            self.session,
+            self.actor(spec.author),
+            spec.title,
+            data.draft_body(spec, lead.name),
             now=self.at(day, 9, 15),
         )
         self.drafts[key] = draft
@@ -247,10 +264,18 @@ class _Demo:
         body = _CONCLUSIONS[recommendation]
         meetings = [day - 3, day] if send_back else [day]
         for meeting in meetings:
-            edit_document(self.session, conclusion, chair, fields={"recommendation": recommendation, "body": body},
-                          now=self.at(meeting, 14))
+            edit_document(
+                self.session,
+                conclusion,
+                chair,
+                fields={"recommendation": recommendation, "body": body},
+                now=self.at(meeting, 14),
+            )
             hold_committee_vote(
-                self.session, conclusion, chair, ballots=self.committee_ballots(committee),
+                self.session,
+                conclusion,
+                chair,
+                ballots=self.committee_ballots(committee),
                 question=f"Про висновок щодо проєкту рішення «{self.draft_title(conclusion)}»",
                 now=self.at(meeting, 14, 30),
             )
@@ -301,39 +326,68 @@ class _Demo:
         second = self.offset(_working_day_from(self.today - timedelta(days=21)))
         specs = data.past_drafts((self.today + timedelta(days=first)).year)
         self.hold_session(
-            SESSION_NUMBERS[0], first, specs, absent=("d.kovalchuk", "h.karpenko", "kh.fedoruk"), agenda=(21, 0, 2),
+            SESSION_NUMBERS[0],
+            first,
+            specs,
+            absent=("d.kovalchuk", "h.karpenko", "kh.fedoruk"),
+            agenda=(21, 0, 2),
             items={
-                "budget_changes": (20, 2, 1), "education_programme": (23, 0, 1), "detailed_plan": (9, 7, 6),
-                "property_tax": (15, 6, 3), "housing_repairs": (22, 0, 2),
+                "budget_changes": (20, 2, 1),
+                "education_programme": (23, 0, 1),
+                "detailed_plan": (9, 7, 6),
+                "property_tax": (15, 6, 3),
+                "housing_repairs": (22, 0, 2),
             },
         )
         self.after_session(first, ("budget_changes", "education_programme", "housing_repairs"), in_force=True)
         fire(self.session, self.drafts["property_tax"], "veto", self.mayor, comment=_VETO, now=self.at(first + 4, 12))
         self.hold_session(
-            SESSION_NUMBERS[1], second, specs, absent=("t.demchenko", "m.kostenko", "v.levchenko", "i.savchenko"),
-            agenda=(20, 0, 2), override=("property_tax", (19, 2, 1)),
+            SESSION_NUMBERS[1],
+            second,
+            specs,
+            absent=("t.demchenko", "m.kostenko", "v.levchenko", "i.savchenko"),
+            agenda=(20, 0, 2),
+            override=("property_tax", (19, 2, 1)),
             items={
-                "land_lease": (17, 3, 2), "participation_budget": (22, 0, 1), "premises_sale": (8, 10, 4),
-                "budget_report": (19, 1, 3), "sports_programme": _POSTPONED,
+                "land_lease": (17, 3, 2),
+                "participation_budget": (22, 0, 1),
+                "premises_sale": (8, 10, 4),
+                "budget_report": (19, 1, 3),
+                "sports_programme": _POSTPONED,
             },
         )
         self.publish(self.drafts["property_tax"], second + 1)
         self.after_session(second, ("land_lease", "participation_budget", "budget_report"), in_force=False)
 
     def hold_session(
-        self, number: int, day: int, specs: Mapping[str, data.DraftData], *, absent: Sequence[str], agenda: Tally,
-        items: Mapping[str, Tally | str], override: tuple[str, Tally] | None = None,
+        self,
+        number: int,
+        day: int,
+        specs: Mapping[str, data.DraftData],
+        *,
+        absent: Sequence[str],
+        agenda: Tally,
+        items: Mapping[str, Tally | str],
+        override: tuple[str, Tally] | None = None,
     ) -> Document:
         """Drafts prepared over the month before, the session planned and convened, held, voted and closed."""
         for key in items:
             self.reviewed(key, specs[key], published=day - 32, reviewed=day - 15)
         plenary = sessions.plan_session(
-            self.session, self.secretary, number=number, starts_at=self.at(day, 10), place=data.PLACE,
+            self.session,
+            self.secretary,
+            number=number,
+            starts_at=self.at(day, 10),
+            place=data.PLACE,
             now=self.at(day - 25, 12),
         )
         agenda_items = {
             key: sessions.add_to_agenda(
-                self.session, plenary, self.secretary, self.drafts[key], reporter=self.people[specs[key].author],
+                self.session,
+                plenary,
+                self.secretary,
+                self.drafts[key],
+                reporter=self.people[specs[key].author],
                 now=self.at(day - 13, 10, i),
             )
             for i, key in enumerate(items)
@@ -346,16 +400,23 @@ class _Demo:
             assert person is not None
             sessions.register(self.session, plenary, self.secretary, person, now=self.at(day, 9, 30 + i))
         fire(self.session, plenary, "open", self.mayor, now=self.at(day, 10))
-        sessions.approve_agenda(self.session, plenary, self.secretary, self.ballots(present, agenda),
-                                now=self.at(day, 10, 5))
+        sessions.approve_agenda(
+            self.session, plenary, self.secretary, self.ballots(present, agenda), now=self.at(day, 10, 5)
+        )
         minute = 10
         if override is not None:
             key, tally = override
             draft = self.drafts[key]
             hold_vote(
-                self.session, plenary, self.secretary, purpose="veto_override", subject=draft, threshold="two_thirds",
+                self.session,
+                plenary,
+                self.secretary,
+                purpose="veto_override",
+                subject=draft,
+                threshold="two_thirds",
                 question=f"Про подолання вето міського голови на рішення «{draft.title}»",
-                ballots=self.ballots(present, tally, mayor="against"), now=self.at(day, 10, minute),
+                ballots=self.ballots(present, tally, mayor="against"),
+                now=self.at(day, 10, minute),
             )
             fire(self.session, draft, "override_veto", self.secretary, now=self.at(day, 10, minute + 1))
             carry_out(self.session, HANDLERS, now=self.at(day, 10, minute + 1))
@@ -365,8 +426,9 @@ class _Demo:
             if isinstance(outcome, str):
                 sessions.postpone_item(self.session, agenda_items[key], self.secretary, outcome, now=moment)
             else:
-                sessions.vote_on_item(self.session, plenary, self.secretary, agenda_items[key],
-                                      self.ballots(present, outcome), now=moment)
+                sessions.vote_on_item(
+                    self.session, plenary, self.secretary, agenda_items[key], self.ballots(present, outcome), now=moment
+                )
         protocol = sessions.close_session(self.session, plenary, self.mayor, now=self.at(day, 14))
         fire(self.session, protocol, "check", self.secretary, now=self.at(day + 2, 11))
         fire(self.session, protocol, "sign", self.mayor, now=self.at(day + 3, 12))
@@ -399,8 +461,7 @@ class _Demo:
         lead, advisory = self.to_committees("displaced_support", specs["displaced_support"], -12)
         self.conclude(lead, "support", -5, send_back=_SEND_BACK)
         member = next(c for c in data.COMMITTEES if c.key == specs["displaced_support"].committees[1]).members[0]
-        edit_document(self.session, advisory, self.actor(member), fields={"body": _ADVISORY_DRAFT},
-                      now=self.at(-4, 15))
+        edit_document(self.session, advisory, self.actor(member), fields={"body": _ADVISORY_DRAFT}, now=self.at(-4, 15))
         self.published("school_transfer", specs["school_transfer"], -15)
         self.to_committees("school_transfer", specs["school_transfer"], -5)
 
@@ -412,19 +473,35 @@ class _Demo:
         self.write("kiosks", specs["kiosks"], -8)  # returned with remarks by the legal department
         visas = self.submit("kiosks", specs["kiosks"], -7)
         self.give(visas["finance"], -6)
-        fire(self.session, visas["legal"], "return", self.actor(self.reviewer["legal"]), comment=_REMARKS,
-             now=self.at(-5, 12))
+        fire(
+            self.session,
+            visas["legal"],
+            "return",
+            self.actor(self.reviewer["legal"]),
+            comment=_REMARKS,
+            now=self.at(-5, 12),
+        )
         carry_out(self.session, HANDLERS, now=self.at(-5, 12, 1))
 
         self.write("crossings", specs["crossings"], -1)  # a deputy's draft, still being written
 
         plenary = sessions.plan_session(
-            self.session, self.secretary, number=SESSION_NUMBERS[2], starts_at=self.at(day, 10), place=data.PLACE,
+            self.session,
+            self.secretary,
+            number=SESSION_NUMBERS[2],
+            starts_at=self.at(day, 10),
+            place=data.PLACE,
             now=self.at(-9, 12),
         )
         for i, key in enumerate(("sports_programme", *on_agenda)):
-            sessions.add_to_agenda(self.session, plenary, self.secretary, self.drafts[key],
-                                   reporter=self.people[self.authors[key]], now=self.at(-3, 10, i))
+            sessions.add_to_agenda(
+                self.session,
+                plenary,
+                self.secretary,
+                self.drafts[key],
+                reporter=self.people[self.authors[key]],
+                now=self.at(-3, 10, i),
+            )
         fire(self.session, plenary, "convene", self.secretary, now=self.at(-2, 12))
 
     # --- citizens write to their deputies ----------------------------------------------------------------------
@@ -433,8 +510,12 @@ class _Demo:
             message = data.MESSAGES[key]
             deputy = self.actor(message.deputy)
             document = messages.write_to_deputy(
-                self.session, self.actor(message.citizen), self.people[message.deputy], message.subject,
-                message.body, now=self.at(day, 19, 40),
+                self.session,
+                self.actor(message.citizen),
+                self.people[message.deputy],
+                message.subject,
+                message.body,
+                now=self.at(day, 19, 40),
             )
             if key == "lighting":
                 continue  # not read yet
@@ -452,11 +533,10 @@ class _Demo:
 
         plenaries = self.session.execute(
             select(PlenarySession.number, PlenarySession.starts_at, Document.state)
-            .join(Document, Document.id == PlenarySession.document_id).order_by(PlenarySession.number)
+            .join(Document, Document.id == PlenarySession.document_id)
+            .order_by(PlenarySession.number)
         ).all()
-        accounts = tuple(
-            DemoAccount(role, email(key), password) for key, (role, password) in self.passwords.items()
-        )
+        accounts = tuple(DemoAccount(role, email(key), password) for key, (role, password) in self.passwords.items())
         return DemoSummary(
             council=self.council.name,
             members=len(council_members(self.session, self.at(0))),

@@ -68,8 +68,12 @@ class ReliableTask(Task):  # type: ignore[misc]
             deliveries = int(client.incr(key))
             client.expire(key, 24 * 3600)
         if deliveries > MAX_DELIVERIES:
-            log.error("task %s[%s] was delivered %d times without finishing; dropped (its rows stay for the sweep)",
-                      self.name, self.request.id, deliveries)
+            log.error(
+                "task %s[%s] was delivered %d times without finishing; dropped (its rows stay for the sweep)",
+                self.name,
+                self.request.id,
+                deliveries,
+            )
             return True
         return False
 
@@ -93,7 +97,10 @@ def create_celery(settings: Settings | None = None) -> Celery:
         broker_transport_options={
             "visibility_timeout": 3 * TASK_TIME_LIMIT,
             # a publisher that finds Redis down tries once more straight away and gives up (see `kick`)
-            "max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2,
+            "max_retries": 1,
+            "interval_start": 0,
+            "interval_step": 0.2,
+            "interval_max": 0.2,
         },
         # a kick that cannot reach Redis fails at once instead of holding up the web request that sent it;
         # the rows it was about are swept when Redis is back
@@ -118,12 +125,10 @@ def _beat_schedule(sweep_seconds: float) -> dict[str, dict[str, Any]]:
         "send-mail": {"task": "radaflow.send_mail", "schedule": sweep_seconds, "options": sweep},
         "sweep-deadlines": {"task": "radaflow.sweep_deadlines", "schedule": 60.0, "options": {"expires": 300}},
         # hourly: the digests go out at the first sweep after the digest hour, once per person per day
-        "send-digests": {"task": "radaflow.send_digests", "schedule": crontab(minute=5),
-                         "options": {"expires": 3000}},
+        "send-digests": {"task": "radaflow.send_digests", "schedule": crontab(minute=5), "options": {"expires": 3000}},
         # hourly too: the day's seal of the audit chain is made at the first round of each day (UTC), so a day
         # whose round fell while the workers were down is still sealed within the hour they are back
-        "seal-audit": {"task": "radaflow.seal_audit", "schedule": crontab(minute=15),
-                       "options": {"expires": 3000}},
+        "seal-audit": {"task": "radaflow.seal_audit", "schedule": crontab(minute=15), "options": {"expires": 3000}},
     }
 
 
@@ -145,8 +150,13 @@ def _register_tasks(app: Celery) -> None:
     def sweep_deadlines() -> dict[str, int]:
         swept = runner.run_deadlines(runtime())
         ran = runner.run_pending(runtime())
-        return {"reminded": swept.reminded, "escalated": swept.escalated, "moved": swept.moved,
-                "refused": len(swept.refused), "effects": ran.effects_done}
+        return {
+            "reminded": swept.reminded,
+            "escalated": swept.escalated,
+            "moved": swept.moved,
+            "refused": len(swept.refused),
+            "effects": ran.effects_done,
+        }
 
     @app.task(name="radaflow.send_digests")  # type: ignore[untyped-decorator]
     def send_digests() -> dict[str, int]:
@@ -160,8 +170,12 @@ def _register_tasks(app: Celery) -> None:
         sealed = runner.run_daily_seal(runtime())
         if sealed is None:
             return {"sealed": False}
-        return {"sealed": True, "path": str(sealed.path), "documents": len(sealed.seal.heads),
-                "digest": sealed.seal.digest}
+        return {
+            "sealed": True,
+            "path": str(sealed.path),
+            "documents": len(sealed.seal.heads),
+            "digest": sealed.seal.digest,
+        }
 
 
 def kick(app: Celery) -> bool:

@@ -59,8 +59,9 @@ def _act(session: Session, runtime: Runtime, due: Due, now: datetime, swept: Swe
             or as_utc(document.due_at) != due.due_at
         ):
             return
-        event = DeadlineEvent(key=due.key, document_id=document.id, event=due.event, state=due.state,
-                              due_at=due.due_at, at=now)
+        event = DeadlineEvent(
+            key=due.key, document_id=document.id, event=due.event, state=due.state, due_at=due.due_at, at=now
+        )
         try:
             with session.begin_nested():
                 session.add(event)
@@ -72,14 +73,16 @@ def _act(session: Session, runtime: Runtime, due: Due, now: datetime, swept: Swe
         context = notice_context(runtime.registry, document, due, session)
         if due.event == "remind":
             roles, template = notice(deadline, due.event)
-            told = tell(session, runtime.settings, document, roles=roles, template=template,
-                        key=due.key, now=now, extra=context)
+            told = tell(
+                session, runtime.settings, document, roles=roles, template=template, key=due.key, now=now, extra=context
+            )
             event.outcome = f"reminded {told}"
             swept.reminded += 1
         elif due.event == "escalate":
             roles, template = notice(deadline, due.event)
-            told = tell(session, runtime.settings, document, roles=roles, template=template,
-                        key=due.key, now=now, extra=context)
+            told = tell(
+                session, runtime.settings, document, roles=roles, template=template, key=due.key, now=now, extra=context
+            )
             event.outcome = f"told {told} it is overdue"
             swept.escalated += 1
         else:
@@ -87,8 +90,16 @@ def _act(session: Session, runtime: Runtime, due: Due, now: datetime, swept: Swe
             _expire(session, runtime, document, deadline, due, event, now, swept)
 
 
-def _expire(session: Session, runtime: Runtime, document: Document, deadline: Deadline, due: Due,
-            event: DeadlineEvent, now: datetime, swept: Swept) -> None:
+def _expire(
+    session: Session,
+    runtime: Runtime,
+    document: Document,
+    deadline: Deadline,
+    due: Due,
+    event: DeadlineEvent,
+    now: datetime,
+    swept: Swept,
+) -> None:
     """Fire the automatic move; if the engine refuses it (a guard no longer holds), say so to those who answer
     for the deadline instead, and keep the refusal on the event."""
     trigger = deadline.on_expiry
@@ -103,8 +114,16 @@ def _expire(session: Session, runtime: Runtime, document: Document, deadline: De
         swept.refused.append(reason)
         if deadline.escalate:
             roles, template = notice(deadline, "escalate")
-            tell(session, runtime.settings, document, roles=roles, template=template,
-                 key=due.key, now=now, extra=notice_context(runtime.registry, document, due, session))
+            tell(
+                session,
+                runtime.settings,
+                document,
+                roles=roles,
+                template=template,
+                key=due.key,
+                now=now,
+                extra=notice_context(runtime.registry, document, due, session),
+            )
         return
     event.outcome = f"fired {trigger}"
     swept.moved += 1

@@ -54,13 +54,17 @@ def template_for(name: str, document: Document | None = None) -> Paper:
         raise InvalidInput(
             "docx.unknown_template_name_one",
             N_("unknown template '{name}': one of {value}"),
-            name=name, value=', '.join(PAPERS),
+            name=name,
+            value=", ".join(PAPERS),
         )
     if document is not None and document.kind != template.kind:
         raise InvalidInput(
             "docx.name_template_rendered_kind",
             N_("the {name} template is rendered for a {kind} document; document {id} is a {kind2}"),
-            name=name, kind=template.kind, id=document.id, kind2=document.kind,
+            name=name,
+            kind=template.kind,
+            id=document.id,
+            kind2=document.kind,
         )
     return template
 
@@ -74,7 +78,8 @@ def template_path(name: str, templates_dir: Path | None = None) -> Path:
     raise NotFound(
         "docx.template_file_name_docx",
         N_("the template file {name}.docx is missing from {folder}"),
-        name=name, folder=TEMPLATES_DIR,
+        name=name,
+        folder=TEMPLATES_DIR,
     )
 
 
@@ -88,8 +93,14 @@ def render(template_name: str, context: Mapping[str, Any], *, templates_dir: Pat
 
 
 def render_document(
-    session: Session, document: Document, template_name: str, *, key: str, now: datetime,
-    by: Actor | None = None, templates_dir: Path | None = None,
+    session: Session,
+    document: Document,
+    template_name: str,
+    *,
+    key: str,
+    now: datetime,
+    by: Actor | None = None,
+    templates_dir: Path | None = None,
 ) -> DocumentFile:
     """Render `template_name` for `document` and attach it under `key`; the file already stored under `key`
     if there is one (then nothing is rendered). Flushes, never commits."""
@@ -100,7 +111,9 @@ def render_document(
             raise InvalidInput(
                 "docx.key_key_already_stored",
                 N_("key '{key}' already stored {name} of document {document_id}"),
-                key=key, name=existing.name, document_id=existing.document_id,
+                key=key,
+                name=existing.name,
+                document_id=existing.document_id,
             )
         return existing
     content = render(template.name, template.context(session, document), templates_dir=templates_dir)
@@ -127,7 +140,12 @@ def render_docx_handler(settings: Settings) -> Handler:
 
 
 def rerender(
-    session: Session, document: Document, name: str, actor: Actor, now: datetime, *,
+    session: Session,
+    document: Document,
+    name: str,
+    actor: Actor,
+    now: datetime,
+    *,
     templates_dir: Path | None = None,
 ) -> DocumentFile:
     """Render a document's file again by hand (after a template was edited, say): a new version, the old ones

@@ -42,6 +42,7 @@ SMTP_TIMEOUT = 30.0
 #: how long a claimed mail is left alone by other senders: longer than a slow conversation takes
 MAIL_LEASE = timedelta(minutes=5)
 
+
 def message_id(key: str, settings: Settings) -> str:
     """`<radaflow.notification.12@rada.example>`: the Message-ID of the mail with this key, on the domain of
     MAIL_FROM, the same every time the mail is sent."""
@@ -97,8 +98,9 @@ def deliver_due(
             else:
                 try:
                     connection = connection or _connect(target)
-                    connection.send_message(claimed.message, from_addr=_envelope_from(settings),
-                                            to_addrs=[claimed.to_address])
+                    connection.send_message(
+                        claimed.message, from_addr=_envelope_from(settings), to_addrs=[claimed.to_address]
+                    )
                 except (smtplib.SMTPException, OSError) as refused:
                     _close(connection)
                     connection = None

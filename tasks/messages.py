@@ -53,8 +53,9 @@ def environment() -> Environment:
 
 def template_names() -> list[str]:
     """The names of the templates shipped (those with a file in every language)."""
-    by_locale = [{p.name.removesuffix(f".{locale}.txt") for p in TEMPLATES.glob(f"[!_]*.{locale}.txt")}
-                 for locale in LOCALES]
+    by_locale = [
+        {p.name.removesuffix(f".{locale}.txt") for p in TEMPLATES.glob(f"[!_]*.{locale}.txt")} for locale in LOCALES
+    ]
     return sorted(set.intersection(*by_locale))
 
 

@@ -70,18 +70,32 @@ def tell(
     for person, message in zip(people, messages, strict=True):
         by_mail = bool(person.email) and not settings.email_off
         notification = Notification(
-            key=keys[person.id], person_id=person.id, document_id=document.id, template=template,
-            subject=message.subject, body=message.body, link=context.link, created_at=now,
+            key=keys[person.id],
+            person_id=person.id,
+            document_id=document.id,
+            template=template,
+            subject=message.subject,
+            body=message.body,
+            link=context.link,
+            created_at=now,
             digest_pending=by_mail and person.email_mode == "digest",
         )
         session.add(notification)
         if by_mail and person.email_mode != "digest":
             session.flush()  # the notification's id names its e-mail
             mail_key = f"notification:{notification.id}"
-            session.add(OutgoingMail(
-                key=mail_key, person_id=person.id, to_address=person.email, subject=message.subject,
-                body=message.body, message_id=message_id(mail_key, settings), available_at=now, created_at=now,
-            ))
+            session.add(
+                OutgoingMail(
+                    key=mail_key,
+                    person_id=person.id,
+                    to_address=person.email,
+                    subject=message.subject,
+                    body=message.body,
+                    message_id=message_id(mail_key, settings),
+                    available_at=now,
+                    created_at=now,
+                )
+            )
     session.flush()
     return len(people)
 
@@ -100,19 +114,24 @@ def notify_handler(settings: Settings) -> Handler:
                 document_id=row.document_id,
             )
         entry = session.scalar(
-            select(AuditEntry).where(
-                AuditEntry.document_id == row.document_id, AuditEntry.version == row.audit_version
-            )
+            select(AuditEntry).where(AuditEntry.document_id == row.document_id, AuditEntry.version == row.audit_version)
         )
         if entry is None:
             raise NotFound(
                 "notify.document_document_id_no",
                 N_("document {document_id} has no audit entry {audit_version}"),
-                document_id=row.document_id, audit_version=row.audit_version,
+                document_id=row.document_id,
+                audit_version=row.audit_version,
             )
         tell(
-            session, settings, document, roles=params.roles, template=params.template,
-            key=row.idempotency_key, now=now, actor_id=_mover(session, entry),
+            session,
+            settings,
+            document,
+            roles=params.roles,
+            template=params.template,
+            key=row.idempotency_key,
+            now=now,
+            actor_id=_mover(session, entry),
             extra={"comment": entry.comment, "data": dict(entry.data or {}), "state": entry.to_state},
         )
 
@@ -145,22 +164,34 @@ def queue_digests(session: Session, settings: Settings, now: datetime) -> int:
             for notification in notifications:
                 notification.digest_pending = False
             continue
-        message = render("digest", person.locale, {
-            "person": {"name": person.full_name},
-            "date": f"{today:%d.%m.%Y}",
-            "base_url": settings.base_url,
-            "notifications": [
-                {"subject": n.subject, "link": n.link, "created_at": local_moment(n.created_at)}
-                for n in notifications
-            ],
-        })
+        message = render(
+            "digest",
+            person.locale,
+            {
+                "person": {"name": person.full_name},
+                "date": f"{today:%d.%m.%Y}",
+                "base_url": settings.base_url,
+                "notifications": [
+                    {"subject": n.subject, "link": n.link, "created_at": local_moment(n.created_at)}
+                    for n in notifications
+                ],
+            },
+        )
         try:
             # a digest queued meanwhile by another sweep takes the key: this one gives way, changing nothing
             with session.begin_nested():
-                session.add(OutgoingMail(
-                    key=key, person_id=person.id, to_address=person.email, subject=message.subject,
-                    body=message.body, message_id=message_id(key, settings), available_at=now, created_at=now,
-                ))
+                session.add(
+                    OutgoingMail(
+                        key=key,
+                        person_id=person.id,
+                        to_address=person.email,
+                        subject=message.subject,
+                        body=message.body,
+                        message_id=message_id(key, settings),
+                        available_at=now,
+                        created_at=now,
+                    )
+                )
                 for notification in notifications:
                     notification.digest_pending = False
         except IntegrityError:
@@ -190,7 +221,13 @@ class _Context:
     """What every message about one document may say, computed once and put in each recipient's language."""
 
     def __init__(
-        self, session: Session, settings: Settings, document: Document, *, state: str, actor_id: int | None,
+        self,
+        session: Session,
+        settings: Settings,
+        document: Document,
+        *,
+        state: str,
+        actor_id: int | None,
         extra: Mapping[str, Any],
     ) -> None:
         self.session = session
@@ -207,9 +244,7 @@ class _Context:
         self.plenary = facts.get("session")
         self.role_title = facts.get("role_title")
         # the state's deadline, while the document is still in the state the message is about
-        self.due_at = (
-            local_moment(document.due_at) if document.due_at is not None and document.state == state else None
-        )
+        self.due_at = local_moment(document.due_at) if document.due_at is not None and document.state == state else None
         self.extra = {
             name: local_moment(value) if isinstance(value, datetime) else value for name, value in extra.items()
         }
@@ -222,15 +257,19 @@ class _Context:
         if self.parent is not None:
             parent_definition = registry.get(self.parent.kind, self.parent.definition_version, self.session)
             parent = {
-                "id": self.parent.id, "title": self.parent.title,
+                "id": self.parent.id,
+                "title": self.parent.title,
                 "kind_title": getattr(parent_definition.definition.title, locale),
                 "link": f"{self.settings.base_url}/documents/{self.parent.id}",
             }
         return {
             "person": {"name": person.full_name},
             "document": {
-                "id": self.document.id, "kind": self.document.kind, "title": self.document.title,
-                "kind_title": getattr(compiled.definition.title, locale), "number": self.number,
+                "id": self.document.id,
+                "kind": self.document.kind,
+                "title": self.document.title,
+                "kind_title": getattr(compiled.definition.title, locale),
+                "number": self.number,
                 "fields": dict(self.document.fields),
             },
             "parent": parent,

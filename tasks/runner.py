@@ -31,8 +31,7 @@ class Ran:
 
 def run_effects(runtime: Runtime, *, now: datetime | None = None) -> tuple[int, int]:
     """Carry out the outbox rows that are due; (done, failed this time)."""
-    return run_due(runtime.sessions, handlers(runtime.settings), now=now,
-                   retry_seconds=runtime.settings.retry_seconds)
+    return run_due(runtime.sessions, handlers(runtime.settings), now=now, retry_seconds=runtime.settings.retry_seconds)
 
 
 #: e-mails sent over one SMTP connection before the next is opened (and the queue read again)

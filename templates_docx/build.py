@@ -52,8 +52,15 @@ def new_document(title: str) -> DocxDocument:
     return document
 
 
-def text(document: DocxDocument, content: str, *, style: str | None = None, bold: bool = False,
-         center: bool = False, justify: bool = False) -> Paragraph:
+def text(
+    document: DocxDocument,
+    content: str,
+    *,
+    style: str | None = None,
+    bold: bool = False,
+    center: bool = False,
+    justify: bool = False,
+) -> Paragraph:
     paragraph = document.add_paragraph(style=style)
     run = paragraph.add_run(content)  # one run per tag: Word never splits a Jinja tag across runs we wrote
     run.bold = bold or None
@@ -113,17 +120,36 @@ def loop_table(document: DocxDocument, headings: list[str], cells: list[str], lo
 
 def vote_block(document: DocxDocument, vote: str) -> None:
     """One roll-call vote: the question, the arithmetic, the result and every member's choice."""
-    labelled(document, "Голосування: ", "«{{ " + vote + ".question }}» ({{ " + vote + ".date }}, {{ " + vote
-             + ".time }})")
-    text(document, "Зареєстровано: {{ " + vote + ".registered }}; потрібно «за»: {{ " + vote + ".required }} ({{ "
-         + vote + ".threshold }}, {{ " + vote + ".total }}).")
-    text(document, "«за» — {{ " + vote + ".votes_for }}, «проти» — {{ " + vote + ".votes_against }}, "
-         "«утримався» — {{ " + vote + ".abstained }}, «не голосував» — {{ " + vote + ".not_voted }}, "
-         "«відсутній» — {{ " + vote + ".absent }}.")
+    labelled(
+        document, "Голосування: ", "«{{ " + vote + ".question }}» ({{ " + vote + ".date }}, {{ " + vote + ".time }})"
+    )
+    text(
+        document,
+        "Зареєстровано: {{ "
+        + vote
+        + ".registered }}; потрібно «за»: {{ "
+        + vote
+        + ".required }} ({{ "
+        + vote
+        + ".threshold }}, {{ "
+        + vote
+        + ".total }}).",
+    )
+    text(
+        document,
+        "«за» — {{ " + vote + ".votes_for }}, «проти» — {{ " + vote + ".votes_against }}, "
+        "«утримався» — {{ " + vote + ".abstained }}, «не голосував» — {{ " + vote + ".not_voted }}, "
+        "«відсутній» — {{ " + vote + ".absent }}.",
+    )
     labelled(document, "Результат голосування: ", "{{ " + vote + ".result }}.")
     text(document, "Поіменне голосування:", bold=True)
-    loop_table(document, ["№", "Прізвище, ім'я", "Голосування"],
-               ["{{ b.number }}", "{{ b.name }}", "{{ b.choice }}"], "for b in " + vote + ".ballots", [1.2, 10, 4.5])
+    loop_table(
+        document,
+        ["№", "Прізвище, ім'я", "Голосування"],
+        ["{{ b.number }}", "{{ b.name }}", "{{ b.choice }}"],
+        "for b in " + vote + ".ballots",
+        [1.2, 10, 4.5],
+    )
 
 
 def item_block(document: DocxDocument, item: str) -> None:
@@ -151,9 +177,13 @@ def sitting_header(document: DocxDocument, title: str) -> None:
 
 
 def quorum(document: DocxDocument) -> None:
-    labelled(document, "Загальний склад ради: ", "{{ attendance.total }}. Зареєстровано: {{ attendance.registered }}"
-             ", відсутні: {{ attendance.absent }}. Для кворуму потрібно: {{ attendance.quorum }} — "
-             "{{ attendance.quorum_text }}.")
+    labelled(
+        document,
+        "Загальний склад ради: ",
+        "{{ attendance.total }}. Зареєстровано: {{ attendance.registered }}"
+        ", відсутні: {{ attendance.absent }}. Для кворуму потрібно: {{ attendance.quorum }} — "
+        "{{ attendance.quorum_text }}.",
+    )
 
 
 def sitting_signatures(document: DocxDocument) -> None:
@@ -186,8 +216,13 @@ def agenda() -> DocxDocument:
     text(document, "{{ session.number }} сесії ({{ session.kind }})", center=True)
     labelled(document, "Дата: ", "{{ session.date }}, початок о {{ session.time }}")
     labelled(document, "Місце: ", "{{ session.place }}")
-    loop_table(document, ["№", "Питання", "Доповідає"], ["{{ i.number }}", "{{ i.title }}", "{{ i.reporter or '—' }}"],
-               "for i in items", [1.2, 10.3, 5])
+    loop_table(
+        document,
+        ["№", "Питання", "Доповідає"],
+        ["{{ i.number }}", "{{ i.title }}", "{{ i.reporter or '—' }}"],
+        "for i in items",
+        [1.2, 10.3, 5],
+    )
     tag(document, "{%p if not items %}")
     text(document, "Питань до порядку денного не включено.")
     tag(document, "{%p endif %}")
@@ -199,8 +234,13 @@ def protocol() -> DocxDocument:
     sitting_header(document, "ПРОТОКОЛ № {{ session.number }}")
     text(document, "Реєстрація депутатів", style="Heading 1")
     quorum(document)
-    loop_table(document, ["№", "Прізвище, ім'я", "Реєстрація"], ["{{ m.number }}", "{{ m.name }}", "{{ m.presence }}"],
-               "for m in attendance.members", [1.2, 10, 5.3])
+    loop_table(
+        document,
+        ["№", "Прізвище, ім'я", "Реєстрація"],
+        ["{{ m.number }}", "{{ m.name }}", "{{ m.presence }}"],
+        "for m in attendance.members",
+        [1.2, 10, 5.3],
+    )
     tag(document, "{%p if procedural_votes %}")
     text(document, "Процедурні голосування", style="Heading 1")
     tag(document, "{%p endif %}")
@@ -247,7 +287,10 @@ def committee_conclusion() -> DocxDocument:
 
 
 TEMPLATES = {
-    "decision": decision, "agenda": agenda, "protocol": protocol, "protocol_extract": protocol_extract,
+    "decision": decision,
+    "agenda": agenda,
+    "protocol": protocol,
+    "protocol_extract": protocol_extract,
     "committee_conclusion": committee_conclusion,
 }
 
@@ -258,8 +301,11 @@ def save_reproducibly(document: DocxDocument, path: Path) -> None:
     document.save(buffer)
     with zipfile.ZipFile(buffer) as built, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
         for entry in built.infolist():
-            out.writestr(zipfile.ZipInfo(entry.filename, date_time=(1980, 1, 1, 0, 0, 0)), built.read(entry),
-                         compress_type=zipfile.ZIP_DEFLATED)
+            out.writestr(
+                zipfile.ZipInfo(entry.filename, date_time=(1980, 1, 1, 0, 0, 0)),
+                built.read(entry),
+                compress_type=zipfile.ZIP_DEFLATED,
+            )
 
 
 def main() -> None:

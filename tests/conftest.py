@@ -355,11 +355,22 @@ class World:
             self.session, draft, self.actor(self.secretary, later), self.budget, now=self.at(later)
         )
         chair = self.actor(self.deputies[0], later)
-        edit_document(self.session, conclusion, chair, fields={"recommendation": "support", "body": "Підтримати."},
-                      now=self.at(later))
+        edit_document(
+            self.session,
+            conclusion,
+            chair,
+            fields={"recommendation": "support", "body": "Підтримати."},
+            now=self.at(later),
+        )
         budget_members = [self.deputies[i] for i in range(4)]
-        hold_committee_vote(self.session, conclusion, chair, question="Підтримати проєкт",
-                            ballots={p.id: "for" for p in budget_members}, now=self.at(later))
+        hold_committee_vote(
+            self.session,
+            conclusion,
+            chair,
+            question="Підтримати проєкт",
+            ballots={p.id: "for" for p in budget_members},
+            now=self.at(later),
+        )
         fire(self.session, conclusion, "discuss", chair, now=self.at(later))
         fire(self.session, conclusion, "sign", chair, now=self.at(later))
         return draft
@@ -368,8 +379,12 @@ class World:
         """Session № `number` on day `days` (16: Wednesday 18 March), planned on day `days` - 11. Put drafts on
         its agenda with `sessions.add_to_agenda`, then `open` it."""
         return sessions.plan_session(
-            self.session, self.actor(self.secretary, days - 11), number=number, starts_at=self.at(days),
-            place="Сесійна зала, пл. Свободи, 1", now=self.at(days - 11),
+            self.session,
+            self.actor(self.secretary, days - 11),
+            number=number,
+            starts_at=self.at(days),
+            place="Сесійна зала, пл. Свободи, 1",
+            now=self.at(days - 11),
         )
 
     def open(self, plenary: Document, days: float = 16, present: int | None = None) -> None:
@@ -383,8 +398,14 @@ class World:
 
 
 DEPUTY_NAMES = (
-    "Василь Гончаренко", "Ганна Кравець", "Олег Руденко", "Марія Савчук",
-    "Ігор Петренко", "Наталія Зінченко", "Андрій Мороз", "Юлія Поліщук",
+    "Василь Гончаренко",
+    "Ганна Кравець",
+    "Олег Руденко",
+    "Марія Савчук",
+    "Ігор Петренко",
+    "Наталія Зінченко",
+    "Андрій Мороз",
+    "Юлія Поліщук",
 )
 
 
@@ -405,14 +426,20 @@ def build_world(session: Session, *, deputies: int = 8, number_pattern: str | No
     members = [person(name, "deputy") for name in names[:deputies]]
     lawyer, accountant = person("Ірина Ткаченко"), person("Андрій Лисенко")
     return World(
-        session=session, council=council, mayor=mayor, secretary=person("Тарас Коваль", "secretary"),
-        staff=person("Оксана Мельник", "staff"), deputies=members, lawyer=lawyer, accountant=accountant,
+        session=session,
+        council=council,
+        mayor=mayor,
+        secretary=person("Тарас Коваль", "secretary"),
+        staff=person("Оксана Мельник", "staff"),
+        deputies=members,
+        lawyer=lawyer,
+        accountant=accountant,
         legal=setup.add_department(session, council, "Юридичний відділ", "legal", reviewers=[lawyer]),
         finance=setup.add_department(session, council, "Фінансове управління", "finance", reviewers=[accountant]),
-        budget=setup.add_committee(session, council, "З питань бюджету", chair=members[0], secretary=members[1],
-                                   members=members[2:4]),
-        education=setup.add_committee(session, council, "З питань освіти", chair=members[4],
-                                      members=members[5:7]),
+        budget=setup.add_committee(
+            session, council, "З питань бюджету", chair=members[0], secretary=members[1], members=members[2:4]
+        ),
+        education=setup.add_committee(session, council, "З питань освіти", chair=members[4], members=members[5:7]),
     )
 
 

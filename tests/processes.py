@@ -106,7 +106,8 @@ class RedisServer:
     def start(self) -> None:
         self._process = subprocess.Popen(
             ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         wait_for(self._answers, timeout=10, what=f"redis-server on port {self.port} to answer")
 
@@ -144,7 +145,10 @@ class CeleryProcess:
         self._log_file = log.open("ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "celery_worker", *args],
-            cwd=PROJECT_ROOT, env={**os.environ, **env}, stdout=self._log_file, stderr=subprocess.STDOUT,
+            cwd=PROJECT_ROOT,
+            env={**os.environ, **env},
+            stdout=self._log_file,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
 
@@ -152,8 +156,11 @@ class CeleryProcess:
         return self.log.read_text(encoding="utf-8", errors="replace")
 
     def wait_until_logged(self, text: str, timeout: float = 60) -> None:
-        wait_for(lambda: text in self.output() or self.process.poll() is not None, timeout=timeout,
-                 what=f"{text!r} in {self.log.name}")
+        wait_for(
+            lambda: text in self.output() or self.process.poll() is not None,
+            timeout=timeout,
+            what=f"{text!r} in {self.log.name}",
+        )
         if self.process.poll() is not None:
             pytest.fail(f"celery exited with {self.process.returncode}:\n{self.output()[-3000:]}")
 
@@ -183,9 +190,18 @@ class Celery:
 
     def worker(self, name: str) -> CeleryProcess:
         process = CeleryProcess(
-            ["worker", "--loglevel=INFO", "--concurrency=1", "--pool=prefork", "-n", f"{name}@%h",
-             "--without-gossip", "--without-mingle"],
-            self.env, self.logs / f"{name}.log",
+            [
+                "worker",
+                "--loglevel=INFO",
+                "--concurrency=1",
+                "--pool=prefork",
+                "-n",
+                f"{name}@%h",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            self.env,
+            self.logs / f"{name}.log",
         )
         self.started.append(process)
         process.wait_until_logged("ready.")
@@ -194,7 +210,8 @@ class Celery:
     def beat(self) -> CeleryProcess:
         process = CeleryProcess(
             ["beat", "--loglevel=INFO", "--schedule", str(self.logs / "celerybeat-schedule")],
-            self.env, self.logs / "beat.log",
+            self.env,
+            self.logs / "beat.log",
         )
         self.started.append(process)
         process.wait_until_logged("beat: Starting")

@@ -44,8 +44,13 @@ def test_a_role_granted_inside_the_block_is_seen_even_if_not_yet_flushed(session
 
 def test_a_notification_marked_read_inside_the_block_is_seen(session, people, unchanged):
     person = people.person("Оксана Мельник", "staff")
-    notification = Notification(key="test-unchanged", person_id=person.id, template="visa_requested",
-                                subject="Проєкт чекає на вашу візу", body="Відкрийте документ.")
+    notification = Notification(
+        key="test-unchanged",
+        person_id=person.id,
+        template="visa_requested",
+        subject="Проєкт чекає на вашу візу",
+        body="Відкрийте документ.",
+    )
     session.add(notification)
     session.flush()
 

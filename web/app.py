@@ -50,4 +50,3 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
     limits.init_app(app, settings)  # last: it limits the views of every blueprint
     return app
-

@@ -21,7 +21,13 @@ from workflow.errors import (
 from workflow.i18n import N_, message
 
 STATUS = {
-    NotAllowed: 403, NotFound: 404, Conflict: 409, WrongState: 409, GuardFailed: 409, InvalidInput: 422, Busy: 503,
+    NotAllowed: 403,
+    NotFound: 404,
+    Conflict: 409,
+    WrongState: 409,
+    GuardFailed: 409,
+    InvalidInput: 422,
+    Busy: 503,
 }
 
 
@@ -74,11 +80,13 @@ def init_app(app: Flask) -> None:
         if isinstance(error, MethodNotAllowed):
             said = WorkflowError("web.method_not_allowed", N_("This address is for sending a form, not for reading."))
         elif isinstance(error, InternalServerError):
-            said = WorkflowError("web.internal_error",
-                                 N_("Something went wrong on our side; nothing was changed. Try again later."))
+            said = WorkflowError(
+                "web.internal_error", N_("Something went wrong on our side; nothing was changed. Try again later.")
+            )
         else:
-            said = WorkflowError("web.request_not_handled", N_("The request could not be handled ({status})."),
-                                 status=status)
+            said = WorkflowError(
+                "web.request_not_handled", N_("The request could not be handled ({status})."), status=status
+            )
         if _wants_json():
             return {"error": said.code, "message": said.message, "reasons": []}, status
         return render_template("error.html", error=said, status=status), status

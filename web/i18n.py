@@ -87,8 +87,7 @@ def _page_to_return_to() -> str:
 
 
 def _set_cookie(response: BaseResponse, lang: str) -> None:
-    response.set_cookie(COOKIE, lang, max_age=_YEAR, samesite="Lax", httponly=True,
-                        secure=request.is_secure)
+    response.set_cookie(COOKIE, lang, max_age=_YEAR, samesite="Lax", httponly=True, secure=request.is_secure)
 
 
 def _back(target: str | None) -> str:

@@ -37,7 +37,9 @@ class PublicForm:
 
 
 def public_form(
-    *, account: Callable[[], str] | None = None, counts: Callable[[Response], bool] | None = None,
+    *,
+    account: Callable[[], str] | None = None,
+    counts: Callable[[Response], bool] | None = None,
 ) -> Callable[[View], View]:
     """Limit the posts of this form per client address (`limit_per_address`) and, given `account`, per account
     (`limit_per_account`). `counts`: only the answers for which it is true count (sign-in: the refused ones)."""
@@ -88,8 +90,13 @@ def init_app(app: Flask, settings: Settings) -> Limiter:
         per_address = limiter.limit(settings.limit_per_address, methods=["POST"], deduct_when=form.counts)
         limited: Callable[..., Any] = per_address(view)
         if form.account is not None:
-            limited = limiter.limit(settings.limit_per_account, methods=["POST"], key_func=_account_key(form.account),
-                                    deduct_when=form.counts, scope="account")(limited)
+            limited = limiter.limit(
+                settings.limit_per_account,
+                methods=["POST"],
+                key_func=_account_key(form.account),
+                deduct_when=form.counts,
+                scope="account",
+            )(limited)
         app.view_functions[endpoint] = limited
 
     @app.errorhandler(RateLimitExceeded)

@@ -18,16 +18,18 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from workflow.config import Settings
 
 #: what the pages may load: only this site's own files; no inline script or style, no plugins, no framing
-CONTENT_SECURITY_POLICY = "; ".join((
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-))
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    )
+)
 HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",
@@ -49,7 +51,9 @@ def init_app(app: Flask, settings: Settings) -> None:
     app.config["MAX_FORM_MEMORY_SIZE"] = settings.max_form_bytes
     if settings.trusted_proxies:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
-            app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies,
+            app.wsgi_app,
+            x_for=settings.trusted_proxies,
+            x_proto=settings.trusted_proxies,
             x_host=settings.trusted_proxies,
         )
     production = settings.is_production
@@ -71,8 +75,11 @@ def init_app(app: Flask, settings: Settings) -> None:
 
     @app.errorhandler(RequestEntityTooLarge)
     def _too_large(_error: RequestEntityTooLarge) -> ResponseReturnValue:
-        message = _("Request too large: at most %(files)s of files, %(text)s of form text.",
-                    files=size(settings.max_request_bytes), text=size(settings.max_form_bytes))
+        message = _(
+            "Request too large: at most %(files)s of files, %(text)s of form text.",
+            files=size(settings.max_request_bytes),
+            text=size(settings.max_form_bytes),
+        )
         return render_template("message.html", title=_("Request too large"), message=message), 413
 
 

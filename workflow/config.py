@@ -194,8 +194,10 @@ def _seal_keys(env: Mapping[str, str]) -> tuple[str | None, str | None]:
     private = None if private_text is None else parse_seal_key(private_text, "RADAFLOW_SEAL_KEY")
     public = None if public_text is None else parse_seal_public_key(public_text, "RADAFLOW_SEAL_PUBLIC_KEY")
     if private is not None and public is not None and public_key_text(private.public_key()) != public_key_text(public):
-        raise ConfigError("RADAFLOW_SEAL_PUBLIC_KEY is not the public half of RADAFLOW_SEAL_KEY: seals signed with "
-                          "the one would be refused under the other")
+        raise ConfigError(
+            "RADAFLOW_SEAL_PUBLIC_KEY is not the public half of RADAFLOW_SEAL_KEY: seals signed with "
+            "the one would be refused under the other"
+        )
     return private_text, public_text
 
 
@@ -210,8 +212,10 @@ def parse_seal_key(text: str, where: str) -> Ed25519PrivateKey:
         except (ValueError, TypeError, UnsupportedAlgorithm) as error:
             raise ConfigError(f"{where}: not a readable unencrypted PEM private key ({error})") from None
         if not isinstance(key, Ed25519PrivateKey):
-            raise ConfigError(f"{where}: a {type(key).__name__.removesuffix('PrivateKey') or 'non-Ed25519'} key; "
-                              "seals are signed with Ed25519")
+            raise ConfigError(
+                f"{where}: a {type(key).__name__.removesuffix('PrivateKey') or 'non-Ed25519'} key; "
+                "seals are signed with Ed25519"
+            )
         return key
     return Ed25519PrivateKey.from_private_bytes(_key_bytes(text, where))
 

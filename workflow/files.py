@@ -46,8 +46,16 @@ class DocumentFile(Base):
 
 
 def store_file(
-    session: Session, document: Document, name: str, content: bytes, *, key: str, now: datetime,
-    by: Actor | Person | None = None, filename: str | None = None, media_type: str = DOCX_MEDIA_TYPE,
+    session: Session,
+    document: Document,
+    name: str,
+    content: bytes,
+    *,
+    key: str,
+    now: datetime,
+    by: Actor | Person | None = None,
+    filename: str | None = None,
+    media_type: str = DOCX_MEDIA_TYPE,
 ) -> DocumentFile:
     """Attach `content` to the document as the next version of `name`, with its SHA-256; flushes, never commits.
 
@@ -60,17 +68,31 @@ def store_file(
             raise InvalidInput(
                 "files.key_key_already_stored",
                 N_("key '{key}' already stored {name} of document {document_id}"),
-                key=key, name=existing.name, document_id=existing.document_id,
+                key=key,
+                name=existing.name,
+                document_id=existing.document_id,
             )
         return existing
-    version = (session.scalar(
-        select(func.max(DocumentFile.version)).where(DocumentFile.document_id == document.id, DocumentFile.name == name)
-    ) or 0) + 1
+    version = (
+        session.scalar(
+            select(func.max(DocumentFile.version)).where(
+                DocumentFile.document_id == document.id, DocumentFile.name == name
+            )
+        )
+        or 0
+    ) + 1
     stored = DocumentFile(
-        document_id=document.id, name=name, version=version,
-        filename=filename or f"{name}-{document.id}-v{version}.docx", media_type=media_type,
-        sha256=hashlib.sha256(content).hexdigest(), size=len(content), content=content, key=key,
-        created_at=as_utc(now), created_by_id=None if by is None else by.id,
+        document_id=document.id,
+        name=name,
+        version=version,
+        filename=filename or f"{name}-{document.id}-v{version}.docx",
+        media_type=media_type,
+        sha256=hashlib.sha256(content).hexdigest(),
+        size=len(content),
+        content=content,
+        key=key,
+        created_at=as_utc(now),
+        created_by_id=None if by is None else by.id,
     )
     try:
         with session.begin_nested():  # the unique key is the backstop when two workers store at once
@@ -82,7 +104,9 @@ def store_file(
         raise Conflict(
             "files.version_version_name_document",
             N_("version {version} of {name} of document {id} was stored meanwhile; try again"),
-            version=version, name=name, id=document.id,
+            version=version,
+            name=name,
+            id=document.id,
         ) from None
     return stored
 
@@ -93,10 +117,13 @@ def file_by_key(session: Session, key: str) -> DocumentFile | None:
 
 def list_files(session: Session, document_id: int) -> list[DocumentFile]:
     """A document's files, by name and version."""
-    return list(session.scalars(
-        select(DocumentFile).where(DocumentFile.document_id == document_id)
-        .order_by(DocumentFile.name, DocumentFile.version)
-    ))
+    return list(
+        session.scalars(
+            select(DocumentFile)
+            .where(DocumentFile.document_id == document_id)
+            .order_by(DocumentFile.name, DocumentFile.version)
+        )
+    )
 
 
 def get_file(session: Session, document_id: int, name: str, version: int | None = None) -> DocumentFile | None:

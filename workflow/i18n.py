@@ -122,8 +122,10 @@ def render(value: Any, locale: str, *, translate: bool = True) -> str:
         params = {name: render(param, locale, translate=translate) for name, param in value.params.items()}
         return template.format(**params)
     if isinstance(value, Plural):
-        words = ngettext(value.singular, value.plural, value.n, locale) if translate else (
-            value.singular if value.n == 1 else value.plural
+        words = (
+            ngettext(value.singular, value.plural, value.n, locale)
+            if translate
+            else (value.singular if value.n == 1 else value.plural)
         )
         return words.format(n=value.n)
     if isinstance(value, Joined):

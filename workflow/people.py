@@ -148,7 +148,9 @@ def end_sessions(session: Session, person: Person) -> int:
 
     The epoch moves on in one UPDATE, so two ends at once never lose one."""
     session.execute(
-        update(Person).where(Person.id == person.id).values(session_epoch=Person.session_epoch + 1)
+        update(Person)
+        .where(Person.id == person.id)
+        .values(session_epoch=Person.session_epoch + 1)
         .execution_options(synchronize_session=False)
     )
     session.flush()
@@ -157,7 +159,12 @@ def end_sessions(session: Session, person: Person) -> int:
 
 
 def change_password(
-    session: Session, actor: Actor, person: Person, new_password: str, *, current_password: str | None = None,
+    session: Session,
+    actor: Actor,
+    person: Person,
+    new_password: str,
+    *,
+    current_password: str | None = None,
 ) -> None:
     """Set a new password: by the person themself (who gives the current one), or by an administrator. Every
     session of the person ends, so one who learned the old password is signed out too."""
@@ -170,13 +177,16 @@ def change_password(
             N_("only the person themself or an administrator may change a password"),
         )
     if person.deactivated_at is not None:
-        raise InvalidInput("people.account_deactivated", N_("{full_name}'s account is deactivated"),
-                           full_name=person.full_name)
+        raise InvalidInput(
+            "people.account_deactivated", N_("{full_name}'s account is deactivated"), full_name=person.full_name
+        )
     if not MIN_PASSWORD_LENGTH <= len(new_password) <= MAX_PASSWORD_LENGTH:
         raise InvalidInput(
             "people.password_length",
             N_("a password has from {min} to {max} characters (this one has {length})"),
-            min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH, length=len(new_password),
+            min=MIN_PASSWORD_LENGTH,
+            max=MAX_PASSWORD_LENGTH,
+            length=len(new_password),
         )
     person.password_hash = hash_password(new_password)
     session.flush()
@@ -191,8 +201,9 @@ def deactivate_person(session: Session, actor: Actor, person: Person, *, now: da
     if actor.id == person.id:
         raise InvalidInput("people.deactivate_self", N_("an administrator cannot deactivate their own account"))
     if person.deactivated_at is not None:
-        raise InvalidInput("people.already_deactivated", N_("{full_name}'s account is deactivated already"),
-                           full_name=person.full_name)
+        raise InvalidInput(
+            "people.already_deactivated", N_("{full_name}'s account is deactivated already"), full_name=person.full_name
+        )
     person.deactivated_at = utcnow() if now is None else now
     session.flush()
     end_sessions(session, person)

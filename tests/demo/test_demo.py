@@ -54,10 +54,13 @@ def documents(session, kind: str, state: str | None = None) -> list[Document]:
 
 def triggers(session, document: Document) -> list[str]:
     """The document's moves in order (the records written under its chain, such as its number, aside)."""
-    return list(session.scalars(
-        select(AuditEntry.trigger).where(AuditEntry.document_id == document.id, AuditEntry.trigger != "record")
-        .order_by(AuditEntry.version)
-    ))
+    return list(
+        session.scalars(
+            select(AuditEntry.trigger)
+            .where(AuditEntry.document_id == document.id, AuditEntry.trigger != "record")
+            .order_by(AuditEntry.version)
+        )
+    )
 
 
 def holders(session, role: str, scope_id: int | None = None) -> set[int]:
@@ -69,16 +72,15 @@ def holders(session, role: str, scope_id: int | None = None) -> set[int]:
 
 def plenaries(session) -> list[tuple[PlenarySession, Document]]:
     rows = session.execute(
-        select(PlenarySession, Document).join(Document, Document.id == PlenarySession.document_id)
+        select(PlenarySession, Document)
+        .join(Document, Document.id == PlenarySession.document_id)
         .order_by(PlenarySession.starts_at)
     ).all()
     return [(detail, document) for detail, document in rows]
 
 
 # --- the council and its people ---------------------------------------------------------------------------------
-def test_the_council_has_26_deputies_and_the_mayor_5_committees_with_one_chair_each_and_2_departments(
-    session, demo
-):
+def test_the_council_has_26_deputies_and_the_mayor_5_committees_with_one_chair_each_and_2_departments(session, demo):
     members = council_members(session, NOW)
     assert len(members) == 27 == demo.members
     assert len(holders(session, "deputy")) == 26
@@ -118,9 +120,10 @@ def test_every_demo_person_signs_in_with_the_documented_password_and_the_audit_l
         assert checked[key], f"{account.email} does not sign in with {account.password}"
 
     featured = {account.password for account in demo.featured}
-    assert featured == {f"demo-{role}" for role in (
-        "secretary", "mayor", "chair", "deputy", "legal", "finance", "staff", "citizen", "admin"
-    )}
+    assert featured == {
+        f"demo-{role}"
+        for role in ("secretary", "mayor", "chair", "deputy", "legal", "finance", "staff", "citizen", "admin")
+    }
     assert {(a.email, a.password) for a in demo.featured} <= {(a.email, a.password) for a in demo.accounts}
     for account in demo.featured:
         person = session.scalar(select(Person).where(Person.email == account.email))
@@ -152,9 +155,9 @@ def test_two_past_sessions_were_held_with_roll_calls_numbered_decisions_a_veto_a
         assert votes[0].purpose == "approve_agenda"
         assert votes[0].result == "adopted"
         for vote in votes:
-            ballots = dict(session.execute(
-                select(Ballot.person_id, Ballot.choice).where(Ballot.vote_id == vote.id)
-            ).all())
+            ballots = dict(
+                session.execute(select(Ballot.person_id, Ballot.choice).where(Ballot.vote_id == vote.id)).all()
+            )
             assert set(ballots) == members, "every member has a ballot in every roll call"
             assert {p for p, c in ballots.items() if c == "absent"} == members - present
         results = Counter(v.result for v in votes if v.purpose == "decision")
@@ -176,23 +179,26 @@ def test_two_past_sessions_were_held_with_roll_calls_numbered_decisions_a_veto_a
         draft = session.get(Document, decision.draft_id)
         assert draft.state in ("published", "in_force")
         assert decision.session_number in (first.number, second.number)
-        signer = session.scalar(select(AuditEntry.actor_id).where(
-            AuditEntry.document_id == draft.id, AuditEntry.trigger.in_(("sign", "override_veto"))
-        ))
+        signer = session.scalar(
+            select(AuditEntry.actor_id).where(
+                AuditEntry.document_id == draft.id, AuditEntry.trigger.in_(("sign", "override_veto"))
+            )
+        )
         assert signer is not None
 
     (overridden,) = [d for d in documents(session, "decision_draft") if "veto" in triggers(session, d)]
     assert triggers(session, overridden)[-3:-1] == ["veto", "override_veto"]
-    veto_by = session.scalar(select(AuditEntry.actor_id).where(
-        AuditEntry.document_id == overridden.id, AuditEntry.trigger == "veto"))
+    veto_by = session.scalar(
+        select(AuditEntry.actor_id).where(AuditEntry.document_id == overridden.id, AuditEntry.trigger == "veto")
+    )
     assert veto_by in mayor
     override = session.scalar(select(Vote).where(Vote.subject_id == overridden.id, Vote.purpose == "veto_override"))
     assert (override.session_id, override.threshold, override.result) == (second_doc.id, "two_thirds", "adopted")
     assert override.votes_for >= 18
     signed = [d for d in documents(session, "decision_draft") if "sign" in triggers(session, d)]
     assert all(
-        session.scalar(select(AuditEntry.actor_id).where(
-            AuditEntry.document_id == d.id, AuditEntry.trigger == "sign")) in mayor
+        session.scalar(select(AuditEntry.actor_id).where(AuditEntry.document_id == d.id, AuditEntry.trigger == "sign"))
+        in mayor
         for d in signed
     )
 
@@ -205,7 +211,8 @@ def test_drafts_stand_in_every_stage_on_their_way_to_the_upcoming_session(sessio
     assert sum(states.values()) == demo.drafts
 
     returned = [
-        d for d in documents(session, "decision_draft", "drafting")
+        d
+        for d in documents(session, "decision_draft", "drafting")
         if any(v.state == "returned" for v in documents(session, "visa") if v.parent_id == d.id)
     ]
     assert len(returned) == 1
@@ -219,11 +226,12 @@ def test_drafts_stand_in_every_stage_on_their_way_to_the_upcoming_session(sessio
     assert triggers(session, sent_back[0]).count("discuss") == 2
     assert session.get(Document, sent_back[0].parent_id).state == "committee_review"
 
-    (_, upcoming), = [(p, d) for p, d in plenaries(session) if d.state == "convened"]
+    ((_, upcoming),) = [(p, d) for p, d in plenaries(session) if d.state == "convened"]
     on_agenda = {d.id for d in documents(session, "decision_draft", "on_agenda")}
     assert {item.draft_id for item, _ in sessions.agenda(session, upcoming)} == on_agenda
     postponed_before = session.scalar(
-        select(func.count(AgendaItem.document_id)).join(Document, Document.id == AgendaItem.document_id)
+        select(func.count(AgendaItem.document_id))
+        .join(Document, Document.id == AgendaItem.document_id)
         .where(AgendaItem.draft_id.in_(on_agenda), Document.state == "postponed")
     )
     assert postponed_before == 1, "a draft postponed at the last session is on the next one's agenda"

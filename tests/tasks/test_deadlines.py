@@ -35,8 +35,15 @@ from workflow.timeutil import as_utc
 
 @pytest.fixture
 def runtime(committed_db: CommittedDB, tmp_path: Path) -> Runtime:
-    settings = Settings(env="test", database_url=committed_db.url, redis_url=None, secret_key="test",
-                        definitions_dir=DEFINITIONS, instance_dir=tmp_path, base_url="https://rada.example")
+    settings = Settings(
+        env="test",
+        database_url=committed_db.url,
+        redis_url=None,
+        secret_key="test",
+        definitions_dir=DEFINITIONS,
+        instance_dir=tmp_path,
+        base_url="https://rada.example",
+    )
     with committed_db.sessions().begin() as session:
         committed_db.registry.sync(session)
     return Runtime(settings, committed_db.registry, committed_db.engine, committed_db.sessions())
@@ -59,8 +66,15 @@ def operator_runtime(committed_db: CommittedDB, tmp_path: Path, change: Callable
     shutil.copytree(DEFINITIONS, directory)
     change(directory)
     registry = DefinitionRegistry.from_directory(directory, CATALOG)
-    settings = Settings(env="test", database_url=committed_db.url, redis_url=None, secret_key="test",
-                        definitions_dir=directory, instance_dir=tmp_path, base_url="https://rada.example")
+    settings = Settings(
+        env="test",
+        database_url=committed_db.url,
+        redis_url=None,
+        secret_key="test",
+        definitions_dir=directory,
+        instance_dir=tmp_path,
+        base_url="https://rada.example",
+    )
     runtime = Runtime(settings, registry, committed_db.engine, make_sessionmaker(committed_db.engine, registry))
     with runtime.sessions.begin() as session:
         registry.sync(session)
@@ -73,8 +87,10 @@ def told(runtime: Runtime, template: str) -> dict[str, str]:
         rows = session.execute(
             select(Notification.subject, Notification.person_id).where(Notification.template == template)
         ).all()
-        return {session.get(Person, person_id).full_name: subject  # type: ignore[union-attr]
-                for subject, person_id in rows}
+        return {
+            session.get(Person, person_id).full_name: subject  # type: ignore[union-attr]
+            for subject, person_id in rows
+        }
 
 
 def events(runtime: Runtime) -> list[tuple[str, str, str]]:
@@ -85,9 +101,11 @@ def events(runtime: Runtime) -> list[tuple[str, str, str]]:
 
 def last_entry(session: Session, document_id: int) -> AuditEntry:
     """The document's last move or edit (records written under its chain, such as a decision's number, aside)."""
-    entry = session.scalars(select(AuditEntry).where(AuditEntry.document_id == document_id,
-                                                     AuditEntry.trigger != RECORD)
-                            .order_by(AuditEntry.version.desc())).first()
+    entry = session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.document_id == document_id, AuditEntry.trigger != RECORD)
+        .order_by(AuditEntry.version.desc())
+    ).first()
     assert entry is not None, f"document {document_id} has no audit entry"
     return entry
 
@@ -95,8 +113,9 @@ def last_entry(session: Session, document_id: int) -> AuditEntry:
 def submitted_draft(world: World) -> Document:
     """Submitted on Monday 2 March 2026, 9:00: its visas are due in three working days (Thursday 5 March)."""
     author = world.actor(world.staff, 0)
-    draft = drafts.write_draft(world.session, author, "Про ремонт даху ліцею № 2", "Виділити 1,2 млн грн.",
-                               now=world.at(0))
+    draft = drafts.write_draft(
+        world.session, author, "Про ремонт даху ліцею № 2", "Виділити 1,2 млн грн.", now=world.at(0)
+    )
     drafts.submit_draft(world.session, draft, author, now=world.at(0))
     world.session.commit()
     return draft
@@ -125,7 +144,10 @@ def test_a_reviewer_is_reminded_the_day_before_the_visa_is_due_and_told_once_it_
     swept = sweep_deadlines(runtime, now=world.at(7))
     assert swept.escalated == 1
     assert set(told(runtime, "deadline_overdue")) == {
-        world.lawyer.full_name, world.accountant.full_name, world.staff.full_name, world.secretary.full_name,
+        world.lawyer.full_name,
+        world.accountant.full_name,
+        world.staff.full_name,
+        world.secretary.full_name,
     }
     assert [event for event, _, _ in events(runtime)] == ["remind", "remind", "escalate", "escalate", "escalate"]
 
@@ -149,10 +171,17 @@ def adopted_draft(world: World) -> Document:
     plenary = world.planned_session(number=12, days=16)
     item = sessions.add_to_agenda(world.session, plenary, world.actor(world.secretary, 5), draft, now=world.at(5))
     world.open(plenary, days=16)
-    sessions.approve_agenda(world.session, plenary, world.actor(world.secretary, 16), world.ballots(for_=9),
-                            now=world.at(16))
-    sessions.vote_on_item(world.session, plenary, world.actor(world.secretary, 16), item,
-                          world.ballots(for_=7, against=2), now=world.at(16))
+    sessions.approve_agenda(
+        world.session, plenary, world.actor(world.secretary, 16), world.ballots(for_=9), now=world.at(16)
+    )
+    sessions.vote_on_item(
+        world.session,
+        plenary,
+        world.actor(world.secretary, 16),
+        item,
+        world.ballots(for_=7, against=2),
+        now=world.at(16),
+    )
     assert draft.state == "adopted"
     world.session.commit()
     return draft
@@ -188,8 +217,15 @@ def test_when_the_veto_period_runs_out_the_decision_stands_signed_numbered_and_r
 def test_a_delegation_ends_by_itself_when_its_period_is_over_and_both_sides_are_told(runtime, world):
     acting = world.deputies[0]
     delegation = delegate_role(
-        world.session, world.actor(world.mayor), acting, "session_chair", scope_id=world.planned_session().id,
-        starts_at=world.at(1), ends_at=world.at(3), reason="голова у відрядженні", now=world.at(0),
+        world.session,
+        world.actor(world.mayor),
+        acting,
+        "session_chair",
+        scope_id=world.planned_session().id,
+        starts_at=world.at(1),
+        ends_at=world.at(3),
+        reason="голова у відрядженні",
+        now=world.at(0),
     )
     world.session.commit()
     assert as_utc(delegation.due_at) == world.at(3)  # due when the period it names ends
@@ -218,8 +254,10 @@ def test_an_automatic_move_the_engine_refuses_is_recorded_and_reported_instead(c
         path = directory / "decision_draft.yaml"
         text = path.read_text(encoding="utf-8")
         for old, new in [
-            ("    to: signed\n    roles: [system]\n",
-             "    to: signed\n    roles: [system]\n    guards: [within_veto_period]\n"),
+            (
+                "    to: signed\n    roles: [system]\n",
+                "    to: signed\n    roles: [system]\n    guards: [within_veto_period]\n",
+            ),
             ("remind: [mayor], on_expiry", "remind: [mayor], escalate: [secretary], on_expiry"),
         ]:
             assert text.count(old) == 1
@@ -252,15 +290,26 @@ def test_a_due_moment_moved_by_an_edit_is_owed_its_own_reminder_and_its_own_auto
     with runtime.sessions() as session:
         world = build_world(session)
         author = world.actor(world.staff)
-        consultation = create_document(session, "consultation", author, title="Про новий сквер", now=world.at(0),
-                                       fields={"closes_at": world.at(5).isoformat()})
+        consultation = create_document(
+            session,
+            "consultation",
+            author,
+            title="Про новий сквер",
+            now=world.at(0),
+            fields={"closes_at": world.at(5).isoformat()},
+        )
         session.commit()
 
         # reminded the day before it closes
         assert sweep_deadlines(runtime, now=world.at(4.1)).reminded == 1
         # the author gives people five more days: the old date no longer counts, the new one is owed a reminder
-        edit_document(session, consultation, world.actor(world.staff, 4.2),
-                      fields={"closes_at": world.at(10).isoformat()}, now=world.at(4.2))
+        edit_document(
+            session,
+            consultation,
+            world.actor(world.staff, 4.2),
+            fields={"closes_at": world.at(10).isoformat()},
+            now=world.at(4.2),
+        )
         session.commit()
     assert sweep_deadlines(runtime, now=world.at(5.5)).moved == 0
     assert sweep_deadlines(runtime, now=world.at(9.1)).reminded == 1
@@ -271,7 +320,9 @@ def test_a_due_moment_moved_by_an_edit_is_owed_its_own_reminder_and_its_own_auto
         assert closed is not None
         assert closed.state == "closed"
     assert [(event, outcome) for event, _state, outcome in events(runtime)] == [
-        ("remind", "reminded 1"), ("remind", "reminded 1"), ("expire", "fired close"),
+        ("remind", "reminded 1"),
+        ("remind", "reminded 1"),
+        ("expire", "fired close"),
     ]
 
 

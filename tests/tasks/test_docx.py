@@ -82,8 +82,9 @@ def sitting(session: Session) -> Sitting:
     sessions.register(session, plenary, secretary, away[0], present=False, now=world.at(16))  # left
 
     sessions.approve_agenda(session, plenary, secretary, {m.id: "for" for m in registered}, now=world.at(16))
-    roof_ballots = {m.id: ("for" if i < 17 else "against" if i < 20 else "abstain") for i, m in
-                    enumerate(registered[:22])}  # the last two registered do not vote
+    roof_ballots = {
+        m.id: ("for" if i < 17 else "against" if i < 20 else "abstain") for i, m in enumerate(registered[:22])
+    }  # the last two registered do not vote
     sessions.vote_on_item(session, plenary, secretary, roof_item, roof_ballots, now=world.at(16))
     street_ballots = {m.id: ("against" if i % 2 else "for") for i, m in enumerate(registered)}
     sessions.vote_on_item(session, plenary, secretary, street_item, street_ballots, now=world.at(16))
@@ -150,13 +151,16 @@ def test_the_protocol_lists_attendance_quorum_and_every_members_vote_on_every_it
     assert "Сесійна зала, пл. Свободи, 1" in paper.text
     total = world.council.total_composition
     assert total == 27
-    assert (f"Загальний склад ради: {total}. Зареєстровано: {len(sitting.registered)}, відсутні: "
-            f"{len(sitting.away)}. Для кворуму потрібно: {quorum_for(total)} — кворум є.") in paper.text
+    assert (
+        f"Загальний склад ради: {total}. Зареєстровано: {len(sitting.registered)}, відсутні: "
+        f"{len(sitting.away)}. Для кворуму потрібно: {quorum_for(total)} — кворум є."
+    ) in paper.text
 
     attendance = paper.tables[0]
     assert attendance[0] == ["№", "Прізвище, ім'я", "Реєстрація"]
     assert {row[1]: row[2] for row in attendance[1:]} == {
-        **{m.full_name: "присутній" for m in sitting.registered}, **{m.full_name: "відсутній" for m in sitting.away},
+        **{m.full_name: "присутній" for m in sitting.registered},
+        **{m.full_name: "відсутній" for m in sitting.away},
     }
     assert [row[0] for row in attendance[1:]] == [str(n) for n in range(1, 28)]
 
@@ -176,9 +180,10 @@ def test_the_protocol_lists_attendance_quorum_and_every_members_vote_on_every_it
     decision = session.scalars(select(Decision).where(Decision.draft_id == sitting.roof.id)).one()
     assert f"СЛУХАЛИ: 1. {sitting.roof.title}" in paper.text
     assert f"Доповідач: {world.staff.full_name}" in paper.text
-    assert (f"«за» — {roof_vote.votes_for}, «проти» — {roof_vote.votes_against}, «утримався» — "
-            f"{roof_vote.abstained}, «не голосував» — {roof_vote.not_voted}, «відсутній» — {roof_vote.absent}."
-            ) in paper.text
+    assert (
+        f"«за» — {roof_vote.votes_for}, «проти» — {roof_vote.votes_against}, «утримався» — "
+        f"{roof_vote.abstained}, «не голосував» — {roof_vote.not_voted}, «відсутній» — {roof_vote.absent}."
+    ) in paper.text
     assert (roof_vote.votes_for, roof_vote.not_voted, roof_vote.absent) == (17, 2, 3)
     assert f"ВИРІШИЛИ: рішення прийнято.\nРішення: {decision.official_number} від 18 березня 2026 року." in paper.text
     assert f"СЛУХАЛИ: 2. {sitting.street.title}" in paper.text
@@ -249,7 +254,11 @@ def test_the_outbox_renders_each_document_once_however_often_the_handler_runs(se
     rows = list(session.scalars(select(OutboxRow).where(OutboxRow.effect == "render_docx").order_by(OutboxRow.id)))
     # two conclusions signed, the session convened, the decision signed, the protocol checked
     assert sorted(r.params["template"] for r in rows) == [
-        "agenda", "committee_conclusion", "committee_conclusion", "decision", "protocol",
+        "agenda",
+        "committee_conclusion",
+        "committee_conclusion",
+        "decision",
+        "protocol",
     ]
 
     assert carry_out(session, {"render_docx": handler}, now=sitting.at(18)) == (5, 0)
@@ -296,7 +305,8 @@ def test_rendering_again_by_hand_adds_version_2_and_keeps_version_1(session, sit
     assert (kept.content, kept.sha256) == (first_bytes, first_sha)
     assert get_file(session, sitting.protocol.id, "protocol").version == 2  # the latest
     assert [(name, version) for name, version, _ in files_of(session, sitting.protocol)] == [
-        ("protocol", 1), ("protocol", 2),
+        ("protocol", 1),
+        ("protocol", 2),
     ]
 
 
@@ -306,7 +316,10 @@ def test_an_extract_is_attached_to_its_agenda_item(session, sitting):
     again = render_extract(session, sitting.roof_item, secretary, sitting.at(21))
 
     assert (extract.document_id, extract.name, extract.version, again.version) == (
-        sitting.roof_item.id, "protocol_extract", 1, 2,
+        sitting.roof_item.id,
+        "protocol_extract",
+        1,
+        2,
     )
     assert f"СЛУХАЛИ: 1. {sitting.roof.title}" in Paper.read(extract.content).text
 
@@ -325,8 +338,7 @@ def test_an_unknown_template_or_a_document_of_the_wrong_kind_is_refused_and_noth
     with pytest.raises(InvalidInput) as refused:
         rerender(session, sitting.plenary, "protocol", secretary, sitting.at(20))
     assert refused.value.message == (
-        f"the protocol template is rendered for a session_protocol document; document {sitting.plenary.id} "
-        "is a session"
+        f"the protocol template is rendered for a session_protocol document; document {sitting.plenary.id} is a session"
     )
     with pytest.raises(InvalidInput) as refused:
         protocol_context(session, sitting.roof)
@@ -342,9 +354,14 @@ def test_an_unknown_template_or_a_document_of_the_wrong_kind_is_refused_and_noth
 
     # an effect naming a template that does not exist fails on its row, which waits for another attempt
     assert file_count(session) == 0
-    row = OutboxRow(document_id=sitting.protocol.id, audit_version=2, effect="render_docx",
-                    params={"template": "minutes"}, idempotency_key=f"test:{uuid.uuid4().hex}",
-                    available_at=sitting.at(0))
+    row = OutboxRow(
+        document_id=sitting.protocol.id,
+        audit_version=2,
+        effect="render_docx",
+        params={"template": "minutes"},
+        idempotency_key=f"test:{uuid.uuid4().hex}",
+        available_at=sitting.at(0),
+    )
     session.add(row)
     session.flush()
     # the five effects the session's moves recorded are carried out; the bad one fails alone
@@ -387,9 +404,20 @@ def test_libreoffice_opens_every_rendered_document_and_converts_it_to_pdf(sessio
     profile = tmp_path / "lo-profile"  # a profile of its own: parallel runs never share LibreOffice's lock
     outdir = tmp_path / "pdf"
     done = subprocess.run(
-        [program, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "pdf",
-         "--outdir", str(outdir), *sources],
-        capture_output=True, text=True, timeout=300, check=False,
+        [
+            program,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(outdir),
+            *sources,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     for name in papers:
@@ -402,8 +430,9 @@ def test_libreoffice_opens_every_rendered_document_and_converts_it_to_pdf(sessio
 
 def test_attendance_left_after_registering_is_shown_absent(session, sitting):
     # registering and leaving are rows of their own: the latest says the member left
-    left = session.scalars(select(Attendance).where(Attendance.person_id == sitting.away[0].id)
-                           .order_by(Attendance.id.desc())).first()
+    left = session.scalars(
+        select(Attendance).where(Attendance.person_id == sitting.away[0].id).order_by(Attendance.id.desc())
+    ).first()
     assert left is not None
     assert left.present is False
     context = protocol_context(session, sitting.protocol)

@@ -31,9 +31,15 @@ SECOND = timedelta(seconds=1)
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(
-        env="test", database_url="sqlite://", redis_url=None, secret_key="test", definitions_dir=DEFINITIONS,
-        instance_dir=tmp_path / "instance", base_url="https://rada.slavutych.example",
-        mail_from="Славутицька міська рада <rada@slavutych.example>", retry_seconds=10,
+        env="test",
+        database_url="sqlite://",
+        redis_url=None,
+        secret_key="test",
+        definitions_dir=DEFINITIONS,
+        instance_dir=tmp_path / "instance",
+        base_url="https://rada.slavutych.example",
+        mail_from="Славутицька міська рада <rada@slavutych.example>",
+        retry_seconds=10,
     )
 
 
@@ -240,8 +246,9 @@ def test_without_smtp_each_mail_is_written_as_an_eml_file_once(committed_db: Com
     mails = queue_of(sessions)
     assert sorted(p.name for p in folder.iterdir()) == sorted(f"notification-{m.key.split(':')[1]}.eml" for m in mails)
     assert [m.status for m in mails] == ["sent", "sent"]
-    written = message_from_bytes((folder / f"notification-{mails[0].key.split(':')[1]}.eml").read_bytes(),
-                                 policy=policy.default)
+    written = message_from_bytes(
+        (folder / f"notification-{mails[0].key.split(':')[1]}.eml").read_bytes(), policy=policy.default
+    )
     assert isinstance(written, EmailMessage)
     assert written["Message-ID"] == mails[0].message_id
     assert written["Subject"] == mails[0].subject
@@ -257,9 +264,7 @@ def test_without_smtp_each_mail_is_written_as_an_eml_file_once(committed_db: Com
     assert len(list(folder.iterdir())) == 2
 
 
-def test_with_e_mail_off_people_are_told_in_their_cabinets_only(
-    committed_db: CommittedDB, settings: Settings
-) -> None:
+def test_with_e_mail_off_people_are_told_in_their_cabinets_only(committed_db: CommittedDB, settings: Settings) -> None:
     sessions = committed_db.sessions()
 
     queue_visa_requests(sessions, replace(settings, email_off=True))
@@ -284,7 +289,11 @@ def test_with_e_mail_off_nothing_queued_before_is_sent(committed_db: CommittedDB
 def test_smtp_urls_of_the_three_kinds_are_read_and_anything_else_is_refused() -> None:
     plain = parse_smtp_url("smtp://mail.rada.example")
     assert (plain.scheme, plain.host, plain.port, plain.username, plain.password) == (
-        "smtp", "mail.rada.example", 25, None, None
+        "smtp",
+        "mail.rada.example",
+        25,
+        None,
+        None,
     )
     starttls = parse_smtp_url("smtp+starttls://radaflow%40rada.example:p%40ss%3Aword@mail.rada.example")
     assert (starttls.port, starttls.username, starttls.password) == (587, "radaflow@rada.example", "p@ss:word")

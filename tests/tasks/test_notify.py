@@ -40,8 +40,14 @@ TITLE = "Про ремонт даху ліцею № 2"
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(
-        env="test", database_url="sqlite://", redis_url=None, secret_key="test", definitions_dir=DEFINITIONS,
-        instance_dir=tmp_path, base_url=BASE_URL, mail_from="Славутицька міська рада <rada@slavutych.example>",
+        env="test",
+        database_url="sqlite://",
+        redis_url=None,
+        secret_key="test",
+        definitions_dir=DEFINITIONS,
+        instance_dir=tmp_path,
+        base_url=BASE_URL,
+        mail_from="Славутицька міська рада <rada@slavutych.example>",
     )
 
 
@@ -80,8 +86,13 @@ def test_a_submitted_draft_asks_the_legal_and_finance_reviewers_each_in_their_la
 ) -> None:
     world.accountant.locale = "en"
     # a reviewer of another department and a former legal reviewer are not asked for this visa
-    setup.add_department(session, world.council, "Відділ освіти", "other",
-                         reviewers=[setup.add_person(session, "Петро Шевчук", email="p@rada.example")])
+    setup.add_department(
+        session,
+        world.council,
+        "Відділ освіти",
+        "other",
+        reviewers=[setup.add_person(session, "Петро Шевчук", email="p@rada.example")],
+    )
     former = setup.add_person(session, "Леся Гуменюк", email="l@rada.example")
     setup.grant(session, former, "reviewer", scope_id=world.legal.id, ends_at=world.at(-1))
     draft = submitted_draft(world)
@@ -125,8 +136,17 @@ def test_a_reviewer_delegated_for_the_period_is_asked_and_one_whose_period_ended
     session: Session, world: World, settings: Settings
 ) -> None:
     acting = setup.add_person(session, "Світлана Бойко", email="s@rada.example")
-    delegate_role(session, world.actor(world.lawyer), acting, "reviewer", scope_id=world.legal.id,
-                  starts_at=world.at(0), ends_at=world.at(10), reason="відпустка юриста", now=world.at(0))
+    delegate_role(
+        session,
+        world.actor(world.lawyer),
+        acting,
+        "reviewer",
+        scope_id=world.legal.id,
+        starts_at=world.at(0),
+        ends_at=world.at(10),
+        reason="відпустка юриста",
+        now=world.at(0),
+    )
     first = submitted_draft(world, days=1)
     carry_out_all(session, settings, world.at(1.01))
     assert acting.id in told(session)
@@ -166,10 +186,24 @@ def test_a_role_held_per_committee_reaches_the_committee_the_document_names(
     budget, education = drafts.send_to_committees(
         session, draft, world.actor(world.secretary, 1), world.budget, [world.education], now=world.at(1)
     )
-    tell(session, settings, education, roles=["committee_member"], template="deadline_reminder", key="members",
-         now=world.at(2))
-    tell(session, settings, budget, roles=["committee_chair", "reviewer"], template="deadline_reminder",
-         key="chair", now=world.at(2))
+    tell(
+        session,
+        settings,
+        education,
+        roles=["committee_member"],
+        template="deadline_reminder",
+        key="members",
+        now=world.at(2),
+    )
+    tell(
+        session,
+        settings,
+        budget,
+        roles=["committee_chair", "reviewer"],
+        template="deadline_reminder",
+        key="chair",
+        now=world.at(2),
+    )
 
     members = {n.person_id for n in session.scalars(select(Notification).where(Notification.key.like("members:%")))}
     assert members == {p.id for p in world.deputies[4:7]}  # the education committee's chair and members
@@ -184,8 +218,14 @@ def test_a_returned_draft_tells_its_author_with_the_reviewers_remarks(
     draft = submitted_draft(world)
     carry_out_all(session, settings, world.at(0.01))
     legal_visa = next(v for v in drafts.children(session, draft, "visa") if v.fields["department_kind"] == "legal")
-    fire(session, legal_visa, "return", world.actor(world.lawyer, 1),
-         comment="Немає фінансово-економічного обґрунтування", now=world.at(1))
+    fire(
+        session,
+        legal_visa,
+        "return",
+        world.actor(world.lawyer, 1),
+        comment="Немає фінансово-економічного обґрунтування",
+        now=world.at(1),
+    )
 
     carry_out_all(session, settings, world.at(1.01))
 
@@ -221,8 +261,19 @@ def test_whoever_makes_the_move_is_not_told_of_it(session: Session, world: World
     assert set(told(session, "draft_published")) == {world.staff.id}
 
     # and the same holds for `tell` called directly
-    assert tell(session, settings, theirs, roles=["secretary", "author"], template="draft_withdrawn",
-                key="direct", now=world.at(2), actor_id=world.staff.id) == 1
+    assert (
+        tell(
+            session,
+            settings,
+            theirs,
+            roles=["secretary", "author"],
+            template="draft_withdrawn",
+            key="direct",
+            now=world.at(2),
+            actor_id=world.staff.id,
+        )
+        == 1
+    )
     assert {n.person_id for n in session.scalars(select(Notification).where(Notification.key.like("direct:%")))} == {
         world.secretary.id
     }
@@ -233,11 +284,23 @@ def test_a_deputy_answering_a_message_tells_the_citizen_the_answer(
 ) -> None:
     citizen = setup.add_person(session, "Галина Остапчук", email="halyna@example.org", roles=["citizen"], locale="en")
     deputy = world.deputies[3]
-    message = messages.write_to_deputy(session, world.actor(citizen), deputy, "Освітлення на вул. Шкільній",
-                                       "Третій тиждень не світять ліхтарі.", now=world.at(0))
+    message = messages.write_to_deputy(
+        session,
+        world.actor(citizen),
+        deputy,
+        "Освітлення на вул. Шкільній",
+        "Третій тиждень не світять ліхтарі.",
+        now=world.at(0),
+    )
     messages.read_message(session, message, world.actor(deputy, 1), now=world.at(1))
-    messages.answer(session, message, world.actor(deputy, 2), "Звернувся до КП «Міськсвітло», полагодять у п'ятницю.",
-                    public=True, now=world.at(2))
+    messages.answer(
+        session,
+        message,
+        world.actor(deputy, 2),
+        "Звернувся до КП «Міськсвітло», полагодять у п'ятницю.",
+        public=True,
+        now=world.at(2),
+    )
 
     carry_out_all(session, settings, world.at(2.01))
 
@@ -255,8 +318,14 @@ def test_a_citizen_writing_to_a_deputy_tells_the_deputy_at_once_what_was_written
 ) -> None:
     citizen = setup.add_person(session, "Галина Остапчук", email="halyna@example.org", roles=["citizen"])
     deputy = world.deputies[3]
-    message = messages.write_to_deputy(session, world.actor(citizen), deputy, "Освітлення на вул. Шкільній",
-                                       "Третій тиждень не світять ліхтарі.", now=world.at(0))
+    message = messages.write_to_deputy(
+        session,
+        world.actor(citizen),
+        deputy,
+        "Освітлення на вул. Шкільній",
+        "Третій тиждень не світять ліхтарі.",
+        now=world.at(0),
+    )
 
     carry_out_all(session, settings, world.at(0.01))
 
@@ -277,12 +346,15 @@ def test_a_citizen_who_may_not_write_is_refused_and_nobody_is_told(
     documents_before = count(session, Document)
 
     with pytest.raises(NotAllowed):
-        messages.write_to_deputy(session, world.actor(stranger), world.deputies[3], "Питання", "Текст.",
-                                 now=world.at(0))
+        messages.write_to_deputy(
+            session, world.actor(stranger), world.deputies[3], "Питання", "Текст.", now=world.at(0)
+        )
     carry_out_all(session, settings, world.at(0.01))
 
     assert (count(session, Document), count(session, OutboxRow), count(session, Notification)) == (
-        documents_before, 0, 0,
+        documents_before,
+        0,
+        0,
     )
 
 
@@ -290,9 +362,17 @@ def test_a_delegated_role_tells_the_person_given_it_and_a_revocation_tells_them_
     session: Session, world: World, settings: Settings
 ) -> None:
     acting = setup.add_person(session, "Світлана Бойко", email="s@rada.example", locale="en")
-    delegation = delegate_role(session, world.actor(world.lawyer), acting, "reviewer", scope_id=world.legal.id,
-                               starts_at=world.at(1), ends_at=world.at(10), reason="відпустка юриста",
-                               now=world.at(0))
+    delegation = delegate_role(
+        session,
+        world.actor(world.lawyer),
+        acting,
+        "reviewer",
+        scope_id=world.legal.id,
+        starts_at=world.at(1),
+        ends_at=world.at(10),
+        reason="відпустка юриста",
+        now=world.at(0),
+    )
     carry_out_all(session, settings, world.at(0.01))
 
     given = told(session, "delegation_given")
@@ -321,13 +401,13 @@ def test_an_amendment_tells_the_lead_committees_chair_and_then_its_author_the_co
     draft = world.reviewed_draft(TITLE)
     carry_out_all(session, settings, world.at(1.01))
     proposer, chair = world.deputies[5], world.deputies[0]  # the budget committee leads on the draft
-    amendment = propose_amendment(session, world.actor(proposer, 2), draft, "Замінити «1,2» на «1,5».",
-                                  now=world.at(2))
+    amendment = propose_amendment(session, world.actor(proposer, 2), draft, "Замінити «1,2» на «1,5».", now=world.at(2))
     carry_out_all(session, settings, world.at(2.01))
     assert set(told(session, "amendment_submitted")) == {world.secretary.id, chair.id}
 
-    committee_opinion(session, amendment, world.actor(chair, 3), "support", reasoning="Кошторис це дозволяє",
-                      now=world.at(3))
+    committee_opinion(
+        session, amendment, world.actor(chair, 3), "support", reasoning="Кошторис це дозволяє", now=world.at(3)
+    )
     carry_out_all(session, settings, world.at(3.01))
 
     opinion = told(session, "amendment_opinion_given")
@@ -381,10 +461,30 @@ def test_tell_returns_how_many_it_told_and_nothing_the_second_time(
     session: Session, world: World, settings: Settings
 ) -> None:
     draft = submitted_draft(world)
-    assert tell(session, settings, draft, roles=["mayor", "secretary"], template="decision_adopted",
-                key="once", now=world.at(1)) == 2
-    assert tell(session, settings, draft, roles=["mayor", "secretary"], template="decision_adopted",
-                key="once", now=world.at(1)) == 0
+    assert (
+        tell(
+            session,
+            settings,
+            draft,
+            roles=["mayor", "secretary"],
+            template="decision_adopted",
+            key="once",
+            now=world.at(1),
+        )
+        == 2
+    )
+    assert (
+        tell(
+            session,
+            settings,
+            draft,
+            roles=["mayor", "secretary"],
+            template="decision_adopted",
+            key="once",
+            now=world.at(1),
+        )
+        == 0
+    )
     assert count(session, Notification) == 2
 
 
@@ -485,7 +585,10 @@ def two_readers(session: Session, world: World) -> tuple[Person, Person]:
 
 
 def test_every_template_the_definitions_name_exists_in_both_languages_and_renders(
-    session: Session, world: World, settings: Settings, two_readers: tuple[Person, Person],
+    session: Session,
+    world: World,
+    settings: Settings,
+    two_readers: tuple[Person, Person],
     registry: DefinitionRegistry,
 ) -> None:
     named = notify_templates(registry)
@@ -495,14 +598,36 @@ def test_every_template_the_definitions_name_exists_in_both_languages_and_render
     visa = drafts.children(session, draft, "visa")[0]
     plenary = world.planned_session()
     citizen = setup.add_person(session, "Галина Остапчук", roles=["citizen"])
-    message = messages.write_to_deputy(session, world.actor(citizen), world.deputies[0], "Питання", "Текст.",
-                                       now=world.at(0))
-    delegation = delegate_role(session, world.actor(world.lawyer), world.staff, "reviewer", scope_id=world.legal.id,
-                               starts_at=world.at(1), ends_at=world.at(10), reason="відпустка", now=world.at(0))
+    message = messages.write_to_deputy(
+        session, world.actor(citizen), world.deputies[0], "Питання", "Текст.", now=world.at(0)
+    )
+    delegation = delegate_role(
+        session,
+        world.actor(world.lawyer),
+        world.staff,
+        "reviewer",
+        scope_id=world.legal.id,
+        starts_at=world.at(1),
+        ends_at=world.at(10),
+        reason="відпустка",
+        now=world.at(0),
+    )
     for name in sorted(named):
         for document in (draft, visa, plenary, message, delegation):
-            assert tell(session, settings, document, roles=["secretary"], template=name, key=f"{name}:{document.id}",
-                        now=world.at(1), actor_id=world.staff.id, extra={"comment": "Коментар до дії"}) == 3
+            assert (
+                tell(
+                    session,
+                    settings,
+                    document,
+                    roles=["secretary"],
+                    template=name,
+                    key=f"{name}:{document.id}",
+                    now=world.at(1),
+                    actor_id=world.staff.id,
+                    extra={"comment": "Коментар до дії"},
+                )
+                == 3
+            )
     for notification in session.scalars(select(Notification)):
         assert notification.subject
         assert "{{" not in notification.subject
@@ -511,21 +636,36 @@ def test_every_template_the_definitions_name_exists_in_both_languages_and_render
         assert notification.link in notification.body
         assert "Коментар до дії" in notification.body
     uk, en = two_readers
-    assert all(n.body.startswith("Dear English Reader,")
-               for n in session.scalars(select(Notification).where(Notification.person_id == en.id)))
-    assert all(n.body.startswith("Добрий день, Читач Український!")
-               for n in session.scalars(select(Notification).where(Notification.person_id == uk.id)))
+    assert all(
+        n.body.startswith("Dear English Reader,")
+        for n in session.scalars(select(Notification).where(Notification.person_id == en.id))
+    )
+    assert all(
+        n.body.startswith("Добрий день, Читач Український!")
+        for n in session.scalars(select(Notification).where(Notification.person_id == uk.id))
+    )
 
 
 def test_the_deadline_templates_say_what_is_due_and_when(
-    session: Session, world: World, settings: Settings, two_readers: tuple[Person, Person],
+    session: Session,
+    world: World,
+    settings: Settings,
+    two_readers: tuple[Person, Person],
     registry: DefinitionRegistry,
 ) -> None:
     draft = submitted_draft(world)
     title = registry.current("decision_draft").state("visas").title
     for template in ("deadline_reminder", "deadline_overdue"):
-        tell(session, settings, draft, roles=["secretary"], template=template, key=template, now=world.at(4),
-             extra={"due_at": draft.due_at, "state": "visas", "state_title": title})
+        tell(
+            session,
+            settings,
+            draft,
+            roles=["secretary"],
+            template=template,
+            key=template,
+            now=world.at(4),
+            extra={"due_at": draft.due_at, "state": "visas", "state_title": title},
+        )
     uk, en = two_readers
     reminder_uk = session.scalar(select(Notification).where(Notification.key == f"deadline_reminder:{uk.id}"))
     overdue_en = session.scalar(select(Notification).where(Notification.key == f"deadline_overdue:{en.id}"))
@@ -538,23 +678,25 @@ def test_the_deadline_templates_say_what_is_due_and_when(
 
 
 def test_an_unknown_locale_reads_ukrainian() -> None:
-    message = render("digest", "de", {"person": {"name": "Hans"}, "date": "02.03.2026", "base_url": BASE_URL,
-                                      "notifications": []})
+    message = render(
+        "digest", "de", {"person": {"name": "Hans"}, "date": "02.03.2026", "base_url": BASE_URL, "notifications": []}
+    )
     assert message.subject == "Зведення повідомлень за 02.03.2026 (усього: 0)"
 
 
 # --- the cabinet's list ---------------------------------------------------------------------------------------
-def test_a_person_reads_their_notifications_and_only_theirs(
-    session: Session, world: World, settings: Settings
-) -> None:
+def test_a_person_reads_their_notifications_and_only_theirs(session: Session, world: World, settings: Settings) -> None:
     for days in (0, 1):
-        draft = drafts.write_draft(session, world.actor(world.staff, days), f"Проєкт {days}", "Текст.",
-                                   now=world.at(days))
+        draft = drafts.write_draft(
+            session, world.actor(world.staff, days), f"Проєкт {days}", "Текст.", now=world.at(days)
+        )
         drafts.submit_draft(session, draft, world.actor(world.staff, days), now=world.at(days))
         carry_out_all(session, settings, world.at(days + 0.01))
     mine = inbox.unread(session, world.lawyer.id)
-    assert [n.subject for n in mine] == ["Проєкт рішення чекає на вашу візу: «Проєкт 1»",
-                                         "Проєкт рішення чекає на вашу візу: «Проєкт 0»"]
+    assert [n.subject for n in mine] == [
+        "Проєкт рішення чекає на вашу візу: «Проєкт 1»",
+        "Проєкт рішення чекає на вашу візу: «Проєкт 0»",
+    ]
     assert inbox.unread_count(session, world.lawyer.id) == 2
     theirs = inbox.unread(session, world.accountant.id)
 

@@ -28,8 +28,14 @@ def runtime(committed_db, tmp_path) -> Runtime:
     runtime = Runtime(settings, committed_db.registry, committed_db.engine, committed_db.sessions())
     with runtime.sessions.begin() as session:
         author = setup.add_person(session, "Оксана Мельник", email="o.melnyk@rada.example", roles=["staff"])
-        create_document(session, "decision_draft", load_actor(session, author.id), title="Про сквер",
-                        fields={"body": "Облаштувати."}, now=MORNING - timedelta(days=1))
+        create_document(
+            session,
+            "decision_draft",
+            load_actor(session, author.id),
+            title="Про сквер",
+            fields={"body": "Облаштувати."},
+            now=MORNING - timedelta(days=1),
+        )
     return runtime
 
 

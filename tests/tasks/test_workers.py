@@ -67,9 +67,13 @@ def deployment(tmp_path: Path, redis_server: RedisServer, mailbox: tuple[Mailbox
         registry.sync(session)
     box, smtp_port = mailbox
     env = {
-        "DATABASE_URL": url, "REDIS_URL": redis_server.url, "SMTP_URL": f"smtp://127.0.0.1:{smtp_port}",
-        "RADAFLOW_INSTANCE": str(tmp_path / "instance"), "RADAFLOW_RETRY_SECONDS": "0.2",
-        "RADAFLOW_SWEEP_SECONDS": "0.5", "RADAFLOW_ENV": "test",
+        "DATABASE_URL": url,
+        "REDIS_URL": redis_server.url,
+        "SMTP_URL": f"smtp://127.0.0.1:{smtp_port}",
+        "RADAFLOW_INSTANCE": str(tmp_path / "instance"),
+        "RADAFLOW_RETRY_SECONDS": "0.2",
+        "RADAFLOW_SWEEP_SECONDS": "0.5",
+        "RADAFLOW_ENV": "test",
     }
     settings = Settings.from_env(env)
     celery = Celery(env, tmp_path)
@@ -157,14 +161,28 @@ def closed_session_with_protocol_checked(deployment: Deployment, items: int) -> 
         sitting = datetime(2026, 3, 18, 9, 0, tzinfo=UTC)
         planned = sitting - timedelta(days=11)
         secretary = load_actor(session, clerk.id, planned)
-        plenary = sessions.plan_session(session, secretary, number=12, starts_at=sitting, place="Сесійна зала",
-                                        now=planned)
+        plenary = sessions.plan_session(
+            session, secretary, number=12, starts_at=sitting, place="Сесійна зала", now=planned
+        )
         agenda = []
         for position in range(1, items + 1):
-            item = create_document(session, "agenda_item", secretary, parent=plenary,
-                                   title=f"Про програму № {position}", fields={"position": position}, now=planned)
-            session.add(AgendaItem(document_id=item.id, session_id=plenary.id, position=position,
-                                   reporter_id=deputies[position % 26].id))
+            item = create_document(
+                session,
+                "agenda_item",
+                secretary,
+                parent=plenary,
+                title=f"Про програму № {position}",
+                fields={"position": position},
+                now=planned,
+            )
+            session.add(
+                AgendaItem(
+                    document_id=item.id,
+                    session_id=plenary.id,
+                    position=position,
+                    reporter_id=deputies[position % 26].id,
+                )
+            )
             agenda.append(item)
         session.flush()
         fire(session, plenary, "convene", secretary, now=sitting - timedelta(days=10))

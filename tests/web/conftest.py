@@ -187,8 +187,9 @@ class Council:
             return [
                 tuple(row)  # type: ignore[misc]
                 for row in session.execute(
-                    select(Document.id, Document.definition_version, Document.state, Document.version)
-                    .order_by(Document.id)
+                    select(Document.id, Document.definition_version, Document.state, Document.version).order_by(
+                        Document.id
+                    )
                 )
             ]
 

@@ -72,10 +72,12 @@ def text_of(html: str) -> str:
 def message_to_deputy(site: Site, *, read: bool = False, password: str | None = None) -> tuple[Person, Document]:
     """A citizen's message to the first deputy, written on day 0 (and read by the deputy on day 1)."""
     world = site.world
-    citizen = setup.add_person(site.session, "Галина Остапчук", email="halyna@example.org", roles=["citizen"],
-                               password=password)
-    message = messages.write_to_deputy(site.session, world.actor(citizen), world.deputies[0], "Освітлення",
-                                       "Не світять ліхтарі.", now=world.at(0))
+    citizen = setup.add_person(
+        site.session, "Галина Остапчук", email="halyna@example.org", roles=["citizen"], password=password
+    )
+    message = messages.write_to_deputy(
+        site.session, world.actor(citizen), world.deputies[0], "Освітлення", "Не світять ліхтарі.", now=world.at(0)
+    )
     if read:
         messages.read_message(site.session, message, world.actor(world.deputies[0], 1), now=world.at(1))
     return citizen, message
@@ -83,8 +85,13 @@ def message_to_deputy(site: Site, *, read: bool = False, password: str | None = 
 
 def submitted(site: Site) -> Document:
     world = site.world
-    draft = drafts.write_draft(site.session, world.actor(world.staff), "Про ремонт даху ліцею № 2",
-                               "Виділити 1,2 млн грн на ремонт.", now=world.at(0))
+    draft = drafts.write_draft(
+        site.session,
+        world.actor(world.staff),
+        "Про ремонт даху ліцею № 2",
+        "Виділити 1,2 млн грн на ремонт.",
+        now=world.at(0),
+    )
     drafts.submit_draft(site.session, draft, world.actor(world.staff), now=world.at(0))
     site.commit()
     return draft
@@ -93,10 +100,14 @@ def submitted(site: Site) -> Document:
 def unread(site: Site, person: Person) -> int:
     """Read in a session of its own, closed at once: on SQLite an open transaction holds the write lock."""
     with site.app.extensions["radaflow"].sessions() as session:
-        return session.scalar(
-            select(func.count()).select_from(Notification)
-            .where(Notification.person_id == person.id, Notification.read_at.is_(None))
-        ) or 0
+        return (
+            session.scalar(
+                select(func.count())
+                .select_from(Notification)
+                .where(Notification.person_id == person.id, Notification.read_at.is_(None))
+            )
+            or 0
+        )
 
 
 def in_english(client: FlaskClient) -> FlaskClient:
@@ -109,8 +120,7 @@ def page_of(client: FlaskClient, document: Document) -> str:
     return client.get(f"/documents/{document.id}").get_data(as_text=True)
 
 
-def act(client: FlaskClient, document: Document, trigger: str, version: int | None = None,
-        **form: str) -> TestResponse:
+def act(client: FlaskClient, document: Document, trigger: str, version: int | None = None, **form: str) -> TestResponse:
     data = {"csrf_token": token(client), "version": str(document.version if version is None else version), **form}
     return client.post(f"/documents/{document.id}/actions/{trigger}", data=data)
 
@@ -120,8 +130,9 @@ def stored(site: Site, document: Document) -> tuple[str, int, int]:
     with site.app.extensions["radaflow"].sessions() as session:
         found = session.get(Document, document.id)
         assert found is not None
-        entries = session.scalar(select(func.count()).select_from(AuditEntry)
-                                 .where(AuditEntry.document_id == document.id))
+        entries = session.scalar(
+            select(func.count()).select_from(AuditEntry).where(AuditEntry.document_id == document.id)
+        )
         return found.state, found.version, entries or 0
 
 

@@ -26,8 +26,15 @@ RADAFLOW = str(Path(sys.executable).with_name("radaflow"))
 pytestmark = pytest.mark.xdist_group("processes")
 CHROMIUM = "/usr/bin/chromium"
 #: what keeps Chromium from reaching out to Google's hosts on a machine with no way out
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def chromium() -> str:
@@ -48,8 +55,13 @@ def demo(tmp_path: Path) -> Iterator[str]:
     for command in (["db", "upgrade"], ["seed", "demo"]):
         subprocess.run([RADAFLOW, *command], env=env, check=True, capture_output=True, timeout=180)
     port = free_port()
-    server = subprocess.Popen([RADAFLOW, "run", "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL, start_new_session=True)
+    server = subprocess.Popen(
+        [RADAFLOW, "run", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for(lambda: page(base + "/") is not None, timeout=30, what="the demo answering")

@@ -35,8 +35,9 @@ class Chrome(HTMLParser):
             if tag not in VOID:
                 self._content.append(tag)
             return
-        self.words += [value for name, value in attrs if name in ("aria-label", "title", "alt", "placeholder", "value")
-                       and value]
+        self.words += [
+            value for name, value in attrs if name in ("aria-label", "title", "alt", "placeholder", "value") and value
+        ]
 
     def handle_endtag(self, tag: str) -> None:
         if self._content:
@@ -130,8 +131,9 @@ def test_a_ukrainian_secretary_reads_a_refusal_wholly_in_ukrainian(site):
     refusal = re.search(r'<div role="alert" class="refusal" id="refusal">(.*?)</div>', page, flags=re.S)
     assert refusal is not None
     text = " ".join(re.sub(r"<[^>]+>", " ", refusal.group(1)).split())
-    assert text == ("Не виконано. документ змінився після того, як ви його відкрили: перегляньте його ще раз, "
-                    "тоді дійте")
+    assert text == (
+        "Не виконано. документ змінився після того, як ви його відкрили: перегляньте його ще раз, тоді дійте"
+    )
     assert re.search(r"[A-Za-z]{3,}", text) is None
 
 
@@ -198,8 +200,11 @@ def test_switching_language_on_a_refusal_shown_at_a_form_s_address_goes_back_to_
     sign_in(lawyer, site.world.lawyer)
     document_page = f"http://localhost/documents/{visa.id}"
 
-    refused = lawyer.post(f"/documents/{visa.id}/actions/give", data={"version": "0", "csrf_token": token(lawyer)},
-                          headers={"Referer": document_page})
+    refused = lawyer.post(
+        f"/documents/{visa.id}/actions/give",
+        data={"version": "0", "csrf_token": token(lawyer)},
+        headers={"Referer": document_page},
+    )
     assert refused.status_code == 409  # the page was out of date
     switch = re.search(r'<a href="(/language/en\?next=[^"]+)"', refused.get_data(as_text=True))
 

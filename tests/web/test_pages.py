@@ -126,9 +126,7 @@ def test_a_refusal_is_answered_in_json_to_a_client_that_asks_for_json(client, co
 
 @pytest.mark.parametrize(("code", "status"), STATUS)
 def test_a_refusal_is_answered_with_a_page_to_a_browser(client, code, status):
-    response = client.get(
-        f"/testing/refuse/{code}", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
-    )
+    response = client.get(f"/testing/refuse/{code}", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
 
     assert response.status_code == status
     assert response.mimetype == "text/html"
@@ -258,7 +256,8 @@ def test_after_the_commit_the_recorded_effects_are_carried_out_in_process(client
     # carried out after the commit, by the same code the workers run (the ticker, woken by the commit)
     assert outbox_stored(database_file) == [("notify", "done")]
     assert notifications_stored(database_file) == [
-        ("visa_requested", "Ірина Ткаченко"), ("visa_requested", "Андрій Лисенко"),
+        ("visa_requested", "Ірина Ткаченко"),
+        ("visa_requested", "Андрій Лисенко"),
     ]
     # without SMTP_URL, the e-mails are written where a developer can read them
     written = sorted((tmp_path / "instance" / "mail").glob("*.eml"))

@@ -50,8 +50,9 @@ def same_page(response: TestResponse) -> tuple[int, str]:
 
 def outsider(site: Site) -> FlaskClient:
     """A signed-in citizen, who may read no internal paper."""
-    citizen = setup.add_person(site.session, "Галина Остапчук", email="halyna@example.org", roles=["citizen"],
-                               password=PASSWORD)
+    citizen = setup.add_person(
+        site.session, "Галина Остапчук", email="halyna@example.org", roles=["citizen"], password=PASSWORD
+    )
     site.commit()
     client = site.client()
     sign_in(client, citizen)
@@ -76,8 +77,13 @@ def test_every_answer_forbids_inline_script_framing_sniffing_and_telling_other_s
 
 
 def test_production_tells_browsers_to_come_over_https_only(site, tmp_path):
-    production = create_app({"env": "production", "database_url": site.app.extensions["radaflow"].settings.database_url,
-                             "instance_dir": tmp_path / "production"})
+    production = create_app(
+        {
+            "env": "production",
+            "database_url": site.app.extensions["radaflow"].settings.database_url,
+            "instance_dir": tmp_path / "production",
+        }
+    )
     try:
         response = production.test_client().get("/login")
     finally:
@@ -157,8 +163,14 @@ def test_the_limits_are_set_by_configuration(clean_environment, database_url, tm
     engine = make_engine(database_url)
     schema.upgrade(engine)
     engine.dispose()
-    app = create_app({"database_url": database_url, "instance_dir": tmp_path / "instance",
-                      "limit_per_account": "2 per hour", "limit_per_address": "1000 per minute"})
+    app = create_app(
+        {
+            "database_url": database_url,
+            "instance_dir": tmp_path / "instance",
+            "limit_per_account": "2 per hour",
+            "limit_per_address": "1000 per minute",
+        }
+    )
     try:
         client = app.test_client()
         answers = [guess(client, "x@rada.example").status_code for _ in range(3)]
@@ -172,8 +184,13 @@ def test_a_limit_that_cannot_be_read_stops_the_start(clean_environment, tmp_path
     from workflow.config import ConfigError
 
     with pytest.raises(ConfigError, match="RADAFLOW_LIMIT_PER_ACCOUNT='five a minute'"):
-        create_app({"database_url": f"sqlite:///{tmp_path / 'x.sqlite3'}", "instance_dir": tmp_path,
-                    "limit_per_account": "five a minute"})
+        create_app(
+            {
+                "database_url": f"sqlite:///{tmp_path / 'x.sqlite3'}",
+                "instance_dir": tmp_path,
+                "limit_per_account": "five a minute",
+            }
+        )
 
 
 def test_with_redis_every_web_process_counts_the_same_attempts(clean_environment, tmp_path, redis_server):
@@ -181,8 +198,10 @@ def test_with_redis_every_web_process_counts_the_same_attempts(clean_environment
     engine = make_engine(url)
     schema.upgrade(engine)
     engine.dispose()
-    workers = [create_app({"database_url": url, "instance_dir": tmp_path / "instance", "redis_url": redis_server.url})
-               for _ in range(2)]
+    workers = [
+        create_app({"database_url": url, "instance_dir": tmp_path / "instance", "redis_url": redis_server.url})
+        for _ in range(2)
+    ]
     try:
         answers = [guess(workers[i % 2].test_client(), "shared@rada.example").status_code for i in range(6)]
     finally:
@@ -235,8 +254,9 @@ def test_a_new_password_ends_every_session_and_the_old_one_opens_nothing(site):
     client = site.client()
     sign_in(client, lawyer)
 
-    change_password(site.session, load_actor(site.session, lawyer.id), lawyer, "новий-довгий-пароль",
-                    current_password=PASSWORD)
+    change_password(
+        site.session, load_actor(site.session, lawyer.id), lawyer, "новий-довгий-пароль", current_password=PASSWORD
+    )
     site.commit()
 
     assert signed_in_as(client) is None
@@ -270,8 +290,9 @@ def test_a_cookie_from_before_session_epochs_or_forged_signs_nobody_in(site):
 
 
 # --- ids no record can have -------------------------------------------------------------------------------------
-@pytest.mark.parametrize("path", [*TOO_BIG, "/documents/1/files/99999999999999999999",
-                                  "/documents/99999999999999999999/files/1"])
+@pytest.mark.parametrize(
+    "path", [*TOO_BIG, "/documents/1/files/99999999999999999999", "/documents/99999999999999999999/files/1"]
+)
 def test_an_id_out_of_range_is_simply_not_found(site, path):
     client = site.client()
     sign_in(client, site.world.lawyer)
@@ -285,8 +306,7 @@ def test_an_action_on_an_id_out_of_range_is_not_found_and_changes_nothing(site, 
     client = site.client()
     sign_in(client, site.world.lawyer)
 
-    response = client.post(f"/documents/{document_id}/actions/give",
-                           data={"csrf_token": token(client), "version": "1"})
+    response = client.post(f"/documents/{document_id}/actions/give", data={"csrf_token": token(client), "version": "1"})
 
     assert response.status_code == 404
 
@@ -306,7 +326,8 @@ def test_marking_read_an_id_out_of_range_is_refused_and_marks_nothing(site, valu
     with site.app.extensions["radaflow"].sessions() as session:
         assert mine
         assert session.scalars(select(Notification.read_at).where(Notification.id.in_(mine))).all() == [None] * len(
-            mine)
+            mine
+        )
 
 
 # --- requests too large -----------------------------------------------------------------------------------------
@@ -322,9 +343,10 @@ class Upload(io.BytesIO):
 
 
 def upload(client: FlaskClient, size: int, path: str = "/login") -> tuple[TestResponse, Upload]:
-    body = Upload(b"--b\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a\"\r\n\r\n" + b"x" * size)
-    response = client.post(path, input_stream=body, content_length=len(body.getvalue()),
-                           content_type="multipart/form-data; boundary=b")
+    body = Upload(b'--b\r\nContent-Disposition: form-data; name="f"; filename="a"\r\n\r\n' + b"x" * size)
+    response = client.post(
+        path, input_stream=body, content_length=len(body.getvalue()), content_type="multipart/form-data; boundary=b"
+    )
     return response, body
 
 
@@ -344,13 +366,15 @@ def test_an_anonymous_upload_larger_than_the_limit_is_refused_before_it_is_read(
 def test_a_form_without_files_carries_at_most_a_megabyte_of_text(site):
     client = site.client()
 
-    response = client.post("/login", data={"email": "a@b.example", "password": "x" * (2 * 1024 * 1024),
-                                           "csrf_token": token(client)})
+    response = client.post(
+        "/login", data={"email": "a@b.example", "password": "x" * (2 * 1024 * 1024), "csrf_token": token(client)}
+    )
 
     assert response.status_code == 413
     assert "текст форми — щонайбільше 1 МБ" in response.get_data(as_text=True)
-    response = in_english(client).post("/login", data={"email": "a@b.example", "password": "x" * (2 * 1024 * 1024),
-                                                       "csrf_token": token(client)})
+    response = in_english(client).post(
+        "/login", data={"email": "a@b.example", "password": "x" * (2 * 1024 * 1024), "csrf_token": token(client)}
+    )
     assert response.status_code == 413
     assert "1 MB of form text" in response.get_data(as_text=True)
 
@@ -358,29 +382,42 @@ def test_a_form_without_files_carries_at_most_a_megabyte_of_text(site):
 def test_an_address_or_password_too_long_for_the_form_is_refused_saying_how_long_they_may_be(site):
     client = site.client()
 
-    response = client.post("/login", data={"email": "a" * 300 + "@rada.example", "password": "п" * 1001,
-                                           "csrf_token": token(client)})
+    response = client.post(
+        "/login", data={"email": "a" * 300 + "@rada.example", "password": "п" * 1001, "csrf_token": token(client)}
+    )
 
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Адреса електронної пошти — щонайбільше 254 символи." in page
     assert "Пароль — щонайбільше 1000 символів." in page
-    response = in_english(client).post("/login", data={"email": "a" * 300 + "@rada.example", "password": "п" * 1001,
-                                                       "csrf_token": token(client)})
+    response = in_english(client).post(
+        "/login", data={"email": "a" * 300 + "@rada.example", "password": "п" * 1001, "csrf_token": token(client)}
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "An e-mail address is at most 254 characters." in page
     assert "A password is at most 1000 characters." in page
 
 
-@pytest.mark.parametrize(("letter", "status", "says", "says_in_english"), [
-    ("x", 422, f"коментар задовгий (символів: 300000); зберігається щонайбільше {limits.COMMENT}",
-     f"the comment has 300000 characters; at most {limits.COMMENT} are kept"),
-    # 300,000 Cyrillic letters are 1.8 MB once URL-encoded
-    ("б", 413, "текст форми — щонайбільше 1 МБ", "at most 25 MB of files, 1 MB of form text"),
-])
+@pytest.mark.parametrize(
+    ("letter", "status", "says", "says_in_english"),
+    [
+        (
+            "x",
+            422,
+            f"коментар задовгий (символів: 300000); зберігається щонайбільше {limits.COMMENT}",
+            f"the comment has 300000 characters; at most {limits.COMMENT} are kept",
+        ),
+        # 300,000 Cyrillic letters are 1.8 MB once URL-encoded
+        ("б", 413, "текст форми — щонайбільше 1 МБ", "at most 25 MB of files, 1 MB of form text"),
+    ],
+)
 def test_a_comment_of_300_000_characters_is_refused_with_the_limit_and_nothing_is_written(
-    site, letter, status, says, says_in_english,
+    site,
+    letter,
+    status,
+    says,
+    says_in_english,
 ):
     draft = submitted(site)
     site.commit()
@@ -411,13 +448,15 @@ def test_a_stranger_is_sent_to_sign_in_for_an_unreadable_document_as_for_a_missi
 
     assert unreadable.status_code == absent.status_code == 302
     assert unreadable.headers["Location"].replace(str(draft.id), "N") == absent.headers["Location"].replace(
-        str(missing), "N")
+        str(missing), "N"
+    )
 
 
 def test_a_signed_in_outsider_gets_the_same_answer_for_an_unreadable_document_as_for_a_missing_one(site):
     draft = submitted(site)
-    file = store_file(site.session, draft, "decision", b"PK docx", key="manual:test", now=site.world.at(0),
-                      filename="draft.docx")
+    file = store_file(
+        site.session, draft, "decision", b"PK docx", key="manual:test", now=site.world.at(0), filename="draft.docx"
+    )
     site.commit()
     client = outsider(site)
     missing = draft.id + 1000
@@ -430,8 +469,10 @@ def test_a_signed_in_outsider_gets_the_same_answer_for_an_unreadable_document_as
         assert client.get(unreadable).status_code == 404
     before = stored(site, draft)
     posted = {"csrf_token": token(client), "version": str(draft.version), "comment": "x"}
-    answers = [same_page(client.post(f"/documents/{document_id}/actions/withdraw", data=posted))
-               for document_id in (draft.id, missing)]
+    answers = [
+        same_page(client.post(f"/documents/{document_id}/actions/withdraw", data=posted))
+        for document_id in (draft.id, missing)
+    ]
     assert answers[0] == answers[1]
     assert answers[0][0] == 404
     assert stored(site, draft) == before

@@ -82,8 +82,14 @@ def council(clean_environment: None, tmp_path: Path, slow_smtp: tuple[SlowMailbo
     engine = make_engine(url)
     schema.upgrade(engine)
     engine.dispose()
-    app = create_app({"database_url": url, "instance_dir": tmp_path / "instance", "TESTING": True,
-                      "smtp_url": f"smtp://127.0.0.1:{slow_smtp[1]}"})
+    app = create_app(
+        {
+            "database_url": url,
+            "instance_dir": tmp_path / "instance",
+            "TESTING": True,
+            "smtp_url": f"smtp://127.0.0.1:{slow_smtp[1]}",
+        }
+    )
     csrf.exempt(testing)
     app.register_blueprint(testing)
     sessions = app.extensions["radaflow"].sessions
@@ -151,8 +157,9 @@ def test_an_action_answers_before_its_e_mails_are_sent_and_they_go_once_after(
     box, _ = slow_smtp
     world = council.world
     with council.sessions.begin() as session:
-        draft = drafts.write_draft(session, load_actor(session, world.staff.id, world.at(0)), "Про сквер", "Текст.",
-                                   now=world.at(0))
+        draft = drafts.write_draft(
+            session, load_actor(session, world.staff.id, world.at(0)), "Про сквер", "Текст.", now=world.at(0)
+        )
     client = council.app.test_client()
     assert sign_in(client, world.staff).status_code == 302
 
@@ -219,8 +226,11 @@ def test_a_read_that_writes_after_another_writer_committed_is_run_again_as_a_wri
 
 COMMIT_FAILURES = {
     "locked": (OperationalError("COMMIT", {}, sqlite3.OperationalError("database is locked")), 503, "busy"),
-    "unique": (IntegrityError("COMMIT", {}, sqlite3.IntegrityError("UNIQUE constraint failed: persons.email")),
-               409, "conflict"),
+    "unique": (
+        IntegrityError("COMMIT", {}, sqlite3.IntegrityError("UNIQUE constraint failed: persons.email")),
+        409,
+        "conflict",
+    ),
 }
 
 

@@ -174,8 +174,9 @@ def test_an_unknown_mode_is_refused(mode):
 def test_the_seal_key_may_be_given_as_base64_or_as_pem_and_its_public_half_pinned():
     key = Ed25519PrivateKey.generate()
     raw = base64.b64encode(key.private_bytes_raw()).decode()
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                            serialization.NoEncryption()).decode()
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
     public = public_key_text(key.public_key())
 
     assert Settings.from_env({"RADAFLOW_SEAL_KEY": raw}).seal_key == raw
@@ -192,11 +193,15 @@ def test_the_seal_key_may_be_given_as_base64_or_as_pem_and_its_public_half_pinne
     [
         ({"RADAFLOW_SEAL_KEY": "not a key!"}, "RADAFLOW_SEAL_KEY: not base64"),
         ({"RADAFLOW_SEAL_KEY": "c2hvcnQ="}, "RADAFLOW_SEAL_KEY: 5 bytes, not 32"),
-        ({"RADAFLOW_SEAL_KEY": "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"},
-         "RADAFLOW_SEAL_KEY: not a readable unencrypted PEM private key"),
+        (
+            {"RADAFLOW_SEAL_KEY": "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"},
+            "RADAFLOW_SEAL_KEY: not a readable unencrypted PEM private key",
+        ),
         ({"RADAFLOW_SEAL_PUBLIC_KEY": "QUFB"}, "RADAFLOW_SEAL_PUBLIC_KEY: 3 bytes, not 32"),
-        ({"RADAFLOW_SEAL_KEY": "A" * 43 + "=", "RADAFLOW_SEAL_PUBLIC_KEY": "B" * 43 + "="},
-         "RADAFLOW_SEAL_PUBLIC_KEY is not the public half of RADAFLOW_SEAL_KEY"),
+        (
+            {"RADAFLOW_SEAL_KEY": "A" * 43 + "=", "RADAFLOW_SEAL_PUBLIC_KEY": "B" * 43 + "="},
+            "RADAFLOW_SEAL_PUBLIC_KEY is not the public half of RADAFLOW_SEAL_KEY",
+        ),
     ],
     ids=["not-base64", "too-short", "bad-pem", "short-public", "halves-differ"],
 )

@@ -94,9 +94,11 @@ def test_an_administrator_deactivates_an_account_and_its_sessions_end(session):
 
 @pytest.mark.parametrize(
     ("who", "says"),
-    [("secretary", "only an administrator may deactivate an account"),
-     ("themself", "an administrator cannot deactivate their own account"),
-     ("twice", "is deactivated already")],
+    [
+        ("secretary", "only an administrator may deactivate an account"),
+        ("themself", "an administrator cannot deactivate their own account"),
+        ("twice", "is deactivated already"),
+    ],
 )
 def test_a_refused_deactivation_changes_nothing(session, who, says):
     person = account(session, "Ірина Ткаченко", *(["admin"] if who == "themself" else []))

@@ -20,8 +20,15 @@ from workflow.config import PROJECT_ROOT
 
 CATALOGS = i18n.TRANSLATIONS_DIR
 #: the keywords `make translations` extracts with (the Makefile's pybabel call)
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None, "N_": None,
-            "counted": (2, 3)}
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "lazy_gettext": None,
+    "_l": None,
+    "N_": None,
+    "counted": (2, 3),
+}
 ERRORS = {"WorkflowError", "NotFound", "WrongState", "NotAllowed", "GuardFailed", "InvalidInput", "Conflict", "Busy"}
 
 
@@ -110,13 +117,17 @@ def test_every_refusal_raised_names_a_code_and_a_catalogued_template():
                     continue
                 args = call.args
                 coded = (
-                    len(args) >= 2 and isinstance(args[0], ast.Constant) and (
-                        (isinstance(args[1], ast.Call) and getattr(args[1].func, "id", None) == "N_")
-                        # a template that is one placeholder: its parameter is a catalogued message
-                        or (isinstance(args[1], ast.Constant) and re.fullmatch(r"\{\w+\}", str(args[1].value)))
+                    (
+                        len(args) >= 2
+                        and isinstance(args[0], ast.Constant)
+                        and (
+                            (isinstance(args[1], ast.Call) and getattr(args[1].func, "id", None) == "N_")
+                            # a template that is one placeholder: its parameter is a catalogued message
+                            or (isinstance(args[1], ast.Constant) and re.fullmatch(r"\{\w+\}", str(args[1].value)))
+                        )
                     )
-                ) or (len(args) == 1 and not isinstance(args[0], ast.Constant | ast.JoinedStr | ast.BinOp)) or (
-                    len(args) == 1 and isinstance(args[0], ast.Starred)
+                    or (len(args) == 1 and not isinstance(args[0], ast.Constant | ast.JoinedStr | ast.BinOp))
+                    or (len(args) == 1 and isinstance(args[0], ast.Starred))
                 )
                 if not coded:
                     bare.append(f"{path.relative_to(PROJECT_ROOT)}:{node.lineno}")
@@ -137,7 +148,11 @@ def test_plurals_follow_each_language_s_rules():
 
     assert [days(n, "en") for n in (1, 2, 5)] == ["1 working day", "2 working days", "5 working days"]
     assert [days(n, "uk") for n in (1, 2, 5, 11, 21)] == [
-        "1 робочий день", "2 робочі дні", "5 робочих днів", "11 робочих днів", "21 робочий день",
+        "1 робочий день",
+        "2 робочі дні",
+        "5 робочих днів",
+        "11 робочих днів",
+        "21 робочий день",
     ]
 
 

@@ -60,13 +60,15 @@ def _definitions_stored() -> dict[str, Any]:
     stored = {
         (kind, version): sha256
         for kind, version, sha256 in db().execute(
-            select(DefinitionVersion.kind, DefinitionVersion.version, DefinitionVersion.sha256)
-            .where(DefinitionVersion.kind.in_(registry.kinds()))
+            select(DefinitionVersion.kind, DefinitionVersion.version, DefinitionVersion.sha256).where(
+                DefinitionVersion.kind.in_(registry.kinds())
+            )
         )
     }
     missing = [f"{kind} v{version}" for (kind, version) in sorted(loaded) if (kind, version) not in stored]
     changed = [
-        f"{kind} v{version}" for (kind, version), sha256 in sorted(loaded.items())
+        f"{kind} v{version}"
+        for (kind, version), sha256 in sorted(loaded.items())
         if stored.get((kind, version), sha256) != sha256
     ]
     return {"stored": not missing and not changed, "missing": missing, "changed": changed}

@@ -11,12 +11,19 @@ from workflow.people import MAX_PASSWORD_LENGTH
 
 
 class SignInForm(FlaskForm):  # type: ignore[misc]
-    email = EmailField(_l("E-mail"), validators=[
-        DataRequired(_l("Enter your e-mail address.")),
-        Length(max=254, message=_l("An e-mail address is at most 254 characters.")),
-    ])
-    password = PasswordField(_l("Password"), validators=[
-        DataRequired(_l("Enter your password.")),
-        Length(max=MAX_PASSWORD_LENGTH,
-               message=_l("A password is at most %(n)s characters.", n=MAX_PASSWORD_LENGTH)),
-    ])
+    email = EmailField(
+        _l("E-mail"),
+        validators=[
+            DataRequired(_l("Enter your e-mail address.")),
+            Length(max=254, message=_l("An e-mail address is at most 254 characters.")),
+        ],
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[
+            DataRequired(_l("Enter your password.")),
+            Length(
+                max=MAX_PASSWORD_LENGTH, message=_l("A password is at most %(n)s characters.", n=MAX_PASSWORD_LENGTH)
+            ),
+        ],
+    )

@@ -40,6 +40,7 @@ from workflow.people import (
 login_manager = LoginManager()
 csrf = CSRFProtect()
 
+
 @cache
 def _no_account() -> Person:
     """Checked against when no account matches, so that a wrong address takes as long as a wrong password."""

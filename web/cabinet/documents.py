@@ -50,10 +50,17 @@ def document(document_id: int) -> ResponseReturnValue:
     found = _readable(document_id)
     user = signed_in()
     if user is not None:  # what the reader was told about it is read now
-        told = db().scalars(
-            select(Notification.id).where(Notification.person_id == user.id,
-                                          Notification.document_id == found.id, Notification.read_at.is_(None))
-        ).all()
+        told = (
+            db()
+            .scalars(
+                select(Notification.id).where(
+                    Notification.person_id == user.id,
+                    Notification.document_id == found.id,
+                    Notification.read_at.is_(None),
+                )
+            )
+            .all()
+        )
         inbox.mark_read(db(), user.id, told, utcnow())
     return _page(found)
 
@@ -98,14 +105,17 @@ def _check_lengths(comment: str | None, inputs: Mapping[str, str]) -> None:
         raise InvalidInput(
             "cabinet.comment_too_long",
             N_("the comment has {length} characters; at most {limit} are kept"),
-            length=len(comment), limit=limits.COMMENT,
+            length=len(comment),
+            limit=limits.COMMENT,
         )
     for name, value in inputs.items():
         if len(value) > INPUT_LIMIT:
             raise InvalidInput(
                 "cabinet.input_too_long",
                 N_("'{name}' has {length} characters; at most {limit} are kept"),
-                name=name, length=len(value), limit=INPUT_LIMIT,
+                name=name,
+                length=len(value),
+                limit=INPUT_LIMIT,
             )
 
 
@@ -115,7 +125,10 @@ def _action_title(document: Document, trigger: str) -> str:
 
 
 def _page(
-    found: Document, *, refusal: WorkflowError | None = None, trigger: str | None = None,
+    found: Document,
+    *,
+    refusal: WorkflowError | None = None,
+    trigger: str | None = None,
     typed: Mapping[str, str] | None = None,
 ) -> str:
     session = db()
@@ -136,7 +149,8 @@ def _page(
         kind_title=say(compiled.definition.title),
         state=state,
         number=session.scalar(select(Decision.official_number).where(Decision.draft_id == found.id)),
-        author=None if found.author_id is None or not (full or names_its_author_publicly(found))
+        author=None
+        if found.author_id is None or not (full or names_its_author_publicly(found))
         else session.get(Person, found.author_id),
         due=local(found.due_at) if found.due_at is not None and not state.final else None,
         fields=fields(found),
@@ -163,7 +177,7 @@ def file(document_id: int, file_id: int) -> ResponseReturnValue:
     # for clients that read no UTF-8 file name: the file's kind and version, e.g. decision-v2.docx
     fallback = f"{stored.name}-v{stored.version}{PurePosixPath(stored.filename).suffix}"
     response.headers["Content-Disposition"] = (
-        f'attachment; filename="{fallback}"; filename*=UTF-8\'\'{_quoted(stored.filename)}'
+        f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{_quoted(stored.filename)}"
     )
     response.set_etag(stored.sha256)
     response.headers["X-Content-Type-Options"] = "nosniff"
@@ -209,11 +223,16 @@ def _actions(document: Document, actor: Actor) -> list[Button]:
             comment = "none"
         else:
             comment = action.comment
-        buttons.append(Button(
-            trigger=action.trigger, title=title_of(action), allowed=action.allowed, reasons=action.reasons,
-            comment=comment,
-            inputs=None if operation is None else input_labels(operation, document.kind, action.trigger),
-        ))
+        buttons.append(
+            Button(
+                trigger=action.trigger,
+                title=title_of(action),
+                allowed=action.allowed,
+                reasons=action.reasons,
+                comment=comment,
+                inputs=None if operation is None else input_labels(operation, document.kind, action.trigger),
+            )
+        )
     return buttons
 
 

@@ -58,8 +58,9 @@ def mark_read() -> ResponseReturnValue:
     else:
         parsed = parse_ids(request.form.getlist("id"))
         if not parsed:  # no id, or one that names no notification: nothing of the form is done
-            return render_template("message.html", title=_("Nothing marked"),
-                                   message=_("The form named no notification.")), 422
+            return render_template(
+                "message.html", title=_("Nothing marked"), message=_("The form named no notification.")
+            ), 422
         ids = parsed
     marked = inbox.mark_read(db(), user.id, ids, utcnow())
     flash(_("Marked read: %(n)s.", n=marked))

@@ -41,8 +41,13 @@ FIELD_LABELS = {
     "department_id": lazy_gettext("Department"),
 }
 #: fields holding a person's, a committee's or a department's id, shown by name
-_NAMED = {"deputy_id": Person, "person_id": Person, "committee_id": Committee, "lead_committee_id": Committee,
-          "department_id": Department}
+_NAMED = {
+    "deputy_id": Person,
+    "person_id": Person,
+    "committee_id": Committee,
+    "lead_committee_id": Committee,
+    "department_id": Department,
+}
 _MOMENTS = ("starts_at", "ends_at", "closes_at")
 
 
@@ -128,13 +133,17 @@ def history(document: Document, *, full: bool) -> list[Step]:
     entries = session.scalars(
         select(AuditEntry).where(AuditEntry.document_id == document.id).order_by(AuditEntry.version)
     ).all()
-    names = dict(session.execute(
-        select(Person.id, Person.full_name).where(Person.id.in_({e.actor_id for e in entries if e.actor_id}))
-    ).all())
+    names = dict(
+        session.execute(
+            select(Person.id, Person.full_name).where(Person.id.in_({e.actor_id for e in entries if e.actor_id}))
+        ).all()
+    )
     compiled = radaflow().registry.get(document.kind, document.definition_version, session)
     # a document migrated from an earlier version may have moves this one no longer names: shown by their name
     actions = {t.trigger: say(t.title) for t in compiled.definition.transitions} | {
-        CREATE: _("Created"), EDIT: _("Content changed"), MIGRATE: _("Moved to a new version of the scheme"),
+        CREATE: _("Created"),
+        EDIT: _("Content changed"),
+        MIGRATE: _("Moved to a new version of the scheme"),
         RECORD: _("Entered in the record (a vote, the attendance or a decision's number)"),
     }
     states = {name: say(s.title) for name, s in compiled.definition.states.items()}
@@ -147,8 +156,8 @@ def history(document: Document, *, full: bool) -> list[Step]:
             from_state=None if entry.from_state is None else states.get(entry.from_state, entry.from_state),
             to_state=states.get(entry.to_state, entry.to_state),
             comment=entry.comment if full else None,
-            named=entry.actor_id is not None and (full or entry.actor_id != document.author_id
-                                                  or names_its_author_publicly(document)),
+            named=entry.actor_id is not None
+            and (full or entry.actor_id != document.author_id or names_its_author_publicly(document)),
         )
         for entry in entries
     ]

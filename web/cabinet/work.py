@@ -42,10 +42,14 @@ def work() -> ResponseReturnValue:
     tasks = []
     for waiting in waiting_for(db(), user.actor(), utcnow(), assuming=assumed_guards):
         compiled = registry.get(waiting.document.kind, waiting.document.definition_version, db())
-        tasks.append(Task(
-            document=waiting.document, kind_title=say(compiled.definition.title),
-            state_title=say(compiled.state(waiting.document.state).title),
-            due=local(waiting.document.due_at) if waiting.document.due_at is not None else None,
-            overdue=waiting.overdue, actions=tuple(title_of(action) for action in waiting.actions),
-        ))
+        tasks.append(
+            Task(
+                document=waiting.document,
+                kind_title=say(compiled.definition.title),
+                state_title=say(compiled.state(waiting.document.state).title),
+                due=local(waiting.document.due_at) if waiting.document.due_at is not None else None,
+                overdue=waiting.overdue,
+                actions=tuple(title_of(action) for action in waiting.actions),
+            )
+        )
     return render_template("cabinet/work.html", tasks=tasks)

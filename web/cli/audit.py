@@ -37,9 +37,14 @@ def audit_seal() -> None:
         sealed = runner.seal_audit(ext)
     except seals.SealError as error:
         raise click.ClickException(render(error.detail)) from None
-    click.echo(_(
-        "sealed the heads of {documents} document(s) on {label}: {path}",
-        documents=len(sealed.seal.heads), label=sealed.seal.label, path=sealed.path))
+    click.echo(
+        _(
+            "sealed the heads of {documents} document(s) on {label}: {path}",
+            documents=len(sealed.seal.heads),
+            label=sealed.seal.label,
+            path=sealed.path,
+        )
+    )
     click.echo(_("  digest      {digest}", digest=sealed.seal.digest))
     click.echo(_("  public key  {key}", key=sealed.seal.public_key))
 
@@ -49,8 +54,12 @@ BREAKS_SHOWN = 50
 
 
 @audit.command("verify")
-@click.option("--seal", "seal_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Check against this seal (e.g. a copy kept elsewhere) instead of the latest in seals/")
+@click.option(
+    "--seal",
+    "seal_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Check against this seal (e.g. a copy kept elsewhere) instead of the latest in seals/",
+)
 def audit_verify(seal_file: Path | None) -> None:
     """Check the whole audit log, and every sealed document against the latest seal; name what broke and exit 1
     if history was altered."""
@@ -70,7 +79,9 @@ def audit_verify(seal_file: Path | None) -> None:
                 seal_problem = _(
                     "the seal {path} cannot be checked: no seal key is configured to check it against "
                     "(RADAFLOW_SEAL_KEY, RADAFLOW_SEAL_PUBLIC_KEY or {key_file})",
-                    path=seal_path, key_file=settings.seal_key_file)
+                    path=seal_path,
+                    key_file=settings.seal_key_file,
+                )
             elif (issue := seals.check_signature(seal, expected)) is not None:
                 seal_problem = _("the seal {path} {issue}", path=seal_path, issue=render(issue))
             if seal_problem is not None:
@@ -81,13 +92,22 @@ def audit_verify(seal_file: Path | None) -> None:
         breaks = [] if seal is None else seals.check_against_seal(session, seal)
     if problem is not None:
         click.echo(_("BROKEN: {problem}", problem=problem), err=True)
-        click.echo(_(
-            "checked {documents} document(s), {entries} entries before the break",
-            documents=documents, entries=entries), err=True)
+        click.echo(
+            _(
+                "checked {documents} document(s), {entries} entries before the break",
+                documents=documents,
+                entries=entries,
+            ),
+            err=True,
+        )
     else:
-        click.echo(_(
-            "ok: {entries} audit entries of {documents} document(s) hold together",
-            entries=entries, documents=documents))
+        click.echo(
+            _(
+                "ok: {entries} audit entries of {documents} document(s) hold together",
+                entries=entries,
+                documents=documents,
+            )
+        )
     if seal_problem is not None:
         click.echo(_("Error: {problem}", problem=seal_problem), err=True)
     for broken in breaks[:BREAKS_SHOWN]:
@@ -95,15 +115,28 @@ def audit_verify(seal_file: Path | None) -> None:
     if len(breaks) > BREAKS_SHOWN:
         click.echo(_("Error: ... and {more} more document(s)", more=len(breaks) - BREAKS_SHOWN), err=True)
     if seal is not None and not breaks:
-        click.echo(_(
-            "ok: the {documents} document(s) sealed on {label} still hash to their sealed heads ({path})",
-            documents=len(seal.heads), label=seal.label, path=seal_path))
+        click.echo(
+            _(
+                "ok: the {documents} document(s) sealed on {label} still hash to their sealed heads ({path})",
+                documents=len(seal.heads),
+                label=seal.label,
+                path=seal_path,
+            )
+        )
     elif seal is not None:
-        click.echo(_(
-            "Error: {broken} of the {documents} document(s) sealed on {label} broke since ({path})",
-            broken=len(breaks), documents=len(seal.heads), label=seal.label, path=seal_path), err=True)
+        click.echo(
+            _(
+                "Error: {broken} of the {documents} document(s) sealed on {label} broke since ({path})",
+                broken=len(breaks),
+                documents=len(seal.heads),
+                label=seal.label,
+                path=seal_path,
+            ),
+            err=True,
+        )
     elif seal_path is None:
-        click.echo(_(
-            "note: no seal yet in {folder}; `radaflow audit seal` makes one", folder=settings.seals_dir), err=True)
+        click.echo(
+            _("note: no seal yet in {folder}; `radaflow audit seal` makes one", folder=settings.seals_dir), err=True
+        )
     if problem is not None or seal_problem is not None or breaks:
         sys.exit(1)

@@ -22,8 +22,13 @@ def db_upgrade(revision: str) -> None:
     """Apply the migrations, then store the current definitions' versions."""
     ext = radaflow()
     schema.upgrade(ext.engine, revision)
-    click.echo(_("database at revision {revision} ({url})", revision=schema.current_revision(ext.engine),
-                 url=ext.engine.url.render_as_string()))
+    click.echo(
+        _(
+            "database at revision {revision} ({url})",
+            revision=schema.current_revision(ext.engine),
+            url=ext.engine.url.render_as_string(),
+        )
+    )
     with ext.sessions.begin() as session:
         try:
             added = ext.registry.sync(session)

@@ -31,20 +31,30 @@ def effects() -> None:
 
 
 @effects.command("list")
-@click.option("--status", type=click.Choice(["pending", "failed", "done", "all"]), default="failed",
-              show_default=True)
+@click.option("--status", type=click.Choice(["pending", "failed", "done", "all"]), default="failed", show_default=True)
 @click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True)
 def effects_list(status: str, limit: int) -> None:
     """Effects by status, newest first, with their errors: what an administrator looks at when something is
     not being done."""
-    _list_queue(OutboxRow, "outbox", ("pending", "failed", "done"), status, limit, lambda row: (
-        f"{row.effect:<14} document {row.document_id} (move #{row.audit_version})  attempts {row.attempts}  "
-        f"{_params(row.params)}"
-    ))
+    _list_queue(
+        OutboxRow,
+        "outbox",
+        ("pending", "failed", "done"),
+        status,
+        limit,
+        lambda row: (
+            f"{row.effect:<14} document {row.document_id} (move #{row.audit_version})  attempts {row.attempts}  "
+            f"{_params(row.params)}"
+        ),
+    )
 
 
 def _list_queue(
-    model: type[OutboxRow] | type[OutgoingMail], title: str, statuses: tuple[str, ...], status: str, limit: int,
+    model: type[OutboxRow] | type[OutgoingMail],
+    title: str,
+    statuses: tuple[str, ...],
+    status: str,
+    limit: int,
     describe: Callable[[Any], str],
 ) -> None:
     """A queue's counts by status, then its rows of `status` (or all), newest first, each with its last error."""
@@ -91,10 +101,15 @@ def effects_run() -> None:
     if schema.current_revision(ext.engine) != schema.head_revision(ext.engine):
         raise click.ClickException(_("the database is not up to date: run `radaflow db upgrade` first"))
     ran = runner.tick(ext)
-    click.echo(_(
-        "effects: {effects_done} done, {effects_failed} failed; e-mail: {mail_sent} sent, {mail_failed} failed",
-        effects_done=ran.effects_done, effects_failed=ran.effects_failed, mail_sent=ran.mail_sent,
-        mail_failed=ran.mail_failed))
+    click.echo(
+        _(
+            "effects: {effects_done} done, {effects_failed} failed; e-mail: {mail_sent} sent, {mail_failed} failed",
+            effects_done=ran.effects_done,
+            effects_failed=ran.effects_failed,
+            mail_sent=ran.mail_sent,
+            mail_failed=ran.mail_failed,
+        )
+    )
 
 
 def set_effects_going_now() -> None:
@@ -112,13 +127,18 @@ def mail() -> None:
 
 
 @mail.command("list")
-@click.option("--status", type=click.Choice(["pending", "failed", "sent", "all"]), default="failed",
-              show_default=True)
+@click.option("--status", type=click.Choice(["pending", "failed", "sent", "all"]), default="failed", show_default=True)
 @click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True)
 def mail_list(status: str, limit: int) -> None:
     """E-mails by status, newest first, with the last error."""
-    _list_queue(OutgoingMail, "e-mail", ("pending", "failed", "sent"), status, limit,
-                lambda row: f"to {row.to_address}  attempts {row.attempts}  {row.subject}")
+    _list_queue(
+        OutgoingMail,
+        "e-mail",
+        ("pending", "failed", "sent"),
+        status,
+        limit,
+        lambda row: f"to {row.to_address}  attempts {row.attempts}  {row.subject}",
+    )
 
 
 @mail.command("retry")

@@ -49,8 +49,9 @@ def files_list(document_id: int) -> None:
 @click.argument("document_id", type=IdParam(N_("document")))
 @click.argument("name")
 @click.option("--version", type=click.IntRange(1, MAX_ID), help="Default: the latest")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="Where to write the file")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Where to write the file"
+)
 def files_get(document_id: int, name: str, version: int | None, output: Path) -> None:
     """Write one version of a document's file to OUTPUT, after checking its SHA-256."""
     ext = radaflow()
@@ -62,18 +63,30 @@ def files_get(document_id: int, name: str, version: int | None, output: Path) ->
         stored = get_file(session, document_id, name, version)
         if stored is None:
             which = name if version is None else f"{name} version {version}"
-            raise click.ClickException(_(
-                "document {document_id} has no file {which}",
-                document_id=document_id, which=which))
+            raise click.ClickException(
+                _("document {document_id} has no file {which}", document_id=document_id, which=which)
+            )
         content, sha256, version = stored.content, stored.sha256, stored.version
     if hashlib.sha256(content).hexdigest() != sha256:
-        raise click.ClickException(_(
-            "{name} version {version} of document {document_id} does not match its SHA-256",
-            name=name, version=version, document_id=document_id))
+        raise click.ClickException(
+            _(
+                "{name} version {version} of document {document_id} does not match its SHA-256",
+                name=name,
+                version=version,
+                document_id=document_id,
+            )
+        )
     output.write_bytes(content)
-    click.echo(_(
-        "wrote {output}: {name} version {version}, {size} bytes, sha256 {sha256}",
-        output=output, name=name, version=version, size=len(content), sha256=sha256))
+    click.echo(
+        _(
+            "wrote {output}: {name} version {version}, {size} bytes, sha256 {sha256}",
+            output=output,
+            name=name,
+            version=version,
+            size=len(content),
+            sha256=sha256,
+        )
+    )
 
 
 @files.command("render")
@@ -85,10 +98,18 @@ def files_render(document_id: int, template: str) -> None:
     try:
         with ext.sessions.begin() as session:
             document = docx_files.get_document(session, document_id)
-            stored = docx_files.rerender(session, document, template, Actor.system(), utcnow(),
-                                         templates_dir=docx_files.operator_templates(ext.settings))
-            done = (f"rendered {stored.name} version {stored.version} of document {document_id} "
-                    f"({stored.size} bytes, sha256 {stored.sha256})")
+            stored = docx_files.rerender(
+                session,
+                document,
+                template,
+                Actor.system(),
+                utcnow(),
+                templates_dir=docx_files.operator_templates(ext.settings),
+            )
+            done = (
+                f"rendered {stored.name} version {stored.version} of document {document_id} "
+                f"({stored.size} bytes, sha256 {stored.sha256})"
+            )
     except WorkflowError as error:
         raise click.ClickException(say(error)) from None
     click.echo(done)

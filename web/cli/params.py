@@ -25,10 +25,20 @@ class IdParam(click.ParamType):  # type: ignore[type-arg]
         locale = command_line_locale()
         what = i18n.gettext(self.what, locale)
         if not (text.isascii() and text.isdigit()):
-            self.fail(i18n.gettext("{value} is not a {what} id: ids are whole numbers from 1 to {max}", locale)
-                      .format(value=repr(value), what=what, max=MAX_ID), param, ctx)
+            self.fail(
+                i18n.gettext("{value} is not a {what} id: ids are whole numbers from 1 to {max}", locale).format(
+                    value=repr(value), what=what, max=MAX_ID
+                ),
+                param,
+                ctx,
+            )
         number = int(text)
         if not is_id(number):
-            self.fail(i18n.gettext("there is no {what} {number}: ids run from 1 to {max}", locale)
-                      .format(what=what, number=text, max=MAX_ID), param, ctx)
+            self.fail(
+                i18n.gettext("there is no {what} {number}: ids run from 1 to {max}", locale).format(
+                    what=what, number=text, max=MAX_ID
+                ),
+                param,
+                ctx,
+            )
         return number

@@ -43,13 +43,24 @@ def seed_demo_command(if_empty: bool, today: datetime | None) -> None:
         raise click.ClickException(say(error)) from None
     sittings = ", ".join(f"№ {number} on {when:%d.%m.%Y} ({state})" for number, when, state in summary.sessions)
     click.echo(_("loaded the demo council: {council}", council=summary.council))
-    click.echo(_(
-        "  {members} members, {committees} committees, {departments} departments",
-        members=summary.members, committees=summary.committees, departments=summary.departments))
+    click.echo(
+        _(
+            "  {members} members, {committees} committees, {departments} departments",
+            members=summary.members,
+            committees=summary.committees,
+            departments=summary.departments,
+        )
+    )
     click.echo(_("  sessions: {sittings}", sittings=sittings))
-    click.echo(_(
-        "  {drafts} draft decisions, {decisions} numbered decisions, {votes} votes, {messages} citizen messages",
-        drafts=summary.drafts, decisions=summary.decisions, votes=summary.votes, messages=summary.messages))
+    click.echo(
+        _(
+            "  {drafts} draft decisions, {decisions} numbered decisions, {votes} votes, {messages} citizen messages",
+            drafts=summary.drafts,
+            decisions=summary.decisions,
+            votes=summary.votes,
+            messages=summary.messages,
+        )
+    )
     click.echo(_("  {accounts} accounts, one of each role:", accounts=len(summary.accounts)))
     width = max(len(account.role) for account in summary.featured)
     for account in summary.featured:

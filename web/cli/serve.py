@@ -33,8 +33,11 @@ class _NoBanner(WSGIRequestHandler):
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=click.IntRange(1, 65535), default=5000, show_default=True)
 @click.option("--debug", is_flag=True, help="Flask's debugger and reloading (never in production)")
-@click.option("--with-worker", is_flag=True,
-              help="Also start a Celery worker and beat (needs REDIS_URL): the whole system in one command")
+@click.option(
+    "--with-worker",
+    is_flag=True,
+    help="Also start a Celery worker and beat (needs REDIS_URL): the whole system in one command",
+)
 def run_command(host: str, port: int, debug: bool, with_worker: bool) -> None:
     """Serve the application for development or a demonstration (in production: gunicorn, see README).
 
@@ -45,9 +48,12 @@ def run_command(host: str, port: int, debug: bool, with_worker: bool) -> None:
     ext = radaflow()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if with_worker and ext.settings.redis_url is None:
-        raise click.ClickException(_(
-            "--with-worker needs REDIS_URL (e.g. redis://127.0.0.1:6379/0); without it effects already run "
-            "in-process"))
+        raise click.ClickException(
+            _(
+                "--with-worker needs REDIS_URL (e.g. redis://127.0.0.1:6379/0); without it effects already run "
+                "in-process"
+            )
+        )
     # With --debug the reloader runs the server in a child process it restarts on each change: the worker and
     # beat belong to the watching parent (started once), the ticker to the serving child.
     serving = not debug or os.environ.get("WERKZEUG_RUN_MAIN") == "true"

@@ -48,8 +48,11 @@ def workflow_check(directory: str | None) -> None:
         click.echo(
             _(
                 "ok  {kind} v{version}: {states} states, {transitions} transitions",
-                kind=c.kind, version=c.version, states=len(c.definition.states),
-                transitions=len(c.definition.transitions))
+                kind=c.kind,
+                version=c.version,
+                states=len(c.definition.states),
+                transitions=len(c.definition.transitions),
+            )
         )
 
 
@@ -95,6 +98,12 @@ def workflow_migrate(kind: str, from_version: int, to_version: int, mappings: tu
             raise click.ClickException(say(error)) from None
     for (old, new), count in sorted(moved.items()):
         click.echo(f"{count:6d}  {old} -> {new}")
-    click.echo(_(
-        "{count} {kind} document(s) moved from version {from_version} to {to_version}",
-        count=sum(moved.values()), kind=kind, from_version=from_version, to_version=to_version))
+    click.echo(
+        _(
+            "{count} {kind} document(s) moved from version {from_version} to {to_version}",
+            count=sum(moved.values()),
+            kind=kind,
+            from_version=from_version,
+            to_version=to_version,
+        )
+    )

@@ -14,6 +14,8 @@ from workflow.people import Actor
 OUTSIDE_ROLES = frozenset({"citizen"})
 #: kinds private to their author and addressee, and who else may read them
 PRIVATE_KINDS = {"citizen_message": frozenset({"secretary", "admin"})}
+
+
 def names_its_author_publicly(document: Document) -> bool:
     """A citizen who wrote to a deputy is not named to the public, even when the answer is published."""
     return document.kind not in PRIVATE_KINDS

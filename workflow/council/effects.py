@@ -53,18 +53,16 @@ def fire_parent(session: Session, row: OutboxRow, now: datetime) -> None:
         return
     # the child's move that asked for this carries the reason (a reviewer's remarks): pass it on
     reason = session.scalar(
-        select(AuditEntry.comment).where(
-            AuditEntry.document_id == child.id, AuditEntry.version == row.audit_version
-        )
+        select(AuditEntry.comment).where(AuditEntry.document_id == child.id, AuditEntry.version == row.audit_version)
     )
     comment = f"{child.title}: {reason}" if reason else None
     if parent.kind == "decision_draft" and trigger == "return_for_revision":
         # a reviewer's returned visa: what else was asked for that text is asked no more
-        drafts.return_for_revision(session, parent, Actor.system(), comment or "returned by a reviewer",
-                                   data={"because_of": child.id}, now=now)
+        drafts.return_for_revision(
+            session, parent, Actor.system(), comment or "returned by a reviewer", data={"because_of": child.id}, now=now
+        )
         return
-    fire(session, parent, trigger, Actor.system(), comment=comment,
-         data={"because_of": child.id}, now=now)
+    fire(session, parent, trigger, Actor.system(), comment=comment, data={"because_of": child.id}, now=now)
 
 
 HANDLERS: dict[str, Handler] = {"assign_number": number_decision, "fire_parent": fire_parent}

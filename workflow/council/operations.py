@@ -41,44 +41,68 @@ class Operation:
 
 
 def _move(trigger: str) -> Operation:
-    def run(session: Session, document: Document, actor: Actor, comment: str | None, _inputs: Mapping[str, str],
-            now: datetime) -> Fired:
+    def run(
+        session: Session,
+        document: Document,
+        actor: Actor,
+        comment: str | None,
+        _inputs: Mapping[str, str],
+        now: datetime,
+    ) -> Fired:
         return fire(session, document, trigger, actor, comment=comment, now=now)
 
     return Operation(run, ())
 
 
-def _submit(session: Session, draft: Document, author: Actor, _comment: str | None, _inputs: Mapping[str, str],
-            now: datetime) -> object:
+def _submit(
+    session: Session, draft: Document, author: Actor, _comment: str | None, _inputs: Mapping[str, str], now: datetime
+) -> object:
     return drafts.submit_draft(session, draft, author, now=now)
 
 
-def _return(session: Session, draft: Document, actor: Actor, comment: str | None, _inputs: Mapping[str, str],
-            now: datetime) -> object:
+def _return(
+    session: Session, draft: Document, actor: Actor, comment: str | None, _inputs: Mapping[str, str], now: datetime
+) -> object:
     return drafts.return_for_revision(session, draft, actor, comment or "", now=now)
 
 
-def _withdraw(session: Session, draft: Document, author: Actor, comment: str | None, _inputs: Mapping[str, str],
-              now: datetime) -> object:
+def _withdraw(
+    session: Session, draft: Document, author: Actor, comment: str | None, _inputs: Mapping[str, str], now: datetime
+) -> object:
     return drafts.withdraw_draft(session, draft, author, comment or "", now=now)
 
 
 def _answer(public: bool) -> Operation:
-    def run(session: Session, message: Document, deputy: Actor, _comment: str | None, inputs: Mapping[str, str],
-            now: datetime) -> Fired:
+    def run(
+        session: Session,
+        message: Document,
+        deputy: Actor,
+        _comment: str | None,
+        inputs: Mapping[str, str],
+        now: datetime,
+    ) -> Fired:
         return messages.answer(session, message, deputy, inputs.get("answer", ""), public=public, now=now)
 
     return Operation(run, ("answer",), takes_comment=False)
 
 
-def _revoke(session: Session, delegation: Document, actor: Actor, comment: str | None, _inputs: Mapping[str, str],
-            now: datetime) -> object:
+def _revoke(
+    session: Session, delegation: Document, actor: Actor, comment: str | None, _inputs: Mapping[str, str], now: datetime
+) -> object:
     return revoke_delegation(session, delegation, actor, comment or "", now=now)
 
 
 _PLAIN = {
-    "decision_draft": ("publish_for_discussion", "sign", "veto", "override_veto", "revise_after_veto", "drop",
-                       "publish", "enter_into_force"),
+    "decision_draft": (
+        "publish_for_discussion",
+        "sign",
+        "veto",
+        "override_veto",
+        "revise_after_veto",
+        "drop",
+        "publish",
+        "enter_into_force",
+    ),
     "visa": ("give", "return", "cancel", "invalidate"),
     "committee_conclusion": ("discuss", "sign", "send_back", "cancel"),
     "session": ("convene", "open"),
@@ -104,8 +128,14 @@ def get(kind: str, trigger: str) -> Operation | None:
 
 
 def perform(
-    session: Session, document: Document, trigger: str, actor: Actor, *, comment: str | None,
-    inputs: Mapping[str, str], now: datetime,
+    session: Session,
+    document: Document,
+    trigger: str,
+    actor: Actor,
+    *,
+    comment: str | None,
+    inputs: Mapping[str, str],
+    now: datetime,
 ) -> None:
     """Do the action, or raise a WorkflowError saying why not (in the caller's transaction, which then rolls back)."""
     operation = get(document.kind, trigger)

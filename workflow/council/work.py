@@ -54,8 +54,9 @@ def waiting_for(
         compiled = registry.get(kind, version, session)
         states = [name for name, moves in compiled.moves_from.items() if any(_expected(move) for move in moves)]
         if states:
-            open_states.append(and_(Document.kind == kind, Document.definition_version == version,
-                                    Document.state.in_(states)))
+            open_states.append(
+                and_(Document.kind == kind, Document.definition_version == version, Document.state.in_(states))
+            )
     if not open_states:
         return []
     # every open document is looked at (however many wait for others, none waiting for this person is missed);
@@ -66,15 +67,20 @@ def waiting_for(
     found: list[Waiting] = []
     for document in candidates:
         compiled = registry.get(document.kind, document.definition_version, session)
-        mine = [move for move in compiled.moves_from[document.state]
-                if set(move.roles) != {Actor.SYSTEM_ROLE}
-                and holds_any_role(registry.catalog, move.roles, document, actor)]
+        mine = [
+            move
+            for move in compiled.moves_from[document.state]
+            if set(move.roles) != {Actor.SYSTEM_ROLE} and holds_any_role(registry.catalog, move.roles, document, actor)
+        ]
         if not any(_expected(move) for move in mine):
             continue
         expected = {move.trigger for move in mine if _expected(move)}
         assumed = assuming(document.kind)
-        actions = tuple(a for a in available_actions(session, document, actor, now=now, assuming=assumed)
-                        if a.allowed and a.trigger in {move.trigger for move in mine})
+        actions = tuple(
+            a
+            for a in available_actions(session, document, actor, now=now, assuming=assumed)
+            if a.allowed and a.trigger in {move.trigger for move in mine}
+        )
         if any(action.trigger in expected for action in actions):
             overdue = document.due_at is not None and as_utc(document.due_at) <= as_utc(now)
             found.append(Waiting(document, actions, overdue))

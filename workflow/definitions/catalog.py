@@ -145,7 +145,11 @@ class Catalog:
         self._add(self.effects, name, EffectSpec(name, description, params))
 
     def consequence(
-        self, name: str, description: str, params: type[BaseModel] | None = None, *,
+        self,
+        name: str,
+        description: str,
+        params: type[BaseModel] | None = None,
+        *,
         check: ConsequenceCheck | None = None,
     ) -> Callable[[Consequence], Consequence]:
         def register(run: Consequence) -> Consequence:

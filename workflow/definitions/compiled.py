@@ -84,9 +84,7 @@ def compile_definition(definition: Definition, catalog: Catalog, source_text: st
         model=None,
         states=list(definition.states),
         initial=definition.initial,
-        transitions=[
-            {"trigger": t.trigger, "source": list(t.source), "dest": t.dest} for t in definition.transitions
-        ],
+        transitions=[{"trigger": t.trigger, "source": list(t.source), "dest": t.dest} for t in definition.transitions],
         auto_transitions=False,
         send_event=True,
     )
@@ -110,8 +108,7 @@ def compile_definition(definition: Definition, catalog: Catalog, source_text: st
                 consequences=_consequences(spec.effects, catalog),
             )
     moves_from = {
-        state: tuple(move for (source, _), move in moves.items() if source == state)
-        for state in definition.states
+        state: tuple(move for (source, _), move in moves.items() if source == state) for state in definition.states
     }
     return CompiledDefinition(
         definition=definition,

@@ -232,9 +232,7 @@ class _Parts:
     @classmethod
     def of(cls, data: dict[str, Any], definition: Definition | None) -> _Parts:
         if definition is not None:
-            return cls(
-                definition.create, definition.on_create, dict(definition.states), list(definition.transitions)
-            )
+            return cls(definition.create, definition.on_create, dict(definition.states), list(definition.transitions))
         create, states, transitions = data.get("create"), data.get("states"), data.get("transitions")
         on_create = effect_forms(data.get("on_create"))
         return cls(
@@ -432,22 +430,32 @@ def _check_deadlines(definition: Definition, report: Report) -> None:
         where = f"state '{name}', deadline"
         if deadline.remind_before is not None:
             if not deadline.remind:
-                report.at(("states", name, "deadline", "remind_before"),
-                          f"{where}: 'remind_before' is set but 'remind' names nobody to remind")
+                report.at(
+                    ("states", name, "deadline", "remind_before"),
+                    f"{where}: 'remind_before' is set but 'remind' names nobody to remind",
+                )
             if deadline.days is not None and deadline.remind_before >= deadline.days:
-                report.at(("states", name, "deadline", "remind_before"),
-                          f"{where}: 'remind_before' ({deadline.remind_before}) must be fewer days than the "
-                          f"deadline itself ({deadline.days})")
+                report.at(
+                    ("states", name, "deadline", "remind_before"),
+                    f"{where}: 'remind_before' ({deadline.remind_before}) must be fewer days than the "
+                    f"deadline itself ({deadline.days})",
+                )
         elif deadline.remind:
-            report.at(("states", name, "deadline", "remind"),
-                      f"{where}: 'remind' names roles but 'remind_before' does not say when")
+            report.at(
+                ("states", name, "deadline", "remind"),
+                f"{where}: 'remind' names roles but 'remind_before' does not say when",
+            )
         if deadline.on_expiry is not None:
             trigger = deadline.on_expiry
             moves = [t for t in definition.transitions if t.trigger == trigger and name in t.source]
             if not moves:
-                report.at(("states", name, "deadline", "on_expiry"),
-                          f"{where}: 'on_expiry' names '{trigger}', which is no transition out of '{name}'")
+                report.at(
+                    ("states", name, "deadline", "on_expiry"),
+                    f"{where}: 'on_expiry' names '{trigger}', which is no transition out of '{name}'",
+                )
             elif "system" not in moves[0].roles:
-                report.at(("states", name, "deadline", "on_expiry"),
-                          f"{where}: 'on_expiry' transition '{trigger}' must allow the role 'system', which "
-                          "fires it when the time is up")
+                report.at(
+                    ("states", name, "deadline", "on_expiry"),
+                    f"{where}: 'on_expiry' transition '{trigger}' must allow the role 'system', which "
+                    "fires it when the time is up",
+                )

@@ -64,7 +64,8 @@ class DefinitionRegistry:
             raise NotFound(
                 "definitions.version_version_kind_not",
                 N_("version {version} of '{kind}' is not loaded"),
-                version=version, kind=kind,
+                version=version,
+                kind=kind,
             )
         stored = session.scalar(
             select(DefinitionVersion).where(DefinitionVersion.kind == kind, DefinitionVersion.version == version)
@@ -73,7 +74,8 @@ class DefinitionRegistry:
             raise NotFound(
                 "definitions.version_version_kind_was",
                 N_("version {version} of '{kind}' was never stored"),
-                version=version, kind=kind,
+                version=version,
+                kind=kind,
             )
         compiled = load_definition_text(stored.source_text, f"<stored {kind} v{version}>", self.catalog)
         with self._lock:
@@ -88,9 +90,7 @@ class DefinitionRegistry:
         """
         stored = {
             (row.kind, row.version): row
-            for row in session.scalars(
-                select(DefinitionVersion).where(DefinitionVersion.kind.in_(list(self._current)))
-            )
+            for row in session.scalars(select(DefinitionVersion).where(DefinitionVersion.kind.in_(list(self._current))))
         }
         changed = [
             f"{c.kind} version {c.version}: the YAML differs from the text stored on "

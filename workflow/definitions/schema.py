@@ -140,7 +140,7 @@ def effect_forms(value: Any) -> Any:
         if isinstance(item, str):
             out.append({"name": item})
         elif isinstance(item, dict) and len(item) == 1 and "name" not in item:
-            (name, params), = item.items()
+            ((name, params),) = item.items()
             out.append({"name": name, "params": params if params is not None else {}})
         else:
             out.append(item)

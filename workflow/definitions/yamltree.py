@@ -37,8 +37,10 @@ class _DepthLimitedLoader(yaml.SafeLoader):
         try:
             if self._depth > MAX_DEPTH:
                 raise yaml.composer.ComposerError(
-                    None, None, f"collections are nested more than {MAX_DEPTH} levels deep; a definition needs "
-                    "far fewer", self.peek_event().start_mark,  # type: ignore[no-untyped-call]
+                    None,
+                    None,
+                    f"collections are nested more than {MAX_DEPTH} levels deep; a definition needs far fewer",
+                    self.peek_event().start_mark,  # type: ignore[no-untyped-call]
                 )
             node: Node | None = super().compose_node(parent, index)
             return node

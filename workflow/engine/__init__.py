@@ -12,6 +12,12 @@ from workflow.engine.firing import (
 )
 
 __all__ = [
-    "Action", "Fired", "available_actions", "create_document", "edit_document", "fire", "lock_document",
+    "Action",
+    "Fired",
+    "available_actions",
+    "create_document",
+    "edit_document",
+    "fire",
+    "lock_document",
     "record_entry",
 ]

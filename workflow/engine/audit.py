@@ -130,28 +130,49 @@ def verify_document(document: Document, entries: Iterable[AuditEntry]) -> Break 
     prev_hash, expected_version, last, content = GENESIS, 1, None, None
     for entry in entries:
         if entry.version != expected_version:
-            return Break(document.id, entry.id, entry.version,
-                         f"version {expected_version} is missing from the log (entry deleted?)")
+            return Break(
+                document.id,
+                entry.id,
+                entry.version,
+                f"version {expected_version} is missing from the log (entry deleted?)",
+            )
         if entry.prev_hash != prev_hash:
-            return Break(document.id, entry.id, entry.version,
-                         "its link to the previous entry is broken (an entry before it was changed or removed)")
+            return Break(
+                document.id,
+                entry.id,
+                entry.version,
+                "its link to the previous entry is broken (an entry before it was changed or removed)",
+            )
         if hash_of(entry) != entry.hash:
-            return Break(document.id, entry.id, entry.version,
-                         "its content does not match its hash (the entry was edited)")
+            return Break(
+                document.id, entry.id, entry.version, "its content does not match its hash (the entry was edited)"
+            )
         prev_hash, expected_version, last = entry.hash, expected_version + 1, entry
         content = entry.data.get("content", content)
     if last is None:
         return Break(document.id, None, None, "the document has no audit entries at all")
     if document.audit_hash != last.hash or document.version != last.version:
-        return Break(document.id, last.id, last.version,
-                     f"the document is at version {document.version} but its log ends at version "
-                     f"{last.version} (newer entries deleted, or the document changed outside the engine)")
+        return Break(
+            document.id,
+            last.id,
+            last.version,
+            f"the document is at version {document.version} but its log ends at version "
+            f"{last.version} (newer entries deleted, or the document changed outside the engine)",
+        )
     if content is not None and content != content_digest(document.title, document.fields):
-        return Break(document.id, last.id, last.version,
-                     "the document's title or fields are not what its log last recorded (changed outside the engine)")
+        return Break(
+            document.id,
+            last.id,
+            last.version,
+            "the document's title or fields are not what its log last recorded (changed outside the engine)",
+        )
     if document.state != last.to_state:
-        return Break(document.id, last.id, last.version,
-                     f"the document is in state {document.state!r} but its log ends in {last.to_state!r}")
+        return Break(
+            document.id,
+            last.id,
+            last.version,
+            f"the document is in state {document.state!r} but its log ends in {last.to_state!r}",
+        )
     return None
 
 
@@ -173,9 +194,15 @@ def verify_log(session: Session, batch: int = 1000) -> tuple[int, int, Break | N
     for name, spec in records.items():
         for record_id, document_id in sorted(spec.recorded(session).items()):
             if claimed[name].get(record_id) != document_id:
-                return documents, entries_seen, Break(
-                    document_id, None, None,
-                    f"{name} #{record_id} is recorded in none of its audit entries (written outside the engine)",
+                return (
+                    documents,
+                    entries_seen,
+                    Break(
+                        document_id,
+                        None,
+                        None,
+                        f"{name} #{record_id} is recorded in none of its audit entries (written outside the engine)",
+                    ),
                 )
     return documents, entries_seen, None
 
@@ -206,7 +233,9 @@ def _current_digests(
 
 
 def _verify_records(
-    document: Document, entries: Iterable[AuditEntry], digests: Mapping[str, Mapping[int, str]],
+    document: Document,
+    entries: Iterable[AuditEntry],
+    digests: Mapping[str, Mapping[int, str]],
     claimed: dict[str, dict[int, int]],
 ) -> Break | None:
     for entry in entries:
@@ -218,11 +247,19 @@ def _verify_records(
         claimed[name][record_id] = document.id
         digest = digests[name].get(record_id)
         if digest is None:
-            return Break(document.id, entry.id, entry.version,
-                         f"the {name} #{record_id} it records is gone (deleted outside the engine)")
+            return Break(
+                document.id,
+                entry.id,
+                entry.version,
+                f"the {name} #{record_id} it records is gone (deleted outside the engine)",
+            )
         if digest != entry.data.get("digest"):
-            return Break(document.id, entry.id, entry.version,
-                         f"the {name} #{record_id} it records is not what it recorded (changed outside the engine)")
+            return Break(
+                document.id,
+                entry.id,
+                entry.version,
+                f"the {name} #{record_id} it records is not what it recorded (changed outside the engine)",
+            )
     return None
 
 
@@ -232,7 +269,10 @@ def _documents_with_entries(session: Session, batch: int) -> Iterator[tuple[Docu
     while True:
         # populate_existing: check what the database holds, not copies the session loaded before
         docs = session.scalars(
-            select(Document).where(Document.id > last_id).order_by(Document.id).limit(batch)
+            select(Document)
+            .where(Document.id > last_id)
+            .order_by(Document.id)
+            .limit(batch)
             .execution_options(populate_existing=True)
         ).all()
         if not docs:
@@ -268,8 +308,10 @@ def replay(definitions: Mapping[int, CompiledDefinition], entries: Iterable[Audi
     version: int | None = None
     for entry in entries:
         if (entry.trigger == CREATE) != (state is None):
-            raise ReplayError(f"entry {entry.version}: {entry.trigger!r} "
-                              + ("before the document was created" if state is None else "of a document that exists"))
+            raise ReplayError(
+                f"entry {entry.version}: {entry.trigger!r} "
+                + ("before the document was created" if state is None else "of a document that exists")
+            )
         if entry.from_state != state:
             raise ReplayError(f"entry {entry.version}: it starts from {entry.from_state!r}, replay is in {state!r}")
         if entry.trigger == CREATE:

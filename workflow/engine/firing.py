@@ -84,7 +84,8 @@ def create_document(
     creators = compiled.definition.create
     if not (actor.roles & set(creators)):
         raise NotAllowed(
-            "engine.create_not_allowed", N_("creating a {kind} takes one of the roles: {roles}"),
+            "engine.create_not_allowed",
+            N_("creating a {kind} takes one of the roles: {roles}"),
             kind=Title(uk=compiled.definition.title.uk.lower(), en=compiled.definition.title.en.lower()),
             roles=Joined(tuple(creators)),
         )
@@ -113,20 +114,43 @@ def create_document(
     session.add(document)
     session.flush()
     digest = entry_hash(
-        document_id=document.id, version=1, at=now, actor_id=actor.id, trigger=CREATE, from_state=None,
-        to_state=compiled.initial, comment=comment, data_json=data_json, prev_hash=GENESIS,
+        document_id=document.id,
+        version=1,
+        at=now,
+        actor_id=actor.id,
+        trigger=CREATE,
+        from_state=None,
+        to_state=compiled.initial,
+        comment=comment,
+        data_json=data_json,
+        prev_hash=GENESIS,
     )
     document.audit_hash = digest
     session.add(
         AuditEntry(
-            document_id=document.id, version=1, at=now, actor_id=actor.id, trigger=CREATE, from_state=None,
-            to_state=compiled.initial, comment=comment, data=data, prev_hash=GENESIS, hash=digest,
+            document_id=document.id,
+            version=1,
+            at=now,
+            actor_id=actor.id,
+            trigger=CREATE,
+            from_state=None,
+            to_state=compiled.initial,
+            comment=comment,
+            data=data,
+            prev_hash=GENESIS,
+            hash=digest,
         )
     )
     session.add_all(
         OutboxRow(
-            document_id=document.id, audit_version=1, effect=name, params=json.loads(params_json),
-            idempotency_key=f"{document.id}:1:{index}", status="pending", attempts=0, available_at=now,
+            document_id=document.id,
+            audit_version=1,
+            effect=name,
+            params=json.loads(params_json),
+            idempotency_key=f"{document.id}:1:{index}",
+            status="pending",
+            attempts=0,
+            available_at=now,
             created_at=now,
         )
         for index, (name, params_json) in enumerate(compiled.create_rows)
@@ -134,8 +158,14 @@ def create_document(
     session.flush()
     if compiled.create_consequences:
         _run_consequences(
-            session, document, compiled.create_consequences, actor=actor, trigger=CREATE, comment=comment,
-            version=1, now=now,
+            session,
+            document,
+            compiled.create_consequences,
+            actor=actor,
+            trigger=CREATE,
+            comment=comment,
+            version=1,
+            now=now,
         )
     return document
 
@@ -164,12 +194,16 @@ def fire(
     _lock_or_conflict(writer, document)
     reasons = (
         _guard_reasons(move, GuardContext(session, document, actor, now, data or {}))
-        if move.guards or move.consequences else ()
+        if move.guards or move.consequences
+        else ()
     )
     if reasons:
         raise GuardFailed(
-            "engine.guard_failed", N_("'{action}' is not possible now: {why}"), reasons=reasons,
-            action=move.title, why=Joined(tuple(reasons), "; "),
+            "engine.guard_failed",
+            N_("'{action}' is not possible now: {why}"),
+            reasons=reasons,
+            action=move.title,
+            why=Joined(tuple(reasons), "; "),
         )
     if move.consequences:
         # the move and what it brings with it stand or fall together: a consequence refused undoes the move
@@ -177,11 +211,27 @@ def fire(
         session.connection()  # the SAVEPOINT is emitted now, before the writer's statements, not at the next query
         try:
             version, digest = _record(
-                writer, document, compiled, actor=actor, trigger=trigger, to_state=move.dest,
-                comment=comment, data_json=data_json, effects=move.outbox_rows, now=now,
+                writer,
+                document,
+                compiled,
+                actor=actor,
+                trigger=trigger,
+                to_state=move.dest,
+                comment=comment,
+                data_json=data_json,
+                effects=move.outbox_rows,
+                now=now,
             )
-            _run_consequences(session, document, move.consequences, actor=actor, trigger=trigger, comment=comment,
-                              version=version, now=now)
+            _run_consequences(
+                session,
+                document,
+                move.consequences,
+                actor=actor,
+                trigger=trigger,
+                comment=comment,
+                version=version,
+                now=now,
+            )
         except BaseException:
             savepoint.rollback()
             session.expire(document)  # the loaded copy showed the move: read the document as it stands again
@@ -189,8 +239,16 @@ def fire(
         savepoint.commit()
     else:
         version, digest = _record(
-            writer, document, compiled, actor=actor, trigger=trigger, to_state=move.dest, comment=comment,
-            data_json=data_json, effects=move.outbox_rows, now=now,
+            writer,
+            document,
+            compiled,
+            actor=actor,
+            trigger=trigger,
+            to_state=move.dest,
+            comment=comment,
+            data_json=data_json,
+            effects=move.outbox_rows,
+            now=now,
         )
     return Fired(
         document_id=document.id,
@@ -238,11 +296,14 @@ def edit_document(
         state_title = compiled.state(document.state).title
         if editors:
             raise NotAllowed(
-                "engine.edit_not_allowed", N_("a document in the state '{state}' can be edited by: {roles}"),
-                state=state_title, roles=Joined(tuple(editors)),
+                "engine.edit_not_allowed",
+                N_("a document in the state '{state}' can be edited by: {roles}"),
+                state=state_title,
+                roles=Joined(tuple(editors)),
             )
-        raise NotAllowed("engine.not_editable", N_("a document in the state '{state}' cannot be edited"),
-                         state=state_title)
+        raise NotAllowed(
+            "engine.not_editable", N_("a document in the state '{state}' cannot be edited"), state=state_title
+        )
     _check_content(title, fields)
     editable = compiled.state(document.state).fields
     asked = sorted({*(fields or {}), *(["title"] if title is not None else [])} - set(editable))
@@ -265,9 +326,18 @@ def edit_document(
     writer = writes.Writer(session)
     _lock_or_conflict(writer, document)
     _record(
-        writer, document, compiled, actor=actor, trigger=EDIT, to_state=document.state, comment=None,
-        data_json=_json({"changed": changed, "content": content_digest(new_title, new_fields)}), effects=(), now=now,
-        title=new_title, fields=new_fields,
+        writer,
+        document,
+        compiled,
+        actor=actor,
+        trigger=EDIT,
+        to_state=document.state,
+        comment=None,
+        data_json=_json({"changed": changed, "content": content_digest(new_title, new_fields)}),
+        effects=(),
+        now=now,
+        title=new_title,
+        fields=new_fields,
     )
 
 
@@ -288,7 +358,13 @@ def lock_document(session: Session, document: Document) -> int:
 
 
 def record_entry(
-    session: Session, document: Document, actor: Actor, *, record: str, record_id: int, digest: str,
+    session: Session,
+    document: Document,
+    actor: Actor,
+    *,
+    record: str,
+    record_id: int,
+    digest: str,
     now: datetime | None = None,
 ) -> int:
     """Put a legally decisive record (its kind, id and the digest of its content) under the document's chain: an
@@ -302,14 +378,26 @@ def record_entry(
     writer = writes.Writer(session)
     _lock_or_conflict(writer, document)
     version, _digest = _record(
-        writer, document, compiled, actor=actor, trigger=RECORD, to_state=document.state, comment=None,
-        data_json=_json({"record": record, "id": record_id, "digest": digest}), effects=(), now=now,
+        writer,
+        document,
+        compiled,
+        actor=actor,
+        trigger=RECORD,
+        to_state=document.state,
+        comment=None,
+        data_json=_json({"record": record, "id": record_id, "digest": digest}),
+        effects=(),
+        now=now,
     )
     return version
 
 
 def available_actions(
-    session: Session, document: Document, actor: Actor, *, now: datetime | None = None,
+    session: Session,
+    document: Document,
+    actor: Actor,
+    *,
+    now: datetime | None = None,
     assuming: Mapping[str, Collection[str]] | None = None,
 ) -> list[Action]:
     """Every trigger from the current state, whether the actor may fire it now, and if not, why.
@@ -327,13 +415,21 @@ def available_actions(
         if not holds_any_role(registry.catalog, move.roles, document, actor):
             reasons.append(_roles_needed(move))
         assumed = (assuming or {}).get(move.trigger, ())
-        reasons.extend(reason for guard in move.guards
-                       if guard.name not in assumed and (reason := guard.check(context)) is not None)
+        reasons.extend(
+            reason
+            for guard in move.guards
+            if guard.name not in assumed and (reason := guard.check(context)) is not None
+        )
         reasons.extend(_consequence_reasons(move, context))
         actions.append(
             Action(
-                trigger=move.trigger, title_uk=move.title.uk, title_en=move.title.en, to_state=move.dest,
-                allowed=not reasons, reasons=tuple(reasons), comment=move.comment,
+                trigger=move.trigger,
+                title_uk=move.title.uk,
+                title_en=move.title.en,
+                to_state=move.dest,
+                allowed=not reasons,
+                reasons=tuple(reasons),
+                comment=move.comment,
             )
         )
     return actions
@@ -374,17 +470,19 @@ def _move_or_refuse(compiled: CompiledDefinition, document: Document, trigger: s
         raise WrongState(no_action(compiled, trigger))
     possible = tuple(m.trigger for m in compiled.moves_from[document.state])
     raise WrongState(
-        "engine.wrong_state", N_("'{trigger}' is not possible while the document is in the state '{state}' "
-                                 "(possible now: {possible})"),
-        trigger=trigger, state=state_title,
+        "engine.wrong_state",
+        N_("'{trigger}' is not possible while the document is in the state '{state}' (possible now: {possible})"),
+        trigger=trigger,
+        state=state_title,
         possible=Joined(possible) if possible else Message("engine.state_final", N_("none, the state is final")),
     )
 
 
 def no_action(compiled: CompiledDefinition, trigger: str) -> Message:
     """The refusal of a trigger the document's kind does not know."""
-    return message("engine.no_such_action", N_("{kind} has no action '{trigger}'"), kind=compiled.definition.title,
-                   trigger=trigger)
+    return message(
+        "engine.no_such_action", N_("{kind} has no action '{trigger}'"), kind=compiled.definition.title, trigger=trigger
+    )
 
 
 def _comment_or_refuse(move: Move, comment: str | None) -> str | None:
@@ -405,9 +503,12 @@ def _checked_comment(comment: str | None) -> str | None:
     if len(comment) > limits.COMMENT:
         raise InvalidInput(
             "engine.comment_too_long",
-            N_("the comment has {length} characters; at most {limit} are kept: shorten it, or attach the full text "
-               "as a file"),
-            length=len(comment), limit=limits.COMMENT,
+            N_(
+                "the comment has {length} characters; at most {limit} are kept: shorten it, or attach the full text "
+                "as a file"
+            ),
+            length=len(comment),
+            limit=limits.COMMENT,
         )
     return comment
 
@@ -416,8 +517,12 @@ _NUL_COMMENT = ("engine.nul_in_comment", N_("the comment contains a NUL characte
 
 
 def _roles_needed(move: Move) -> Message:
-    return message("engine.roles_needed", N_("'{action}' can be done only by: {roles}"), action=move.title,
-                   roles=Joined(tuple(move.roles)))
+    return message(
+        "engine.roles_needed",
+        N_("'{action}' can be done only by: {roles}"),
+        action=move.title,
+        roles=Joined(tuple(move.roles)),
+    )
 
 
 def _guard_reasons(move: Move, context: GuardContext) -> list[Message | str]:
@@ -428,7 +533,8 @@ def _guard_reasons(move: Move, context: GuardContext) -> list[Message | str]:
 def _consequence_reasons(move: Move, context: GuardContext) -> list[Message | str]:
     """Why a consequence of the move could not follow it (a parent that cannot make the move asked of it)."""
     return [
-        reason for spec, params in move.consequences
+        reason
+        for spec, params in move.consequences
         if spec.check is not None and (reason := spec.check(context, params)) is not None
     ]
 
@@ -439,11 +545,13 @@ def _json(data: Mapping[str, Any] | None) -> str:
     try:
         text = canonical_json(data)
     except (TypeError, ValueError) as error:
-        raise InvalidInput("engine.data_unstorable", N_("the data sent with the action cannot be stored: {error}"),
-                           error=str(error)) from None
+        raise InvalidInput(
+            "engine.data_unstorable", N_("the data sent with the action cannot be stored: {error}"), error=str(error)
+        ) from None
     if "\\u0000" in text:  # PostgreSQL cannot store NUL characters in JSON or text
-        raise InvalidInput("engine.nul_in_data",
-                           N_("the data sent with the action contains a NUL character, which cannot be stored"))
+        raise InvalidInput(
+            "engine.nul_in_data", N_("the data sent with the action contains a NUL character, which cannot be stored")
+        )
     return text
 
 
@@ -453,25 +561,33 @@ def _check_content(title: str | None, fields: Mapping[str, Any] | None) -> None:
         raise InvalidInput("engine.nul_in_title", N_("the title contains a NUL character, which cannot be stored"))
     if title is not None and len(title) > limits.TITLE:
         raise InvalidInput(
-            "engine.title_too_long", N_("the title has {length} characters; at most {limit} are allowed"),
-            length=len(title), limit=limits.TITLE,
+            "engine.title_too_long",
+            N_("the title has {length} characters; at most {limit} are allowed"),
+            length=len(title),
+            limit=limits.TITLE,
         )
     too_long = next(_long_texts(fields or {}), None)
     if too_long is not None:
         raise InvalidInput(
             "engine.field_too_long",
-            N_("the field '{field}' has {length} characters; at most {limit} are allowed (attach longer texts as "
-               "files)"),
-            field=too_long[0], length=too_long[1], limit=limits.FIELD_TEXT,
+            N_(
+                "the field '{field}' has {length} characters; at most {limit} are allowed (attach longer texts as "
+                "files)"
+            ),
+            field=too_long[0],
+            length=too_long[1],
+            limit=limits.FIELD_TEXT,
         )
     try:
         text = json.dumps(fields or {}, ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError) as error:
-        raise InvalidInput("engine.fields_unstorable", N_("the document's fields cannot be stored: {error}"),
-                           error=str(error)) from None
+        raise InvalidInput(
+            "engine.fields_unstorable", N_("the document's fields cannot be stored: {error}"), error=str(error)
+        ) from None
     if "\\u0000" in text:  # JSON writes NUL as \u0000, which PostgreSQL cannot store
-        raise InvalidInput("engine.nul_in_fields",
-                           N_("the document's fields contain a NUL character, which cannot be stored"))
+        raise InvalidInput(
+            "engine.nul_in_fields", N_("the document's fields contain a NUL character, which cannot be stored")
+        )
 
 
 def _long_texts(value: object, name: str = "") -> Iterator[tuple[str, int]]:
@@ -495,9 +611,13 @@ def _check_due_moment(compiled: CompiledDefinition, state: str, fields: Mapping[
     if moment_of(fields[deadline.until]) is None:
         raise InvalidInput(
             "engine.due_moment_invalid",
-            N_("'{field}' says when '{state}' ends: it must be a date and time with its UTC offset, "
-               "e.g. 2026-03-20T18:00:00+02:00 (got {got})"),
-            field=deadline.until, state=compiled.state(state).title, got=repr(fields[deadline.until]),
+            N_(
+                "'{field}' says when '{state}' ends: it must be a date and time with its UTC offset, "
+                "e.g. 2026-03-20T18:00:00+02:00 (got {got})"
+            ),
+            field=deadline.until,
+            state=compiled.state(state).title,
+            got=repr(fields[deadline.until]),
         )
 
 
@@ -550,8 +670,16 @@ def _record(
     moved = to_state != from_state
     at_text = canonical(now)
     digest = entry_hash(
-        document_id=document_id, version=new_version, at=now, actor_id=actor.id, trigger=trigger,
-        from_state=from_state, to_state=to_state, comment=comment, data_json=data_json, prev_hash=prev_hash,
+        document_id=document_id,
+        version=new_version,
+        at=now,
+        actor_id=actor.id,
+        trigger=trigger,
+        from_state=from_state,
+        to_state=to_state,
+        comment=comment,
+        data_json=data_json,
+        prev_hash=prev_hash,
         at_text=at_text,
     )
     entered_at = now if moved else document.state_entered_at
@@ -562,23 +690,38 @@ def _record(
     else:
         due_at = document.due_at
     change = writes.Change(
-        document_id=document_id, old_version=old_version, new_version=new_version,
-        from_state=from_state, to_state=to_state, at=now, entered_at=entered_at, due_at=due_at,
-        actor_id=actor.id, trigger=trigger, comment=comment, data_json=data_json,
-        prev_hash=prev_hash, hash=digest,
+        document_id=document_id,
+        old_version=old_version,
+        new_version=new_version,
+        from_state=from_state,
+        to_state=to_state,
+        at=now,
+        entered_at=entered_at,
+        due_at=due_at,
+        actor_id=actor.id,
+        trigger=trigger,
+        comment=comment,
+        data_json=data_json,
+        prev_hash=prev_hash,
+        hash=digest,
         effects=tuple(
             (name, params_json, f"{document_id}:{new_version}:{index}")
             for index, (name, params_json) in enumerate(effects)
         ),
-        title=title, fields=fields,
+        title=title,
+        fields=fields,
     )
     try:
         writer.record(change)
     except writes.StaleDocument:
         raise Conflict(*_CONFLICT) from None
     committed: dict[str, Any] = {
-        "state": to_state, "version": new_version, "audit_hash": digest, "updated_at": now,
-        "state_entered_at": entered_at, "due_at": due_at,
+        "state": to_state,
+        "version": new_version,
+        "audit_hash": digest,
+        "updated_at": now,
+        "state_entered_at": entered_at,
+        "due_at": due_at,
     }
     if title is not None:
         committed["title"] = title

@@ -48,12 +48,17 @@ def migrate_documents(
     if unknown_old or unknown_new:
         missing = N_("{kind} version {version} has no state '{state}'")
         raise InvalidInput(
-            "engine.migrate.unknown_states", "{problems}",
+            "engine.migrate.unknown_states",
+            "{problems}",
             problems=Joined(
-                tuple(message("engine.migrate.no_state", missing, kind=kind, version=from_version, state=state)
-                      for state in unknown_old)
-                + tuple(message("engine.migrate.no_state", missing, kind=kind, version=to_version, state=state)
-                        for state in unknown_new),
+                tuple(
+                    message("engine.migrate.no_state", missing, kind=kind, version=from_version, state=state)
+                    for state in unknown_old
+                )
+                + tuple(
+                    message("engine.migrate.no_state", missing, kind=kind, version=to_version, state=state)
+                    for state in unknown_new
+                ),
                 "; ",
             ),
         )
@@ -65,19 +70,22 @@ def migrate_documents(
         raise NotFound(
             "engine.migrate.no_kind_document_version",
             N_("no {kind} document is on version {from_version}"),
-            kind=kind, from_version=from_version,
+            kind=kind,
+            from_version=from_version,
         )
-    unmapped = Counter(
-        d.state for d in documents if mapping.get(d.state, d.state) not in new.definition.states
-    )
+    unmapped = Counter(d.state for d in documents if mapping.get(d.state, d.state) not in new.definition.states)
     if unmapped:
         raise InvalidInput(
-            "engine.migrate.unmapped", N_("{kind} version {version} has no state for: {states}; map them with old=new"),
-            kind=kind, version=to_version,
-            states=Joined(tuple(
-                message("engine.migrate.state_count", N_("'{state}' ({count} documents)"), state=state, count=count)
-                for state, count in sorted(unmapped.items())
-            )),
+            "engine.migrate.unmapped",
+            N_("{kind} version {version} has no state for: {states}; map them with old=new"),
+            kind=kind,
+            version=to_version,
+            states=Joined(
+                tuple(
+                    message("engine.migrate.state_count", N_("'{state}' ({count} documents)"), state=state, count=count)
+                    for state, count in sorted(unmapped.items())
+                )
+            ),
         )
     # stored only now that nothing is refused: a refusal leaves the database as it was
     registry.ensure_stored(session, new)
@@ -88,15 +96,30 @@ def migrate_documents(
         to_state = mapping.get(document.state, document.state)
         version = document.version + 1
         digest = entry_hash(
-            document_id=document.id, version=version, at=now, actor_id=actor.id, trigger=MIGRATE,
-            from_state=document.state, to_state=to_state, comment=None, data_json=data_json,
+            document_id=document.id,
+            version=version,
+            at=now,
+            actor_id=actor.id,
+            trigger=MIGRATE,
+            from_state=document.state,
+            to_state=to_state,
+            comment=None,
+            data_json=data_json,
             prev_hash=document.audit_hash,
         )
         session.add(
             AuditEntry(
-                document_id=document.id, version=version, at=now, actor_id=actor.id, trigger=MIGRATE,
-                from_state=document.state, to_state=to_state, comment=None, data=data,
-                prev_hash=document.audit_hash, hash=digest,
+                document_id=document.id,
+                version=version,
+                at=now,
+                actor_id=actor.id,
+                trigger=MIGRATE,
+                from_state=document.state,
+                to_state=to_state,
+                comment=None,
+                data=data,
+                prev_hash=document.audit_hash,
+                hash=digest,
             )
         )
         moved[(document.state, to_state)] += 1

@@ -95,12 +95,12 @@ class OutboxRow(Base):
 
     __tablename__ = "outbox"
     __table_args__ = (
-        ForeignKeyConstraint(
-            ["document_id", "audit_version"], ["audit_entries.document_id", "audit_entries.version"]
-        ),
+        ForeignKeyConstraint(["document_id", "audit_version"], ["audit_entries.document_id", "audit_entries.version"]),
         Index(
-            "ix_outbox_pending", "available_at",
-            postgresql_where=text("status = 'pending'"), sqlite_where=text("status = 'pending'"),
+            "ix_outbox_pending",
+            "available_at",
+            postgresql_where=text("status = 'pending'"),
+            sqlite_where=text("status = 'pending'"),
         ),
     )
 

@@ -175,13 +175,17 @@ def put_back(
         raise NotFound(
             "engine.outbox.there_no_noun_ident",
             N_("there is no {noun} {ident} in {place}"),
-            noun=noun, ident=ident, place=place,
+            noun=noun,
+            ident=ident,
+            place=place,
         )
     if row.status != "failed":
         raise WrongState(
             "engine.outbox.noun_ident_status_not",
             N_("{noun} {ident} is {status}, not failed: only a failed {noun} is retried by hand"),
-            noun=noun, ident=ident, status=row.status,
+            noun=noun,
+            ident=ident,
+            status=row.status,
         )
     row.status = "pending"
     row.attempts = 0

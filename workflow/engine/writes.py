@@ -106,12 +106,21 @@ class Writer:
         # entry and the outbox rows. A writer that began deferred and finds another committed since its snapshot
         # gets SQLite's "database is locked".
         moved = {
-            "document_id": change.document_id, "old_version": change.old_version, "new_version": change.new_version,
-            "from_state": change.from_state, "to_state": change.to_state, "at": change.at,
+            "document_id": change.document_id,
+            "old_version": change.old_version,
+            "new_version": change.new_version,
+            "from_state": change.from_state,
+            "to_state": change.to_state,
+            "at": change.at,
             # SQLite keeps moments as naive UTC text: SQLAlchemy's DateTime writes the fields as given
-            "entered_at": as_utc(change.entered_at), "due_at": None if change.due_at is None else as_utc(change.due_at),
-            "actor_id": change.actor_id, "trigger": change.trigger, "comment": change.comment,
-            "data": change.data_json, "prev_hash": change.prev_hash, "hash": change.hash,
+            "entered_at": as_utc(change.entered_at),
+            "due_at": None if change.due_at is None else as_utc(change.due_at),
+            "actor_id": change.actor_id,
+            "trigger": change.trigger,
+            "comment": change.comment,
+            "data": change.data_json,
+            "prev_hash": change.prev_hash,
+            "hash": change.hash,
             "effects": [list(effect) for effect in change.effects],
         }
         if edit:
@@ -152,9 +161,17 @@ _MOVED = {
 _EDITED = {"title": _param("new_title", _documents, "title"), "fields": _param("new_fields", _documents, "fields")}
 #: the audit entry's columns and the parameter that fills each
 _AUDITED = {
-    "document_id": "document_id", "version": "new_version", "at": "at", "actor_id": "actor_id",
-    "trigger": "trigger", "from_state": "from_state", "to_state": "to_state", "comment": "comment",
-    "data": "data", "prev_hash": "prev_hash", "hash": "hash",
+    "document_id": "document_id",
+    "version": "new_version",
+    "at": "at",
+    "actor_id": "actor_id",
+    "trigger": "trigger",
+    "from_state": "from_state",
+    "to_state": "to_state",
+    "comment": "comment",
+    "data": "data",
+    "prev_hash": "prev_hash",
+    "hash": "hash",
 }
 
 
@@ -176,35 +193,56 @@ def _one_statement(effect_count: int, edit: bool) -> Executable:
     """PostgreSQL: update, audit entry and outbox rows in one statement, each step only if the one before wrote
     (a document no longer at the version writes nothing at all)."""
     moved = (
-        _where_at_version(update(_documents)).values({**_MOVED, **_EDITED} if edit else _MOVED)
-        .returning(_documents.c.id).cte("moved")
+        _where_at_version(update(_documents))
+        .values({**_MOVED, **_EDITED} if edit else _MOVED)
+        .returning(_documents.c.id)
+        .cte("moved")
     )
     audit_values = [
-        moved.c.id if column == "document_id" else _param(name, _audit, column)
-        for column, name in _AUDITED.items()
+        moved.c.id if column == "document_id" else _param(name, _audit, column) for column, name in _AUDITED.items()
     ]
     audited = (
-        insert(_audit).from_select(list(_AUDITED), select(*audit_values))
-        .returning(_audit.c.document_id).cte("audited")
+        insert(_audit).from_select(list(_AUDITED), select(*audit_values)).returning(_audit.c.document_id).cte("audited")
     )
     if effect_count == 0:
         return select(audited.c.document_id)
-    effects = union_all(*(
-        select(
-            _param(f"effect_{i}", _outbox, "effect").label("effect"),
-            _param(f"params_{i}", _outbox, "params").label("params"),
-            _param(f"key_{i}", _outbox, "idempotency_key").label("key"),
-            literal(i).label("position"),
+    effects = union_all(
+        *(
+            select(
+                _param(f"effect_{i}", _outbox, "effect").label("effect"),
+                _param(f"params_{i}", _outbox, "params").label("params"),
+                _param(f"key_{i}", _outbox, "idempotency_key").label("key"),
+                literal(i).label("position"),
+            )
+            for i in range(effect_count)
         )
-        for i in range(effect_count)
-    )).subquery("e")
-    columns = ["document_id", "audit_version", "effect", "params", "idempotency_key", "status", "attempts",
-               "available_at", "created_at"]
+    ).subquery("e")
+    columns = [
+        "document_id",
+        "audit_version",
+        "effect",
+        "params",
+        "idempotency_key",
+        "status",
+        "attempts",
+        "available_at",
+        "created_at",
+    ]
     at = _param("at", _outbox, "available_at")
     rows = (
-        select(audited.c.document_id, _param("new_version", _outbox, "audit_version"), effects.c.effect,
-               effects.c.params, effects.c.key, literal("pending"), literal(0), at, at)
-        .select_from(audited).join(effects, true())
+        select(
+            audited.c.document_id,
+            _param("new_version", _outbox, "audit_version"),
+            effects.c.effect,
+            effects.c.params,
+            effects.c.key,
+            literal("pending"),
+            literal(0),
+            at,
+            at,
+        )
+        .select_from(audited)
+        .join(effects, true())
         .order_by(effects.c.position)
     )
     # an INSERT's row count is kept only when asked for
@@ -213,11 +251,20 @@ def _one_statement(effect_count: int, edit: bool) -> Executable:
 
 def _params(change: Change, edit: bool) -> dict[str, Any]:
     params: dict[str, Any] = {
-        "document_id": change.document_id, "old_version": change.old_version, "new_version": change.new_version,
-        "from_state": change.from_state, "to_state": change.to_state, "at": change.at,
-        "entered_at": as_utc(change.entered_at), "due_at": None if change.due_at is None else as_utc(change.due_at),
-        "actor_id": change.actor_id, "trigger": change.trigger, "comment": change.comment,
-        "data": _loads(change.data_json), "prev_hash": change.prev_hash, "hash": change.hash,
+        "document_id": change.document_id,
+        "old_version": change.old_version,
+        "new_version": change.new_version,
+        "from_state": change.from_state,
+        "to_state": change.to_state,
+        "at": change.at,
+        "entered_at": as_utc(change.entered_at),
+        "due_at": None if change.due_at is None else as_utc(change.due_at),
+        "actor_id": change.actor_id,
+        "trigger": change.trigger,
+        "comment": change.comment,
+        "data": _loads(change.data_json),
+        "prev_hash": change.prev_hash,
+        "hash": change.hash,
     }
     if edit:
         params["new_title"] = change.title

@@ -46,8 +46,14 @@ def owed(session: Session, registry: DefinitionRegistry, now: datetime) -> list[
     """Every event due by now for documents still in a state with a deadline, not yet done."""
     horizon = now + _longest_reminder(registry)
     rows = session.execute(
-        select(Document.id, Document.kind, Document.definition_version, Document.state,
-               Document.state_entered_at, Document.due_at)
+        select(
+            Document.id,
+            Document.kind,
+            Document.definition_version,
+            Document.state,
+            Document.state_entered_at,
+            Document.due_at,
+        )
         .where(Document.due_at.is_not(None), Document.due_at <= horizon)
         .order_by(Document.due_at, Document.id)
     ).all()
@@ -80,8 +86,12 @@ def _longest_reminder(registry: DefinitionRegistry) -> timedelta:
     """How far ahead of their due dates documents can owe a reminder (working days stretch over weekends and
     holidays, hence the margin)."""
     longest = max(
-        (state.deadline.remind_before or 0 for kind in registry.kinds()
-         for state in registry.current(kind).definition.states.values() if state.deadline),
+        (
+            state.deadline.remind_before or 0
+            for kind in registry.kinds()
+            for state in registry.current(kind).definition.states.values()
+            if state.deadline
+        ),
         default=0,
     )
     return timedelta(days=2 * longest + 14)

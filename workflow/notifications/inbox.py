@@ -56,22 +56,20 @@ def mark_read(session: Session, person_id: int, ids: Iterable[int], now: datetim
     wanted = set(ids)
     if not wanted:
         return 0
-    found = session.execute(
-        select(Notification.id, Notification.person_id).where(Notification.id.in_(wanted))
-    ).all()
+    found = session.execute(select(Notification.id, Notification.person_id).where(Notification.id.in_(wanted))).all()
     missing = wanted - {notification_id for notification_id, _ in found}
     if missing:
         raise NotFound(
             "notifications.there_no_notification_value",
             N_("there is no notification {value}"),
-            value=', '.join(map(str, sorted(missing))),
+            value=", ".join(map(str, sorted(missing))),
         )
     foreign = sorted(notification_id for notification_id, owner in found if owner != person_id)
     if foreign:
         raise NotAllowed(
             "notifications.notification_value_belongs_someone",
             N_("notification {value} belongs to someone else: only its recipient marks it read"),
-            value=', '.join(map(str, foreign)),
+            value=", ".join(map(str, foreign)),
         )
     moment = as_utc(now)
     notifications = session.scalars(

@@ -23,8 +23,10 @@ class Notification(Base):
         Index("ix_notifications_person_unread", "person_id", "read_at"),
         # a digest gathers the notifications not yet e-mailed to people who asked for one
         Index(
-            "ix_notifications_digest_due", "person_id",
-            postgresql_where=text("digest_pending"), sqlite_where=text("digest_pending"),
+            "ix_notifications_digest_due",
+            "person_id",
+            postgresql_where=text("digest_pending"),
+            sqlite_where=text("digest_pending"),
         ),
     )
 
@@ -51,8 +53,10 @@ class OutgoingMail(Base):
     __tablename__ = "outgoing_mail"
     __table_args__ = (
         Index(
-            "ix_outgoing_mail_pending", "available_at",
-            postgresql_where=text("status = 'pending'"), sqlite_where=text("status = 'pending'"),
+            "ix_outgoing_mail_pending",
+            "available_at",
+            postgresql_where=text("status = 'pending'"),
+            sqlite_where=text("status = 'pending'"),
         ),
     )
 

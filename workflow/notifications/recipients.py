@@ -45,7 +45,8 @@ def recipients(
     catalog = registry_of(session).catalog
     grants = _active_grants(session, now)
     named = {
-        person_id for spec in catalog.roles.values()
+        person_id
+        for spec in catalog.roles.values()
         if spec.person_field and isinstance(person_id := document.fields.get(spec.person_field), int)
     }
     chosen: set[int] = set()
@@ -63,8 +64,7 @@ def recipients(
         elif spec.resolver is not None:
             resolver = spec.resolver
             chosen.update(
-                person_id for person_id, actor in _actors(grants, document, named).items()
-                if resolver(document, actor)
+                person_id for person_id, actor in _actors(grants, document, named).items() if resolver(document, actor)
             )
         else:
             chosen.update(_holders_for(session, document, role, grants))
@@ -121,8 +121,13 @@ def _holders_for(session: Session, document: Document, role: str, grants: Iterab
         return {p for p, r, scope in grants if r == "reviewer" and scope in departments}
     if document.kind == "decision_draft" and role == "committee_member":
         committees = _asked(
-            session, document, "committee_conclusion", "committee_id", since="send_to_committees",
-            states=None, excluded_states=("cancelled",),
+            session,
+            document,
+            "committee_conclusion",
+            "committee_id",
+            since="send_to_committees",
+            states=None,
+            excluded_states=("cancelled",),
         )
         return {p for p, r, scope in grants if r in COMMITTEE_ROLES and scope in committees}
     if role in SCOPED:
@@ -134,8 +139,14 @@ def _holders_for(session: Session, document: Document, role: str, grants: Iterab
 
 
 def _asked(
-    session: Session, document: Document, kind: str, field: str, *, since: str,
-    states: Sequence[str] | None, excluded_states: Sequence[str] = (),
+    session: Session,
+    document: Document,
+    kind: str,
+    field: str,
+    *,
+    since: str,
+    states: Sequence[str] | None,
+    excluded_states: Sequence[str] = (),
 ) -> set[int]:
     """The `field` (a department's, a committee's id) of the document's children of `kind` of the current
     round: made since its latest move `since`, by the log's versions (an earlier round's are for a text that was sent

@@ -54,18 +54,31 @@ def test_a_definition_page_shows_its_transitions_with_titles_and_roles(client):
     assert header == ["Дія", "Зі стану", "До стану", "Хто", "Умови", "Наслідки"]
     assert len(rows) == len(SHIPPED["decision_draft"]["transitions"])
     assert rows[0] == [
-        "Подати на візування submit", "Підготовка", "На візуванні", "author", "has_text", "notify",
+        "Подати на візування submit",
+        "Підготовка",
+        "На візуванні",
+        "author",
+        "has_text",
+        "notify",
     ]
     (postpone,) = [row for row in rows if " postpone " in f"{row[0]} "]
     assert postpone == [
-        "Перенести розгляд postpone (з коментарем)", "У порядку денному", "Розгляд перенесено", "secretary", "—",
+        "Перенести розгляд postpone (з коментарем)",
+        "У порядку денному",
+        "Розгляд перенесено",
+        "secretary",
+        "—",
         "notify",
     ]
     (sign,) = [row for row in rows if row[0].endswith(" sign")]
     assert sign[3:] == ["mayor", "—", "assign_number, render_docx, notify"]
     (returning,) = [row for row in rows if "return_for_revision" in row[0]]
     assert returning[1].split(", ") == [
-        "На візуванні", "Громадське обговорення", "Розгляд у комісіях", "У порядку денному", "Розгляд перенесено",
+        "На візуванні",
+        "Громадське обговорення",
+        "Розгляд у комісіях",
+        "У порядку денному",
+        "Розгляд перенесено",
     ]
     assert returning[3] == "secretary, system"
 

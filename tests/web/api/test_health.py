@@ -25,8 +25,9 @@ def application(clean_environment: None, tmp_path: Path) -> Iterator[Application
     made: list[Flask] = []
 
     def make(database_url: str, **config: object) -> Flask:
-        app = create_app({"database_url": database_url, "instance_dir": tmp_path / "instance", "TESTING": True,
-                          **config})
+        app = create_app(
+            {"database_url": database_url, "instance_dir": tmp_path / "instance", "TESTING": True, **config}
+        )
         made.append(app)
         return app
 
@@ -119,7 +120,9 @@ def test_a_definition_stored_with_another_text_makes_it_unavailable(application,
 
     assert response.status_code == 503
     assert response.json["definitions"] == {
-        "stored": False, "missing": [], "changed": [f"{kind} v{runtime.registry.current(kind).version}"],
+        "stored": False,
+        "missing": [],
+        "changed": [f"{kind} v{runtime.registry.current(kind).version}"],
     }
 
 
@@ -140,8 +143,12 @@ def test_an_unreachable_database_is_unavailable_and_where_it_is_is_not_told(appl
     assert response.json == {
         "status": "unavailable",
         "database": {"reachable": False},
-        "schema": {"at_head": False, "revision": None, "head": response.json["schema"]["head"],
-                   "reason": "not checked: the database is not reachable"},
+        "schema": {
+            "at_head": False,
+            "revision": None,
+            "head": response.json["schema"]["head"],
+            "reason": "not checked: the database is not reachable",
+        },
         "definitions": {"stored": False, "reason": "not checked: the database is not reachable"},
     }
     assert response.json["schema"]["head"] is not None
@@ -149,8 +156,11 @@ def test_an_unreachable_database_is_unavailable_and_where_it_is_is_not_told(appl
 
 
 def test_polling_needs_no_token_sets_no_cookie_and_is_never_rate_limited(application, tmp_path):
-    app = upgraded(application(f"sqlite:///{tmp_path / 'web.sqlite3'}", limit_per_address="2 per hour",
-                               limit_per_account="1 per hour"))
+    app = upgraded(
+        application(
+            f"sqlite:///{tmp_path / 'web.sqlite3'}", limit_per_address="2 per hour", limit_per_account="1 per hour"
+        )
+    )
     client = app.test_client()
 
     answers = [client.get("/api/health") for _ in range(10)]

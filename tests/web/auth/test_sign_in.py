@@ -39,8 +39,11 @@ def test_the_address_is_read_whatever_its_case_and_surrounding_spaces(site):
 @pytest.mark.parametrize("who", ["wrong password", "unknown address", "no account"])
 def test_a_wrong_sign_in_is_refused_with_one_message_that_gives_nothing_away(site, who):
     client = site.client()
-    person = {"wrong password": site.world.lawyer, "unknown address": Person(full_name="Ніхто", email="x@y.example"),
-              "no account": site.world.accountant}[who]
+    person = {
+        "wrong password": site.world.lawyer,
+        "unknown address": Person(full_name="Ніхто", email="x@y.example"),
+        "no account": site.world.accountant,
+    }[who]
 
     response = sign_in(client, person, password=PASSWORD if who != "wrong password" else "не той пароль")
 
@@ -72,9 +75,13 @@ def test_a_form_without_its_csrf_token_is_refused_and_signs_nobody_in(site):
 
 @pytest.mark.parametrize(
     ("next_", "lands_on"),
-    [("/documents/1", "/documents/1"), ("//evil.example/login", "/notifications"),
-     ("/\\evil.example/login", "/notifications"), ("https://evil.example/", "/notifications"),
-     ("javascript:alert(1)", "/notifications")],
+    [
+        ("/documents/1", "/documents/1"),
+        ("//evil.example/login", "/notifications"),
+        ("/\\evil.example/login", "/notifications"),
+        ("https://evil.example/", "/notifications"),
+        ("javascript:alert(1)", "/notifications"),
+    ],
 )
 def test_after_signing_in_only_a_page_of_this_site_is_where_one_is_sent(site, next_, lands_on):
     response = sign_in(site.client(), site.world.lawyer, next_=next_)
@@ -89,8 +96,13 @@ def test_the_session_cookie_stays_on_this_site_out_of_scripts_and_in_production_
     assert "SameSite=Lax" in cookie
     assert "HttpOnly" in cookie
     assert "Secure" not in cookie  # development serves plain http://127.0.0.1
-    production = create_app({"env": "production", "database_url": site.app.extensions["radaflow"].settings.database_url,
-                             "instance_dir": tmp_path / "production"})
+    production = create_app(
+        {
+            "env": "production",
+            "database_url": site.app.extensions["radaflow"].settings.database_url,
+            "instance_dir": tmp_path / "production",
+        }
+    )
     assert production.config["SESSION_COOKIE_SECURE"] is True
     production.extensions["radaflow"].engine.dispose()
 

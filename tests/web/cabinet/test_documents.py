@@ -47,12 +47,15 @@ def test_the_document_page_shows_the_stage_due_date_text_related_documents_and_h
     assert f"Автор {world.staff.full_name}" in page
     assert "Зміст Текст Виділити 1,2 млн грн на ремонт." in page
     # the returned visa sent the draft back, and the finance department is asked no more
-    assert ("Пов'язані документи Віза «Юридичний відділ» — Повернуто із зауваженнями "
-            "Віза «Фінансове управління» — Скасовано") in page
+    assert (
+        "Пов'язані документи Віза «Юридичний відділ» — Повернуто із зауваженнями "
+        "Віза «Фінансове управління» — Скасовано"
+    ) in page
     assert f"02.03.2026 11:00 — Створено: Підготовка ({world.staff.full_name})" in page
     assert f"02.03.2026 11:00 — Подати на візування: Підготовка → На візуванні ({world.staff.full_name})" in page
-    assert ("— Повернути на доопрацювання: На візуванні → Підготовка (система) "
-            "Юридичний відділ: Уточніть джерело коштів") in page
+    assert (
+        "— Повернути на доопрацювання: На візуванні → Підготовка (система) Юридичний відділ: Уточніть джерело коштів"
+    ) in page
 
 
 def test_a_stranger_is_asked_to_sign_in_and_comes_back_to_the_document(site):
@@ -63,9 +66,14 @@ def test_a_stranger_is_asked_to_sign_in_and_comes_back_to_the_document(site):
 
     assert response.status_code == 302
     assert response.headers["Location"] == f"/login?next=%2Fdocuments%2F{draft.id}"
-    back = client.post(response.headers["Location"], data={
-        "email": site.world.lawyer.email, "password": PASSWORD, "csrf_token": token(client),
-    })
+    back = client.post(
+        response.headers["Location"],
+        data={
+            "email": site.world.lawyer.email,
+            "password": PASSWORD,
+            "csrf_token": token(client),
+        },
+    )
     assert back.headers["Location"] == f"/documents/{draft.id}"
 
 
@@ -108,8 +116,9 @@ def test_the_public_reads_a_public_draft_without_what_was_said_inside_and_the_co
 def test_a_public_answer_does_not_name_the_citizen_to_the_public(site):
     world = site.world
     _citizen, message = message_to_deputy(site, read=True)
-    messages.answer(site.session, message, world.actor(world.deputies[0], 1), "Полагодять.", public=True,
-                    now=world.at(1))
+    messages.answer(
+        site.session, message, world.actor(world.deputies[0], 1), "Полагодять.", public=True, now=world.at(1)
+    )
     site.commit()
 
     public = text_of(site.client().get(f"/documents/{message.id}").get_data(as_text=True))
@@ -122,8 +131,9 @@ def test_a_public_answer_does_not_name_the_citizen_to_the_public(site):
 def test_a_citizen_cannot_read_an_internal_draft_and_is_told_there_is_no_such_page(site):
     # a document one may not read answers like a missing one (tests/web/test_security.py): its existence is kept
     draft = submitted(site)
-    citizen = setup.add_person(site.session, "Галина Остапчук", email="halyna@example.org", roles=["citizen"],
-                               password=PASSWORD)
+    citizen = setup.add_person(
+        site.session, "Галина Остапчук", email="halyna@example.org", roles=["citizen"], password=PASSWORD
+    )
     site.commit()
     client = site.client()
     sign_in(client, citizen)
@@ -150,8 +160,13 @@ def test_a_citizen_s_message_is_read_by_the_citizen_the_deputy_and_the_secretary
         sign_in(client, person)
         readers[person.full_name] = client.get(f"/documents/{message.id}").status_code
 
-    assert readers == {citizen.full_name: 200, world.deputies[0].full_name: 200, world.secretary.full_name: 200,
-                       world.deputies[1].full_name: 404, world.staff.full_name: 404}
+    assert readers == {
+        citizen.full_name: 200,
+        world.deputies[0].full_name: 200,
+        world.secretary.full_name: 200,
+        world.deputies[1].full_name: 404,
+        world.staff.full_name: 404,
+    }
 
 
 def test_an_unknown_document_is_not_found(site):
@@ -165,8 +180,15 @@ def test_an_unknown_document_is_not_found(site):
 def test_a_rendered_file_is_downloaded_as_stored_and_a_damaged_one_is_not_handed_out(site):
     draft = submitted(site)
     other = submitted(site)
-    stored = store_file(site.session, draft, "decision", b"PK\x03\x04 docx bytes", key="manual:test",
-                        now=site.world.at(0), filename="Рішення № 1.docx")
+    stored = store_file(
+        site.session,
+        draft,
+        "decision",
+        b"PK\x03\x04 docx bytes",
+        key="manual:test",
+        now=site.world.at(0),
+        filename="Рішення № 1.docx",
+    )
     site.commit()
     client = site.client()
     sign_in(client, site.world.lawyer)
@@ -176,7 +198,7 @@ def test_a_rendered_file_is_downloaded_as_stored_and_a_damaged_one_is_not_handed
     assert response.status_code == 200
     assert response.data == b"PK\x03\x04 docx bytes"
     assert response.headers["Content-Disposition"] == (
-        "attachment; filename=\"decision-v1.docx\"; "
+        'attachment; filename="decision-v1.docx"; '
         "filename*=UTF-8''%D0%A0%D1%96%D1%88%D0%B5%D0%BD%D0%BD%D1%8F%20%E2%84%96%201.docx"
     )
     assert response.headers["X-Content-Type-Options"] == "nosniff"
@@ -184,8 +206,9 @@ def test_a_rendered_file_is_downloaded_as_stored_and_a_damaged_one_is_not_handed
     assert response.headers["ETag"] == f'"{stored.sha256}"'
     # the file is as open as its document: a stranger is sent to sign in, an outsider told there is no such page
     assert site.client().get(f"/documents/{draft.id}/files/{stored.id}").status_code == 302
-    citizen = setup.add_person(site.session, "Галина Остапчук", email="halyna@example.org", roles=["citizen"],
-                               password=PASSWORD)
+    citizen = setup.add_person(
+        site.session, "Галина Остапчук", email="halyna@example.org", roles=["citizen"], password=PASSWORD
+    )
     site.commit()
     outsider = site.client()
     sign_in(outsider, citizen)
@@ -307,9 +330,17 @@ def test_a_deputy_reads_and_answers_a_citizen_publicly_and_the_citizen_is_told(s
 
 def test_what_only_the_system_does_is_no_one_s_button(site):
     world = site.world
-    delegation = delegate_role(site.session, world.actor(world.lawyer), world.staff, "reviewer",
-                               scope_id=world.legal.id, starts_at=world.at(1), ends_at=world.at(10),
-                               reason="відпустка юриста", now=world.at(0))
+    delegation = delegate_role(
+        site.session,
+        world.actor(world.lawyer),
+        world.staff,
+        "reviewer",
+        scope_id=world.legal.id,
+        starts_at=world.at(1),
+        ends_at=world.at(10),
+        reason="відпустка юриста",
+        now=world.at(0),
+    )
     site.commit()
     client = site.client()
     sign_in(client, world.lawyer)
@@ -345,8 +376,11 @@ def test_a_refused_action_says_why_and_changes_nothing(site, case, status, says,
     sign_in(client, world.secretary if case == "a rule does not hold" else world.staff)
     before = stored(site, draft)
     data = {"csrf_token": token(client), "version": str(draft.version)}
-    trigger = {"not possible in this state": "publish_for_discussion", "a rule does not hold": "publish_for_discussion",
-               "unknown action": "sing"}.get(case, "withdraw")
+    trigger = {
+        "not possible in this state": "publish_for_discussion",
+        "a rule does not hold": "publish_for_discussion",
+        "unknown action": "sing",
+    }.get(case, "withdraw")
     if case == "no csrf token":
         del data["csrf_token"]
     if case == "no version":
@@ -368,13 +402,15 @@ def test_a_refused_action_says_why_and_changes_nothing(site, case, status, says,
 
 def test_acting_signed_out_asks_to_sign_in_and_an_outsider_is_refused_as_if_there_were_no_document(site):
     draft = submitted(site)
-    citizen = setup.add_person(site.session, "Галина Остапчук", email="halyna@example.org", roles=["citizen"],
-                               password=PASSWORD)
+    citizen = setup.add_person(
+        site.session, "Галина Остапчук", email="halyna@example.org", roles=["citizen"], password=PASSWORD
+    )
     site.commit()
     before = stored(site, draft)
     stranger = site.client()
-    response = stranger.post(f"/documents/{draft.id}/actions/withdraw",
-                             data={"csrf_token": token(stranger), "version": "2", "comment": "x"})
+    response = stranger.post(
+        f"/documents/{draft.id}/actions/withdraw", data={"csrf_token": token(stranger), "version": "2", "comment": "x"}
+    )
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login")
 
@@ -440,9 +476,17 @@ def test_a_draft_withdrawn_or_returned_from_the_page_asks_the_departments_no_mor
 
 def test_revoking_a_delegation_from_its_page_ends_the_grant(site):
     world = site.world
-    delegation = delegate_role(site.session, world.actor(world.lawyer), world.staff, "reviewer",
-                               scope_id=world.legal.id, starts_at=world.at(-1), ends_at=world.at(1000),
-                               reason="відпустка юриста", now=world.at(-1))
+    delegation = delegate_role(
+        site.session,
+        world.actor(world.lawyer),
+        world.staff,
+        "reviewer",
+        scope_id=world.legal.id,
+        starts_at=world.at(-1),
+        ends_at=world.at(1000),
+        reason="відпустка юриста",
+        now=world.at(-1),
+    )
     site.commit()
     client = site.client()
     sign_in(client, world.lawyer)

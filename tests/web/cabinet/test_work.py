@@ -35,8 +35,9 @@ def test_my_work_lists_what_waits_for_me_most_urgent_first_and_forgets_what_i_di
     world = site.world
     first = submitted(site)
     site.session.refresh(first)
-    second = drafts.write_draft(site.session, world.actor(world.staff, 1), "Про освітлення вулиці Лісової",
-                                "Текст.", now=world.at(1))
+    second = drafts.write_draft(
+        site.session, world.actor(world.staff, 1), "Про освітлення вулиці Лісової", "Текст.", now=world.at(1)
+    )
     drafts.submit_draft(site.session, second, world.actor(world.staff, 1), now=world.at(1))
     site.commit()
     client = site.client()
@@ -45,8 +46,10 @@ def test_my_work_lists_what_waits_for_me_most_urgent_first_and_forgets_what_i_di
     rows = work_rows(client)
 
     # both requests are long overdue by now (the test council lives in March 2026), the one due first on top
-    visas = [next(v for v in drafts.children(site.session, d, "visa") if v.fields["department_kind"] == "legal")
-             for d in (first, second)]
+    visas = [
+        next(v for v in drafts.children(site.session, d, "visa") if v.fields["department_kind"] == "legal")
+        for d in (first, second)
+    ]
     site.commit()
     assert linked(client, "/cabinet") == [visa.id for visa in visas]
     assert [row[:2] for row in rows] == [["Віза Юридичний відділ", "Очікує візи"]] * 2

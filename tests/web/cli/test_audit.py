@@ -44,12 +44,20 @@ def rewrite_and_rehash(engine: Engine, document_id: int, version: int, comment: 
                 continue
             new_comment = comment if row.version == version else row.comment
             rehashed = entry_hash(
-                document_id=row.document_id, version=row.version, at=row.at, actor_id=row.actor_id,
-                trigger=row.trigger, from_state=row.from_state, to_state=row.to_state, comment=new_comment,
-                data_json=canonical_json(row.data), prev_hash=chained,
+                document_id=row.document_id,
+                version=row.version,
+                at=row.at,
+                actor_id=row.actor_id,
+                trigger=row.trigger,
+                from_state=row.from_state,
+                to_state=row.to_state,
+                comment=new_comment,
+                data_json=canonical_json(row.data),
+                prev_hash=chained,
             )
-            connection.execute(update(AUDIT).where(AUDIT.c.id == row.id).values(
-                comment=new_comment, prev_hash=chained, hash=rehashed))
+            connection.execute(
+                update(AUDIT).where(AUDIT.c.id == row.id).values(comment=new_comment, prev_hash=chained, hash=rehashed)
+            )
             chained = rehashed
         connection.execute(update(DOCUMENTS).where(DOCUMENTS.c.id == document_id).values(audit_hash=chained))
 
@@ -112,8 +120,9 @@ def test_audit_seal_writes_the_day_s_seal_with_a_key_made_once_and_verify_checks
     assert verified.stdout.splitlines()[1].endswith(f"still hash to their sealed heads ({latest})")
 
 
-def test_audit_seal_in_production_without_a_key_refuses_and_writes_nothing(radaflow, database_url, council,
-                                                                           monkeypatch):
+def test_audit_seal_in_production_without_a_key_refuses_and_writes_nothing(
+    radaflow, database_url, council, monkeypatch
+):
     two_drafts(radaflow, database_url, council)
     for name, value in PRODUCTION.items():
         monkeypatch.setenv(name, value)
@@ -128,8 +137,7 @@ def test_audit_seal_in_production_without_a_key_refuses_and_writes_nothing(radaf
     assert not (radaflow.instance_dir / "seals").exists()
 
 
-def test_audit_seal_in_production_signs_with_the_key_from_the_environment(radaflow, database_url, council,
-                                                                          monkeypatch):
+def test_audit_seal_in_production_signs_with_the_key_from_the_environment(radaflow, database_url, council, monkeypatch):
     two_drafts(radaflow, database_url, council)
     key = Ed25519PrivateKey.generate()
     for name, value in {**PRODUCTION, "RADAFLOW_SEAL_KEY": base64.b64encode(key.private_bytes_raw()).decode()}.items():
@@ -139,7 +147,8 @@ def test_audit_seal_in_production_signs_with_the_key_from_the_environment(radafl
 
     assert result.exit_code == 0, result.output
     assert json.loads(sealed_file(radaflow).read_text(encoding="utf-8"))["public_key"] == public_key_text(
-        key.public_key())
+        key.public_key()
+    )
     assert not (radaflow.instance_dir / "seal-key.pem").exists()
 
 
@@ -148,8 +157,7 @@ def test_audit_seal_refuses_a_log_that_does_not_hold_together(radaflow, tmp_path
     rada, _, _, second = two_drafts(radaflow, url, council)
     with rada.engine.begin() as connection:
         connection.execute(text("DROP TRIGGER audit_entries_no_update"))
-        connection.execute(text("UPDATE audit_entries SET comment = 'змінено' WHERE document_id = :id"),
-                           {"id": second})
+        connection.execute(text("UPDATE audit_entries SET comment = 'змінено' WHERE document_id = :id"), {"id": second})
 
     result = radaflow("audit", "seal")
 
@@ -179,8 +187,10 @@ def test_audit_verify_names_a_document_whose_history_was_rewritten_and_rehashed_
     errors = result.stderr.splitlines()
     assert errors[0].startswith(f"Error: document {second} broke since the seal of {day} ")
     assert "its entries up to version 2 no longer hash to the sealed head" in errors[0]
-    assert errors[1] == f"Error: 1 of the 2 document(s) sealed on {errors[0].split('the seal of ')[1][:20]} " \
-                        f"broke since ({seal_path})"
+    assert (
+        errors[1] == f"Error: 1 of the 2 document(s) sealed on {errors[0].split('the seal of ')[1][:20]} "
+        f"broke since ({seal_path})"
+    )
     assert len(errors) == 2
     assert f"document {first} " not in result.stderr
     no_traceback(result)
@@ -304,8 +314,9 @@ def test_audit_verify_before_any_seal_says_there_is_none_yet(radaflow, database_
 
     assert result.exit_code == 0, result.output
     assert result.stdout == "ok: 4 audit entries of 2 document(s) hold together\n"
-    assert result.stderr == (f"note: no seal yet in {radaflow.instance_dir / 'seals'}; `radaflow audit seal` "
-                             "makes one\n")
+    assert result.stderr == (
+        f"note: no seal yet in {radaflow.instance_dir / 'seals'}; `radaflow audit seal` makes one\n"
+    )
 
 
 def test_audit_seal_and_verify_speak_ukrainian_when_asked(radaflow, database_url, council, monkeypatch):

@@ -17,8 +17,13 @@ def failed_effect(radaflow, database_url, council) -> tuple[int, object]:
     db.draft(db.author(), "Про сквер", submitted=True)
     with db.sessions.begin() as session:
         row_id = session.scalars(select(OutboxRow.id)).one()
-        session.execute(update(OutboxRow).values(status="failed", attempts=MAX_ATTEMPTS,
-                                                 last_error="SMTPServerDisconnected: Connection unexpectedly closed"))
+        session.execute(
+            update(OutboxRow).values(
+                status="failed",
+                attempts=MAX_ATTEMPTS,
+                last_error="SMTPServerDisconnected: Connection unexpectedly closed",
+            )
+        )
     return row_id, db
 
 

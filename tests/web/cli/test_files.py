@@ -23,8 +23,9 @@ def agenda_session(radaflow, database_url, council) -> tuple[int, str]:
         world = build_world(session)
         draft = world.reviewed_draft("Про ремонт даху ліцею № 2")
         plenary = world.planned_session(number=12, days=16)
-        sessions.add_to_agenda(session, plenary, world.actor(world.secretary, 5), draft, reporter=world.staff,
-                               now=world.at(5))
+        sessions.add_to_agenda(
+            session, plenary, world.actor(world.secretary, 5), draft, reporter=world.staff, now=world.at(5)
+        )
         return plenary.id, draft.title
 
 
@@ -56,9 +57,7 @@ def test_files_render_adds_versions_that_list_shows_and_get_writes_out(radaflow,
     assert [cell.text for cell in paper.tables[0].rows[1].cells] == ["1", title, "Оксана Мельник"]
 
 
-def test_files_refuses_an_unknown_document_or_template_and_stores_or_writes_nothing(
-    radaflow, agenda_session, tmp_path
-):
+def test_files_refuses_an_unknown_document_or_template_and_stores_or_writes_nothing(radaflow, agenda_session, tmp_path):
     plenary_id, _title = agenda_session
     output = tmp_path / "out.docx"
 
@@ -71,8 +70,11 @@ def test_files_refuses_an_unknown_document_or_template_and_stores_or_writes_noth
     assert unknown_template.exit_code == 1
     assert "unknown template 'minutes': one of decision, agenda, protocol" in unknown_template.output
     assert wrong_kind.exit_code == 1
-    assert re.search(r"the protocol template is rendered for a session_protocol document; document \d+ is a "
-                     r"session", wrong_kind.output)
+    assert re.search(
+        r"the protocol template is rendered for a session_protocol document; document \d+ is a "
+        r"session",
+        wrong_kind.output,
+    )
     assert no_document.exit_code == 1
     assert "there is no document 999999" in no_document.output
     assert no_file.exit_code == 1

@@ -109,6 +109,8 @@ def test_seed_demo_refuses_a_second_time_in_the_operator_s_language(radaflow, sq
     again = radaflow("seed", "demo")
 
     assert again.exit_code == 1
-    assert ("у базі даних уже є рада (Вербівська міська рада); демонстраційні дані завантажуються лише в порожню"
-            in again.stderr)
+    assert (
+        "у базі даних уже є рада (Вербівська міська рада); демонстраційні дані завантажуються лише в порожню"
+        in again.stderr
+    )
     assert counts(sqlite_url) == loaded

@@ -39,11 +39,19 @@ def environment(tmp_path: Path) -> dict[str, str]:
 def test_radaflow_run_serves_the_application_and_stops_cleanly(environment: dict[str, str]) -> None:
     subprocess.run([RADAFLOW, "db", "upgrade"], env=environment, check=True, capture_output=True, timeout=120)
     port = free_port()
-    server = subprocess.Popen([RADAFLOW, "run", "--port", str(port)], env=environment,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    server = subprocess.Popen(
+        [RADAFLOW, "run", "--port", str(port)],
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
-        wait_for(lambda: page(f"http://127.0.0.1:{port}/") is not None, timeout=30,
-                 what=f"radaflow run answering on port {port}")
+        wait_for(
+            lambda: page(f"http://127.0.0.1:{port}/") is not None,
+            timeout=30,
+            what=f"radaflow run answering on port {port}",
+        )
         answer = page(f"http://127.0.0.1:{port}/")
         assert answer is not None
         status, body = answer
@@ -62,12 +70,18 @@ def test_radaflow_run_s_ticker_carries_out_what_the_demo_recorded(environment: d
     subprocess.run([RADAFLOW, "seed", "demo"], env=environment, check=True, capture_output=True, timeout=120)
     mail = Path(environment["RADAFLOW_INSTANCE"]) / "mail"
     port = free_port()
-    server = subprocess.Popen([RADAFLOW, "run", "--port", str(port)], env=environment,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    server = subprocess.Popen(
+        [RADAFLOW, "run", "--port", str(port)],
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         # the demo's moves and messages recorded notifications; nothing but the ticker sends them
-        wait_for(lambda: mail.is_dir() and any(mail.glob("*.eml")), timeout=60,
-                 what="the ticker writing the demo's e-mails")
+        wait_for(
+            lambda: mail.is_dir() and any(mail.glob("*.eml")), timeout=60, what="the ticker writing the demo's e-mails"
+        )
     finally:
         os.killpg(server.pid, signal.SIGINT)
         output, _ = server.communicate(timeout=30)
@@ -77,11 +91,19 @@ def test_radaflow_run_s_ticker_carries_out_what_the_demo_recorded(environment: d
 def test_radaflow_run_names_no_server_software_and_sends_the_security_headers(environment: dict[str, str]) -> None:
     subprocess.run([RADAFLOW, "db", "upgrade"], env=environment, check=True, capture_output=True, timeout=120)
     port = free_port()
-    server = subprocess.Popen([RADAFLOW, "run", "--port", str(port)], env=environment,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    server = subprocess.Popen(
+        [RADAFLOW, "run", "--port", str(port)],
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
-        wait_for(lambda: page(f"http://127.0.0.1:{port}/login") is not None, timeout=30,
-                 what=f"radaflow run answering on port {port}")
+        wait_for(
+            lambda: page(f"http://127.0.0.1:{port}/login") is not None,
+            timeout=30,
+            what=f"radaflow run answering on port {port}",
+        )
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=5) as response:
             headers = response.headers
     finally:

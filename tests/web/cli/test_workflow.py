@@ -52,20 +52,21 @@ def test_workflow_check_names_the_file_and_line_of_a_yaml_syntax_error(radaflow,
     assert "Traceback" not in result.output
 
 
-def test_workflow_check_refuses_a_definition_nested_500_levels_deep_at_its_line_without_a_traceback(
-    radaflow, tmp_path
-):
+def test_workflow_check_refuses_a_definition_nested_500_levels_deep_at_its_line_without_a_traceback(radaflow, tmp_path):
     directory = broken_copy(tmp_path)
     visa = directory / "visa.yaml"
     nested = "[" * 500 + "]" * 500  # a kilobyte
-    visa.write_text(visa.read_text(encoding="utf-8").replace("version: 1\n", f"version: 1\nx: {nested}\n"),
-                    encoding="utf-8")
+    visa.write_text(
+        visa.read_text(encoding="utf-8").replace("version: 1\n", f"version: 1\nx: {nested}\n"), encoding="utf-8"
+    )
 
     result = radaflow("workflow", "check", "--dir", str(directory))
 
     assert result.exit_code == 1
-    assert (f"{visa}:{line_of(visa, 'x: [[[')}: invalid YAML: collections are nested more than 40 levels deep"
-            in result.stderr)
+    assert (
+        f"{visa}:{line_of(visa, 'x: [[[')}: invalid YAML: collections are nested more than 40 levels deep"
+        in result.stderr
+    )
     assert "Traceback" not in result.output
     assert "RecursionError" not in result.output
 
@@ -201,7 +202,9 @@ def drafts_on_version_2(radaflow, database_url, council):
     ]:
         rada.draft(author, title, submitted=submitted)
     assert [(version, state) for _, version, state, _ in rada.documents()] == [
-        (2, "visas"), (2, "drafting"), (2, "visas"),
+        (2, "visas"),
+        (2, "drafting"),
+        (2, "visas"),
     ]
     return rada
 
@@ -212,8 +215,9 @@ def test_workflow_migrate_moves_every_document_to_the_new_version_renaming_state
     before = drafts_on_version_2.documents()
     radaflow.use_definitions(version_3_with_visas_renamed(tmp_path, "awaiting_visas"))
 
-    result = radaflow("workflow", "migrate", "decision_draft", "--from", "2", "--to", "3",
-                      "--map", "visas=awaiting_visas")
+    result = radaflow(
+        "workflow", "migrate", "decision_draft", "--from", "2", "--to", "3", "--map", "visas=awaiting_visas"
+    )
 
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
@@ -223,12 +227,17 @@ def test_workflow_migrate_moves_every_document_to_the_new_version_renaming_state
     ]
     after = drafts_on_version_2.documents()
     assert [(id_, version, state) for id_, version, state, _ in after] == [
-        (before[0][0], 3, "awaiting_visas"), (before[1][0], 3, "drafting"), (before[2][0], 3, "awaiting_visas"),
+        (before[0][0], 3, "awaiting_visas"),
+        (before[1][0], 3, "drafting"),
+        (before[2][0], 3, "awaiting_visas"),
     ]
     assert [number for *_, number in after] == [number + 1 for *_, number in before]
     *_, migrated = drafts_on_version_2.audit_entries(before[0][0])
     assert (migrated.trigger, migrated.from_state, migrated.to_state, migrated.actor_id) == (
-        "migrate", "visas", "awaiting_visas", None,
+        "migrate",
+        "visas",
+        "awaiting_visas",
+        None,
     )
     assert migrated.data == {"from_version": 2, "to_version": 3}
 
@@ -283,8 +292,19 @@ def test_workflow_migrate_refuses_a_map_naming_unknown_states_and_changes_nothin
     before = drafts_on_version_2.documents()
     radaflow.use_definitions(version_3_with_visas_renamed(tmp_path, "awaiting_visas"))
 
-    result = radaflow("workflow", "migrate", "decision_draft", "--from", "2", "--to", "3",
-                      "--map", "visa=awaiting_visas", "--map", "drafting=draft")
+    result = radaflow(
+        "workflow",
+        "migrate",
+        "decision_draft",
+        "--from",
+        "2",
+        "--to",
+        "3",
+        "--map",
+        "visa=awaiting_visas",
+        "--map",
+        "drafting=draft",
+    )
 
     assert result.exit_code == 1
     assert (

@@ -27,21 +27,33 @@ def test_an_internal_draft_is_read_by_council_roles_and_its_author_not_by_citize
 
 def test_a_citizen_s_message_is_private_to_its_people(session, world):
     citizen = setup.add_person(session, "Галина Остапчук", roles=["citizen"])
-    message = messages.write_to_deputy(session, world.actor(citizen), world.deputies[0], "Освітлення",
-                                       "Не світять ліхтарі.", now=world.at(0))
+    message = messages.write_to_deputy(
+        session, world.actor(citizen), world.deputies[0], "Освітлення", "Не світять ліхтарі.", now=world.at(0)
+    )
     admin = setup.add_person(session, "Адміністратор", roles=["admin"])
 
-    readers = {person.full_name for person in (citizen, world.deputies[0], world.deputies[1], world.secretary,
-                                               world.staff, world.mayor, admin)
-               if may_read(session, message, world.actor(person))}
+    readers = {
+        person.full_name
+        for person in (citizen, world.deputies[0], world.deputies[1], world.secretary, world.staff, world.mayor, admin)
+        if may_read(session, message, world.actor(person))
+    }
 
     assert readers == {citizen.full_name, world.deputies[0].full_name, world.secretary.full_name, admin.full_name}
 
 
 def test_a_delegation_is_read_by_the_person_given_the_role_even_holding_no_role(session, world):
     acting = setup.add_person(session, "Світлана Бойко")
-    delegation = delegate_role(session, world.actor(world.lawyer), acting, "reviewer", scope_id=world.legal.id,
-                               starts_at=world.at(1), ends_at=world.at(10), reason="відпустка", now=world.at(0))
+    delegation = delegate_role(
+        session,
+        world.actor(world.lawyer),
+        acting,
+        "reviewer",
+        scope_id=world.legal.id,
+        starts_at=world.at(1),
+        ends_at=world.at(10),
+        reason="відпустка",
+        now=world.at(0),
+    )
 
     assert may_read(session, delegation, Actor(id=acting.id, roles=frozenset()))
     citizen = setup.add_person(session, "Галина Остапчук", roles=["citizen"])

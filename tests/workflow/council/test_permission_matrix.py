@@ -61,9 +61,7 @@ GLOBAL_ROLES = frozenset(name for name, spec in CATALOG.roles.items() if spec.re
 #: chair is one of its members
 IMPLIED = {"mayor": {"session_chair"}, "committee_chair_here": {"committee_member_here"}}
 #: every (kind, trigger, source state) of the shipped definitions
-MOVES = [
-    (kind, trigger, source) for kind in REGISTRY.kinds() for (source, trigger) in REGISTRY.current(kind).moves
-]
+MOVES = [(kind, trigger, source) for kind in REGISTRY.kinds() for (source, trigger) in REGISTRY.current(kind).moves]
 
 
 @pytest.fixture
@@ -132,8 +130,13 @@ class Cast:
             "person_id": self.delegate.id,
         }
         return create_document(
-            self.db, kind, self.almighty(self.author), title="Про ремонт даху ліцею № 2", fields=fields,
-            parent=parent, now=MONDAY,
+            self.db,
+            kind,
+            self.almighty(self.author),
+            title="Про ремонт даху ліцею № 2",
+            fields=fields,
+            parent=parent,
+            now=MONDAY,
         )
 
     def holding_only(self, role: str, document: Document) -> Actor:
@@ -240,8 +243,9 @@ def made(db: Session, move: Move, document: Document, actor: Actor, before: Snap
     """What is wrong in the database after `move` went through from `version`; empty when it was recorded right."""
     after = snapshot(db)
     entries = db.execute(
-        select(AuditEntry.trigger, AuditEntry.from_state, AuditEntry.to_state, AuditEntry.actor_id)
-        .where(AuditEntry.document_id == document.id, AuditEntry.version > version)
+        select(AuditEntry.trigger, AuditEntry.from_state, AuditEntry.to_state, AuditEntry.actor_id).where(
+            AuditEntry.document_id == document.id, AuditEntry.version > version
+        )
     ).all()
     effects = db.scalars(
         select(OutboxRow.effect)

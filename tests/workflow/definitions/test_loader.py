@@ -607,8 +607,11 @@ def test_params_given_in_the_name_and_params_form_are_checked_at_their_line() ->
 
 
 def test_a_role_an_effect_tells_must_be_known() -> None:
-    text = edit(VALID, "params: {roles: [author], template: draft_returned}",
-                "params: {roles: [author, reviewr], template: draft_returned}")
+    text = edit(
+        VALID,
+        "params: {roles: [author], template: draft_returned}",
+        "params: {roles: [author, reviewr], template: draft_returned}",
+    )
 
     problem = only_problem(text)
 
@@ -620,27 +623,40 @@ def test_a_role_an_effect_tells_must_be_known() -> None:
 
 
 def test_effects_on_creation_compile_in_their_order() -> None:
-    text = edit(VALID, "initial: drafting\n", "initial: drafting\non_create:\n"
-                "  - notify: {roles: [secretary], template: draft_created}\n  - assign_number\n")
+    text = edit(
+        VALID,
+        "initial: drafting\n",
+        "initial: drafting\non_create:\n  - notify: {roles: [secretary], template: draft_created}\n  - assign_number\n",
+    )
 
     compiled = load_definition_text(text, PATH, make_catalog())
 
     assert compiled.create_rows == (
-        ("notify", '{"roles": ["secretary"], "template": "draft_created"}'), ("assign_number", "{}"),
+        ("notify", '{"roles": ["secretary"], "template": "draft_created"}'),
+        ("assign_number", "{}"),
     )
 
 
 @pytest.mark.parametrize(
     ("on_create", "at", "message"),
     [
-        ("on_create: [notfy]", "on_create: [notfy]",
-         "'on_create', effect 'notfy': unknown effect 'notfy' (known effects: notify, assign_number; "
-         "did you mean 'notify'?)"),
-        ("on_create:\n  - notify: {roles: [nobody], template: t}", "roles: [nobody]",
-         "'on_create', effect 'notify': unknown role 'nobody' in 'roles' (known roles: executor, reviewer, "
-         "secretary, author)"),
-        ("on_create:\n  - notify: {roles: [author]}", "  - notify: {roles: [author]}",
-         "'on_create', effect 'notify': missing required parameter 'template'"),
+        (
+            "on_create: [notfy]",
+            "on_create: [notfy]",
+            "'on_create', effect 'notfy': unknown effect 'notfy' (known effects: notify, assign_number; "
+            "did you mean 'notify'?)",
+        ),
+        (
+            "on_create:\n  - notify: {roles: [nobody], template: t}",
+            "roles: [nobody]",
+            "'on_create', effect 'notify': unknown role 'nobody' in 'roles' (known roles: executor, reviewer, "
+            "secretary, author)",
+        ),
+        (
+            "on_create:\n  - notify: {roles: [author]}",
+            "  - notify: {roles: [author]}",
+            "'on_create', effect 'notify': missing required parameter 'template'",
+        ),
         ("on_create: notify", "on_create: notify", "'on_create' should be a list (got 'notify')"),
     ],
     ids=["unknown effect", "unknown role", "missing parameter", "not a list"],
@@ -831,10 +847,14 @@ def with_deadline(deadline: str) -> str:
 
 
 def test_a_deadline_with_reminders_escalation_and_an_automatic_move_compiles() -> None:
-    text = with_deadline("{days: 5, working: true, remind_before: 2, remind: [reviewer], escalate: [secretary], "
-                         "on_expiry: adopt}")
-    text = edit(text, "    roles: [secretary]\n    guards: [all_visas_given]\n",
-                "    roles: [secretary, system]\n    guards: [all_visas_given]\n")
+    text = with_deadline(
+        "{days: 5, working: true, remind_before: 2, remind: [reviewer], escalate: [secretary], on_expiry: adopt}"
+    )
+    text = edit(
+        text,
+        "    roles: [secretary]\n    guards: [all_visas_given]\n",
+        "    roles: [secretary, system]\n    guards: [all_visas_given]\n",
+    )
     catalog = make_catalog()
     catalog.global_role("system", "the scheduler")
 
@@ -842,27 +862,39 @@ def test_a_deadline_with_reminders_escalation_and_an_automatic_move_compiles() -
 
     assert deadline is not None
     assert (deadline.remind_before, deadline.remind, deadline.escalate, deadline.on_expiry) == (
-        2, ("reviewer",), ("secretary",), "adopt"
+        2,
+        ("reviewer",),
+        ("secretary",),
+        "adopt",
     )
 
 
 @pytest.mark.parametrize(
     ("deadline", "message"),
     [
-        ("{days: 5, remind_before: 1, remind: [reviewr]}",
-         "state 'visas', deadline 'remind': unknown role 'reviewr'"),
+        ("{days: 5, remind_before: 1, remind: [reviewr]}", "state 'visas', deadline 'remind': unknown role 'reviewr'"),
         ("{days: 5, escalate: [nobody]}", "state 'visas', deadline 'escalate': unknown role 'nobody'"),
-        ("{days: 5, remind_before: 1}",
-         "state 'visas', deadline: 'remind_before' is set but 'remind' names nobody to remind"),
-        ("{days: 5, remind: [reviewer]}",
-         "state 'visas', deadline: 'remind' names roles but 'remind_before' does not say when"),
-        ("{days: 5, remind_before: 5, remind: [reviewer]}",
-         "state 'visas', deadline: 'remind_before' (5) must be fewer days than the deadline itself (5)"),
-        ("{days: 5, on_expiry: submit}",
-         "state 'visas', deadline: 'on_expiry' names 'submit', which is no transition out of 'visas'"),
-        ("{days: 5, on_expiry: adopt}",
-         "state 'visas', deadline: 'on_expiry' transition 'adopt' must allow the role 'system', which fires it "
-         "when the time is up"),
+        (
+            "{days: 5, remind_before: 1}",
+            "state 'visas', deadline: 'remind_before' is set but 'remind' names nobody to remind",
+        ),
+        (
+            "{days: 5, remind: [reviewer]}",
+            "state 'visas', deadline: 'remind' names roles but 'remind_before' does not say when",
+        ),
+        (
+            "{days: 5, remind_before: 5, remind: [reviewer]}",
+            "state 'visas', deadline: 'remind_before' (5) must be fewer days than the deadline itself (5)",
+        ),
+        (
+            "{days: 5, on_expiry: submit}",
+            "state 'visas', deadline: 'on_expiry' names 'submit', which is no transition out of 'visas'",
+        ),
+        (
+            "{days: 5, on_expiry: adopt}",
+            "state 'visas', deadline: 'on_expiry' transition 'adopt' must allow the role 'system', which fires it "
+            "when the time is up",
+        ),
     ],
 )
 def test_a_deadline_that_cannot_work_is_refused_at_its_line(deadline: str, message: str) -> None:
@@ -884,13 +916,19 @@ def test_a_deadline_may_run_until_the_moment_a_field_holds() -> None:
 @pytest.mark.parametrize(
     ("deadline", "message"),
     [
-        ("{days: 5, until: ends_at}",
-         "state 'visas': 'deadline': a deadline has either 'days' or 'until' (the field holding the due moment), "
-         "not both"),
-        ("{remind_before: 1, remind: [reviewer]}",
-         "state 'visas': 'deadline': a deadline needs 'days' or 'until' (the field holding the due moment)"),
-        ("{until: ends_at, working: true}",
-         "state 'visas': 'deadline': 'working' counts days: a deadline 'until' a field's moment takes none"),
+        (
+            "{days: 5, until: ends_at}",
+            "state 'visas': 'deadline': a deadline has either 'days' or 'until' (the field holding the due moment), "
+            "not both",
+        ),
+        (
+            "{remind_before: 1, remind: [reviewer]}",
+            "state 'visas': 'deadline': a deadline needs 'days' or 'until' (the field holding the due moment)",
+        ),
+        (
+            "{until: ends_at, working: true}",
+            "state 'visas': 'deadline': 'working' counts days: a deadline 'until' a field's moment takes none",
+        ),
     ],
     ids=["both", "neither", "working days until a moment"],
 )

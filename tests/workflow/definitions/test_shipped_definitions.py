@@ -247,8 +247,14 @@ LAWFUL_PATHS = {
     "decision_draft": (
         "drafting",
         [
-            "submit", "publish_for_discussion", "send_to_committees", "put_on_agenda", "adopt", "sign",
-            "publish", "enter_into_force",
+            "submit",
+            "publish_for_discussion",
+            "send_to_committees",
+            "put_on_agenda",
+            "adopt",
+            "sign",
+            "publish",
+            "enter_into_force",
         ],
         "in_force",
     ),
@@ -276,10 +282,14 @@ def test_a_veto_goes_back_to_the_council_and_a_signed_conclusion_never_changes(s
     draft, conclusion = shipped["decision_draft"], shipped["committee_conclusion"]
 
     assert {move.trigger: move.dest for move in draft.moves_from["adopted"]} == {
-        "sign": "signed", "veto": "vetoed", "veto_period_ends": "signed",
+        "sign": "signed",
+        "veto": "vetoed",
+        "veto_period_ends": "signed",
     }
     assert {move.trigger: move.dest for move in draft.moves_from["vetoed"]} == {
-        "override_veto": "signed", "revise_after_veto": "drafting", "drop": "dropped",
+        "override_veto": "signed",
+        "revise_after_veto": "drafting",
+        "drop": "dropped",
     }
     assert not draft.state("adopted").final, "an adopted decision waits for the mayor's signature or veto"
     assert conclusion.state("signed").final
@@ -313,7 +323,8 @@ DEADLINES = {
 def test_each_state_the_law_times_has_its_deadline_and_no_other_has_one(shipped, kind):
     deadlines = {
         name: Deadline(days=state.deadline.days, until=state.deadline.until, working=state.deadline.working)
-        for name, state in shipped[kind].definition.states.items() if state.deadline
+        for name, state in shipped[kind].definition.states.items()
+        if state.deadline
     }
 
     assert deadlines == DEADLINES[kind]
@@ -358,8 +369,17 @@ PUBLIC = {
     "citizen_message": {"answered_publicly"},
     "committee_conclusion": {"signed"},
     "decision_draft": {
-        "public_discussion", "committee_review", "on_agenda", "postponed", "adopted", "vetoed", "signed",
-        "published", "in_force", "rejected", "dropped",
+        "public_discussion",
+        "committee_review",
+        "on_agenda",
+        "postponed",
+        "adopted",
+        "vetoed",
+        "signed",
+        "published",
+        "in_force",
+        "rejected",
+        "dropped",
     },
     "delegation": set(),
     "session": {"convened", "in_progress", "closed", "cancelled"},
@@ -388,8 +408,11 @@ def test_numbers_documents_and_returns_follow_from_the_right_moves(shipped):
 
     # a decision gets its number and its document when it is signed, by the mayor, over the veto or because the
     # veto period ran out, and only then
-    numbered = {move.trigger for move in draft.moves.values()
-                if "assign_number" in (spec.name for spec, _params in move.consequences)}
+    numbered = {
+        move.trigger
+        for move in draft.moves.values()
+        if "assign_number" in (spec.name for spec, _params in move.consequences)
+    }
     assert numbered == {"sign", "override_veto", "veto_period_ends"}
     for trigger in ("sign", "override_veto", "veto_period_ends"):
         assert effects(draft, trigger)["render_docx"] == {"template": "decision"}
@@ -397,7 +420,8 @@ def test_numbers_documents_and_returns_follow_from_the_right_moves(shipped):
     assert effects(shipped["session"], "convene")["render_docx"] == {"template": "agenda"}
     assert effects(shipped["session_protocol"], "check")["render_docx"] == {"template": "protocol"}
     assert effects(shipped["session"], "convene")["notify"] == {
-        "roles": ["deputy", "mayor"], "template": "session_convened",
+        "roles": ["deputy", "mayor"],
+        "template": "session_convened",
     }
 
     # a visa returned with remarks sends the draft back, as the system, from where it waits for visas

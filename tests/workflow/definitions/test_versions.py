@@ -25,14 +25,11 @@ SHIPPED = PROJECT_ROOT / "definitions"
 MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
-
 @pytest.fixture
 def bare_database(session: Session) -> Session:
     """The database as before the first deploy: no definition stored yet (the fixture's database has them)."""
     session.execute(delete(DefinitionVersion))
     return session
-
-
 
 
 def stored_versions(session: Session) -> dict[tuple[str, int], DefinitionVersion]:
@@ -42,9 +39,7 @@ def stored_versions(session: Session) -> dict[tuple[str, int], DefinitionVersion
 
 def entries(session: Session, document: Document) -> list[AuditEntry]:
     return list(
-        session.scalars(
-            select(AuditEntry).where(AuditEntry.document_id == document.id).order_by(AuditEntry.version)
-        )
+        session.scalars(select(AuditEntry).where(AuditEntry.document_id == document.id).order_by(AuditEntry.version))
     )
 
 
@@ -115,9 +110,7 @@ def test_a_yaml_changed_without_a_new_version_number_is_refused_and_nothing_is_s
     assert stored[("decision_draft", 2)].source_text == original
 
 
-def test_no_document_starts_on_a_definition_changed_without_a_new_version(
-    definitions, deploy, author, unchanged
-):
+def test_no_document_starts_on_a_definition_changed_without_a_new_version(definitions, deploy, author, unchanged):
     draft_yaml = definitions / "decision_draft.yaml"
     draft_yaml.write_text(draft_yaml.read_text(encoding="utf-8") + "# reviewed in March\n", encoding="utf-8")
     changed = deploy(definitions)

@@ -61,11 +61,16 @@ def histories(session, world) -> Histories:
     secretary, chair = world.actor(world.secretary), world.actor(world.deputies[0])  # chair of the budget committee
 
     decision = create_document(
-        session, "decision_draft", author, title="Про ремонт шкільного стадіону",
-        fields={"body": "Виділити кошти."}, now=MONDAY,
+        session,
+        "decision_draft",
+        author,
+        title="Про ремонт шкільного стадіону",
+        fields={"body": "Виділити кошти."},
+        now=MONDAY,
     )
-    edit_document(session, decision, author, fields={"body": "Виділити 2 млн грн на ремонт стадіону школи № 3."},
-                  now=MONDAY)
+    edit_document(
+        session, decision, author, fields={"body": "Виділити 2 млн грн на ремонт стадіону школи № 3."}, now=MONDAY
+    )
     fire(session, decision, "submit", author, comment="Прошу завізувати", now=MONDAY)
     visa = create_document(
         session, "visa", system, parent=decision, fields={"department_id": world.legal.id}, now=MONDAY
@@ -75,12 +80,21 @@ def histories(session, world) -> Histories:
 
     fire(session, decision, "send_to_committees", secretary, now=world.at(1))
     conclusion = create_document(
-        session, "committee_conclusion", system, parent=decision,
+        session,
+        "committee_conclusion",
+        system,
+        parent=decision,
         fields={"committee_id": world.budget.id, "recommendation": "support", "body": "Підтримати"},
         now=world.at(1),
     )
-    hold_committee_vote(session, conclusion, chair, question="Підтримати проєкт",
-                        ballots={p.id: "for" for p in world.deputies[:4]}, now=world.at(1))
+    hold_committee_vote(
+        session,
+        conclusion,
+        chair,
+        question="Підтримати проєкт",
+        ballots={p.id: "for" for p in world.deputies[:4]},
+        now=world.at(1),
+    )
     fire(session, conclusion, "discuss", chair, now=world.at(1))
     fire(session, conclusion, "sign", chair, now=world.at(1))
 
@@ -92,7 +106,11 @@ def histories(session, world) -> Histories:
     fire(session, decision, "sign", world.actor(world.mayor), data={"number": "123-VIII"}, now=world.at(17))
 
     withdrawn = create_document(
-        session, "decision_draft", author, title="Про перейменування вулиці", fields={"body": "Перейменувати."},
+        session,
+        "decision_draft",
+        author,
+        title="Про перейменування вулиці",
+        fields={"body": "Перейменувати."},
     )
     fire(session, withdrawn, "submit", author)
     fire(session, withdrawn, "return_for_revision", secretary, comment="Немає висновку топонімічної комісії")
@@ -246,7 +264,10 @@ def test_the_newest_entry_deleted_is_found(session, histories):
     as_owner(session, delete(AUDIT).where(AUDIT.c.id.in_([signed.id, numbered.id])))
 
     assert_names(
-        first_break(session), histories.decision, adopted.id, 7,
+        first_break(session),
+        histories.decision,
+        adopted.id,
+        7,
         "the document is at version 9 but its log ends at version 7",
     )
 

@@ -58,7 +58,10 @@ def seeded(sessions) -> Seeded:
         session.flush()
         author = load_actor(session, person.id)
         draft = create_document(
-            session, "decision_draft", author, title="Про ремонт шкільного стадіону",
+            session,
+            "decision_draft",
+            author,
+            title="Про ремонт шкільного стадіону",
             fields={"body": "Виділити кошти на ремонт стадіону школи № 3."},
         )
     return Seeded(author, draft.id)
@@ -131,8 +134,7 @@ def stored(sessions: sessionmaker[Session], document_id: int) -> Stored:
             version=document.version,
             triggers=tuple(
                 session.scalars(
-                    select(AuditEntry.trigger)
-                    .where(AuditEntry.document_id == document_id).order_by(AuditEntry.version)
+                    select(AuditEntry.trigger).where(AuditEntry.document_id == document_id).order_by(AuditEntry.version)
                 )
             ),
             effects=tuple(
@@ -161,7 +163,9 @@ def log_verified(sessions: sessionmaker[Session]) -> tuple[int, int, object]:
 # --- the tests ----------------------------------------------------------------------------------------------
 def submitted_once(sessions: sessionmaker[Session], draft_id: int) -> None:
     assert stored(sessions, draft_id) == Stored(
-        state="visas", version=2, triggers=("create", "submit"),
+        state="visas",
+        version=2,
+        triggers=("create", "submit"),
         effects=(("notify", "visa_requested", f"{draft_id}:2:0"),),
     )
     assert log_verified(sessions) == (1, 2, None)
@@ -196,7 +200,9 @@ def test_withdrawing_while_submitting_lets_exactly_one_of_them_happen(sessions, 
         winner.trigger
     ]
     assert stored(sessions, seeded.draft_id) == Stored(
-        state=state, version=2, triggers=("create", winner.trigger),
+        state=state,
+        version=2,
+        triggers=("create", winner.trigger),
         effects=(("notify", template, f"{seeded.draft_id}:2:0"),),
     )
     assert log_verified(sessions) == (1, 2, None)

@@ -43,8 +43,9 @@ def entries(session: Session, document: Document) -> int:
 
 
 def open_consultation(session: Session, author, closes_at: object) -> Document:
-    return create_document(session, "consultation", author, title="Про новий сквер", now=MONDAY,
-                           fields={"closes_at": closes_at})
+    return create_document(
+        session, "consultation", author, title="Про новий сквер", now=MONDAY, fields={"closes_at": closes_at}
+    )
 
 
 def test_a_deadline_until_a_field_is_that_moment_and_moves_with_an_edit_of_it(consultations, author):
@@ -54,7 +55,8 @@ def test_a_deadline_until_a_field_is_that_moment_and_moves_with_an_edit_of_it(co
     edit_document(consultations, consultation, author, fields={"closes_at": NEXT_FRIDAY.isoformat()}, now=MONDAY)
 
     assert (stored(consultations, consultation).version, as_utc(stored(consultations, consultation).due_at)) == (
-        2, NEXT_FRIDAY,
+        2,
+        NEXT_FRIDAY,
     )
 
 
@@ -98,8 +100,9 @@ def test_an_edit_that_would_name_no_moment_is_refused_and_changes_nothing(consul
 
 
 def test_a_state_with_a_days_deadline_counts_from_entering_it(session, author):
-    draft = create_document(session, "decision_draft", author, title="Про ремонт", fields={"body": "Текст."},
-                            now=MONDAY)
+    draft = create_document(
+        session, "decision_draft", author, title="Про ремонт", fields={"body": "Текст."}, now=MONDAY
+    )
     assert draft.due_at is None  # drafting has no deadline
 
     fire(session, draft, "submit", author, now=MONDAY)

@@ -23,8 +23,12 @@ MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 @pytest.fixture
 def draft(session, author):
     return create_document(
-        session, "decision_draft", author, title="Про ремонт шкільного стадіону",
-        fields={"body": "Виділити кошти на ремонт стадіону школи № 3."}, now=MONDAY,
+        session,
+        "decision_draft",
+        author,
+        title="Про ремонт шкільного стадіону",
+        fields={"body": "Виділити кошти на ремонт стадіону школи № 3."},
+        now=MONDAY,
     )
 
 
@@ -35,19 +39,22 @@ def entries(session, document):
 
 
 def outbox(session, document):
-    return session.scalars(
-        select(OutboxRow).where(OutboxRow.document_id == document.id).order_by(OutboxRow.id)
-    ).all()
+    return session.scalars(select(OutboxRow).where(OutboxRow.document_id == document.id).order_by(OutboxRow.id)).all()
 
 
 def test_a_new_draft_starts_in_drafting_with_its_creation_audited(session, registry, draft, author):
     # a new draft starts on the version of decision_draft that definitions/ holds now
     assert (draft.state, draft.version, draft.definition_version) == (
-        "drafting", 1, registry.current("decision_draft").version,
+        "drafting",
+        1,
+        registry.current("decision_draft").version,
     )
     (created,) = entries(session, draft)
     assert (created.trigger, created.from_state, created.to_state, created.actor_id) == (
-        "create", None, "drafting", author.id,
+        "create",
+        None,
+        "drafting",
+        author.id,
     )
     assert created.prev_hash == GENESIS
     assert created.hash == hash_of(created) == draft.audit_hash
@@ -82,10 +89,19 @@ def test_a_move_with_several_effects_records_each_in_order_pending_from_the_mome
     path = definitions / "decision_draft.yaml"
     one = "      - notify: {roles: [reviewer], template: visa_requested}\n"
     assert one in path.read_text()
-    path.write_text(path.read_text().replace("\nversion: 2\n", "\nversion: 3\n", 1).replace(one, one + (
-        "      - notify: {roles: [author], template: visa_requested}\n"
-        "      - notify: {roles: [secretary], template: visa_requested}\n"
-    ), 1))
+    path.write_text(
+        path.read_text()
+        .replace("\nversion: 2\n", "\nversion: 3\n", 1)
+        .replace(
+            one,
+            one
+            + (
+                "      - notify: {roles: [author], template: visa_requested}\n"
+                "      - notify: {roles: [secretary], template: visa_requested}\n"
+            ),
+            1,
+        )
+    )
     session = deploy(definitions)
     draft = create_document(session, "decision_draft", author, title="Про сквер", fields={"body": "Текст."}, now=MONDAY)
 
@@ -110,8 +126,9 @@ def adopted_at_session_12(session, world) -> Document:
     world.open(plenary, days=16)
     secretary = world.actor(world.secretary, 16)
     sessions.approve_agenda(session, plenary, secretary, world.ballots(for_=9), now=world.at(16))
-    sessions.vote_on_item(session, plenary, secretary, item, world.ballots(for_=6, against=2, abstain=1),
-                          now=world.at(16))
+    sessions.vote_on_item(
+        session, plenary, secretary, item, world.ballots(for_=6, against=2, abstain=1), now=world.at(16)
+    )
     assert draft.state == "adopted"
     return draft
 
@@ -226,8 +243,16 @@ def test_only_the_council_s_vote_records_a_draft_as_adopted_or_rejected(session,
     world.open(plenary, days=16)
     sessions.approve_agenda(session, plenary, secretary, world.ballots(for_=9), now=world.at(16))
     fire(session, item, "consider", secretary, now=world.at(16))
-    hold_vote(session, plenary, secretary, purpose="decision", subject=item, question="Про прийняття рішення",
-              ballots=world.ballots(for_=4, against=5), now=world.at(16))
+    hold_vote(
+        session,
+        plenary,
+        secretary,
+        purpose="decision",
+        subject=item,
+        question="Про прийняття рішення",
+        ballots=world.ballots(for_=4, against=5),
+        now=world.at(16),
+    )
     with unchanged(), pytest.raises(GuardFailed, match="the vote was rejected: not adopted: 4 for, 5 against"):
         fire(session, draft, "adopt", secretary, now=world.at(16))
     fire(session, draft, "reject", secretary, now=world.at(16))
@@ -237,10 +262,17 @@ def test_only_the_council_s_vote_records_a_draft_as_adopted_or_rejected(session,
 def test_the_mayor_vetoes_only_within_five_days_of_the_adoption(session, world, unchanged):
     draft = adopted_at_session_12(session, world)  # on Wednesday 18 March
     with unchanged(), pytest.raises(GuardFailed, match="the period for a veto ended on 23 March 2026"):
-        fire(session, draft, "veto", world.actor(world.mayor, 27), comment="Суперечить бюджетному кодексу",
-             now=world.at(27))
-    fire(session, draft, "veto", world.actor(world.mayor, 20), comment="Суперечить бюджетному кодексу",
-         now=world.at(20))
+        fire(
+            session,
+            draft,
+            "veto",
+            world.actor(world.mayor, 27),
+            comment="Суперечить бюджетному кодексу",
+            now=world.at(27),
+        )
+    fire(
+        session, draft, "veto", world.actor(world.mayor, 20), comment="Суперечить бюджетному кодексу", now=world.at(20)
+    )
     assert draft.state == "vetoed"
 
 
@@ -265,7 +297,9 @@ def test_the_author_edits_in_drafting_and_the_edit_is_audited(session, draft, au
     assert (draft.title, draft.fields["body"], draft.version) == ("Про капітальний ремонт стадіону", "Новий текст", 2)
     edit = entries(session, draft)[-1]
     assert (edit.trigger, edit.from_state, edit.to_state, edit.data) == (
-        "edit", "drafting", "drafting",
+        "edit",
+        "drafting",
+        "drafting",
         {"changed": ["title", "body"], "content": content_digest(draft.title, {"body": "Новий текст"})},
     )
     session.expire_all()
@@ -296,8 +330,10 @@ def test_only_allowed_roles_create_documents(session, people, unchanged):
         (lambda s, d, a: edit_document(s, d, a, title="Назва\x00"), "title contains a NUL"),
         (lambda s, d, a: edit_document(s, d, a, fields={"body": "\x00"}), "fields contain a NUL"),
         (lambda s, d, a: edit_document(s, d, a, fields={"when": datetime.now(UTC)}), "fields cannot be stored"),
-        (lambda s, d, a: create_document(s, "decision_draft", a, title="x", fields={"n": object()}),
-         "fields cannot be stored"),
+        (
+            lambda s, d, a: create_document(s, "decision_draft", a, title="x", fields={"n": object()}),
+            "fields cannot be stored",
+        ),
     ],
     ids=["nul-comment", "nul-data", "nan-data", "nul-title", "nul-fields", "date-in-fields", "object-in-fields"],
 )
@@ -309,17 +345,28 @@ def test_content_no_database_can_store_is_refused_on_both(session, draft, author
 @pytest.mark.parametrize(
     ("action", "complaint"),
     [
-        (lambda s, d, a: fire(s, d, "withdraw", a, comment="б" * 300_000),
-         f"the comment has 300000 characters; at most {limits.COMMENT} are kept"),
-        (lambda s, d, a: create_document(s, "decision_draft", a, title="x", comment="б" * (limits.COMMENT + 1)),
-         f"the comment has {limits.COMMENT + 1} characters"),
-        (lambda s, d, a: edit_document(s, d, a, title="Н" * (limits.TITLE + 1)),
-         f"the title has {limits.TITLE + 1} characters; at most {limits.TITLE} are allowed"),
-        (lambda s, d, a: edit_document(s, d, a, fields={"body": "т" * (limits.FIELD_TEXT + 1)}),
-         f"the field 'body' has {limits.FIELD_TEXT + 1} characters; at most {limits.FIELD_TEXT} are allowed"),
-        (lambda s, d, a: create_document(s, "decision_draft", a, title="x",
-                                         fields={"annex": [{"text": "т" * (limits.FIELD_TEXT + 1)}]}),
-         "the field 'annex.text' has"),
+        (
+            lambda s, d, a: fire(s, d, "withdraw", a, comment="б" * 300_000),
+            f"the comment has 300000 characters; at most {limits.COMMENT} are kept",
+        ),
+        (
+            lambda s, d, a: create_document(s, "decision_draft", a, title="x", comment="б" * (limits.COMMENT + 1)),
+            f"the comment has {limits.COMMENT + 1} characters",
+        ),
+        (
+            lambda s, d, a: edit_document(s, d, a, title="Н" * (limits.TITLE + 1)),
+            f"the title has {limits.TITLE + 1} characters; at most {limits.TITLE} are allowed",
+        ),
+        (
+            lambda s, d, a: edit_document(s, d, a, fields={"body": "т" * (limits.FIELD_TEXT + 1)}),
+            f"the field 'body' has {limits.FIELD_TEXT + 1} characters; at most {limits.FIELD_TEXT} are allowed",
+        ),
+        (
+            lambda s, d, a: create_document(
+                s, "decision_draft", a, title="x", fields={"annex": [{"text": "т" * (limits.FIELD_TEXT + 1)}]}
+            ),
+            "the field 'annex.text' has",
+        ),
     ],
     ids=["comment-of-a-move", "comment-of-a-creation", "title", "field", "nested-field"],
 )

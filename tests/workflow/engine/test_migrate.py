@@ -33,9 +33,6 @@ MIGRATION_DAY = datetime(2026, 3, 4, 18, 30, tzinfo=UTC)
 KIND = "decision_draft"
 
 
-
-
-
 @dataclass
 class Council:
     """A council's database that started on version 2 of decision_draft, and the definitions it deploys."""
@@ -108,9 +105,7 @@ def on_version_2(council):
 
 def log(session: Session, document_id: int) -> list[AuditEntry]:
     return list(
-        session.scalars(
-            select(AuditEntry).where(AuditEntry.document_id == document_id).order_by(AuditEntry.version)
-        )
+        session.scalars(select(AuditEntry).where(AuditEntry.document_id == document_id).order_by(AuditEntry.version))
     )
 
 

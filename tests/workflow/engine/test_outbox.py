@@ -35,11 +35,21 @@ def queue(sessions: sessionmaker[Session], effect: str, count: int) -> list[int]
         session.flush()
         session.add(RoleGrant(person_id=author.id, role="staff"))
         session.flush()
-        document = create_document(session, "decision_draft", load_actor(session, author.id), title="Про бюджет",
-                                   now=T0)
-        rows = [OutboxRow(document_id=document.id, audit_version=1, effect=effect, params={"n": i},
-                          idempotency_key=f"{document.id}:1:{effect}:{i}", available_at=T0, created_at=T0)
-                for i in range(count)]
+        document = create_document(
+            session, "decision_draft", load_actor(session, author.id), title="Про бюджет", now=T0
+        )
+        rows = [
+            OutboxRow(
+                document_id=document.id,
+                audit_version=1,
+                effect=effect,
+                params={"n": i},
+                idempotency_key=f"{document.id}:1:{effect}:{i}",
+                available_at=T0,
+                created_at=T0,
+            )
+            for i in range(count)
+        ]
         session.add_all(rows)
         session.flush()
         return [row.id for row in rows]
@@ -164,10 +174,13 @@ def test_a_failed_effect_is_put_back_in_line_by_hand(committed_db: CommittedDB) 
     assert run_due(sessions, {"once": lambda s, r, n: None}, now=T0 + timedelta(days=1)) == (1, 0)
 
 
-@pytest.mark.parametrize(("which", "error", "message"), [
-    ("done", WrongState, "effect {id} is done, not failed: only a failed effect is retried by hand"),
-    ("missing", NotFound, "there is no effect {id} in the outbox"),
-])
+@pytest.mark.parametrize(
+    ("which", "error", "message"),
+    [
+        ("done", WrongState, "effect {id} is done, not failed: only a failed effect is retried by hand"),
+        ("missing", NotFound, "there is no effect {id} in the outbox"),
+    ],
+)
 def test_retrying_an_effect_that_did_not_fail_is_refused_and_changes_nothing(
     committed_db: CommittedDB, which: str, error: type[Exception], message: str
 ) -> None:

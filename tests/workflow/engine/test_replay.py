@@ -45,12 +45,15 @@ USUAL_WAYS = {
     "drafting": [("submit", "author", None)],
     "public_discussion": [("send_to_committees", "secretary", None)],
     "on_agenda": [
-        ("adopt", "secretary", None), ("postpone", "secretary", "Бракує часу"), ("reject", "secretary", None),
+        ("adopt", "secretary", None),
+        ("postpone", "secretary", "Бракує часу"),
+        ("reject", "secretary", None),
     ],
     "postponed": [("put_on_agenda", "secretary", None), ("withdraw", "author", "Питання втратило актуальність")],
     "adopted": [("sign", "mayor", None), ("veto", "mayor", "Суперечить бюджетному кодексу")],
     "vetoed": [
-        ("override_veto", "secretary", None), ("revise_after_veto", "author", "Врахуємо зауваження мера"),
+        ("override_veto", "secretary", None),
+        ("revise_after_veto", "author", "Врахуємо зауваження мера"),
         ("drop", "secretary", "Рада погодилася з вето"),
     ],
     "signed": [("publish", "secretary", None)],
@@ -117,9 +120,7 @@ def cast(world) -> Cast:
 
 def entries_of(session, document: Document) -> list[AuditEntry]:
     return list(
-        session.scalars(
-            select(AuditEntry).where(AuditEntry.document_id == document.id).order_by(AuditEntry.version)
-        )
+        session.scalars(select(AuditEntry).where(AuditEntry.document_id == document.id).order_by(AuditEntry.version))
     )
 
 
@@ -143,8 +144,12 @@ class DraftLife(RuleBasedStateMachine):
         #: the newest audit entry whose moves are accounted for (see `account_for_what_went_through`)
         self.last_accounted = session.scalar(select(func.max(AuditEntry.id))) or 0
         self.draft = create_document(
-            session, "decision_draft", cast.author, title="Про ремонт шкільного стадіону",
-            fields={"body": "Виділити кошти на ремонт стадіону школи № 3."}, now=self.now,
+            session,
+            "decision_draft",
+            cast.author,
+            title="Про ремонт шкільного стадіону",
+            fields={"body": "Виділити кошти на ремонт стадіону школи № 3."},
+            now=self.now,
         )
         self.documents = [self.draft]
         #: the outbox rows the successful moves asked for, by idempotency key
@@ -215,7 +220,8 @@ class DraftLife(RuleBasedStateMachine):
         unsigned = [c for c in assigned if c.state != "signed"]
         if not assigned:
             self.attempt_to_create(
-                "committee_conclusion", Actor.system(),
+                "committee_conclusion",
+                Actor.system(),
                 {"committee_id": self.cast.committees["budget"], "recommendation": "support", "body": "Підтримати"},
             )
             return
@@ -225,9 +231,15 @@ class DraftLife(RuleBasedStateMachine):
         conclusion = unsigned[0]
         chair = self.cast.chairs[conclusion.fields["committee_id"]]
         if conclusion.fields.get("recommendation") is None:
-            self.attempt(lambda: edit_document(
-                self.session, conclusion, chair, fields={"recommendation": "support"}, now=self.now,
-            ))
+            self.attempt(
+                lambda: edit_document(
+                    self.session,
+                    conclusion,
+                    chair,
+                    fields={"recommendation": "support"},
+                    now=self.now,
+                )
+            )
             return
         if conclusion.state == "prepared" and not self.committee_supports(conclusion):
             self.committee_votes(conclusion, chair, "all for")
@@ -241,9 +253,15 @@ class DraftLife(RuleBasedStateMachine):
         plenary = self.attempt_and_account(lambda: self.plan_a_session(REGULAR_NOTICE_DAYS))
         if plenary is None:
             return
-        item = self.attempt_and_account(lambda: sessions.add_to_agenda(
-            self.session, plenary, self.cast.secretary, self.draft, now=self.now,
-        ))
+        item = self.attempt_and_account(
+            lambda: sessions.add_to_agenda(
+                self.session,
+                plenary,
+                self.cast.secretary,
+                self.draft,
+                now=self.now,
+            )
+        )
         if item is not None:
             self.attempt_to_fire(plenary, "convene", self.cast.secretary, None)
 
@@ -253,8 +271,16 @@ class DraftLife(RuleBasedStateMachine):
         (cancelled, or the item postponed or removed on its own), the secretary acts on the draft itself."""
         item, plenary = self.the_draft_s_agenda_item()
         secretary, everyone = self.cast.secretary, len(self.cast.world.members)
-        if item is None or plenary is None or plenary.state in ("closed", "cancelled") or item.state not in (
-            "proposed", "included", "considering",
+        if (
+            item is None
+            or plenary is None
+            or plenary.state in ("closed", "cancelled")
+            or item.state
+            not in (
+                "proposed",
+                "included",
+                "considering",
+            )
         ):
             trigger, who, comment = data.draw(commonest_first(USUAL_WAYS["on_agenda"]), label="way")
             self.attempt_to_fire(self.draft, trigger, self.person(who), comment)
@@ -265,23 +291,42 @@ class DraftLife(RuleBasedStateMachine):
             present = data.draw(st.sampled_from([9, 4]), label="members registered")  # 4 of 9 is no quorum
             self.attempt_and_account(lambda: self.open_the_sitting(plenary, present))
         elif item.state == "proposed":
-            approved = self.attempt_and_account(lambda: sessions.approve_agenda(
-                self.session, plenary, secretary, self.ballots(plenary, everyone), now=self.now,
-            ))
+            approved = self.attempt_and_account(
+                lambda: sessions.approve_agenda(
+                    self.session,
+                    plenary,
+                    secretary,
+                    self.ballots(plenary, everyone),
+                    now=self.now,
+                )
+            )
             if approved is None:  # no quorum: the latecomers come and register
                 self.attempt_and_account(lambda: self.register(plenary, self.cast.world.members))
         else:
             outcome, _, reason = data.draw(commonest_first(USUAL_WAYS["on_agenda"]), label="the sitting")
             if outcome == "postpone":
-                self.attempt_and_account(lambda: sessions.postpone_item(
-                    self.session, item, secretary, reason, now=self.now,
-                ))
+                self.attempt_and_account(
+                    lambda: sessions.postpone_item(
+                        self.session,
+                        item,
+                        secretary,
+                        reason,
+                        now=self.now,
+                    )
+                )
                 return
             votes_for = data.draw(st.sampled_from(VOTES_FOR[outcome]), label="votes for")
             # considering the item, the vote, the item's outcome and the draft's: one request, all or nothing
-            self.attempt_as_one_request(lambda: sessions.vote_on_item(
-                self.session, plenary, secretary, item, self.ballots(plenary, votes_for), now=self.now,
-            ))
+            self.attempt_as_one_request(
+                lambda: sessions.vote_on_item(
+                    self.session,
+                    plenary,
+                    secretary,
+                    item,
+                    self.ballots(plenary, votes_for),
+                    now=self.now,
+                )
+            )
 
     def reconsider_the_veto(self, data: st.DataObject) -> None:
         """An extraordinary session two days later reconsiders the vetoed decision: two thirds of the total
@@ -292,8 +337,13 @@ class DraftLife(RuleBasedStateMachine):
         def sitting() -> Vote:
             plenary = self.plan_a_session(EXTRAORDINARY_NOTICE_DAYS, kind="extraordinary")
             item = create_document(
-                self.session, "agenda_item", secretary, parent=plenary,
-                title=f"Про подолання вето на рішення «{self.draft.title}»", fields={"position": 1}, now=self.now,
+                self.session,
+                "agenda_item",
+                secretary,
+                parent=plenary,
+                title=f"Про подолання вето на рішення «{self.draft.title}»",
+                fields={"position": 1},
+                now=self.now,
             )
             self.session.add(AgendaItem(document_id=item.id, session_id=plenary.id, position=1))
             self.session.flush()
@@ -301,12 +351,22 @@ class DraftLife(RuleBasedStateMachine):
             self.day = self.session_days[plenary.id]
             self.open_the_sitting(plenary, everyone)
             sessions.approve_agenda(
-                self.session, plenary, secretary, self.ballots(plenary, everyone), now=self.now,
+                self.session,
+                plenary,
+                secretary,
+                self.ballots(plenary, everyone),
+                now=self.now,
             )
             return hold_vote(
-                self.session, plenary, secretary, purpose="veto_override", subject=self.draft, threshold="two_thirds",
+                self.session,
+                plenary,
+                secretary,
+                purpose="veto_override",
+                subject=self.draft,
+                threshold="two_thirds",
                 question=f"Про подолання вето на рішення «{self.draft.title}»",
-                ballots=self.ballots(plenary, votes_for), now=self.now,
+                ballots=self.ballots(plenary, votes_for),
+                now=self.now,
             )
 
         if self.attempt_as_one_request(sitting) is not None:
@@ -315,8 +375,13 @@ class DraftLife(RuleBasedStateMachine):
     def plan_a_session(self, days_ahead: int, kind: str = "regular") -> Document:
         self.sessions_planned += 1
         plenary = sessions.plan_session(
-            self.session, self.cast.secretary, number=self.sessions_planned, starts_at=World.at(self.day + days_ahead),
-            place="Сесійна зала, пл. Свободи, 1", kind=kind, now=self.now,
+            self.session,
+            self.cast.secretary,
+            number=self.sessions_planned,
+            starts_at=World.at(self.day + days_ahead),
+            place="Сесійна зала, пл. Свободи, 1",
+            kind=kind,
+            now=self.now,
         )
         self.session_days[plenary.id] = self.day + days_ahead
         return plenary
@@ -338,8 +403,10 @@ class DraftLife(RuleBasedStateMachine):
     def the_draft_s_agenda_item(self) -> tuple[Document | None, Document | None]:
         """The draft's newest agenda item, and the session whose agenda it is on."""
         item = self.session.scalar(
-            select(AgendaItem).where(AgendaItem.draft_id == self.draft.id)
-            .order_by(AgendaItem.document_id.desc()).limit(1)
+            select(AgendaItem)
+            .where(AgendaItem.draft_id == self.draft.id)
+            .order_by(AgendaItem.document_id.desc())
+            .limit(1)
         )
         if item is None:
             return None, None
@@ -352,9 +419,16 @@ class DraftLife(RuleBasedStateMachine):
         body=st.sampled_from(["", "Виділити 2 млн грн на ремонт стадіону."]),
     )
     def edit_the_draft(self, who: str, title: str | None, body: str) -> None:
-        self.attempt(lambda: edit_document(
-            self.session, self.draft, self.person(who), title=title, fields={"body": body}, now=self.now,
-        ))
+        self.attempt(
+            lambda: edit_document(
+                self.session,
+                self.draft,
+                self.person(who),
+                title=title,
+                fields={"body": body},
+                now=self.now,
+            )
+        )
 
     # --- visas -------------------------------------------------------------------------------------------------
     @rule(
@@ -399,9 +473,15 @@ class DraftLife(RuleBasedStateMachine):
     )
     def write_a_conclusion(self, conclusion: Document, recommendation: str, who: str) -> None:
         actor = self.chair(conclusion, who) or self.person(who)
-        self.attempt(lambda: edit_document(
-            self.session, conclusion, actor, fields={"recommendation": recommendation}, now=self.now,
-        ))
+        self.attempt(
+            lambda: edit_document(
+                self.session,
+                conclusion,
+                actor,
+                fields={"recommendation": recommendation},
+                now=self.now,
+            )
+        )
 
     @rule(
         conclusion=conclusions,
@@ -430,9 +510,16 @@ class DraftLife(RuleBasedStateMachine):
             "split": {m: "for" if i < len(members) // 2 else "against" for i, m in enumerate(members)},
             "without quorum": {members[0]: "for"},
         }[how]
-        self.attempt(lambda: hold_committee_vote(
-            self.session, conclusion, actor, ballots=ballots, question="Підтримати проєкт рішення", now=self.now,
-        ))
+        self.attempt(
+            lambda: hold_committee_vote(
+                self.session,
+                conclusion,
+                actor,
+                ballots=ballots,
+                question="Підтримати проєкт рішення",
+                now=self.now,
+            )
+        )
 
     def committee_supports(self, conclusion: Document) -> bool:
         vote = latest_vote(self.session, conclusion.id, "conclusion")
@@ -574,9 +661,16 @@ class DraftLife(RuleBasedStateMachine):
         self.expected_outbox |= {f"{document.id}:{fired.version}:{i}" for i in range(len(fired.effects))}
 
     def attempt_to_create(self, kind: str, actor: Actor, fields: dict[str, object]):
-        child = self.attempt(lambda: create_document(
-            self.session, kind, actor, parent=self.draft, fields=fields, now=self.now,
-        ))
+        child = self.attempt(
+            lambda: create_document(
+                self.session,
+                kind,
+                actor,
+                parent=self.draft,
+                fields=fields,
+                now=self.now,
+            )
+        )
         if child is None:
             return multiple()
         self.documents.append(child)
@@ -598,8 +692,17 @@ MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 def logged(version: int, trigger: str, from_state: str | None, to_state: str, **data: object) -> AuditEntry:
     """An audit entry as it would be read back (hashes do not matter to replay)."""
     return AuditEntry(
-        document_id=1, version=version, at=MONDAY, actor_id=None, trigger=trigger, from_state=from_state,
-        to_state=to_state, comment=None, data=data, prev_hash="", hash="",
+        document_id=1,
+        version=version,
+        at=MONDAY,
+        actor_id=None,
+        trigger=trigger,
+        from_state=from_state,
+        to_state=to_state,
+        comment=None,
+        data=data,
+        prev_hash="",
+        hash="",
     )
 
 

@@ -51,8 +51,9 @@ def drafts(session, world) -> list[Document]:
     """Two drafts with histories: one submitted with a comment and its visas given (and published), one edited."""
     author = world.actor(world.staff)
     published = world.published_draft("Про ремонт шкільного стадіону")
-    edited = create_document(session, "decision_draft", author, title="Про сквер", fields={"body": "Облаштувати."},
-                             now=MONDAY)
+    edited = create_document(
+        session, "decision_draft", author, title="Про сквер", fields={"body": "Облаштувати."}, now=MONDAY
+    )
     edit_document(session, edited, author, fields={"body": "Облаштувати сквер на вул. Садовій."}, now=MONDAY)
     fire(session, edited, "submit", author, comment="Прошу завізувати", now=MONDAY)
     return [published, edited]
@@ -73,9 +74,7 @@ def rewrite_and_rehash(session, document: Document, version: int, comment: str) 
     hash and every later entry's with the project's own `entry_hash`, and move the document's anchor along."""
     switch_off_append_only(session)
     connection = session.connection()
-    rows = connection.execute(
-        select(AUDIT).where(AUDIT.c.document_id == document.id).order_by(AUDIT.c.version)
-    ).all()
+    rows = connection.execute(select(AUDIT).where(AUDIT.c.document_id == document.id).order_by(AUDIT.c.version)).all()
     chained = GENESIS
     for row in rows:
         if row.version < version:
@@ -83,9 +82,16 @@ def rewrite_and_rehash(session, document: Document, version: int, comment: str) 
             continue
         new_comment = comment if row.version == version else row.comment
         rehashed = entry_hash(
-            document_id=row.document_id, version=row.version, at=row.at, actor_id=row.actor_id, trigger=row.trigger,
-            from_state=row.from_state, to_state=row.to_state, comment=new_comment,
-            data_json=canonical_json(row.data), prev_hash=chained,
+            document_id=row.document_id,
+            version=row.version,
+            at=row.at,
+            actor_id=row.actor_id,
+            trigger=row.trigger,
+            from_state=row.from_state,
+            to_state=row.to_state,
+            comment=new_comment,
+            data_json=canonical_json(row.data),
+            prev_hash=chained,
         )
         connection.execute(
             update(AUDIT).where(AUDIT.c.id == row.id).values(comment=new_comment, prev_hash=chained, hash=rehashed)
@@ -124,9 +130,7 @@ def test_a_seal_of_an_empty_database_holds(session, key):
 
 
 # --- the attacker who re-hashes the chain --------------------------------------------------------------------
-def test_a_history_rewritten_and_rehashed_as_an_attacker_would_passes_the_chain_but_not_the_seal(
-    session, drafts, key
-):
+def test_a_history_rewritten_and_rehashed_as_an_attacker_would_passes_the_chain_but_not_the_seal(session, drafts, key):
     _, edited = drafts
     seal = make_seal(session, key, MONDAY)
     submitted = version_with_comment(session, edited)
@@ -168,11 +172,16 @@ def test_entries_deleted_and_the_document_rewound_are_found(session, drafts, key
     switch_off_append_only(session)
     connection = session.connection()
     # the withdrawal never happened: its entry (and what it recorded) goes, the document steps back consistently
-    connection.execute(text("DELETE FROM outbox WHERE document_id = :id AND audit_version = :v"),
-                       {"id": edited.id, "v": sealed_version})
+    connection.execute(
+        text("DELETE FROM outbox WHERE document_id = :id AND audit_version = :v"),
+        {"id": edited.id, "v": sealed_version},
+    )
     connection.execute(delete(AUDIT).where(AUDIT.c.id == last.id))
-    connection.execute(update(DOCUMENTS).where(DOCUMENTS.c.id == edited.id).values(
-        version=sealed_version - 1, audit_hash=previous.hash, state=previous.to_state))
+    connection.execute(
+        update(DOCUMENTS)
+        .where(DOCUMENTS.c.id == edited.id)
+        .values(version=sealed_version - 1, audit_hash=previous.hash, state=previous.to_state)
+    )
     session.expire_all()
 
     assert verify_log(session)[2] is None
@@ -277,7 +286,10 @@ def test_seals_of_one_day_get_files_of_their_own_and_the_latest_is_found(session
     next_day = write_seal(tmp_path, make_seal(session, key, MONDAY + timedelta(days=1)))
 
     assert [p.name for p in (first, second, third, next_day)] == [
-        "2026-12-01.json", "2026-12-01.2.json", "2026-12-01.3.json", "2026-12-02.json",
+        "2026-12-01.json",
+        "2026-12-01.2.json",
+        "2026-12-01.3.json",
+        "2026-12-02.json",
     ]
     assert seal_files(tmp_path) == [first, second, third, next_day]
     assert latest_seal_file(tmp_path) == next_day

@@ -109,16 +109,31 @@ def delegate_role(
             role=role,
         )
     delegation = create_document(
-        session, "delegation", grantor, title=f"{role}: {person.full_name}", comment=reason, now=now,
+        session,
+        "delegation",
+        grantor,
+        title=f"{role}: {person.full_name}",
+        comment=reason,
+        now=now,
         fields={
-            "role": role, "scope_id": scope_id, "person_id": person.id,
-            "starts_at": starts.isoformat(), "ends_at": ends.isoformat(), "reason": reason,
+            "role": role,
+            "scope_id": scope_id,
+            "person_id": person.id,
+            "starts_at": starts.isoformat(),
+            "ends_at": ends.isoformat(),
+            "reason": reason,
         },
     )
     session.add(
         RoleGrant(
-            person_id=person.id, role=role, scope_id=scope_id, starts_at=starts, ends_at=ends, reason=reason,
-            granted_by_id=grantor.id, delegation_id=delegation.id,
+            person_id=person.id,
+            role=role,
+            scope_id=scope_id,
+            starts_at=starts,
+            ends_at=ends,
+            reason=reason,
+            granted_by_id=grantor.id,
+            delegation_id=delegation.id,
         )
     )
     session.flush()
@@ -168,7 +183,8 @@ def _check_role(session: Session, role: str, scope_id: int | None) -> None:
         raise InvalidInput(
             "delegation.unknown_role_role_delegation",
             N_("unknown role '{role}': a delegation gives one of {value}"),
-            role=role, value=', '.join(delegable_roles()),
+            role=role,
+            value=", ".join(delegable_roles()),
         )
     scope = SCOPED_ROLES.get(role)
     if scope is None:
@@ -183,7 +199,8 @@ def _check_role(session: Session, role: str, scope_id: int | None) -> None:
         raise InvalidInput(
             "delegation.role_role_held_one",
             N_("the role '{role}' is held for one {scope}: say which (scope_id)"),
-            role=role, scope=scope,
+            role=role,
+            scope=scope,
         )
     if scope == "committee":
         found = session.get(Committee, scope_id) is not None
@@ -196,5 +213,7 @@ def _check_role(session: Session, role: str, scope_id: int | None) -> None:
         raise InvalidInput(
             "delegation.there_no_scope_scope",
             N_("there is no {scope} {scope_id} to hold the role '{role}' for"),
-            scope=scope, scope_id=scope_id, role=role,
+            scope=scope,
+            scope_id=scope_id,
+            role=role,
         )

@@ -48,15 +48,25 @@ def propose_amendment(
             N_("the draft has no lead committee to consider an amendment"),
         )
     amendment = create_document(
-        session, KIND, deputy, parent=draft, title=f"Поправка до проєкту рішення «{draft.title}»",
-        fields={"body": text, "lead_committee_id": lead}, now=now,
+        session,
+        KIND,
+        deputy,
+        parent=draft,
+        title=f"Поправка до проєкту рішення «{draft.title}»",
+        fields={"body": text, "lead_committee_id": lead},
+        now=now,
     )
     fire(session, amendment, "submit", deputy, now=now)
     return amendment
 
 
 def committee_opinion(
-    session: Session, amendment: Document, chair: Actor, opinion: str, *, reasoning: str | None = None,
+    session: Session,
+    amendment: Document,
+    chair: Actor,
+    opinion: str,
+    *,
+    reasoning: str | None = None,
     now: datetime | None = None,
 ) -> Fired:
     """The lead committee's chair records its opinion (support or reject) and, if given, why.
@@ -68,7 +78,7 @@ def committee_opinion(
         raise InvalidInput(
             "amendments.committee_s_opinion_one",
             N_("the committee's opinion is one of: {value}"),
-            value=', '.join(OPINIONS),
+            value=", ".join(OPINIONS),
         )
     return fire(session, amendment, "give_opinion", chair, comment=reasoning, data={"opinion": opinion}, now=now)
 
@@ -86,7 +96,12 @@ def opinion_of(session: Session, amendment: Document) -> str | None:
 
 
 def vote_on_amendment(
-    session: Session, plenary: Document, secretary: Actor, amendment: Document, ballots: Mapping[int, str], *,
+    session: Session,
+    plenary: Document,
+    secretary: Actor,
+    amendment: Document,
+    ballots: Mapping[int, str],
+    *,
     now: datetime | None = None,
 ) -> Vote:
     """The council votes on the amendment while its draft is before the sitting; the amendment gets the outcome."""
@@ -117,13 +132,24 @@ def vote_on_amendment(
         )
     draft = session.get(Document, amendment.parent_id)
     vote = hold_vote(
-        session, plenary, secretary, purpose="amendment", subject=amendment, ballots=ballots,
+        session,
+        plenary,
+        secretary,
+        purpose="amendment",
+        subject=amendment,
+        ballots=ballots,
         question=f"Про поправку до проєкту рішення «{'' if draft is None else draft.title}»: "
         f"{amendment.fields.get('body', '')}",
         now=now,
     )
-    fire(session, amendment, "adopt" if vote.result == "adopted" else "reject", SYSTEM,
-         data={"vote_id": vote.id}, now=now)
+    fire(
+        session,
+        amendment,
+        "adopt" if vote.result == "adopted" else "reject",
+        SYSTEM,
+        data={"vote_id": vote.id},
+        now=now,
+    )
     return vote
 
 

@@ -42,7 +42,9 @@ def _parent_and_move(session: Session, child: Document, trigger: str) -> tuple[D
         return parent, message(
             "consequences.parent_cannot_move",
             N_("«{title}» is in the state '{state}', where it cannot be moved by '{trigger}'"),
-            title=parent.title, state=compiled.state(parent.state).title, trigger=trigger,
+            title=parent.title,
+            state=compiled.state(parent.state).title,
+            trigger=trigger,
         )
     return parent, None
 
@@ -62,8 +64,14 @@ def fire_parent(ctx: ConsequenceContext) -> None:
     comment = f"{child.title}: {ctx.comment}" if ctx.comment else None
     if parent.kind == "decision_draft" and trigger == "return_for_revision":
         # a reviewer's returned visa: what else was asked for that text is asked no more
-        drafts.return_for_revision(session, parent, Actor.system(), comment or "returned by a reviewer",
-                                   data={"because_of": child.id}, now=ctx.now)
+        drafts.return_for_revision(
+            session,
+            parent,
+            Actor.system(),
+            comment or "returned by a reviewer",
+            data={"because_of": child.id},
+            now=ctx.now,
+        )
         return
     fire(session, parent, trigger, Actor.system(), comment=comment, data={"because_of": child.id}, now=ctx.now)
 

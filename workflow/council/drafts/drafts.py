@@ -20,7 +20,12 @@ from workflow.people import SYSTEM, Actor
 
 
 def write_draft(
-    session: Session, author: Actor, title: str, body: str, *, now: datetime | None = None,
+    session: Session,
+    author: Actor,
+    title: str,
+    body: str,
+    *,
+    now: datetime | None = None,
     fields: Mapping[str, Any] | None = None,
 ) -> Document:
     return create_document(
@@ -52,15 +57,25 @@ def submit_draft(session: Session, draft: Document, author: Actor, *, now: datet
         fire(session, visa, "cancel", SYSTEM, now=now)
     return [
         create_document(
-            session, "visa", SYSTEM, parent=draft, title=department.name,
-            fields={"department_id": department.id, "department_kind": department.kind}, now=now,
+            session,
+            "visa",
+            SYSTEM,
+            parent=draft,
+            title=department.name,
+            fields={"department_id": department.id, "department_kind": department.kind},
+            now=now,
         )
         for department in departments
     ]
 
 
 def edit_draft(
-    session: Session, draft: Document, author: Actor, *, title: str | None = None, body: str | None = None,
+    session: Session,
+    draft: Document,
+    author: Actor,
+    *,
+    title: str | None = None,
+    body: str | None = None,
     now: datetime | None = None,
 ) -> int:
     """Edit the draft's text; visas given to an earlier text lose their force. Returns how many did."""
@@ -84,7 +99,12 @@ def withdraw_draft(
 
 
 def return_for_revision(
-    session: Session, draft: Document, actor: Actor, reason: str, *, now: datetime | None = None,
+    session: Session,
+    draft: Document,
+    actor: Actor,
+    reason: str,
+    *,
+    now: datetime | None = None,
     data: Mapping[str, Any] | None = None,
 ) -> Fired:
     """Send the draft back to its author for revision, saying why. What was asked for the text sent back (visas
@@ -105,7 +125,8 @@ def _ask_no_more(session: Session, draft: Document, why: str, now: datetime | No
     for amendment in children(session, draft, "amendment", states=("drafted", "submitted", "committee_opinion")):
         fire(session, amendment, "cancel", SYSTEM, comment=why, now=now)
     items = session.scalars(
-        select(Document).join(AgendaItem, AgendaItem.document_id == Document.id)
+        select(Document)
+        .join(AgendaItem, AgendaItem.document_id == Document.id)
         .where(AgendaItem.draft_id == draft.id, Document.state.in_(("proposed", "included")))
         .order_by(Document.id)
     ).all()
@@ -114,8 +135,13 @@ def _ask_no_more(session: Session, draft: Document, why: str, now: datetime | No
 
 
 def send_to_committees(
-    session: Session, draft: Document, secretary: Actor, lead: Committee, advisory: Iterable[Committee] = (),
-    *, now: datetime | None = None,
+    session: Session,
+    draft: Document,
+    secretary: Actor,
+    lead: Committee,
+    advisory: Iterable[Committee] = (),
+    *,
+    now: datetime | None = None,
 ) -> list[Document]:
     """Send the draft to its lead committee and any advisory ones; each writes a conclusion."""
     advisory = [c for c in advisory if c.id != lead.id]
@@ -124,8 +150,13 @@ def send_to_committees(
     fire(session, draft, "send_to_committees", secretary, data={"lead_committee_id": lead.id}, now=now)
     return [
         create_document(
-            session, "committee_conclusion", SYSTEM, parent=draft, title=committee.name,
-            fields={"committee_id": committee.id, "lead": committee.id == lead.id}, now=now,
+            session,
+            "committee_conclusion",
+            SYSTEM,
+            parent=draft,
+            title=committee.name,
+            fields={"committee_id": committee.id, "lead": committee.id == lead.id},
+            now=now,
         )
         for committee in [lead, *advisory]
     ]

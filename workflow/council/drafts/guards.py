@@ -19,8 +19,10 @@ from workflow.timeutil import as_utc
 
 # --- guards --------------------------------------------------------------------------------------------------
 def _has_text(ctx: GuardContext) -> str | None:
-    has_title, has_body = (isinstance(value, str) and bool(value.strip())
-                           for value in (ctx.document.title, ctx.document.fields.get("body")))
+    has_title, has_body = (
+        isinstance(value, str) and bool(value.strip())
+        for value in (ctx.document.title, ctx.document.fields.get("body"))
+    )
     if not has_title and not has_body:
         return message("rules.no_title_no_text", N_("the draft has no title and no text"))
     if not has_title:
@@ -45,8 +47,11 @@ def _children_states(ctx: GuardContext, kind: str, round_starts_with: str) -> Co
     `round_starts_with` (a draft returned for revision and submitted again needs new visas, new conclusions)."""
     rows = ctx.session.execute(
         select(Document.state, func.count())
-        .where(Document.parent_id == ctx.document.id, Document.kind == kind,
-               Document.parent_version >= round_started(ctx.document.id, round_starts_with))
+        .where(
+            Document.parent_id == ctx.document.id,
+            Document.kind == kind,
+            Document.parent_version >= round_started(ctx.document.id, round_starts_with),
+        )
         .group_by(Document.state)
     ).all()
     return Counter(dict(rows))
@@ -61,18 +66,23 @@ def _all_visas_given(ctx: GuardContext) -> str | None:
         # a return sends the draft back in the same transaction; this holds even for a draft it did not reach
         if states["returned"] == 1:
             return message(
-                "rules.visa_returned", N_("{returned} of {asked} visas was returned with remarks"),
-                returned=1, asked=asked,
+                "rules.visa_returned",
+                N_("{returned} of {asked} visas was returned with remarks"),
+                returned=1,
+                asked=asked,
             )
         return message(
-            "rules.visas_returned", N_("{returned} of {asked} visas were returned with remarks"),
-            returned=states["returned"], asked=asked,
+            "rules.visas_returned",
+            N_("{returned} of {asked} visas were returned with remarks"),
+            returned=states["returned"],
+            asked=asked,
         )
     if states["requested"]:
         return message(
             "rules.value_open_visas_visas",
             N_("{value} of {open_visas} visas are still awaited"),
-            value=states['requested'], open_visas=asked,
+            value=states["requested"],
+            open_visas=asked,
         )
     return None
 
@@ -86,7 +96,8 @@ def _all_conclusions_signed(ctx: GuardContext) -> str | None:
         return message(
             "rules.value_assigned_committee_conclusions",
             N_("{value} of {assigned} committee conclusions are not signed yet"),
-            value=assigned - states['signed'], assigned=assigned,
+            value=assigned - states["signed"],
+            assigned=assigned,
         )
     return None
 
@@ -100,7 +111,7 @@ def _has_recommendation(ctx: GuardContext) -> str | None:
         return message(
             "rules.conclusion_no_recommendation_one",
             N_("the conclusion has no recommendation (one of: {value})"),
-            value=', '.join(RECOMMENDATIONS),
+            value=", ".join(RECOMMENDATIONS),
         )
     body = ctx.document.fields.get("body")
     if not (isinstance(body, str) and body.strip()):
@@ -108,25 +119,31 @@ def _has_recommendation(ctx: GuardContext) -> str | None:
     return None
 
 
-
 # --- committees and amendments -----------------------------------------------------------------------------------
 def _committee_vote_held(ctx: GuardContext) -> str | None:
     vote = latest_vote(ctx.session, ctx.document.id, "conclusion")
     last_change = ctx.session.execute(
-        select(AuditEntry.version, AuditEntry.at).where(
-            AuditEntry.document_id == ctx.document.id, AuditEntry.trigger.in_(("edit", "send_back"))
-        ).order_by(AuditEntry.version.desc()).limit(1)
+        select(AuditEntry.version, AuditEntry.at)
+        .where(AuditEntry.document_id == ctx.document.id, AuditEntry.trigger.in_(("edit", "send_back")))
+        .order_by(AuditEntry.version.desc())
+        .limit(1)
     ).first()
-    if vote is not None and last_change is not None and (
-        vote.subject_version < last_change.version if vote.subject_version is not None
-        else as_utc(vote.held_at) < as_utc(last_change.at)  # a vote from before votes kept the version
+    if (
+        vote is not None
+        and last_change is not None
+        and (
+            vote.subject_version < last_change.version
+            if vote.subject_version is not None
+            else as_utc(vote.held_at) < as_utc(last_change.at)  # a vote from before votes kept the version
+        )
     ):
         return message(
             "guards.conclusion_changed_after_committee",
             N_("the conclusion changed after the committee voted on it: the committee votes again"),
         )
-    return vote_is(vote, "adopted", message(
-        "guards.conclusion_not_voted", N_("the committee has not voted on the conclusion yet")))
+    return vote_is(
+        vote, "adopted", message("guards.conclusion_not_voted", N_("the committee has not voted on the conclusion yet"))
+    )
 
 
 def _has_committee_opinion(ctx: GuardContext) -> str | None:

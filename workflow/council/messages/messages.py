@@ -100,9 +100,7 @@ def inbox(session: Session, deputy_id: int, now: datetime | None = None) -> list
         )
         .order_by(Document.created_at, Document.id)
     )
-    return [
-        InboxEntry(message, (now - as_utc(message.created_at)).days, message.due_at) for message in messages
-    ]
+    return [InboxEntry(message, (now - as_utc(message.created_at)).days, message.due_at) for message in messages]
 
 
 def _check_kind(message: Document) -> None:

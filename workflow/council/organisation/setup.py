@@ -22,7 +22,12 @@ DEPARTMENT_KINDS = ("legal", "finance", "other")
 
 
 def create_council(
-    session: Session, *, name: str, convocation: int, total_composition: int, name_en: str = "",
+    session: Session,
+    *,
+    name: str,
+    convocation: int,
+    total_composition: int,
+    name_en: str = "",
     number_pattern: str = "№ {number}-{session}-{convocation}",
 ) -> Council:
     if convocation < 1 or total_composition < 1:
@@ -39,8 +44,12 @@ def create_council(
             error=error,
         ) from None
     council = Council(
-        name=name, name_en=name_en, convocation=convocation, total_composition=total_composition,
-        number_pattern=number_pattern, next_decision_number=1,
+        name=name,
+        name_en=name_en,
+        convocation=convocation,
+        total_composition=total_composition,
+        number_pattern=number_pattern,
+        next_decision_number=1,
     )
     session.add(council)
     session.flush()
@@ -48,15 +57,22 @@ def create_council(
 
 
 def add_person(
-    session: Session, full_name: str, *, email: str | None = None, password: str | None = None,
-    roles: Iterable[str] = (), locale: str = "uk",
+    session: Session,
+    full_name: str,
+    *,
+    email: str | None = None,
+    password: str | None = None,
+    roles: Iterable[str] = (),
+    locale: str = "uk",
 ) -> Person:
     """A person, with council-wide roles and, when given a password, an account (argon2-hashed)."""
     taken = select(Person.id).where(func.lower(Person.email) == email.strip().lower()) if email else None
     if taken is not None and session.scalar(taken) is not None:
         raise InvalidInput("setup.email_already_belongs_someone", N_("{email} already belongs to someone"), email=email)
     person = Person(
-        full_name=full_name, email=email, locale=locale,
+        full_name=full_name,
+        email=email,
+        locale=locale,
         password_hash=None if password is None else hash_password(password),
     )
     session.add(person)
@@ -67,13 +83,26 @@ def add_person(
 
 
 def grant(
-    session: Session, person: Person, role: str, *, scope_id: int | None = None,
-    starts_at: datetime | None = None, ends_at: datetime | None = None, reason: str | None = None,
-    granted_by: Person | None = None, delegation_id: int | None = None,
+    session: Session,
+    person: Person,
+    role: str,
+    *,
+    scope_id: int | None = None,
+    starts_at: datetime | None = None,
+    ends_at: datetime | None = None,
+    reason: str | None = None,
+    granted_by: Person | None = None,
+    delegation_id: int | None = None,
 ) -> RoleGrant:
     role_grant = RoleGrant(
-        person_id=person.id, role=role, scope_id=scope_id, starts_at=starts_at, ends_at=ends_at, reason=reason,
-        granted_by_id=None if granted_by is None else granted_by.id, delegation_id=delegation_id,
+        person_id=person.id,
+        role=role,
+        scope_id=scope_id,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        reason=reason,
+        granted_by_id=None if granted_by is None else granted_by.id,
+        delegation_id=delegation_id,
     )
     session.add(role_grant)
     session.flush()
@@ -81,8 +110,14 @@ def grant(
 
 
 def add_committee(
-    session: Session, council: Council, name: str, *, chair: Person, members: Iterable[Person] = (),
-    secretary: Person | None = None, name_en: str = "",
+    session: Session,
+    council: Council,
+    name: str,
+    *,
+    chair: Person,
+    members: Iterable[Person] = (),
+    secretary: Person | None = None,
+    name_en: str = "",
 ) -> Committee:
     """A standing committee with one chair, an optional secretary and its members."""
     committee = Committee(council_id=council.id, name=name, name_en=name_en)
@@ -104,7 +139,7 @@ def add_department(
         raise InvalidInput(
             "setup.department_one_value",
             N_("a department is one of: {value}"),
-            value=', '.join(DEPARTMENT_KINDS),
+            value=", ".join(DEPARTMENT_KINDS),
         )
     department = Department(council_id=council.id, name=name, kind=kind)
     session.add(department)
@@ -114,14 +149,18 @@ def add_department(
     return department
 
 
-def end_grants(session: Session, person: Person, role: str, *, scope_id: int | None = None,
-               now: datetime | None = None) -> int:
+def end_grants(
+    session: Session, person: Person, role: str, *, scope_id: int | None = None, now: datetime | None = None
+) -> int:
     """End a person's current grants of a role (e.g. a chair who steps down); returns how many."""
     now = now or utcnow()
     grants = session.scalars(
-        select(RoleGrant).where(RoleGrant.person_id == person.id, RoleGrant.role == role,
-                                RoleGrant.scope_id.is_(None) if scope_id is None else RoleGrant.scope_id == scope_id,
-                                RoleGrant.ends_at.is_(None))
+        select(RoleGrant).where(
+            RoleGrant.person_id == person.id,
+            RoleGrant.role == role,
+            RoleGrant.scope_id.is_(None) if scope_id is None else RoleGrant.scope_id == scope_id,
+            RoleGrant.ends_at.is_(None),
+        )
     ).all()
     for role_grant in grants:
         role_grant.ends_at = now

@@ -47,24 +47,25 @@ def _published_in_time(ctx: GuardContext) -> str | None:
         return message("guards.say_which_session_draft", N_("say which session the draft goes to (session_id)"))
     # the latest publication by the log's order (a clock set wrong once does not make it the latest)
     published_at = ctx.session.scalar(
-        select(AuditEntry.at).where(
-            AuditEntry.document_id == ctx.document.id, AuditEntry.trigger == "publish_for_discussion"
-        ).order_by(AuditEntry.version.desc()).limit(1)
+        select(AuditEntry.at)
+        .where(AuditEntry.document_id == ctx.document.id, AuditEntry.trigger == "publish_for_discussion")
+        .order_by(AuditEntry.version.desc())
+        .limit(1)
     )
     if published_at is None:
         return message("guards.draft_was_never_published", N_("the draft was never published for discussion"))
     days = working_days_between(local_date(published_at), local_date(plenary.starts_at))
     if days < LAW.publication_working_days:
-        return (
-            message(
-                "guards.published_published_at_session",
-                N_("published on {published_at}, the session is on {starts_at}: {days}, the rule asks for "
-                   "{publication_working_days}"),
-                published_at=day(published_at),
-                starts_at=day(plenary.starts_at),
-                days=counted(days, '{n} working day', '{n} working days'),
-                publication_working_days=LAW.publication_working_days,
-            )
+        return message(
+            "guards.published_published_at_session",
+            N_(
+                "published on {published_at}, the session is on {starts_at}: {days}, the rule asks for "
+                "{publication_working_days}"
+            ),
+            published_at=day(published_at),
+            starts_at=day(plenary.starts_at),
+            days=counted(days, "{n} working day", "{n} working days"),
+            publication_working_days=LAW.publication_working_days,
         )
     return None
 
@@ -81,12 +82,17 @@ def _draftvote_is(ctx: GuardContext, result: str) -> str | None:
     """The vote on the draft's current agenda item: the one made by its latest move onto an agenda, by the draft's
     log (votes of an earlier session, before a veto and a revision, do not count)."""
     current_item = ctx.session.scalar(
-        select(AgendaItem.document_id).where(AgendaItem.draft_id == ctx.document.id)
-        .order_by(func.coalesce(AgendaItem.draft_version, 0).desc(), AgendaItem.document_id.desc()).limit(1)
+        select(AgendaItem.document_id)
+        .where(AgendaItem.draft_id == ctx.document.id)
+        .order_by(func.coalesce(AgendaItem.draft_version, 0).desc(), AgendaItem.document_id.desc())
+        .limit(1)
     )
     vote = None if current_item is None else latest_vote(ctx.session, current_item, "decision")
-    return vote_is(vote, result, message(
-        "guards.draft_not_voted", N_("the council has not voted on this draft at its current session yet")))
+    return vote_is(
+        vote,
+        result,
+        message("guards.draft_not_voted", N_("the council has not voted on this draft at its current session yet")),
+    )
 
 
 def vote_is(vote: Vote | None, result: str, missing: str) -> str | None:
@@ -94,8 +100,12 @@ def vote_is(vote: Vote | None, result: str, missing: str) -> str | None:
     if vote is None:
         return missing
     if vote.result != result:
-        return message("guards.vote_result", N_("the vote was {result}: {reason}"),
-                       result=RESULTS.get(vote.result, vote.result), reason=vote_reason(vote))
+        return message(
+            "guards.vote_result",
+            N_("the vote was {result}: {reason}"),
+            result=RESULTS.get(vote.result, vote.result),
+            reason=vote_reason(vote),
+        )
     return None
 
 
@@ -113,9 +123,10 @@ def _veto_overridden(ctx: GuardContext) -> str | None:
             "guards.veto_overridden_only_two",
             N_("a veto is overridden only by two thirds of the total composition"),
         )
-    return vote_is(vote, "adopted", message(
-        "guards.veto_not_voted",
-        N_("the council has not voted to override the veto")),
+    return vote_is(
+        vote,
+        "adopted",
+        message("guards.veto_not_voted", N_("the council has not voted to override the veto")),
     )
 
 
@@ -146,15 +157,23 @@ def _convened_in_time(ctx: GuardContext) -> str | None:
     days = (local_date(plenary.starts_at) - local_date(ctx.now)).days
     if days < needed:
         template = (
-            N_("the session is on {starts_at}, convened on {now}: {days} before, an extraordinary session is "
-               "convened at least {needed} before")
+            N_(
+                "the session is on {starts_at}, convened on {now}: {days} before, an extraordinary session is "
+                "convened at least {needed} before"
+            )
             if plenary.kind == "extraordinary"
-            else N_("the session is on {starts_at}, convened on {now}: {days} before, a regular session is convened "
-                    "at least {needed} before")
+            else N_(
+                "the session is on {starts_at}, convened on {now}: {days} before, a regular session is convened "
+                "at least {needed} before"
+            )
         )
         return message(
-            f"guards.convened_late_{plenary.kind}", template, starts_at=day(plenary.starts_at), now=day(ctx.now),
-            days=counted(days, "{n} day", "{n} days"), needed=counted(needed, "{n} day", "{n} days"),
+            f"guards.convened_late_{plenary.kind}",
+            template,
+            starts_at=day(plenary.starts_at),
+            now=day(ctx.now),
+            days=counted(days, "{n} day", "{n} days"),
+            needed=counted(needed, "{n} day", "{n} days"),
         )
     return None
 

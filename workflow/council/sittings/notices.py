@@ -13,9 +13,15 @@ from workflow.notifications.notices import Notices
 
 def _session(session: Session, document: Document) -> dict[str, Any]:
     plenary = session.get(PlenarySession, document.id)
-    return {"session": None if plenary is None else {
-        "number": plenary.number, "starts_at": plenary.starts_at, "place": plenary.place,
-    }}
+    return {
+        "session": None
+        if plenary is None
+        else {
+            "number": plenary.number,
+            "starts_at": plenary.starts_at,
+            "place": plenary.place,
+        }
+    }
 
 
 def register(notices: Notices) -> None:

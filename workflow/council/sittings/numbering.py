@@ -21,8 +21,19 @@ from workflow.people import Actor
 from workflow.timeutil import as_utc, utcnow
 
 ROMAN = (
-    (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-    (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
+    (1000, "M"),
+    (900, "CM"),
+    (500, "D"),
+    (400, "CD"),
+    (100, "C"),
+    (90, "XC"),
+    (50, "L"),
+    (40, "XL"),
+    (10, "X"),
+    (9, "IX"),
+    (5, "V"),
+    (4, "IV"),
+    (1, "I"),
 )
 
 
@@ -55,13 +66,18 @@ def assign_number(session: Session, draft: Document, *, now: datetime | None = N
     # populate_existing: a Council this session loaded earlier (sessions keep objects across commits) would
     # otherwise keep its stale counter, and the number taken would be one already given.
     council = session.execute(
-        select(Council).where(Council.id == plenary.council_id).with_for_update()
+        select(Council)
+        .where(Council.id == plenary.council_id)
+        .with_for_update()
         .execution_options(populate_existing=True)
     ).scalar_one()
     number = council.next_decision_number
     council.next_decision_number = number + 1
     decision = Decision(
-        draft_id=draft.id, council_id=council.id, number=number, session_number=plenary.number,
+        draft_id=draft.id,
+        council_id=council.id,
+        number=number,
+        session_number=plenary.number,
         convocation=plenary.convocation,
         official_number=council.number_pattern.format(
             number=number, session=plenary.number, convocation=roman(plenary.convocation)

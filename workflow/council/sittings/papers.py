@@ -39,17 +39,24 @@ PAPERS_LOCALE = "uk"
 DATE_PATTERN = N_("d MMMM y")
 #: a ballot's choice as the protocol writes it
 CHOICES = {
-    "for": N_("for"), "against": N_("against"), "abstain": N_("abstained"), "not_voted": N_("did not vote"),
+    "for": N_("for"),
+    "against": N_("against"),
+    "abstain": N_("abstained"),
+    "not_voted": N_("did not vote"),
     "absent": N_("absent"),
 }
 VOTE_RESULTS = {"adopted": N_("adopted"), "rejected": N_("not adopted")}
 THRESHOLDS = {
-    "majority": N_("a majority of the total composition"), "two_thirds": N_("two thirds of the total composition"),
+    "majority": N_("a majority of the total composition"),
+    "two_thirds": N_("two thirds of the total composition"),
 }
 #: what became of an agenda item, by its state
 ITEM_RESULTS = {
-    "proposed": N_("not considered"), "included": N_("not considered"), "considering": N_("under consideration"),
-    "adopted": N_("decision adopted"), "rejected": N_("decision not adopted"),
+    "proposed": N_("not considered"),
+    "included": N_("not considered"),
+    "considering": N_("under consideration"),
+    "adopted": N_("decision adopted"),
+    "rejected": N_("decision not adopted"),
     "postponed": N_("consideration postponed"),
     "removed": N_("removed from consideration"),
 }
@@ -103,7 +110,9 @@ def expect(document: Document, kind: str, what: str) -> None:
         raise InvalidInput(
             "papers.document_id_kind_not",
             N_("document {id} is a {kind}, not {what}"),
-            id=document.id, kind=document.kind, what=what,
+            id=document.id,
+            kind=document.kind,
+            what=what,
         )
 
 
@@ -183,11 +192,16 @@ def _session_header(plenary: PlenarySession) -> Context:
 
 def _reporters(session: Session, rows: Sequence[tuple[AgendaItem, Document]]) -> dict[int, str]:
     """Who reports each item: the reporter named on the agenda, else the draft's initiator."""
-    drafts = {
-        d.id: d for d in session.scalars(
-            select(Document).where(Document.id.in_([item.draft_id for item, _ in rows if item.draft_id]))
-        )
-    } if rows else {}
+    drafts = (
+        {
+            d.id: d
+            for d in session.scalars(
+                select(Document).where(Document.id.in_([item.draft_id for item, _ in rows if item.draft_id]))
+            )
+        }
+        if rows
+        else {}
+    )
     people = {item.reporter_id for item, _ in rows if item.reporter_id}
     people |= {d.author_id for d in drafts.values() if d.author_id}
     names = names_of(session, people)
@@ -231,8 +245,11 @@ def _attendance(session: Session, plenary: PlenarySession, council: Council) -> 
         "has_quorum": registered >= quorum,
         "quorum_text": "кворум є" if registered >= quorum else "кворуму немає",
         "members": [
-            {"number": number, "name": names.get(person, f"#{person}"),
-             "presence": "присутній" if present.get(person) else "відсутній"}
+            {
+                "number": number,
+                "name": names.get(person, f"#{person}"),
+                "presence": "присутній" if present.get(person) else "відсутній",
+            }
             for number, person in enumerate(listed, start=1)
         ],
     }
@@ -271,24 +288,28 @@ def _sitting(session: Session, plenary_document: Document) -> Context:
         item_id = owner.get(vote.subject_id) if vote.subject_id is not None else None
         (by_item[item_id] if item_id is not None else procedural).append(shown[vote.id])
 
-    decisions = {
-        d.draft_id: d for d in session.scalars(select(Decision).where(Decision.draft_id.in_(draft_ids)))
-    } if draft_ids else {}
+    decisions = (
+        {d.draft_id: d for d in session.scalars(select(Decision).where(Decision.draft_id.in_(draft_ids)))}
+        if draft_ids
+        else {}
+    )
     reporters = _reporters(session, rows)
     items: list[Context] = []
     for number, (item, document) in enumerate(rows, start=1):
         decision = decisions.get(item.draft_id) if item.draft_id is not None else None
-        items.append({
-            "id": document.id,
-            "number": number,
-            "title": document.title,
-            "reporter": reporters[item.document_id],
-            "state": document.state,
-            "result": ITEM_RESULTS_UK.get(document.state, document.state),
-            "votes": by_item[document.id],
-            "decision_number": decision.official_number if decision is not None else "",
-            "decision_date": date_uk(decision.adopted_on) if decision is not None else "",
-        })
+        items.append(
+            {
+                "id": document.id,
+                "number": number,
+                "title": document.title,
+                "reporter": reporters[item.document_id],
+                "state": document.state,
+                "result": ITEM_RESULTS_UK.get(document.state, document.state),
+                "votes": by_item[document.id],
+                "decision_number": decision.official_number if decision is not None else "",
+                "decision_date": date_uk(decision.adopted_on) if decision is not None else "",
+            }
+        )
     return {
         "council": council_header(council),
         "session": _session_header(plenary),
@@ -304,10 +325,15 @@ def _chair(session: Session, plenary: PlenarySession) -> str:
     """Who chaired the sitting: a deputy given the chair of this session, else the mayor."""
     at = as_utc(plenary.starts_at)
     delegated = session.scalar(
-        select(Person.full_name).join(RoleGrant, RoleGrant.person_id == Person.id).where(
-            RoleGrant.role == "session_chair", RoleGrant.scope_id == plenary.document_id,
+        select(Person.full_name)
+        .join(RoleGrant, RoleGrant.person_id == Person.id)
+        .where(
+            RoleGrant.role == "session_chair",
+            RoleGrant.scope_id == plenary.document_id,
             or_(RoleGrant.starts_at.is_(None), RoleGrant.starts_at <= at),
-        ).order_by(RoleGrant.id).limit(1)
+        )
+        .order_by(RoleGrant.id)
+        .limit(1)
     )
     return delegated or holder_name(session, "mayor", None, at)
 

@@ -42,13 +42,27 @@ def _moment(value: datetime | None) -> str | None:
 # --- what each record's digest covers --------------------------------------------------------------------------
 def _vote_content(vote: Vote, ballots: list[tuple[int, str | None, str]]) -> dict[str, Any]:
     return {
-        "id": vote.id, "session_id": vote.session_id, "committee_id": vote.committee_id,
-        "subject_id": vote.subject_id, "subject_version": vote.subject_version, "purpose": vote.purpose,
-        "question": vote.question, "threshold": vote.threshold, "total_composition": vote.total_composition,
-        "required": vote.required, "registered": vote.registered, "for": vote.votes_for,
-        "against": vote.votes_against, "abstained": vote.abstained, "not_voted": vote.not_voted,
-        "absent": vote.absent, "result": vote.result, "reason": vote.reason, "held_at": _moment(vote.held_at),
-        "publish_by": _moment(vote.publish_by), "recorded_by_id": vote.recorded_by_id,
+        "id": vote.id,
+        "session_id": vote.session_id,
+        "committee_id": vote.committee_id,
+        "subject_id": vote.subject_id,
+        "subject_version": vote.subject_version,
+        "purpose": vote.purpose,
+        "question": vote.question,
+        "threshold": vote.threshold,
+        "total_composition": vote.total_composition,
+        "required": vote.required,
+        "registered": vote.registered,
+        "for": vote.votes_for,
+        "against": vote.votes_against,
+        "abstained": vote.abstained,
+        "not_voted": vote.not_voted,
+        "absent": vote.absent,
+        "result": vote.result,
+        "reason": vote.reason,
+        "held_at": _moment(vote.held_at),
+        "publish_by": _moment(vote.publish_by),
+        "recorded_by_id": vote.recorded_by_id,
         "audit_version": vote.audit_version,
         "ballots": [list(ballot) for ballot in sorted(ballots)],
     }
@@ -56,18 +70,28 @@ def _vote_content(vote: Vote, ballots: list[tuple[int, str | None, str]]) -> dic
 
 def _attendance_content(row: Attendance) -> dict[str, Any]:
     return {
-        "id": row.id, "session_id": row.session_id, "person_id": row.person_id, "name": row.name,
-        "present": bool(row.present), "registered_at": _moment(row.registered_at),
+        "id": row.id,
+        "session_id": row.session_id,
+        "person_id": row.person_id,
+        "name": row.name,
+        "present": bool(row.present),
+        "registered_at": _moment(row.registered_at),
         "audit_version": row.audit_version,
     }
 
 
 def _decision_content(row: Decision) -> dict[str, Any]:
     return {
-        "id": row.id, "draft_id": row.draft_id, "council_id": row.council_id, "number": row.number,
-        "session_number": row.session_number, "convocation": row.convocation,
-        "official_number": row.official_number, "adopted_on": row.adopted_on.isoformat(),
-        "numbered_at": _moment(row.numbered_at), "audit_version": row.audit_version,
+        "id": row.id,
+        "draft_id": row.draft_id,
+        "council_id": row.council_id,
+        "number": row.number,
+        "session_number": row.session_number,
+        "convocation": row.convocation,
+        "official_number": row.official_number,
+        "adopted_on": row.adopted_on.isoformat(),
+        "numbered_at": _moment(row.numbered_at),
+        "audit_version": row.audit_version,
     }
 
 
@@ -78,7 +102,8 @@ def vote_digest(session: Session, vote: Vote) -> str:
 def _vote_digests(session: Session, ids: Collection[int]) -> dict[int, str]:
     ballots: dict[int, list[tuple[int, str | None, str]]] = defaultdict(list)
     for vote_id, person_id, name, choice in session.execute(
-        select(Ballot.vote_id, Ballot.person_id, Ballot.name, Ballot.choice).where(Ballot.vote_id.in_(list(ids)))
+        select(Ballot.vote_id, Ballot.person_id, Ballot.name, Ballot.choice)
+        .where(Ballot.vote_id.in_(list(ids)))
         .execution_options(populate_existing=True)
     ):
         ballots[vote_id].append((person_id, name, choice))
@@ -94,9 +119,7 @@ def _attendance_digests(session: Session, ids: Collection[int]) -> dict[int, str
 
 
 def _decision_digests(session: Session, ids: Collection[int]) -> dict[int, str]:
-    rows = session.scalars(
-        select(Decision).where(Decision.id.in_(list(ids))).execution_options(populate_existing=True)
-    )
+    rows = session.scalars(select(Decision).where(Decision.id.in_(list(ids))).execution_options(populate_existing=True))
     return {row.id: _digest(_decision_content(row)) for row in rows}
 
 
@@ -123,8 +146,9 @@ def _recorded_decisions(session: Session) -> dict[int, int]:
 #: the kinds of record, for the catalog
 SPECS = (
     RecordSpec(VOTE, "a roll-call vote with every ballot", _vote_digests, _recorded_votes),
-    RecordSpec(ATTENDANCE, "a member's registration at a sitting, or leaving it", _attendance_digests,
-               _recorded_attendance),
+    RecordSpec(
+        ATTENDANCE, "a member's registration at a sitting, or leaving it", _attendance_digests, _recorded_attendance
+    ),
     RecordSpec(DECISION, "a decision's official number and date", _decision_digests, _recorded_decisions),
 )
 
@@ -136,7 +160,11 @@ def register(catalog: Catalog) -> None:
 
 # --- writing them --------------------------------------------------------------------------------------------------
 def record_vote(
-    session: Session, vote: Vote, ballots: Mapping[int, tuple[str, str]], ledger: Document, actor: Actor,
+    session: Session,
+    vote: Vote,
+    ballots: Mapping[int, tuple[str, str]],
+    ledger: Document,
+    actor: Actor,
     now: datetime,
 ) -> Vote:
     """Write the vote and its ballots (person -> (name, choice)) under the ledger's chain (the session, or the
@@ -159,8 +187,9 @@ def record_attendance(session: Session, row: Attendance, plenary: Document, acto
     row.audit_version = plenary.version + 1
     session.add(row)
     session.flush()
-    written = record_entry(session, plenary, actor, record=ATTENDANCE, record_id=row.id,
-                           digest=_digest(_attendance_content(row)), now=now)
+    written = record_entry(
+        session, plenary, actor, record=ATTENDANCE, record_id=row.id, digest=_digest(_attendance_content(row)), now=now
+    )
     assert written == row.audit_version, "the session moved between its lock and its record"
 
 
@@ -168,6 +197,7 @@ def record_decision(session: Session, row: Decision, draft: Document, actor: Act
     row.audit_version = draft.version + 1
     session.add(row)
     session.flush()
-    written = record_entry(session, draft, actor, record=DECISION, record_id=row.id,
-                           digest=_digest(_decision_content(row)), now=now)
+    written = record_entry(
+        session, draft, actor, record=DECISION, record_id=row.id, digest=_digest(_decision_content(row)), now=now
+    )
     assert written == row.audit_version, "the decision moved between its lock and its record"

@@ -24,16 +24,23 @@ SESSION_KINDS = ("regular", "extraordinary")
 
 
 def plan_session(
-    session: Session, secretary: Actor, *, number: int, starts_at: datetime, place: str,
-    kind: str = "regular", now: datetime | None = None,
+    session: Session,
+    secretary: Actor,
+    *,
+    number: int,
+    starts_at: datetime,
+    place: str,
+    kind: str = "regular",
+    now: datetime | None = None,
 ) -> Document:
     """A new plenary session of the current convocation, in the state `planned`."""
     if kind not in SESSION_KINDS:
-        raise InvalidInput("sessions.session_value", N_("a session is {value}"), value=' or '.join(SESSION_KINDS))
+        raise InvalidInput("sessions.session_value", N_("a session is {value}"), value=" or ".join(SESSION_KINDS))
     council = the_council(session)
     taken = session.scalar(
         select(PlenarySession.document_id).where(
-            PlenarySession.council_id == council.id, PlenarySession.convocation == council.convocation,
+            PlenarySession.council_id == council.id,
+            PlenarySession.convocation == council.convocation,
             PlenarySession.number == number,
         )
     )
@@ -47,8 +54,13 @@ def plan_session(
     document = create_document(session, "session", secretary, title=title, fields={"kind": kind}, now=now)
     session.add(
         PlenarySession(
-            document_id=document.id, council_id=council.id, convocation=council.convocation, number=number,
-            kind=kind, starts_at=as_utc(starts_at), place=place,
+            document_id=document.id,
+            council_id=council.id,
+            convocation=council.convocation,
+            number=number,
+            kind=kind,
+            starts_at=as_utc(starts_at),
+            place=place,
         )
     )
     session.flush()
@@ -58,15 +70,22 @@ def plan_session(
 def agenda(session: Session, plenary: Document) -> list[tuple[AgendaItem, Document]]:
     """The session's agenda in order: each item's detail and its document."""
     rows = session.execute(
-        select(AgendaItem, Document).join(Document, Document.id == AgendaItem.document_id)
-        .where(AgendaItem.session_id == plenary.id).order_by(AgendaItem.position)
+        select(AgendaItem, Document)
+        .join(Document, Document.id == AgendaItem.document_id)
+        .where(AgendaItem.session_id == plenary.id)
+        .order_by(AgendaItem.position)
     ).all()
     return [(item, document) for item, document in rows]
 
 
 def add_to_agenda(
-    session: Session, plenary: Document, secretary: Actor, draft: Document, *,
-    reporter: Person | None = None, now: datetime | None = None,
+    session: Session,
+    plenary: Document,
+    secretary: Actor,
+    draft: Document,
+    *,
+    reporter: Person | None = None,
+    now: datetime | None = None,
 ) -> Document:
     """Propose the draft as the next item of the session's agenda and put the draft on it.
 
@@ -74,18 +93,27 @@ def add_to_agenda(
     """
     if plenary.state not in ("planned", "convened", "in_progress"):
         raise WrongState("sessions.items_added_session_not", N_("items are added to a session that has not closed"))
-    position = (session.scalar(
-        select(func.max(AgendaItem.position)).where(AgendaItem.session_id == plenary.id)
-    ) or 0) + 1
+    position = (
+        session.scalar(select(func.max(AgendaItem.position)).where(AgendaItem.session_id == plenary.id)) or 0
+    ) + 1
     put = fire(session, draft, "put_on_agenda", secretary, data={"session_id": plenary.id}, now=now)
     item = create_document(
-        session, "agenda_item", secretary, parent=plenary, title=draft.title,
-        fields={"draft_id": draft.id, "position": position}, now=now,
+        session,
+        "agenda_item",
+        secretary,
+        parent=plenary,
+        title=draft.title,
+        fields={"draft_id": draft.id, "position": position},
+        now=now,
     )
     session.add(
         AgendaItem(
-            document_id=item.id, session_id=plenary.id, position=position, draft_id=draft.id,
-            draft_version=put.version, reporter_id=None if reporter is None else reporter.id,
+            document_id=item.id,
+            session_id=plenary.id,
+            position=position,
+            draft_id=draft.id,
+            draft_version=put.version,
+            reporter_id=None if reporter is None else reporter.id,
         )
     )
     session.flush()
@@ -93,7 +121,12 @@ def add_to_agenda(
 
 
 def register(
-    session: Session, plenary: Document, secretary: Actor, person: Person, *, present: bool = True,
+    session: Session,
+    plenary: Document,
+    secretary: Actor,
+    person: Person,
+    *,
+    present: bool = True,
     now: datetime | None = None,
 ) -> Attendance:
     """Register a council member as present at the session (or record that they left): a new row each time."""
@@ -120,7 +153,11 @@ def register(
 
 
 def approve_agenda(
-    session: Session, plenary: Document, secretary: Actor, ballots: Mapping[int, str], *,
+    session: Session,
+    plenary: Document,
+    secretary: Actor,
+    ballots: Mapping[int, str],
+    *,
     now: datetime | None = None,
 ) -> Vote:
     """The council votes on the agenda; when it is approved, every proposed item is included."""
@@ -131,8 +168,14 @@ def approve_agenda(
             N_("the agenda's approval is recorded by the secretary, who then includes its items"),
         )
     vote = hold_vote(
-        session, plenary, secretary, purpose="approve_agenda", subject=plenary, ballots=ballots,
-        question="Про затвердження порядку денного", now=now,
+        session,
+        plenary,
+        secretary,
+        purpose="approve_agenda",
+        subject=plenary,
+        ballots=ballots,
+        question="Про затвердження порядку денного",
+        now=now,
     )
     if vote.result == "adopted":
         for _item, document in agenda(session, plenary):
@@ -142,8 +185,14 @@ def approve_agenda(
 
 
 def add_item_by_vote(
-    session: Session, plenary: Document, secretary: Actor, draft: Document, ballots: Mapping[int, str], *,
-    reporter: Person | None = None, now: datetime | None = None,
+    session: Session,
+    plenary: Document,
+    secretary: Actor,
+    draft: Document,
+    ballots: Mapping[int, str],
+    *,
+    reporter: Person | None = None,
+    now: datetime | None = None,
 ) -> tuple[Document, Vote]:
     """During the sitting, after the agenda was approved: the council votes to add the draft as a new item.
 
@@ -155,8 +204,14 @@ def add_item_by_vote(
     check_quorum(session, plenary, now=now)
     item = add_to_agenda(session, plenary, secretary, draft, reporter=reporter, now=now)
     vote = hold_vote(
-        session, plenary, secretary, purpose="add_item", subject=item, ballots=ballots,
-        question=f"Про включення до порядку денного питання «{draft.title}»", now=now,
+        session,
+        plenary,
+        secretary,
+        purpose="add_item",
+        subject=item,
+        ballots=ballots,
+        question=f"Про включення до порядку денного питання «{draft.title}»",
+        now=now,
     )
     if vote.result == "adopted":
         fire(session, item, "include", secretary, data={"vote_id": vote.id}, now=now)
@@ -166,8 +221,14 @@ def add_item_by_vote(
 
 
 def vote_on_item(
-    session: Session, plenary: Document, secretary: Actor, item: Document, ballots: Mapping[int, str], *,
-    threshold: str = "majority", now: datetime | None = None,
+    session: Session,
+    plenary: Document,
+    secretary: Actor,
+    item: Document,
+    ballots: Mapping[int, str],
+    *,
+    threshold: str = "majority",
+    now: datetime | None = None,
 ) -> Vote:
     """The council votes on the draft an item considers; the item and its draft get the outcome."""
     detail = session.get(AgendaItem, item.id)
@@ -183,13 +244,21 @@ def vote_on_item(
         raise WrongState(
             "sessions.item_not_under_consideration",
             N_("«{title}» is not under consideration: it was {state}"),
-            title=item.title, state=item.state,
+            title=item.title,
+            state=item.state,
         )
     if item.state == "included":
         fire(session, item, "consider", secretary, now=now)
     vote = hold_vote(
-        session, plenary, secretary, purpose="decision", subject=item, ballots=ballots, threshold=threshold,
-        question=f"Про прийняття рішення «{item.title}» в цілому", now=now,
+        session,
+        plenary,
+        secretary,
+        purpose="decision",
+        subject=item,
+        ballots=ballots,
+        threshold=threshold,
+        question=f"Про прийняття рішення «{item.title}» в цілому",
+        now=now,
     )
     outcome = "adopt" if vote.result == "adopted" else "reject"
     fire(session, item, outcome, SYSTEM, data={"vote_id": vote.id}, now=now)
@@ -200,9 +269,7 @@ def vote_on_item(
     return vote
 
 
-def postpone_item(
-    session: Session, item: Document, actor: Actor, reason: str, *, now: datetime | None = None
-) -> None:
+def postpone_item(session: Session, item: Document, actor: Actor, reason: str, *, now: datetime | None = None) -> None:
     """Postpone an item; its draft waits for a later session."""
     fire(session, item, "postpone", actor, comment=reason, now=now)
     _postpone_draft_of(session, item, actor, reason, now)

@@ -59,35 +59,63 @@ class Count:
 
     def reason(self) -> str:
         return reason_message(
-            adopted=self.adopted, votes_for=self.choices["for"], against=self.choices["against"],
-            abstained=self.choices["abstain"], not_voted=self.choices["not_voted"], absent=self.choices["absent"],
-            threshold=self.threshold, total=self.total, required=self.required,
+            adopted=self.adopted,
+            votes_for=self.choices["for"],
+            against=self.choices["against"],
+            abstained=self.choices["abstain"],
+            not_voted=self.choices["not_voted"],
+            absent=self.choices["absent"],
+            threshold=self.threshold,
+            total=self.total,
+            required=self.required,
         )
 
 
 def reason_message(
-    *, adopted: bool, votes_for: int, against: int, abstained: int, not_voted: int, absent: int, threshold: str,
-    total: int, required: int,
+    *,
+    adopted: bool,
+    votes_for: int,
+    against: int,
+    abstained: int,
+    not_voted: int,
+    absent: int,
+    threshold: str,
+    total: int,
+    required: int,
 ) -> Message:
     """Why a vote came out as it did, with its arithmetic (stored with the vote in English, shown in any)."""
     return message(
         "votes.reason",
-        N_("{outcome}: {votes_for} for, {against} against, {abstained} abstained, {not_voted} did not vote, "
-           "{absent} absent; {rule} of the total composition of {total} is {required} votes for"),
+        N_(
+            "{outcome}: {votes_for} for, {against} against, {abstained} abstained, {not_voted} did not vote, "
+            "{absent} absent; {rule} of the total composition of {total} is {required} votes for"
+        ),
         outcome=message("votes.adopted", N_("adopted")) if adopted else message("votes.not_adopted", N_("not adopted")),
-        votes_for=votes_for, against=against, abstained=abstained, not_voted=not_voted, absent=absent,
-        rule=message("votes.more_than_half", N_("more than half")) if threshold == "majority"
+        votes_for=votes_for,
+        against=against,
+        abstained=abstained,
+        not_voted=not_voted,
+        absent=absent,
+        rule=message("votes.more_than_half", N_("more than half"))
+        if threshold == "majority"
         else message("votes.two_thirds", N_("two thirds")),
-        total=total, required=required,
+        total=total,
+        required=required,
     )
 
 
 def vote_reason(vote: Vote) -> Message:
     """A recorded vote's reason, from its own counts."""
     return reason_message(
-        adopted=vote.result == "adopted", votes_for=vote.votes_for, against=vote.votes_against,
-        abstained=vote.abstained, not_voted=vote.not_voted, absent=vote.absent, threshold=vote.threshold,
-        total=vote.total_composition, required=vote.required,
+        adopted=vote.result == "adopted",
+        votes_for=vote.votes_for,
+        against=vote.votes_against,
+        abstained=vote.abstained,
+        not_voted=vote.not_voted,
+        absent=vote.absent,
+        threshold=vote.threshold,
+        total=vote.total_composition,
+        required=vote.required,
     )
 
 
@@ -113,7 +141,8 @@ def presence(session: Session, plenary_id: int) -> dict[int, bool]:
     """Each member's latest registration at the sitting: present, or left. Rows are appended, never changed;
     the latest is the one the session's log recorded last (rows from before the log recorded them come first)."""
     rows = session.execute(
-        select(Attendance.person_id, Attendance.present).where(Attendance.session_id == plenary_id)
+        select(Attendance.person_id, Attendance.present)
+        .where(Attendance.session_id == plenary_id)
         .order_by(func.coalesce(Attendance.audit_version, 0), Attendance.id)
     ).all()
     return {person_id: bool(present) for person_id, present in rows}
@@ -139,7 +168,9 @@ def check_quorum(
         raise GuardFailed(
             "votes.no_quorum_registered_total",
             N_("no quorum: {registered} of {total_composition} members are registered, at least {quorum} are needed"),
-            registered=len(registered), total_composition=council.total_composition, quorum=quorum,
+            registered=len(registered),
+            total_composition=council.total_composition,
+            quorum=quorum,
             reasons=(f"{len(registered)} registered, {quorum} needed",),
         )
     return council, members, registered
@@ -174,12 +205,14 @@ def hold_vote(
         raise InvalidInput(
             "votes.unknown_purpose_purpose_one",
             N_("unknown purpose '{purpose}': one of {value}"),
-            purpose=purpose, value=', '.join(COUNCIL_PURPOSES),
+            purpose=purpose,
+            value=", ".join(COUNCIL_PURPOSES),
         )
     required_for(threshold, 1)
     if purpose == "revote" and subject is None:
         raise InvalidInput(
-            "votes.revote_names_subject", N_("a decision to vote again names the subject voted on"),
+            "votes.revote_names_subject",
+            N_("a decision to vote again names the subject voted on"),
         )
     # the session's row lock orders its votes: what was voted before is read under it
     lock_document(session, plenary)
@@ -191,26 +224,39 @@ def hold_vote(
     choices = _complete_ballots(session, ballots, members, registered)
     count = Count(council.total_composition, threshold, len(registered), Counter(choices.values()))
     return _record(
-        session, count, choices, actor=actor, now=now, purpose=purpose, question=question, ledger=plenary,
-        plenary_id=plenary.id, committee_id=None, subject=subject,
+        session,
+        count,
+        choices,
+        actor=actor,
+        now=now,
+        purpose=purpose,
+        question=question,
+        ledger=plenary,
+        plenary_id=plenary.id,
+        committee_id=None,
+        subject=subject,
     )
 
 
 def _stay_began(session: Session, subject: Document) -> int:
     """The version of the subject's entry that brought it into its current state: a question is asked anew when
     its subject comes back to it (a decision vetoed a second time)."""
-    return session.scalar(
-        select(func.max(AuditEntry.version)).where(
-            AuditEntry.document_id == subject.id,
-            or_(AuditEntry.from_state.is_(None), AuditEntry.from_state != AuditEntry.to_state),
+    return (
+        session.scalar(
+            select(func.max(AuditEntry.version)).where(
+                AuditEntry.document_id == subject.id,
+                or_(AuditEntry.from_state.is_(None), AuditEntry.from_state != AuditEntry.to_state),
+            )
         )
-    ) or 1
+        or 1
+    )
 
 
 def _votes_on(session: Session, subject: Document, purposes: Sequence[str] | None, exclude: str | None) -> list[Vote]:
     """The council's votes about the subject while it has been in its current state."""
     query = select(Vote).where(
-        Vote.subject_id == subject.id, Vote.committee_id.is_(None),
+        Vote.subject_id == subject.id,
+        Vote.committee_id.is_(None),
         func.coalesce(Vote.subject_version, 0) >= _stay_began(session, subject),
     )
     if purposes is not None:
@@ -237,17 +283,21 @@ def _refuse_a_second_vote(session: Session, plenary: Document, subject: Document
     here = [v.audit_version or 0 for v in earlier if v.session_id == plenary.id]
     since = max(here, default=0)
     decided = [
-        v for v in _votes_on(session, subject, ("revote",), exclude=None)
+        v
+        for v in _votes_on(session, subject, ("revote",), exclude=None)
         if v.session_id == plenary.id and v.result == "adopted" and (v.audit_version or 0) > since
     ]
     if not decided:
         last = earlier[-1]
         raise GuardFailed(
             "votes.already_voted",
-            N_("the council has already voted on this question ({result}: {reason}); it votes on it again only "
-               "after deciding to, by a procedural vote to vote again"),
+            N_(
+                "the council has already voted on this question ({result}: {reason}); it votes on it again only "
+                "after deciding to, by a procedural vote to vote again"
+            ),
             reasons=(message("votes.already_voted_reason", N_("already voted on; no decision to vote again")),),
-            result=last.result, reason=last.reason,
+            result=last.result,
+            reason=last.reason,
         )
 
 
@@ -290,14 +340,27 @@ def hold_committee_vote(
     if len(present) < quorum:
         raise GuardFailed(
             "votes.no_quorum_committee_present",
-            N_("no quorum in the committee: {present} of its {members} members are present, at least {quorum} are "
-               "needed"),
-            present=len(present), members=len(members), quorum=quorum,
+            N_(
+                "no quorum in the committee: {present} of its {members} members are present, at least {quorum} are "
+                "needed"
+            ),
+            present=len(present),
+            members=len(members),
+            quorum=quorum,
         )
     count = Count(len(members), "majority", len(present), Counter(choices.values()))
     return _record(
-        session, count, choices, actor=actor, now=now, purpose="conclusion", question=question, ledger=conclusion,
-        plenary_id=None, committee_id=committee_id, subject=conclusion,
+        session,
+        count,
+        choices,
+        actor=actor,
+        now=now,
+        purpose="conclusion",
+        question=question,
+        ledger=conclusion,
+        plenary_id=None,
+        committee_id=committee_id,
+        subject=conclusion,
     )
 
 
@@ -314,7 +377,8 @@ def _complete_ballots(
         raise InvalidInput(
             "votes.unknown_choices_bad_one",
             N_("unknown choices {bad}: one of {value}"),
-            bad=str(bad), value=', '.join(CHOICES),
+            bad=str(bad),
+            value=", ".join(CHOICES),
         )
     voted_away = sorted(p for p, c in ballots.items() if p not in present and c not in ("absent",))
     if voted_away:
@@ -328,9 +392,9 @@ def _complete_ballots(
 
 def _names_of(session: Session, ids: list[int]) -> str:
     """The persons' names, as the secretary knows them (an id nobody has is shown as #id)."""
-    names = {row.id: row.full_name for row in session.execute(
-        select(Person.id, Person.full_name).where(Person.id.in_(ids))
-    )}
+    names = {
+        row.id: row.full_name for row in session.execute(select(Person.id, Person.full_name).where(Person.id.in_(ids)))
+    }
     return ", ".join(names.get(i, f"#{i}") for i in ids)
 
 
@@ -349,12 +413,24 @@ def _record(
     subject: Document | None,
 ) -> Vote:
     vote = Vote(
-        session_id=plenary_id, committee_id=committee_id, subject_id=None if subject is None else subject.id,
-        subject_version=None if subject is None else subject.version, purpose=purpose,
-        question=question, threshold=count.threshold, total_composition=count.total, required=count.required,
-        registered=count.registered, votes_for=count.choices["for"], votes_against=count.choices["against"],
-        abstained=count.choices["abstain"], not_voted=count.choices["not_voted"], absent=count.choices["absent"],
-        result="adopted" if count.adopted else "rejected", reason=count.reason(), held_at=now,
+        session_id=plenary_id,
+        committee_id=committee_id,
+        subject_id=None if subject is None else subject.id,
+        subject_version=None if subject is None else subject.version,
+        purpose=purpose,
+        question=question,
+        threshold=count.threshold,
+        total_composition=count.total,
+        required=count.required,
+        registered=count.registered,
+        votes_for=count.choices["for"],
+        votes_against=count.choices["against"],
+        abstained=count.choices["abstain"],
+        not_voted=count.choices["not_voted"],
+        absent=count.choices["absent"],
+        result="adopted" if count.adopted else "rejected",
+        reason=count.reason(),
+        held_at=now,
         publish_by=add_working_days(now, LAW.publication_of_results_working_days),
         recorded_by_id=actor.id,
     )
@@ -373,7 +449,9 @@ def latest_vote(session: Session, subject_id: int, purpose: str) -> Vote | None:
 def ballots_of(session: Session, vote: Vote) -> list[tuple[Person, str]]:
     """The roll call: each member and their choice, by the name they voted under."""
     rows = session.execute(
-        select(Person, Ballot.choice).join(Ballot, Ballot.person_id == Person.id)
-        .where(Ballot.vote_id == vote.id).order_by(func.coalesce(Ballot.name, Person.full_name))
+        select(Person, Ballot.choice)
+        .join(Ballot, Ballot.person_id == Person.id)
+        .where(Ballot.vote_id == vote.id)
+        .order_by(func.coalesce(Ballot.name, Person.full_name))
     ).all()
     return [(person, choice) for person, choice in rows]

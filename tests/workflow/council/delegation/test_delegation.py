@@ -53,8 +53,15 @@ def convened(session, world):
 def chair_delegation(session, world, convened):
     """The mayor, away, has the first deputy chair session № 12: from the evening before to the evening after."""
     return delegate_role(
-        session, world.actor(world.mayor, 10), world.deputies[0], "session_chair", scope_id=convened.id,
-        starts_at=world.at(DAY - 0.5), ends_at=world.at(DAY + 0.5), reason=MAYOR_AWAY, now=world.at(10),
+        session,
+        world.actor(world.mayor, 10),
+        world.deputies[0],
+        "session_chair",
+        scope_id=convened.id,
+        starts_at=world.at(DAY - 0.5),
+        ends_at=world.at(DAY + 0.5),
+        reason=MAYOR_AWAY,
+        now=world.at(10),
     )
 
 
@@ -63,15 +70,25 @@ def test_the_delegation_is_a_document_with_its_period_and_reason_and_a_grant_poi
     session, world, convened, chair_delegation
 ):
     assert (chair_delegation.kind, chair_delegation.state, chair_delegation.author_id) == (
-        "delegation", "active", world.mayor.id,
+        "delegation",
+        "active",
+        world.mayor.id,
     )
     assert chair_delegation.fields == {
-        "role": "session_chair", "scope_id": convened.id, "person_id": world.deputies[0].id,
-        "starts_at": "2026-03-17T21:00:00+00:00", "ends_at": "2026-03-18T21:00:00+00:00", "reason": MAYOR_AWAY,
+        "role": "session_chair",
+        "scope_id": convened.id,
+        "person_id": world.deputies[0].id,
+        "starts_at": "2026-03-17T21:00:00+00:00",
+        "ends_at": "2026-03-18T21:00:00+00:00",
+        "reason": MAYOR_AWAY,
     }
     (grant,) = grants_of(session, chair_delegation)
     assert (grant.person_id, grant.role, grant.scope_id, grant.reason, grant.granted_by_id) == (
-        world.deputies[0].id, "session_chair", convened.id, MAYOR_AWAY, world.mayor.id,
+        world.deputies[0].id,
+        "session_chair",
+        convened.id,
+        MAYOR_AWAY,
+        world.mayor.id,
     )
     assert (as_utc(grant.starts_at), as_utc(grant.ends_at)) == (world.at(DAY - 0.5), world.at(DAY + 0.5))
 
@@ -116,8 +133,14 @@ def test_a_delegate_chairs_that_session_only(session, world, convened, chair_del
 def test_an_acting_head_gives_visas_for_the_department_during_the_leave_only(session, world, unchanged):
     acting = world.staff
     delegation = delegate_role(
-        session, world.actor(world.lawyer, 0), acting, "reviewer", scope_id=world.legal.id,
-        starts_at=world.at(1), ends_at=world.at(4), reason="Відпустка начальника юридичного відділу",
+        session,
+        world.actor(world.lawyer, 0),
+        acting,
+        "reviewer",
+        scope_id=world.legal.id,
+        starts_at=world.at(1),
+        ends_at=world.at(4),
+        reason="Відпустка начальника юридичного відділу",
         now=world.at(0),
     )
     author = world.actor(world.deputies[2], 0)
@@ -136,10 +159,16 @@ def test_an_acting_head_gives_visas_for_the_department_during_the_leave_only(ses
     with unchanged(), pytest.raises(NotAllowed, match="'Give the visa' can be done only by: department_reviewer"):
         fire(session, late, "give", world.actor(acting, 5), now=world.at(5))
     # nor for the other department, even within the period
-    finance = next(v for v in submit_draft(
-        session, write_draft(session, author, "Про бюджет", "Змінити бюджет.", now=world.at(3)), author,
-        now=world.at(3),
-    ) if v.fields["department_kind"] == "finance")
+    finance = next(
+        v
+        for v in submit_draft(
+            session,
+            write_draft(session, author, "Про бюджет", "Змінити бюджет.", now=world.at(3)),
+            author,
+            now=world.at(3),
+        )
+        if v.fields["department_kind"] == "finance"
+    )
     with unchanged(), pytest.raises(NotAllowed):
         fire(session, finance, "give", world.actor(acting, 3), now=world.at(3))
     assert delegation.state == "active"
@@ -147,8 +176,14 @@ def test_an_acting_head_gives_visas_for_the_department_during_the_leave_only(ses
 
 def test_delegated_authority_is_not_a_mandate_and_gives_no_vote(session, world):
     delegate_role(
-        session, world.actor(world.mayor, 0), world.secretary, "mayor", starts_at=world.at(1), ends_at=world.at(30),
-        reason="Лікарняний міського голови", now=world.at(0),
+        session,
+        world.actor(world.mayor, 0),
+        world.secretary,
+        "mayor",
+        starts_at=world.at(1),
+        ends_at=world.at(30),
+        reason="Лікарняний міського голови",
+        now=world.at(0),
     )
     assert world.actor(world.secretary, 2).holds("mayor")
     assert world.secretary.id not in council_members(session, world.at(2))
@@ -158,26 +193,42 @@ def test_delegated_authority_is_not_a_mandate_and_gives_no_vote(session, world):
 # --- the audit: who, when, why ----------------------------------------------------------------------------------
 def test_the_audit_log_says_who_delegated_when_and_who_revoked_it_when_and_why(session, world, chair_delegation):
     fired = revoke_delegation(
-        session, chair_delegation, world.actor(world.mayor, 12), "Міський голова повернувся з відрядження",
+        session,
+        chair_delegation,
+        world.actor(world.mayor, 12),
+        "Міський голова повернувся з відрядження",
         now=world.at(12),
     )
     assert (fired.from_state, fired.to_state) == ("active", "revoked")
     created, revoked = entries(session, chair_delegation)
     assert (created.trigger, created.actor_id, as_utc(created.at), created.to_state) == (
-        "create", world.mayor.id, world.at(10), "active",
+        "create",
+        world.mayor.id,
+        world.at(10),
+        "active",
     )
     # why it was given: the document's reason and its grant's, written by that same first entry
     assert chair_delegation.fields["reason"] == MAYOR_AWAY
     assert (revoked.trigger, revoked.actor_id, as_utc(revoked.at), revoked.comment) == (
-        "revoke", world.mayor.id, world.at(12), "Міський голова повернувся з відрядження",
+        "revoke",
+        world.mayor.id,
+        world.at(12),
+        "Міський голова повернувся з відрядження",
     )
     assert verify_document(chair_delegation, [created, revoked]) is None
 
 
 def test_a_revoked_delegation_ends_its_grant_at_once(session, world, convened):
     delegation = delegate_role(
-        session, world.actor(world.mayor, 10), world.deputies[0], "session_chair", scope_id=convened.id,
-        starts_at=world.at(10), ends_at=world.at(20), reason=MAYOR_AWAY, now=world.at(10),
+        session,
+        world.actor(world.mayor, 10),
+        world.deputies[0],
+        "session_chair",
+        scope_id=convened.id,
+        starts_at=world.at(10),
+        ends_at=world.at(20),
+        reason=MAYOR_AWAY,
+        now=world.at(10),
     )
     assert world.actor(world.deputies[0], 12).holds_for("session_chair", convened.id)
     revoke_delegation(session, delegation, world.actor(world.mayor, 13), "Повернувся", now=world.at(13))
@@ -188,8 +239,9 @@ def test_a_revoked_delegation_ends_its_grant_at_once(session, world, convened):
 
 
 def test_a_delegation_revoked_before_its_period_never_takes_effect(session, world, chair_delegation):
-    revoke_delegation(session, chair_delegation, world.actor(world.mayor, 12), "Відрядження скасовано",
-                      now=world.at(12))
+    revoke_delegation(
+        session, chair_delegation, world.actor(world.mayor, 12), "Відрядження скасовано", now=world.at(12)
+    )
     assert not world.actor(world.deputies[0], DAY).holds_for("session_chair", chair_delegation.fields["scope_id"])
 
 
@@ -217,21 +269,58 @@ def test_a_delegation_expires_by_the_system_once_its_period_is_over(session, wor
 @pytest.mark.parametrize(
     ("role", "scope", "starts", "ends", "reason", "message"),
     [
-        ("session_chair", "session", DAY, DAY - 1, MAYOR_AWAY,
-         "the period must end after it starts: from 18 March 2026, 11:00 to 17 March 2026, 11:00"),
-        ("session_chair", "session", DAY, DAY, MAYOR_AWAY,
-         "the period must end after it starts: from 18 March 2026, 11:00 to 18 March 2026, 11:00"),
-        ("session_chair", "session", 1, 5, MAYOR_AWAY,
-         "the period ended on 7 March 2026, 11:00, before the delegation is given"),
+        (
+            "session_chair",
+            "session",
+            DAY,
+            DAY - 1,
+            MAYOR_AWAY,
+            "the period must end after it starts: from 18 March 2026, 11:00 to 17 March 2026, 11:00",
+        ),
+        (
+            "session_chair",
+            "session",
+            DAY,
+            DAY,
+            MAYOR_AWAY,
+            "the period must end after it starts: from 18 March 2026, 11:00 to 18 March 2026, 11:00",
+        ),
+        (
+            "session_chair",
+            "session",
+            1,
+            5,
+            MAYOR_AWAY,
+            "the period ended on 7 March 2026, 11:00, before the delegation is given",
+        ),
         ("session_chair", "session", DAY, DAY + 1, "   ", "say why the role is delegated: the reason is empty"),
-        ("speaker", None, DAY, DAY + 1, MAYOR_AWAY, "unknown role 'speaker': a delegation gives one of admin, "
-         "committee_chair, committee_member, committee_secretary, mayor, reviewer, secretary, session_chair, staff"),
+        (
+            "speaker",
+            None,
+            DAY,
+            DAY + 1,
+            MAYOR_AWAY,
+            "unknown role 'speaker': a delegation gives one of admin, "
+            "committee_chair, committee_member, committee_secretary, mayor, reviewer, secretary, session_chair, staff",
+        ),
         ("deputy", None, DAY, DAY + 1, MAYOR_AWAY, "the role 'deputy' is personal and cannot be delegated"),
-        ("session_chair", None, DAY, DAY + 1, MAYOR_AWAY,
-         "the role 'session_chair' is held for one session: say which (scope_id)"),
+        (
+            "session_chair",
+            None,
+            DAY,
+            DAY + 1,
+            MAYOR_AWAY,
+            "the role 'session_chair' is held for one session: say which (scope_id)",
+        ),
         ("session_chair", "committee", DAY, DAY + 1, MAYOR_AWAY, "there is no session"),
-        ("secretary", "session", DAY, DAY + 1, MAYOR_AWAY,
-         "the role 'secretary' is held council-wide: its delegation names no scope_id"),
+        (
+            "secretary",
+            "session",
+            DAY,
+            DAY + 1,
+            MAYOR_AWAY,
+            "the role 'secretary' is held council-wide: its delegation names no scope_id",
+        ),
     ],
 )
 def test_a_delegation_that_cannot_stand_is_refused_and_nothing_is_written(
@@ -240,8 +329,17 @@ def test_a_delegation_that_cannot_stand_is_refused_and_nothing_is_written(
     scope_id = {"session": convened.id, "committee": world.budget.id, None: None}[scope]
     grants = role_grants(session)
     with unchanged(), pytest.raises(InvalidInput) as refused:
-        delegate_role(session, world.actor(world.mayor, 10), world.deputies[0], role, scope_id=scope_id,
-                      starts_at=world.at(starts), ends_at=world.at(ends), reason=reason, now=world.at(10))
+        delegate_role(
+            session,
+            world.actor(world.mayor, 10),
+            world.deputies[0],
+            role,
+            scope_id=scope_id,
+            starts_at=world.at(starts),
+            ends_at=world.at(ends),
+            reason=reason,
+            now=world.at(10),
+        )
     assert refused.value.message.startswith(message)
     assert role_grants(session) == grants
 
@@ -251,19 +349,52 @@ def test_only_the_holder_of_an_authority_or_an_admin_delegates_it_and_never_to_o
 ):
     grants = role_grants(session)
     with unchanged(), pytest.raises(NotAllowed, match="only someone who holds the role 'session_chair'"):
-        delegate_role(session, world.actor(world.deputies[1], 10), world.deputies[0], "session_chair",
-                      scope_id=convened.id, starts_at=world.at(DAY), ends_at=world.at(DAY + 1), reason=MAYOR_AWAY,
-                      now=world.at(10))
+        delegate_role(
+            session,
+            world.actor(world.deputies[1], 10),
+            world.deputies[0],
+            "session_chair",
+            scope_id=convened.id,
+            starts_at=world.at(DAY),
+            ends_at=world.at(DAY + 1),
+            reason=MAYOR_AWAY,
+            now=world.at(10),
+        )
     with unchanged(), pytest.raises(InvalidInput, match="a role is delegated to someone else, not to oneself"):
-        delegate_role(session, world.actor(world.secretary, 10), world.secretary, "mayor",
-                      starts_at=world.at(DAY), ends_at=world.at(DAY + 1), reason=MAYOR_AWAY, now=world.at(10))
+        delegate_role(
+            session,
+            world.actor(world.secretary, 10),
+            world.secretary,
+            "mayor",
+            starts_at=world.at(DAY),
+            ends_at=world.at(DAY + 1),
+            reason=MAYOR_AWAY,
+            now=world.at(10),
+        )
     # the secretary cannot hand out the mayor's authority, nor a department's visas
     with unchanged(), pytest.raises(NotAllowed, match="only someone who holds the role 'mayor'"):
-        delegate_role(session, world.actor(world.secretary, 10), world.staff, "mayor",
-                      starts_at=world.at(DAY), ends_at=world.at(DAY + 1), reason=MAYOR_AWAY, now=world.at(10))
+        delegate_role(
+            session,
+            world.actor(world.secretary, 10),
+            world.staff,
+            "mayor",
+            starts_at=world.at(DAY),
+            ends_at=world.at(DAY + 1),
+            reason=MAYOR_AWAY,
+            now=world.at(10),
+        )
     with unchanged(), pytest.raises(NotAllowed, match="only someone who holds the role 'reviewer'"):
-        delegate_role(session, world.actor(world.secretary, 10), world.staff, "reviewer", scope_id=world.legal.id,
-                      starts_at=world.at(DAY), ends_at=world.at(DAY + 1), reason="Відпустка", now=world.at(10))
+        delegate_role(
+            session,
+            world.actor(world.secretary, 10),
+            world.staff,
+            "reviewer",
+            scope_id=world.legal.id,
+            starts_at=world.at(DAY),
+            ends_at=world.at(DAY + 1),
+            reason="Відпустка",
+            now=world.at(10),
+        )
     assert role_grants(session) == grants
 
 

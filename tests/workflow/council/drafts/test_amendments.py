@@ -35,8 +35,9 @@ def propose(world, draft, proposer, days=2, text=CHANGE):
 
 def support(world, amendment, days=3, opinion="support"):
     chair = world.actor(world.deputies[0], days)  # chairs the budget committee, the draft's lead
-    return committee_opinion(world.session, amendment, chair, opinion, reasoning="Кошторис це дозволяє",
-                             now=world.at(days))
+    return committee_opinion(
+        world.session, amendment, chair, opinion, reasoning="Кошторис це дозволяє", now=world.at(days)
+    )
 
 
 def sitting(world, draft, present=None):
@@ -48,14 +49,15 @@ def sitting(world, draft, present=None):
     world.open(plenary, days=DAY)
     sessions.approve_agenda(world.session, plenary, secretary, world.ballots(for_=9), now=world.at(DAY))
     fire(world.session, item, "consider", secretary, now=world.at(DAY))
-    for person in world.members[len(world.members) if present is None else present:]:
+    for person in world.members[len(world.members) if present is None else present :]:
         sessions.register(world.session, plenary, secretary, person, present=False, now=world.at(DAY))
     return plenary, item
 
 
 def vote(world, plenary, amendment, ballots):
-    return vote_on_amendment(world.session, plenary, world.actor(world.secretary, DAY), amendment, ballots,
-                             now=world.at(DAY))
+    return vote_on_amendment(
+        world.session, plenary, world.actor(world.secretary, DAY), amendment, ballots, now=world.at(DAY)
+    )
 
 
 def votes(session):
@@ -66,7 +68,10 @@ def votes(session):
 def test_an_amendment_goes_to_the_lead_committee_and_is_adopted_by_the_council(session, world, draft, proposer):
     amendment = propose(world, draft, proposer)
     assert (amendment.kind, amendment.state, amendment.parent_id, amendment.author_id) == (
-        "amendment", "submitted", draft.id, proposer.id,
+        "amendment",
+        "submitted",
+        draft.id,
+        proposer.id,
     )
     assert amendment.fields == {"body": CHANGE, "lead_committee_id": world.budget.id}
     assert as_utc(amendment.due_at) == world.at(9)  # five working days after Wednesday 4 March
@@ -77,19 +82,26 @@ def test_an_amendment_goes_to_the_lead_committee_and_is_adopted_by_the_council(s
         select(AuditEntry).where(AuditEntry.document_id == amendment.id, AuditEntry.trigger == "give_opinion")
     )
     assert (given.actor_id, given.data, given.comment) == (
-        world.deputies[0].id, {"opinion": "support"}, "Кошторис це дозволяє",
+        world.deputies[0].id,
+        {"opinion": "support"},
+        "Кошторис це дозволяє",
     )
 
     plenary, item = sitting(world, draft)
     cast = vote(world, plenary, amendment, world.ballots(for_=5, against=3, abstain=1))
     assert (cast.purpose, cast.subject_id, cast.threshold, cast.required, cast.result) == (
-        "amendment", amendment.id, "majority", 5, "adopted",
+        "amendment",
+        amendment.id,
+        "majority",
+        5,
+        "adopted",
     )
     assert cast.question.endswith(CHANGE)
     assert amendment.state == "adopted"
     # then the draft as a whole
-    sessions.vote_on_item(session, plenary, world.actor(world.secretary, DAY), item, world.ballots(for_=9),
-                          now=world.at(DAY))
+    sessions.vote_on_item(
+        session, plenary, world.actor(world.secretary, DAY), item, world.ballots(for_=9), now=world.at(DAY)
+    )
     assert draft.state == "adopted"
 
 
@@ -110,8 +122,14 @@ def test_an_amendment_may_be_proposed_while_the_draft_is_on_the_agenda(session, 
 
 def test_the_proposer_may_withdraw_the_amendment_saying_why(session, world, draft, proposer):
     amendment = propose(world, draft, proposer)
-    fire(session, amendment, "withdraw", world.actor(proposer, 3), comment="Погоджено з ініціатором проєкту",
-         now=world.at(3))
+    fire(
+        session,
+        amendment,
+        "withdraw",
+        world.actor(proposer, 3),
+        comment="Погоджено з ініціатором проєкту",
+        now=world.at(3),
+    )
     assert amendment.state == "withdrawn"
 
 
@@ -138,8 +156,9 @@ def test_a_draft_not_yet_with_its_committees_takes_no_amendment(session, world, 
 def test_only_the_lead_committee_s_chair_gives_its_opinion(session, world, draft, proposer, unchanged):
     amendment = propose(world, draft, proposer)
     other_chair = world.actor(world.deputies[4], 3)  # chairs the education committee
-    with unchanged(), pytest.raises(
-        NotAllowed, match="'Record the committee's opinion' can be done only by: lead_committee_chair"
+    with (
+        unchanged(),
+        pytest.raises(NotAllowed, match="'Record the committee's opinion' can be done only by: lead_committee_chair"),
     ):
         committee_opinion(session, amendment, other_chair, "support", now=world.at(3))
     with unchanged(), pytest.raises(InvalidInput, match="the committee's opinion is one of: support, reject"):

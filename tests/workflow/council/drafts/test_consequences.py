@@ -18,8 +18,7 @@ from workflow.errors import GuardFailed, WrongState
 
 def submitted(world):
     author = world.actor(world.staff)
-    draft = drafts.write_draft(world.session, author, "Про ремонт даху ліцею № 2", "Виділити кошти.",
-                               now=world.at(0))
+    draft = drafts.write_draft(world.session, author, "Про ремонт даху ліцею № 2", "Виділити кошти.", now=world.at(0))
     legal, finance = drafts.submit_draft(world.session, draft, author, now=world.at(0))
     return draft, legal, finance
 
@@ -35,7 +34,10 @@ def test_a_returned_visa_sends_the_draft_back_before_anyone_can_publish_it(sessi
         select(AuditEntry).where(AuditEntry.document_id == draft.id).order_by(AuditEntry.version.desc()).limit(1)
     ).one()
     assert (returned.trigger, returned.actor_id, returned.comment, returned.data) == (
-        "return_for_revision", None, "Юридичний відділ: Немає правової підстави", {"because_of": legal.id},
+        "return_for_revision",
+        None,
+        "Юридичний відділ: Немає правової підстави",
+        {"because_of": legal.id},
     )
     assert session.scalars(select(OutboxRow.effect).where(OutboxRow.document_id == legal.id)).all() == []
 
@@ -55,9 +57,7 @@ def test_all_visas_given_counts_a_returned_visa_of_the_round_as_not_given(sessio
     assert reason == "1 of 2 visas was returned with remarks"
 
 
-def test_a_visa_returned_for_a_draft_that_cannot_go_back_is_refused_and_changes_nothing(
-    session, world, unchanged
-):
+def test_a_visa_returned_for_a_draft_that_cannot_go_back_is_refused_and_changes_nothing(session, world, unchanged):
     draft, legal, _finance = submitted(world)
     fire(session, draft, "withdraw", world.actor(world.staff, 1), comment="Питання вирішено", now=world.at(1))
 
@@ -77,6 +77,6 @@ def test_signing_numbers_the_decision_in_the_same_transaction(session, world):
     decision = session.scalar(select(Decision).where(Decision.draft_id == draft.id))
     assert decision is not None
     assert decision.official_number == "№ 1-12-VIII"
-    assert "assign_number" not in session.scalars(
-        select(OutboxRow.effect).where(OutboxRow.document_id == draft.id)
-    ).all()
+    assert (
+        "assign_number" not in session.scalars(select(OutboxRow.effect).where(OutboxRow.document_id == draft.id)).all()
+    )

@@ -26,8 +26,7 @@ def returned_and_resubmitted(world, first_day, second_day):
     author = world.actor(world.staff)
     draft = drafts.write_draft(world.session, author, "Про сквер", "Облаштувати сквер.", now=world.at(first_day))
     legal, _finance = drafts.submit_draft(world.session, draft, author, now=world.at(first_day))
-    fire(world.session, legal, "return", world.actor(world.lawyer), comment="Уточніть площу",
-         now=world.at(first_day))
+    fire(world.session, legal, "return", world.actor(world.lawyer), comment="Уточніть площу", now=world.at(first_day))
     visas = drafts.submit_draft(world.session, draft, author, now=world.at(second_day))
     return draft, visas
 
@@ -62,10 +61,17 @@ def test_the_latest_publication_counts_even_if_an_earlier_one_was_timed_later(se
     fire(session, draft, "publish_for_discussion", secretary, now=world.at(0))
     (conclusion,) = drafts.send_to_committees(session, draft, secretary, world.budget, now=world.at(1))
     chair = world.actor(world.deputies[0])
-    edit_document(session, conclusion, chair, fields={"recommendation": "support", "body": "Підтримати."},
-                  now=world.at(1))
-    hold_committee_vote(session, conclusion, chair, question="Підтримати",
-                        ballots={p.id: "for" for p in world.deputies[:4]}, now=world.at(1))
+    edit_document(
+        session, conclusion, chair, fields={"recommendation": "support", "body": "Підтримати."}, now=world.at(1)
+    )
+    hold_committee_vote(
+        session,
+        conclusion,
+        chair,
+        question="Підтримати",
+        ballots={p.id: "for" for p in world.deputies[:4]},
+        now=world.at(1),
+    )
     fire(session, conclusion, "discuss", chair, now=world.at(1))
     fire(session, conclusion, "sign", chair, now=world.at(1))
     plenary = world.planned_session(number=12, days=DAY)
@@ -76,13 +82,21 @@ def test_the_latest_publication_counts_even_if_an_earlier_one_was_timed_later(se
 
 def test_a_conclusion_sent_back_at_the_moment_of_its_vote_needs_a_new_vote(session, world, unchanged):
     draft = world.published_draft()
-    (conclusion,) = drafts.send_to_committees(session, draft, world.actor(world.secretary), world.budget,
-                                              now=world.at(1))
+    (conclusion,) = drafts.send_to_committees(
+        session, draft, world.actor(world.secretary), world.budget, now=world.at(1)
+    )
     chair = world.actor(world.deputies[0])
-    edit_document(session, conclusion, chair, fields={"recommendation": "support", "body": "Підтримати."},
-                  now=world.at(1))
-    hold_committee_vote(session, conclusion, chair, question="Підтримати",
-                        ballots={p.id: "for" for p in world.deputies[:4]}, now=world.at(1))
+    edit_document(
+        session, conclusion, chair, fields={"recommendation": "support", "body": "Підтримати."}, now=world.at(1)
+    )
+    hold_committee_vote(
+        session,
+        conclusion,
+        chair,
+        question="Підтримати",
+        ballots={p.id: "for" for p in world.deputies[:4]},
+        now=world.at(1),
+    )
     fire(session, conclusion, "discuss", chair, now=world.at(1))
     fire(session, conclusion, "send_back", chair, comment="Додати розрахунок", now=world.at(1))  # the same moment
 

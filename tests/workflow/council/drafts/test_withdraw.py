@@ -22,8 +22,9 @@ def test_withdrawing_a_draft_awaiting_visas_cancels_them(session, world):
     draft = drafts.write_draft(session, author, "Про ремонт даху ліцею № 2", "Текст.", now=world.at(0))
     visas = drafts.submit_draft(session, draft, author, now=world.at(0))
 
-    drafts.withdraw_draft(session, draft, world.actor(world.staff, 1), "Кошти знайдено в іншій програмі",
-                          now=world.at(1))
+    drafts.withdraw_draft(
+        session, draft, world.actor(world.staff, 1), "Кошти знайдено в іншій програмі", now=world.at(1)
+    )
 
     assert draft.state == "withdrawn"
     assert [(v.state, v.due_at) for v in visas] == [("cancelled", None), ("cancelled", None)]
@@ -31,8 +32,9 @@ def test_withdrawing_a_draft_awaiting_visas_cancels_them(session, world):
 
 def test_withdrawing_a_draft_in_committee_review_cancels_the_conclusions_awaited(session, world):
     draft = world.published_draft()
-    conclusions = drafts.send_to_committees(session, draft, world.actor(world.secretary), world.budget,
-                                            [world.education], now=world.at(1))
+    conclusions = drafts.send_to_committees(
+        session, draft, world.actor(world.secretary), world.budget, [world.education], now=world.at(1)
+    )
 
     drafts.withdraw_draft(session, draft, world.actor(world.staff, 2), "Питання вирішено", now=world.at(2))
 
@@ -65,8 +67,9 @@ def test_a_draft_returned_for_revision_is_asked_for_nothing_more_until_it_is_sub
     author = world.actor(world.staff)
     draft = drafts.write_draft(session, author, "Про ремонт даху ліцею № 2", "Текст.", now=world.at(0))
     legal, finance = drafts.submit_draft(session, draft, author, now=world.at(0))
-    drafts.return_for_revision(session, draft, world.actor(world.secretary, 1), "Бракує фінансового обґрунтування",
-                               now=world.at(1))
+    drafts.return_for_revision(
+        session, draft, world.actor(world.secretary, 1), "Бракує фінансового обґрунтування", now=world.at(1)
+    )
 
     assert (draft.state, legal.state, finance.state) == ("drafting", "cancelled", "cancelled")
     assert [v.state for v in drafts.submit_draft(session, draft, author, now=world.at(2))] == ["requested"] * 2
@@ -88,22 +91,25 @@ def test_a_draft_on_the_agenda_returned_for_revision_leaves_the_agenda(session, 
     draft = world.reviewed_draft()
     item = sessions.add_to_agenda(session, plenary, world.actor(world.secretary, 5), draft, now=world.at(5))
 
-    drafts.return_for_revision(session, draft, world.actor(world.secretary, 6), "Комісія просить доопрацювати",
-                               now=world.at(6))
+    drafts.return_for_revision(
+        session, draft, world.actor(world.secretary, 6), "Комісія просить доопрацювати", now=world.at(6)
+    )
 
     assert (draft.state, item.state) == ("drafting", "removed")
 
 
 def test_the_amendments_to_a_withdrawn_draft_are_cancelled_and_their_authors_told(session, world):
     draft = world.reviewed_draft()
-    amendment = propose_amendment(session, world.actor(world.deputies[4], 2), draft, "Збільшити суму до 1,5 млн грн",
-                                  now=world.at(2))
+    amendment = propose_amendment(
+        session, world.actor(world.deputies[4], 2), draft, "Збільшити суму до 1,5 млн грн", now=world.at(2)
+    )
 
     drafts.withdraw_draft(session, draft, world.actor(world.staff, 3), "Питання вирішено", now=world.at(3))
 
     assert amendment.state == "cancelled"
     told = session.scalars(
-        select(OutboxRow.params).where(OutboxRow.document_id == amendment.id, OutboxRow.effect == "notify")
+        select(OutboxRow.params)
+        .where(OutboxRow.document_id == amendment.id, OutboxRow.effect == "notify")
         .order_by(OutboxRow.id)
     ).all()
     assert told[-1] == {"roles": ["author"], "template": "amendment_cancelled"}

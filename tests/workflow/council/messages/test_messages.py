@@ -41,13 +41,19 @@ def triggers(session, message):
 def test_a_message_is_read_answered_publicly_and_closed(session, world, citizen, deputy):
     message = write(world, citizen, deputy)
     assert (message.kind, message.state, message.author_id, message.title) == (
-        "citizen_message", "sent", citizen.id, "Ремонт даху ліцею № 2",
+        "citizen_message",
+        "sent",
+        citizen.id,
+        "Ремонт даху ліцею № 2",
     )
     assert message.fields == {"deputy_id": deputy.id, "text": QUESTION}
     # the deputy is to be told at once: the creation records its effect, keyed by the creation's audit entry
     received = session.scalar(select(OutboxRow).where(OutboxRow.document_id == message.id))
     assert (received.audit_version, received.idempotency_key, received.effect, received.params) == (
-        1, f"{message.id}:1:0", "notify", {"roles": ["addressee"], "template": "message_received"},
+        1,
+        f"{message.id}:1:0",
+        "notify",
+        {"roles": ["addressee"], "template": "message_received"},
     )
 
     read_message(session, message, world.actor(deputy, 1), now=world.at(1))  # Tuesday 3 March

@@ -30,8 +30,7 @@ def days_since_t0(moment: datetime) -> float:
 
 
 def put_on_agenda(world, draft, plenary, days):
-    return sessions.add_to_agenda(world.session, plenary, world.actor(world.secretary, days), draft,
-                                  now=world.at(days))
+    return sessions.add_to_agenda(world.session, plenary, world.actor(world.secretary, days), draft, now=world.at(days))
 
 
 # --- publication before the session ---------------------------------------------------------------------------
@@ -120,8 +119,13 @@ def session_with_agenda(world, *, kind="regular", days=WEDNESDAY_18_MARCH):
     """A session on day `days` with a reviewed draft (published on day 0) on its agenda, planned on day 0."""
     draft = world.reviewed_draft(days=0)
     plenary = sessions.plan_session(
-        world.session, world.actor(world.secretary, 0), number=12, starts_at=world.at(days),
-        place="Сесійна зала", kind=kind, now=world.at(0),
+        world.session,
+        world.actor(world.secretary, 0),
+        number=12,
+        starts_at=world.at(days),
+        place="Сесійна зала",
+        kind=kind,
+        now=world.at(0),
     )
     put_on_agenda(world, draft, plenary, days=2)
     return plenary

@@ -112,9 +112,19 @@ def test_the_signing_s_effect_numbers_the_decision_once_even_if_carried_out_agai
     signing = session.scalar(
         select(AuditEntry.version).where(AuditEntry.document_id == draft.id, AuditEntry.trigger == "sign")
     )
-    session.add(OutboxRow(document_id=draft.id, audit_version=signing, effect="assign_number", params={},
-                          idempotency_key=f"{draft.id}:{signing}:legacy", status="pending", attempts=0,
-                          available_at=world.at(DAY + 1), created_at=world.at(DAY + 1)))
+    session.add(
+        OutboxRow(
+            document_id=draft.id,
+            audit_version=signing,
+            effect="assign_number",
+            params={},
+            idempotency_key=f"{draft.id}:{signing}:legacy",
+            status="pending",
+            attempts=0,
+            available_at=world.at(DAY + 1),
+            created_at=world.at(DAY + 1),
+        )
+    )
     session.flush()
     assert carry_out(session, HANDLERS, now=world.at(DAY + 1)) == (1, 0)
     assert carry_out(session, HANDLERS, now=world.at(DAY + 2)) == (0, 0)

@@ -65,7 +65,8 @@ def voted(session, world):
 def test_an_honest_sitting_verifies_with_its_records_under_the_session_s_chain(session, voted):
     plenary, _item, cast = voted
     recorded = session.scalars(
-        select(AuditEntry.data).where(AuditEntry.document_id == plenary.id, AuditEntry.trigger == RECORD)
+        select(AuditEntry.data)
+        .where(AuditEntry.document_id == plenary.id, AuditEntry.trigger == RECORD)
         .order_by(AuditEntry.version)
     ).all()
     # nine registrations, the agenda's vote, the item's vote
@@ -86,8 +87,11 @@ def test_a_vote_s_counts_changed_in_the_database_are_found_and_the_session_named
 
 def test_a_ballot_changed_in_the_database_is_found(session, world, voted):
     plenary, _item, cast = voted
-    as_owner(session, "ballots", update(BALLOTS).where(BALLOTS.c.vote_id == cast.id,
-                                                       BALLOTS.c.person_id == world.mayor.id).values(choice="for"))
+    as_owner(
+        session,
+        "ballots",
+        update(BALLOTS).where(BALLOTS.c.vote_id == cast.id, BALLOTS.c.person_id == world.mayor.id).values(choice="for"),
+    )
 
     found = broken(session)
     assert (found.document_id, found.version) == (plenary.id, cast.audit_version)
@@ -96,8 +100,9 @@ def test_a_ballot_changed_in_the_database_is_found(session, world, voted):
 
 def test_a_ballot_deleted_in_the_database_is_found(session, world, voted):
     plenary, _item, cast = voted
-    as_owner(session, "ballots", delete(BALLOTS).where(BALLOTS.c.vote_id == cast.id,
-                                                       BALLOTS.c.person_id == world.mayor.id))
+    as_owner(
+        session, "ballots", delete(BALLOTS).where(BALLOTS.c.vote_id == cast.id, BALLOTS.c.person_id == world.mayor.id)
+    )
 
     assert broken(session).document_id == plenary.id
 
@@ -158,8 +163,11 @@ def test_a_decision_number_changed_in_the_database_is_found_and_the_decision_nam
     decision = session.scalars(select(Decision).where(Decision.draft_id == draft.id)).one()
     assert decision.audit_version == draft.version  # recorded right after the signing, in the decision's chain
     assert verify_log(session)[2] is None
-    as_owner(session, "decisions",
-             update(DECISIONS).where(DECISIONS.c.id == decision.id).values(official_number="№ 7-12-VIII"))
+    as_owner(
+        session,
+        "decisions",
+        update(DECISIONS).where(DECISIONS.c.id == decision.id).values(official_number="№ 7-12-VIII"),
+    )
 
     found = broken(session)
     assert (found.document_id, found.version) == (draft.id, decision.audit_version)
@@ -173,7 +181,8 @@ def test_the_database_refuses_to_rewrite_a_decisive_record(session, world, table
     target = TABLES[table]
     row_id = session.scalar(select(target.c.id).order_by(target.c.id).limit(1))
     statement = (
-        update(target).where(target.c.id == row_id).values(id=row_id) if how == "update"
+        update(target).where(target.c.id == row_id).values(id=row_id)
+        if how == "update"
         else delete(target).where(target.c.id == row_id)
     )
     before = session.connection().execute(select(target).where(target.c.id == row_id)).one()

@@ -43,11 +43,16 @@ def test_after_the_council_decides_to_vote_again_the_second_vote_counts_and_both
     second = vote(world, plenary, item, world.ballots(for_=6, against=3))
 
     assert (first.result, decided.purpose, decided.result, second.result) == (
-        "rejected", "revote", "adopted", "adopted",
+        "rejected",
+        "revote",
+        "adopted",
+        "adopted",
     )
     on_record = session.scalars(select(Vote).where(Vote.subject_id == item.id).order_by(Vote.id)).all()
     assert [(v.purpose, v.result) for v in on_record] == [
-        ("decision", "rejected"), ("revote", "adopted"), ("decision", "adopted"),
+        ("decision", "rejected"),
+        ("revote", "adopted"),
+        ("decision", "adopted"),
     ]
     assert latest_vote(session, item.id, "decision") == second
     assert first.audit_version < decided.audit_version < second.audit_version  # in the session's log, in order
@@ -109,8 +114,16 @@ def test_two_votes_recorded_at_once_on_one_question_record_one(committed_db):
                 plenary, item = session.get(Document, ids[0]), session.get(Document, ids[1])
                 secretary = load_actor(session, ids[2], world.at(DAY))
                 start.wait()  # both have loaded the session: both record at once
-                cast = hold_vote(session, plenary, secretary, purpose="decision", subject=item, ballots=everyone,
-                                 question="Про прийняття рішення в цілому", now=world.at(DAY))
+                cast = hold_vote(
+                    session,
+                    plenary,
+                    secretary,
+                    purpose="decision",
+                    subject=item,
+                    ballots=everyone,
+                    question="Про прийняття рішення в цілому",
+                    now=world.at(DAY),
+                )
                 session.commit()
                 return cast.id
 

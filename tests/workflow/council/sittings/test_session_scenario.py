@@ -69,10 +69,20 @@ def test_one_session_from_the_first_drafts_to_the_published_protocol(session, wo
     staff, secretary, mayor = world.actor(world.staff), world.actor(world.secretary), world.actor(world.mayor)
     lawyer, accountant = world.actor(world.lawyer), world.actor(world.accountant)
     who = {
-        None: "system", world.staff.id: "staff", world.secretary.id: "secretary", world.mayor.id: "mayor",
-        world.lawyer.id: "lawyer", world.accountant.id: "accountant", goncharenko.id: "goncharenko",
-        kravets.id: "kravets", rudenko.id: "rudenko", savchuk.id: "savchuk", petrenko.id: "petrenko",
-        zinchenko.id: "zinchenko", moroz.id: "moroz", polishchuk.id: "polishchuk",
+        None: "system",
+        world.staff.id: "staff",
+        world.secretary.id: "secretary",
+        world.mayor.id: "mayor",
+        world.lawyer.id: "lawyer",
+        world.accountant.id: "accountant",
+        goncharenko.id: "goncharenko",
+        kravets.id: "kravets",
+        rudenko.id: "rudenko",
+        savchuk.id: "savchuk",
+        petrenko.id: "petrenko",
+        zinchenko.id: "zinchenko",
+        moroz.id: "moroz",
+        polishchuk.id: "polishchuk",
     }
 
     def at(day: int, hour: int = 9, minute: int = 0) -> datetime:
@@ -85,7 +95,8 @@ def test_one_session_from_the_first_drafts_to_the_published_protocol(session, wo
         """The document's audit log: (trigger, from, to, who) for every entry, oldest first, but the records under
         its chain (votes, registrations, its number: see `records`)."""
         entries = session.scalars(
-            select(AuditEntry).where(AuditEntry.document_id == document.id, AuditEntry.trigger != RECORD)
+            select(AuditEntry)
+            .where(AuditEntry.document_id == document.id, AuditEntry.trigger != RECORD)
             .order_by(AuditEntry.version)
         )
         return [(e.trigger, e.from_state, e.to_state, who[e.actor_id]) for e in entries]
@@ -93,7 +104,8 @@ def test_one_session_from_the_first_drafts_to_the_published_protocol(session, wo
     def records(document: Document) -> list[tuple[int, str]]:
         """The records written under the document's chain: (version, kind)."""
         entries = session.scalars(
-            select(AuditEntry).where(AuditEntry.document_id == document.id, AuditEntry.trigger == RECORD)
+            select(AuditEntry)
+            .where(AuditEntry.document_id == document.id, AuditEntry.trigger == RECORD)
             .order_by(AuditEntry.version)
         )
         return [(e.version, e.data["record"]) for e in entries]
@@ -136,10 +148,21 @@ def test_one_session_from_the_first_drafts_to_the_published_protocol(session, wo
         conclusion: Document, chair: Person, recorder: Person, members: Sequence[Person], *, day: int, hour: int
     ) -> Vote:
         """The committee writes its conclusion, votes on it with its `members` present, and records it."""
-        edit_document(session, conclusion, as_(chair), fields={"recommendation": "support", "body": "Підтримати."},
-                      now=at(day, hour))
-        vote = hold_committee_vote(session, conclusion, as_(recorder), question=f"Висновок: {conclusion.title}",
-                                   ballots={m.id: "for" for m in members}, now=at(day, hour, 30))
+        edit_document(
+            session,
+            conclusion,
+            as_(chair),
+            fields={"recommendation": "support", "body": "Підтримати."},
+            now=at(day, hour),
+        )
+        vote = hold_committee_vote(
+            session,
+            conclusion,
+            as_(recorder),
+            question=f"Висновок: {conclusion.title}",
+            ballots={m.id: "for" for m in members},
+            now=at(day, hour, 30),
+        )
         fire(session, conclusion, "discuss", as_(recorder), now=at(day, hour, 40))
         return vote
 
@@ -147,12 +170,23 @@ def test_one_session_from_the_first_drafts_to_the_published_protocol(session, wo
     # Act 1 (day 0). Three drafts are written and submitted: each asks the legal and the finance departments
     # for a visa, and the reviewers are told.
     # ============================================================================================================
-    roof = drafts.write_draft(session, staff, "Про ремонт даху ліцею № 2", "Виділити 1,2 млн грн на ремонт даху.",
-                              now=at(0))
-    street = drafts.write_draft(session, as_(polishchuk), "Про перейменування вулиці Гагаріна",
-                                "Перейменувати вулицю Гагаріна на вулицю Героїв Чорнобиля.", now=at(0, 10))
-    fares = drafts.write_draft(session, as_(rudenko), "Про зниження вартості проїзду в міських автобусах",
-                               "Встановити вартість проїзду 8 грн.", now=at(0, 11))
+    roof = drafts.write_draft(
+        session, staff, "Про ремонт даху ліцею № 2", "Виділити 1,2 млн грн на ремонт даху.", now=at(0)
+    )
+    street = drafts.write_draft(
+        session,
+        as_(polishchuk),
+        "Про перейменування вулиці Гагаріна",
+        "Перейменувати вулицю Гагаріна на вулицю Героїв Чорнобиля.",
+        now=at(0, 10),
+    )
+    fares = drafts.write_draft(
+        session,
+        as_(rudenko),
+        "Про зниження вартості проїзду в міських автобусах",
+        "Встановити вартість проїзду 8 грн.",
+        now=at(0, 11),
+    )
     roof_visas = drafts.submit_draft(session, roof, staff, now=at(0, 12))
     street_visas = drafts.submit_draft(session, street, as_(polishchuk), now=at(0, 12))
     fares_visas = drafts.submit_draft(session, fares, as_(rudenko), now=at(0, 12))
@@ -160,7 +194,8 @@ def test_one_session_from_the_first_drafts_to_the_published_protocol(session, wo
     assert states(roof, street, fares) == ["visas"] * 3
     for draft, visas in ((roof, roof_visas), (street, street_visas), (fares, fares_visas)):
         assert [(v.title, v.fields["department_kind"], v.state) for v in visas] == [
-            ("Юридичний відділ", "legal", "requested"), ("Фінансове управління", "finance", "requested"),
+            ("Юридичний відділ", "legal", "requested"),
+            ("Фінансове управління", "finance", "requested"),
         ]
         assert outbox(draft) == [row(draft, 2, 0, notify("visa_requested", "reviewer"))]
         # the law's clock: five working days for the visas, three for each department
@@ -186,7 +221,9 @@ def test_one_session_from_the_first_drafts_to_the_published_protocol(session, wo
     assert outbox(legal_visa) == []
     returned = entry(roof, 3)
     assert (returned.trigger, returned.actor_id, returned.comment, returned.data) == (
-        "return_for_revision", None, "Юридичний відділ: Не зазначено джерело фінансування",
+        "return_for_revision",
+        None,
+        "Юридичний відділ: Не зазначено джерело фінансування",
         {"because_of": legal_visa.id},
     )
     assert outbox(roof, 3) == [row(roof, 3, 0, notify("draft_returned", "author"))]
@@ -218,7 +255,8 @@ def test_one_session_from_the_first_drafts_to_the_published_protocol(session, wo
     assert states(roof, new_legal, new_finance) == ["public_discussion", "given", "given"]
     assert trail(legal_visa) == [("create", None, "requested", "system"), ("return", "requested", "returned", "lawyer")]
     assert trail(finance_visa) == [
-        ("create", None, "requested", "system"), ("give", "requested", "given", "accountant"),
+        ("create", None, "requested", "system"),
+        ("give", "requested", "given", "accountant"),
         ("invalidate", "given", "invalidated", "system"),
     ]
     assert entry(finance_visa, 3).comment == "the text of the draft was changed"
@@ -233,20 +271,23 @@ def test_one_session_from_the_first_drafts_to_the_published_protocol(session, wo
     # concludes on the roof, but its chair sends that conclusion back for the cost estimate, so the roof draft
     # cannot go on the agenda yet.
     # ============================================================================================================
-    plenary = sessions.plan_session(session, secretary, number=12, starts_at=at(17),
-                                    place="Сесійна зала, пл. Свободи, 1", now=at(3, 8))
+    plenary = sessions.plan_session(
+        session, secretary, number=12, starts_at=at(17), place="Сесійна зала, пл. Свободи, 1", now=at(3, 8)
+    )
     assert (plenary.title, plenary.state) == ("12 сесія 8 скликання", "planned")
     with unchanged(), pytest.raises(GuardFailed) as refused:
         fire(session, plenary, "convene", secretary, now=at(3, 8, 30))
     assert refused.value.message == "'Convene' is not possible now: the agenda is empty"
 
-    roof_budget, roof_education = drafts.send_to_committees(session, roof, secretary, world.budget, [world.education],
-                                                            now=at(3, 9))
+    roof_budget, roof_education = drafts.send_to_committees(
+        session, roof, secretary, world.budget, [world.education], now=at(3, 9)
+    )
     (street_education,) = drafts.send_to_committees(session, street, secretary, world.education, now=at(3, 9))
     (fares_budget,) = drafts.send_to_committees(session, fares, secretary, world.budget, now=at(3, 9))
     assert states(roof, street, fares) == ["committee_review"] * 3
     assert [(c.title, c.fields["lead"], c.state) for c in (roof_budget, roof_education)] == [
-        ("З питань бюджету", True, "prepared"), ("З питань освіти", False, "prepared"),
+        ("З питань бюджету", True, "prepared"),
+        ("З питань освіти", False, "prepared"),
     ]
     assert entry(roof, 7).data == {"lead_committee_id": world.budget.id}
     assert outbox(roof, 7) == [row(roof, 7, 0, notify("draft_assigned_to_committee", "committee_member"))]
@@ -270,8 +311,7 @@ def test_one_session_from_the_first_drafts_to_the_published_protocol(session, wo
         ]
 
     conclude(roof_education, petrenko, petrenko, education_members, day=3, hour=15)
-    fire(session, roof_education, "send_back", as_(petrenko), comment="Додати розрахунок вартості робіт",
-         now=at(3, 16))
+    fire(session, roof_education, "send_back", as_(petrenko), comment="Додати розрахунок вартості робіт", now=at(3, 16))
     assert roof_education.state == "prepared"
     with unchanged(), pytest.raises(GuardFailed) as refused:
         sessions.add_to_agenda(session, plenary, secretary, roof, now=at(3, 17))
@@ -283,11 +323,21 @@ def test_one_session_from_the_first_drafts_to_the_published_protocol(session, wo
     # Act 5 (day 4). A member adds the estimate, the education committee votes again (Мороз is away, the
     # quorum of two holds) and its chair signs. Another draft of the staff is published for discussion today.
     # ============================================================================================================
-    edit_document(session, roof_education, as_(zinchenko),
-                  fields={"body": "Підтримати проєкт рішення. Кошторис робіт — 1,2 млн грн."}, now=at(4, 10))
-    second = hold_committee_vote(session, roof_education, as_(petrenko), question="Висновок (повторно)",
-                                 ballots={petrenko.id: "for", zinchenko.id: "for", moroz.id: "absent"},
-                                 now=at(4, 11))
+    edit_document(
+        session,
+        roof_education,
+        as_(zinchenko),
+        fields={"body": "Підтримати проєкт рішення. Кошторис робіт — 1,2 млн грн."},
+        now=at(4, 10),
+    )
+    second = hold_committee_vote(
+        session,
+        roof_education,
+        as_(petrenko),
+        question="Висновок (повторно)",
+        ballots={petrenko.id: "for", zinchenko.id: "for", moroz.id: "absent"},
+        now=at(4, 11),
+    )
     assert (second.result, second.registered, second.votes_for, second.absent) == ("adopted", 2, 2, 1)
     fire(session, roof_education, "discuss", as_(petrenko), now=at(4, 11, 30))
     fire(session, roof_education, "sign", as_(petrenko), now=at(4, 12))
@@ -307,7 +357,8 @@ def test_one_session_from_the_first_drafts_to_the_published_protocol(session, wo
         row(roof_education, 9, 1, notify("conclusion_signed", "secretary")),
     ]
     assert trail(fares_budget)[2:] == [
-        ("discuss", "prepared", "discussed", "kravets"), ("sign", "discussed", "signed", "goncharenko"),
+        ("discuss", "prepared", "discussed", "kravets"),
+        ("sign", "discussed", "signed", "goncharenko"),
     ]
 
     # published on Friday 6 March, reviewed by the budget committee on day 5
@@ -332,7 +383,8 @@ def test_one_session_from_the_first_drafts_to_the_published_protocol(session, wo
     roof_item, street_item, fares_item = items
     agenda = sessions.agenda(session, plenary)
     assert [(item.position, item.draft_id, document.title, document.state) for item, document in agenda] == [
-        (1, roof.id, roof.title, "proposed"), (2, street.id, street.title, "proposed"),
+        (1, roof.id, roof.title, "proposed"),
+        (2, street.id, street.title, "proposed"),
         (3, fares.id, fares.title, "proposed"),
     ]
     assert [document.id for _, document in agenda] == [item.id for item in items]
@@ -342,7 +394,8 @@ def test_one_session_from_the_first_drafts_to_the_published_protocol(session, wo
     fire(session, plenary, "convene", secretary, now=at(7, 12))
     assert plenary.state == "convened"
     assert outbox(plenary) == [
-        row(plenary, 2, 0, notify("session_convened", "deputy", "mayor")), row(plenary, 2, 1, render("agenda")),
+        row(plenary, 2, 0, notify("session_convened", "deputy", "mayor")),
+        row(plenary, 2, 1, render("agenda")),
     ]
 
     # ============================================================================================================
@@ -362,8 +415,9 @@ def test_one_session_from_the_first_drafts_to_the_published_protocol(session, wo
         sessions.register(session, plenary, secretary, person, now=at(17, 9, 5))
     before = counted()
     with unchanged(), pytest.raises(GuardFailed) as refused:
-        sessions.approve_agenda(session, plenary, secretary, ballots(for_=(goncharenko, kravets, rudenko, savchuk)),
-                                now=at(17, 9, 10))
+        sessions.approve_agenda(
+            session, plenary, secretary, ballots(for_=(goncharenko, kravets, rudenko, savchuk)), now=at(17, 9, 10)
+        )
     assert refused.value.message == "no quorum: 4 of 9 members are registered, at least 5 are needed"
     assert counted() == before
     assert states(*[doc for _, doc in sessions.agenda(session, plenary)]) == ["proposed"] * 3
@@ -373,15 +427,24 @@ def test_one_session_from_the_first_drafts_to_the_published_protocol(session, wo
     present = (goncharenko, kravets, rudenko, savchuk, petrenko, zinchenko, polishchuk, world.mayor)
     agenda_vote = sessions.approve_agenda(session, plenary, secretary, ballots(for_=present), now=at(17, 9, 20))
     assert (agenda_vote.result, agenda_vote.registered, agenda_vote.votes_for, agenda_vote.absent) == (
-        "adopted", 8, 8, 1,
+        "adopted",
+        8,
+        8,
+        1,
     )
     assert states(*items) == ["included"] * 3
     assert entry(roof_item, 2).data == {"vote_id": agenda_vote.id}
 
     roof_vote = sessions.vote_on_item(
-        session, plenary, secretary, roof_item,
-        ballots(for_=(goncharenko, kravets, rudenko, savchuk, petrenko, world.mayor), against=(polishchuk,),
-                abstain=(zinchenko,)),
+        session,
+        plenary,
+        secretary,
+        roof_item,
+        ballots(
+            for_=(goncharenko, kravets, rudenko, savchuk, petrenko, world.mayor),
+            against=(polishchuk,),
+            abstain=(zinchenko,),
+        ),
         now=at(17, 10),
     )
     assert roof_vote.reason == (
@@ -389,16 +452,27 @@ def test_one_session_from_the_first_drafts_to_the_published_protocol(session, wo
         "more than half of the total composition of 9 is 5 votes for"
     )
     assert roll_call(roof_vote) == {
-        "goncharenko": "for", "kravets": "for", "rudenko": "for", "savchuk": "for", "petrenko": "for",
-        "mayor": "for", "polishchuk": "against", "zinchenko": "abstain", "moroz": "absent",
+        "goncharenko": "for",
+        "kravets": "for",
+        "rudenko": "for",
+        "savchuk": "for",
+        "petrenko": "for",
+        "mayor": "for",
+        "polishchuk": "against",
+        "zinchenko": "abstain",
+        "moroz": "absent",
     }
     assert (roof_item.state, roof.state) == ("adopted", "adopted")
     assert outbox(roof, 9) == [row(roof, 9, 0, notify("decision_adopted", "mayor", "author"))]
 
     street_vote = sessions.vote_on_item(
-        session, plenary, secretary, street_item,
-        ballots(for_=(polishchuk, zinchenko, petrenko, rudenko), against=(goncharenko, world.mayor),
-                abstain=(savchuk,)),  # Кравець is registered and does not vote
+        session,
+        plenary,
+        secretary,
+        street_item,
+        ballots(
+            for_=(polishchuk, zinchenko, petrenko, rudenko), against=(goncharenko, world.mayor), abstain=(savchuk,)
+        ),  # Кравець is registered and does not vote
         now=at(17, 11),
     )
     assert street_vote.reason == (
@@ -406,8 +480,15 @@ def test_one_session_from_the_first_drafts_to_the_published_protocol(session, wo
         "more than half of the total composition of 9 is 5 votes for"
     )
     assert roll_call(street_vote) == {
-        "polishchuk": "for", "zinchenko": "for", "petrenko": "for", "rudenko": "for", "goncharenko": "against",
-        "mayor": "against", "savchuk": "abstain", "kravets": "not_voted", "moroz": "absent",
+        "polishchuk": "for",
+        "zinchenko": "for",
+        "petrenko": "for",
+        "rudenko": "for",
+        "goncharenko": "against",
+        "mayor": "against",
+        "savchuk": "abstain",
+        "kravets": "not_voted",
+        "moroz": "absent",
     }
     assert (street_item.state, street.state) == ("rejected", "rejected")
     assert outbox(street, 6) == [row(street, 6, 0, notify("decision_rejected", "author"))]
@@ -418,20 +499,30 @@ def test_one_session_from_the_first_drafts_to_the_published_protocol(session, wo
 
     fares_for = (goncharenko, kravets, rudenko, savchuk, zinchenko)
     fares_vote = sessions.vote_on_item(
-        session, plenary, secretary, fares_item,
-        ballots(for_=fares_for, against=(world.mayor, petrenko, polishchuk)), now=at(17, 12),
+        session,
+        plenary,
+        secretary,
+        fares_item,
+        ballots(for_=fares_for, against=(world.mayor, petrenko, polishchuk)),
+        now=at(17, 12),
     )
     assert (fares_vote.result, fares_vote.votes_for, fares_vote.required) == ("adopted", 5, 5)
     assert (fares_item.state, fares.state) == ("adopted", "adopted")
     assert as_utc(fares.due_at) == at(22, 12)  # the mayor has five days to veto
-    assert [(v.purpose, v.subject_id, v.result) for v in session.scalars(
-        select(Vote).where(Vote.session_id == plenary.id).order_by(Vote.id))] == [
-        ("approve_agenda", plenary.id, "adopted"), ("decision", roof_item.id, "adopted"),
-        ("decision", street_item.id, "rejected"), ("decision", fares_item.id, "adopted"),
+    assert [
+        (v.purpose, v.subject_id, v.result)
+        for v in session.scalars(select(Vote).where(Vote.session_id == plenary.id).order_by(Vote.id))
+    ] == [
+        ("approve_agenda", plenary.id, "adopted"),
+        ("decision", roof_item.id, "adopted"),
+        ("decision", street_item.id, "rejected"),
+        ("decision", fares_item.id, "adopted"),
     ]
     assert trail(roof_item) == [
-        ("create", None, "proposed", "secretary"), ("include", "proposed", "included", "secretary"),
-        ("consider", "included", "considering", "secretary"), ("adopt", "considering", "adopted", "system"),
+        ("create", None, "proposed", "secretary"),
+        ("include", "proposed", "included", "secretary"),
+        ("consider", "included", "considering", "secretary"),
+        ("adopt", "considering", "adopted", "system"),
     ]
     assert trail(street_item)[-1] == ("reject", "considering", "rejected", "system")
 
@@ -442,7 +533,8 @@ def test_one_session_from_the_first_drafts_to_the_published_protocol(session, wo
     fire(session, roof, "sign", mayor, now=at(20, 10))
     assert roof.state == "signed"
     assert outbox(roof, 10) == [
-        row(roof, 10, 0, render("decision")), row(roof, 10, 1, notify("decision_signed", "secretary", "author")),
+        row(roof, 10, 0, render("decision")),
+        row(roof, 10, 1, notify("decision_signed", "secretary", "author")),
     ]
     with unchanged(), pytest.raises(InvalidInput) as refused:
         fire(session, fares, "veto", mayor, now=at(20, 11))
@@ -455,7 +547,9 @@ def test_one_session_from_the_first_drafts_to_the_published_protocol(session, wo
 
     roof_decision = session.scalars(select(Decision).where(Decision.draft_id == roof.id)).one()
     assert (roof_decision.official_number, roof_decision.number, roof_decision.adopted_on) == (
-        "№ 1-12-VIII", 1, date(2026, 3, 19),
+        "№ 1-12-VIII",
+        1,
+        date(2026, 3, 19),
     )
     assert as_utc(roof_decision.numbered_at) == at(20, 10)  # numbered when it was signed
 
@@ -475,9 +569,17 @@ def test_one_session_from_the_first_drafts_to_the_published_protocol(session, wo
     # its protocol is drawn up.
     # ============================================================================================================
     question = f"Про подолання вето на рішення «{fares.title}»"
-    short = hold_vote(session, plenary, secretary, purpose="veto_override", subject=fares, threshold="two_thirds",
-                      question=question, ballots=ballots(for_=fares_for, against=(world.mayor, petrenko, polishchuk)),
-                      now=at(24, 10))
+    short = hold_vote(
+        session,
+        plenary,
+        secretary,
+        purpose="veto_override",
+        subject=fares,
+        threshold="two_thirds",
+        question=question,
+        ballots=ballots(for_=fares_for, against=(world.mayor, petrenko, polishchuk)),
+        now=at(24, 10),
+    )
     assert short.reason == (
         "not adopted: 5 for, 3 against, 0 abstained, 0 did not vote, 1 absent; "
         "two thirds of the total composition of 9 is 6 votes for"
@@ -491,18 +593,41 @@ def test_one_session_from_the_first_drafts_to_the_published_protocol(session, wo
     # the question was voted on: a second vote needs the council's decision to vote again, and both stay on record
     before = counted()
     with unchanged(), pytest.raises(GuardFailed) as refused:
-        hold_vote(session, plenary, secretary, purpose="veto_override", subject=fares, threshold="two_thirds",
-                  question=question, ballots=ballots(for_=fares_for), now=at(24, 10, 45))
+        hold_vote(
+            session,
+            plenary,
+            secretary,
+            purpose="veto_override",
+            subject=fares,
+            threshold="two_thirds",
+            question=question,
+            ballots=ballots(for_=fares_for),
+            now=at(24, 10, 45),
+        )
     assert "the council has already voted on this question" in refused.value.message
     assert counted() == before
-    again = hold_vote(session, plenary, secretary, purpose="revote", subject=fares,
-                      question=f"Про повторне голосування щодо подолання вето на рішення «{fares.title}»",
-                      ballots=ballots(for_=(*fares_for, moroz, petrenko)), now=at(24, 10, 50))
+    again = hold_vote(
+        session,
+        plenary,
+        secretary,
+        purpose="revote",
+        subject=fares,
+        question=f"Про повторне голосування щодо подолання вето на рішення «{fares.title}»",
+        ballots=ballots(for_=(*fares_for, moroz, petrenko)),
+        now=at(24, 10, 50),
+    )
     assert again.result == "adopted"
-    enough = hold_vote(session, plenary, secretary, purpose="veto_override", subject=fares, threshold="two_thirds",
-                       question=question, ballots=ballots(for_=(*fares_for, moroz, petrenko),
-                                                          against=(world.mayor, polishchuk)),
-                       now=at(24, 11))
+    enough = hold_vote(
+        session,
+        plenary,
+        secretary,
+        purpose="veto_override",
+        subject=fares,
+        threshold="two_thirds",
+        question=question,
+        ballots=ballots(for_=(*fares_for, moroz, petrenko), against=(world.mayor, polishchuk)),
+        now=at(24, 11),
+    )
     assert enough.reason == (
         "adopted: 7 for, 2 against, 0 abstained, 0 did not vote, 0 absent; "
         "two thirds of the total composition of 9 is 6 votes for"
@@ -511,23 +636,31 @@ def test_one_session_from_the_first_drafts_to_the_published_protocol(session, wo
     fire(session, fares, "override_veto", secretary, now=at(24, 11, 5))
     assert fares.state == "signed"
     assert outbox(fares, 8) == [
-        row(fares, 8, 0, render("decision")), row(fares, 8, 1, notify("veto_overridden", "mayor", "author")),
+        row(fares, 8, 0, render("decision")),
+        row(fares, 8, 1, notify("veto_overridden", "mayor", "author")),
     ]
     fares_decision = session.scalars(select(Decision).where(Decision.draft_id == fares.id)).one()
     assert (fares_decision.official_number, fares_decision.number, fares_decision.adopted_on) == (
-        "№ 2-12-VIII", 2, date(2026, 3, 19),
+        "№ 2-12-VIII",
+        2,
+        date(2026, 3, 19),
     )
 
     protocol = sessions.close_session(session, plenary, secretary, now=at(24, 13))
     assert (plenary.state, protocol.state, protocol.parent_id, protocol.title) == (
-        "closed", "drafted", plenary.id, "Протокол: 12 сесія 8 скликання",
+        "closed",
+        "drafted",
+        plenary.id,
+        "Протокол: 12 сесія 8 скликання",
     )
     # every registration and every vote of the sitting is a record under the session's chain, before its close
     closing = plenary.version
     kinds = Counter(kind for _version, kind in records(plenary))
     sitting_votes = select(func.count()).select_from(Vote).where(Vote.session_id == plenary.id)
-    assert kinds == {"attendance": session.scalar(select(func.count()).select_from(Attendance)),
-                     "vote": session.scalar(sitting_votes)}
+    assert kinds == {
+        "attendance": session.scalar(select(func.count()).select_from(Attendance)),
+        "vote": session.scalar(sitting_votes),
+    }
     assert closing == 4 + sum(kinds.values())  # created, convened, opened, closed, and its records
     assert outbox(plenary, closing) == [row(plenary, closing, 0, notify("session_closed", "deputy", "mayor"))]
 
@@ -543,11 +676,14 @@ def test_one_session_from_the_first_drafts_to_the_published_protocol(session, wo
     fire(session, protocol, "sign", mayor, now=at(27, 12))
     fire(session, protocol, "publish", secretary, now=at(27, 13))
     assert trail(protocol) == [
-        ("create", None, "drafted", "system"), ("check", "drafted", "checked", "secretary"),
-        ("sign", "checked", "signed", "mayor"), ("publish", "signed", "published", "secretary"),
+        ("create", None, "drafted", "system"),
+        ("check", "drafted", "checked", "secretary"),
+        ("sign", "checked", "signed", "mayor"),
+        ("publish", "signed", "published", "secretary"),
     ]
     assert outbox(protocol) == [
-        row(protocol, 2, 0, render("protocol")), row(protocol, 3, 0, notify("protocol_signed", "secretary")),
+        row(protocol, 2, 0, render("protocol")),
+        row(protocol, 3, 0, notify("protocol_signed", "secretary")),
         row(protocol, 4, 0, notify("protocol_published", "deputy")),
     ]
 
@@ -598,8 +734,10 @@ def test_one_session_from_the_first_drafts_to_the_published_protocol(session, wo
         ("send_to_committees", "public_discussion", "committee_review", "secretary"),
     ]
     assert trail(plenary) == [
-        ("create", None, "planned", "secretary"), ("convene", "planned", "convened", "secretary"),
-        ("open", "convened", "in_progress", "mayor"), ("close", "in_progress", "closed", "secretary"),
+        ("create", None, "planned", "secretary"),
+        ("convene", "planned", "convened", "secretary"),
+        ("open", "convened", "in_progress", "mayor"),
+        ("close", "in_progress", "closed", "secretary"),
     ]
 
     assert outbox(roof) == [
@@ -625,16 +763,22 @@ def test_one_session_from_the_first_drafts_to_the_published_protocol(session, wo
     ]
     # the council's own consequences left no outbox row; notifications and documents wait for the tasks
     assert Counter((r.effect, r.status) for r in session.scalars(select(OutboxRow))) == {
-        ("notify", "pending"): 31, ("render_docx", "pending"): 9,
+        ("notify", "pending"): 31,
+        ("render_docx", "pending"): 9,
     }
     assert carry_out(session, HANDLERS, now=at(30)) == (0, 0)
     assert [d.official_number for d in session.scalars(select(Decision).order_by(Decision.number))] == [
-        "№ 1-12-VIII", "№ 2-12-VIII",
+        "№ 1-12-VIII",
+        "№ 2-12-VIII",
     ]
 
     documents = session.scalars(select(Document).order_by(Document.id)).all()
     assert Counter(d.kind for d in documents) == {
-        "decision_draft": 4, "visa": 10, "committee_conclusion": 5, "session": 1, "agenda_item": 3,
+        "decision_draft": 4,
+        "visa": 10,
+        "committee_conclusion": 5,
+        "session": 1,
+        "agenda_item": 3,
         "session_protocol": 1,
     }
     checked_documents, checked_entries, problem = verify_log(session)

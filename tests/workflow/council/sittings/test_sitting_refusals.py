@@ -50,13 +50,15 @@ def test_an_item_added_during_the_sitting_is_included_only_by_the_councils_vote(
     world.open(plenary, days=16)
     sessions.approve_agenda(session, plenary, secretary, world.ballots(for_=9), now=world.at(16))
 
-    item, vote = sessions.add_item_by_vote(session, plenary, secretary, late, world.ballots(for_=4, against=5),
-                                           now=world.at(16.1))
+    item, vote = sessions.add_item_by_vote(
+        session, plenary, secretary, late, world.ballots(for_=4, against=5), now=world.at(16.1)
+    )
     # not added: the item is taken off and the draft waits for a later session
     assert (vote.purpose, vote.result, item.state, late.state) == ("add_item", "rejected", "removed", "postponed")
 
-    again, vote = sessions.add_item_by_vote(session, plenary, secretary, late, world.ballots(for_=7),
-                                            now=world.at(16.3))
+    again, vote = sessions.add_item_by_vote(
+        session, plenary, secretary, late, world.ballots(for_=7), now=world.at(16.3)
+    )
     assert (vote.result, again.state, late.state) == ("adopted", "included", "on_agenda")
 
 
@@ -86,8 +88,9 @@ def test_when_both_reviewers_return_a_draft_it_is_sent_back_once(session, world,
     assert carry_out(session, HANDLERS, now=world.at(1.1)) == (0, 0)
     assert (draft.state, finance.state) == ("drafting", "cancelled")
     returns = session.scalars(
-        select(AuditEntry.comment).where(AuditEntry.document_id == draft.id,
-                                         AuditEntry.trigger == "return_for_revision")
+        select(AuditEntry.comment).where(
+            AuditEntry.document_id == draft.id, AuditEntry.trigger == "return_for_revision"
+        )
     ).all()
     assert returns == ["Юридичний відділ: Немає правової підстави"]
 
@@ -116,5 +119,6 @@ def test_an_item_of_another_session_is_not_voted_here(session, world, unchanged)
     item = sessions.add_to_agenda(session, thirteen, world.actor(world.secretary, 19), later, now=world.at(19))
     world.open(twelve, days=16)
     with unchanged(), pytest.raises(InvalidInput, match="is not on the agenda of this session"):
-        sessions.vote_on_item(session, twelve, world.actor(world.secretary, 16), item, world.ballots(for_=9),
-                              now=world.at(16))
+        sessions.vote_on_item(
+            session, twelve, world.actor(world.secretary, 16), item, world.ballots(for_=9), now=world.at(16)
+        )

@@ -15,10 +15,15 @@ def test_a_draft_goes_from_its_text_to_a_numbered_decision(session, world):
     secretary = world.actor(world.secretary, 5)
     item = sessions.add_to_agenda(session, plenary, secretary, draft, now=world.at(5))
     world.open(plenary, days=16)
-    sessions.approve_agenda(session, plenary, world.actor(world.secretary, 16), world.ballots(for_=9),
-                            now=world.at(16))
-    vote = sessions.vote_on_item(session, plenary, world.actor(world.secretary, 16), item,
-                                 world.ballots(for_=6, against=2, abstain=1), now=world.at(16))
+    sessions.approve_agenda(session, plenary, world.actor(world.secretary, 16), world.ballots(for_=9), now=world.at(16))
+    vote = sessions.vote_on_item(
+        session,
+        plenary,
+        world.actor(world.secretary, 16),
+        item,
+        world.ballots(for_=6, against=2, abstain=1),
+        now=world.at(16),
+    )
     assert (vote.result, vote.required, vote.votes_for) == ("adopted", 5, 6)
     assert (item.state, draft.state) == ("adopted", "adopted")
 

@@ -26,26 +26,40 @@ def sitting(world, present=None):
     secretary = world.actor(world.secretary, DAY)
     item = sessions.add_to_agenda(world.session, plenary, world.actor(world.secretary, 5), draft, now=world.at(5))
     world.open(plenary, days=DAY)
-    sessions.approve_agenda(world.session, plenary, secretary, world.ballots(for_=len(world.members)),
-                            now=world.at(DAY))
+    sessions.approve_agenda(
+        world.session, plenary, secretary, world.ballots(for_=len(world.members)), now=world.at(DAY)
+    )
     fire(world.session, item, "consider", secretary, now=world.at(DAY))
-    for person in world.members[len(world.members) if present is None else present:]:
+    for person in world.members[len(world.members) if present is None else present :]:
         sessions.register(world.session, plenary, secretary, person, present=False, now=world.at(DAY))
     return plenary, item
 
 
 def vote(world, plenary, item, ballots, threshold="majority"):
     return hold_vote(
-        world.session, plenary, world.actor(world.secretary, DAY), purpose="decision", subject=item,
-        question="Про прийняття рішення в цілому", ballots=ballots, threshold=threshold, now=world.at(DAY),
+        world.session,
+        plenary,
+        world.actor(world.secretary, DAY),
+        purpose="decision",
+        subject=item,
+        question="Про прийняття рішення в цілому",
+        ballots=ballots,
+        threshold=threshold,
+        now=world.at(DAY),
     )
 
 
 def revote(world, plenary, subject, ballots=None):
     """The council's procedural decision to vote again on the question last voted about `subject`."""
     return hold_vote(
-        world.session, plenary, world.actor(world.secretary, DAY), purpose="revote", subject=subject,
-        question="Про переголосування", ballots=ballots or world.ballots(for_=len(world.members)), now=world.at(DAY),
+        world.session,
+        plenary,
+        world.actor(world.secretary, DAY),
+        purpose="revote",
+        subject=subject,
+        question="Про переголосування",
+        ballots=ballots or world.ballots(for_=len(world.members)),
+        now=world.at(DAY),
     )
 
 
@@ -74,28 +88,42 @@ def test_an_unknown_threshold_is_refused():
 
 @pytest.mark.parametrize(
     ("threshold", "votes_for", "result"),
-    [("majority", 14, "adopted"), ("majority", 13, "rejected"),
-     ("two_thirds", 18, "adopted"), ("two_thirds", 17, "rejected")],
+    [
+        ("majority", 14, "adopted"),
+        ("majority", 13, "rejected"),
+        ("two_thirds", 18, "adopted"),
+        ("two_thirds", 17, "rejected"),
+    ],
 )
 def test_a_council_of_27_adopts_by_14_and_overrides_by_18(big_world, threshold, votes_for, result):
     plenary, item = sitting(big_world)
     cast = vote(big_world, plenary, item, big_world.ballots(for_=votes_for, against=27 - votes_for), threshold)
     assert (cast.total_composition, cast.registered) == (27, 27)
     assert (cast.threshold, cast.required, cast.votes_for, cast.result) == (
-        threshold, {"majority": 14, "two_thirds": 18}[threshold], votes_for, result,
+        threshold,
+        {"majority": 14, "two_thirds": 18}[threshold],
+        votes_for,
+        result,
     )
 
 
 @pytest.mark.parametrize(
     ("threshold", "votes_for", "result"),
-    [("majority", 5, "adopted"), ("majority", 4, "rejected"),
-     ("two_thirds", 6, "adopted"), ("two_thirds", 5, "rejected")],
+    [
+        ("majority", 5, "adopted"),
+        ("majority", 4, "rejected"),
+        ("two_thirds", 6, "adopted"),
+        ("two_thirds", 5, "rejected"),
+    ],
 )
 def test_a_council_of_9_adopts_by_5_and_overrides_by_6(session, world, threshold, votes_for, result):
     plenary, item = sitting(world)
     cast = vote(world, plenary, item, world.ballots(for_=votes_for, abstain=9 - votes_for), threshold)
     assert (cast.required, cast.votes_for, cast.abstained, cast.result) == (
-        {"majority": 5, "two_thirds": 6}[threshold], votes_for, 9 - votes_for, result,
+        {"majority": 5, "two_thirds": 6}[threshold],
+        votes_for,
+        9 - votes_for,
+        result,
     )
 
 
@@ -103,7 +131,11 @@ def test_a_majority_of_those_present_is_not_enough_when_it_is_not_a_majority_of_
     plenary, item = sitting(world, present=6)
     cast = vote(world, plenary, item, world.ballots(for_=4, against=2))
     assert (cast.registered, cast.votes_for, cast.votes_against, cast.absent, cast.result) == (
-        6, 4, 2, 3, "rejected",
+        6,
+        4,
+        2,
+        3,
+        "rejected",
     )
 
 
@@ -120,19 +152,40 @@ def test_the_mayor_counts_in_the_composition_and_his_vote_decides(session, world
 def test_every_ballot_kind_is_recorded_for_every_member(session, world):
     plenary, item = sitting(world, present=7)  # deputies 0-6 registered; deputy 7 and the mayor are not
     d = world.deputies
-    cast = vote(world, plenary, item, {
-        d[0].id: "for", d[1].id: "for", d[6].id: "for", d[2].id: "against", d[3].id: "abstain",
-        d[4].id: "not_voted",  # d[5] registered and gave no ballot: did not vote
-        d[7].id: "absent",  # the mayor, not registered and with no ballot: absent
-    })
+    cast = vote(
+        world,
+        plenary,
+        item,
+        {
+            d[0].id: "for",
+            d[1].id: "for",
+            d[6].id: "for",
+            d[2].id: "against",
+            d[3].id: "abstain",
+            d[4].id: "not_voted",  # d[5] registered and gave no ballot: did not vote
+            d[7].id: "absent",  # the mayor, not registered and with no ballot: absent
+        },
+    )
     assert (cast.votes_for, cast.votes_against, cast.abstained, cast.not_voted, cast.absent, cast.registered) == (
-        3, 1, 1, 2, 2, 7,
+        3,
+        1,
+        1,
+        2,
+        2,
+        7,
     )
     assert cast.result == "rejected"
     roll_call = {person.id: choice for person, choice in ballots_of(session, cast)}
     assert roll_call == {
-        d[0].id: "for", d[1].id: "for", d[2].id: "against", d[3].id: "abstain", d[4].id: "not_voted",
-        d[5].id: "not_voted", d[6].id: "for", d[7].id: "absent", world.mayor.id: "absent",
+        d[0].id: "for",
+        d[1].id: "for",
+        d[2].id: "against",
+        d[3].id: "abstain",
+        d[4].id: "not_voted",
+        d[5].id: "not_voted",
+        d[6].id: "for",
+        d[7].id: "absent",
+        world.mayor.id: "absent",
     }
 
 
@@ -142,10 +195,18 @@ def test_the_threshold_the_arithmetic_and_the_reason_are_stored_with_the_result(
     session.expire_all()
     stored = session.get(Vote, vote_id)
     assert (stored.purpose, stored.threshold, stored.total_composition, stored.required, stored.registered) == (
-        "decision", "two_thirds", 9, 6, 9,
+        "decision",
+        "two_thirds",
+        9,
+        6,
+        9,
     )
     assert (stored.votes_for, stored.votes_against, stored.abstained, stored.not_voted, stored.absent) == (
-        6, 1, 1, 1, 0,
+        6,
+        1,
+        1,
+        1,
+        0,
     )
     assert stored.result == "adopted"
     assert stored.reason == (
@@ -169,15 +230,14 @@ def test_no_quorum_refuses_the_vote_before_any_ballot_and_writes_nothing(session
 
 def test_a_member_who_left_the_hall_does_not_count_for_the_quorum(session, world, unchanged):
     plenary, item = sitting(world, present=5)
-    sessions.register(session, plenary, world.actor(world.secretary, DAY), world.deputies[0], present=False,
-                      now=world.at(DAY))
+    sessions.register(
+        session, plenary, world.actor(world.secretary, DAY), world.deputies[0], present=False, now=world.at(DAY)
+    )
     with unchanged(), pytest.raises(GuardFailed, match="no quorum: 4 of 9 members are registered"):
         vote(world, plenary, item, {p.id: "for" for p in world.deputies[1:5]})
 
 
-def test_a_ballot_of_someone_who_is_not_a_member_is_refused_by_name_and_nothing_is_written(
-    session, world, unchanged
-):
+def test_a_ballot_of_someone_who_is_not_a_member_is_refused_by_name_and_nothing_is_written(session, world, unchanged):
     plenary, item = sitting(world)
     counts = votes_and_ballots(session)
     ballots = {**world.ballots(for_=9), world.secretary.id: "for", world.staff.id: "against"}
@@ -209,8 +269,16 @@ def test_an_unknown_choice_is_refused_and_nothing_is_written(session, world, unc
 def test_only_the_secretary_or_the_chair_records_a_vote(session, world, unchanged):
     plenary, item = sitting(world)
     with unchanged(), pytest.raises(NotAllowed, match="votes are recorded by the secretary or the chair"):
-        hold_vote(session, plenary, world.actor(world.deputies[3], DAY), purpose="decision", subject=item,
-                  question="?", ballots=world.ballots(for_=9), now=world.at(DAY))
+        hold_vote(
+            session,
+            plenary,
+            world.actor(world.deputies[3], DAY),
+            purpose="decision",
+            subject=item,
+            question="?",
+            ballots=world.ballots(for_=9),
+            now=world.at(DAY),
+        )
     assert votes_and_ballots(session) == (2, 13)  # the agenda's and the committee's votes, nothing more
 
 
@@ -219,26 +287,39 @@ def test_no_vote_is_held_before_the_sitting_opens(session, world, unchanged):
     plenary = world.planned_session(number=12, days=DAY)
     sessions.add_to_agenda(session, plenary, world.actor(world.secretary, 5), draft, now=world.at(5))
     with unchanged(), pytest.raises(WrongState, match="only while the sitting is in progress"):
-        hold_vote(session, plenary, world.actor(world.secretary, 5), purpose="approve_agenda", subject=plenary,
-                  question="Про затвердження порядку денного", ballots=world.ballots(for_=9), now=world.at(5))
+        hold_vote(
+            session,
+            plenary,
+            world.actor(world.secretary, 5),
+            purpose="approve_agenda",
+            subject=plenary,
+            question="Про затвердження порядку денного",
+            ballots=world.ballots(for_=9),
+            now=world.at(5),
+        )
 
 
 # --- two thirds where the decision needs it: overriding the mayor's veto --------------------------------------
 def vetoed(world):
     plenary, item = sitting(world)
     secretary = world.actor(world.secretary, DAY)
-    sessions.vote_on_item(world.session, plenary, secretary, item, world.ballots(for_=7, against=2),
-                          now=world.at(DAY))
+    sessions.vote_on_item(world.session, plenary, secretary, item, world.ballots(for_=7, against=2), now=world.at(DAY))
     draft = world.session.get(type(item), item.fields["draft_id"])
-    fire(world.session, draft, "veto", world.actor(world.mayor, DAY), comment="Суперечить бюджету",
-         now=world.at(DAY))
+    fire(world.session, draft, "veto", world.actor(world.mayor, DAY), comment="Суперечить бюджету", now=world.at(DAY))
     return plenary, draft
 
 
 def override(world, plenary, draft, ballots, threshold="two_thirds"):
     return hold_vote(
-        world.session, plenary, world.actor(world.secretary, DAY), purpose="veto_override", subject=draft,
-        question="Про подолання вето", ballots=ballots, threshold=threshold, now=world.at(DAY),
+        world.session,
+        plenary,
+        world.actor(world.secretary, DAY),
+        purpose="veto_override",
+        subject=draft,
+        question="Про подолання вето",
+        ballots=ballots,
+        threshold=threshold,
+        now=world.at(DAY),
     )
 
 
@@ -274,26 +355,42 @@ def test_a_roll_call_is_to_be_published_within_five_working_days(session, world)
     draft = world.reviewed_draft()
     sessions.add_to_agenda(session, plenary, world.actor(world.secretary, 5), draft, now=world.at(5))
     world.open(plenary, days=16)
-    vote = sessions.approve_agenda(session, plenary, world.actor(world.secretary, 16), world.ballots(for_=9),
-                                   now=world.at(16))
+    vote = sessions.approve_agenda(
+        session, plenary, world.actor(world.secretary, 16), world.ballots(for_=9), now=world.at(16)
+    )
     assert as_utc(vote.publish_by) == world.at(23)
 
 
 def test_a_conclusion_changed_after_the_committees_vote_needs_a_new_vote(session, world, unchanged):
     draft = world.published_draft()
-    (conclusion,) = drafts.send_to_committees(session, draft, world.actor(world.secretary, 1), world.budget,
-                                              now=world.at(1))
+    (conclusion,) = drafts.send_to_committees(
+        session, draft, world.actor(world.secretary, 1), world.budget, now=world.at(1)
+    )
     chair = world.actor(world.deputies[0], 1)
-    edit_document(session, conclusion, chair, fields={"recommendation": "support", "body": "Підтримати."},
-                  now=world.at(1))
-    hold_committee_vote(session, conclusion, chair, question="Підтримати", now=world.at(1.1),
-                        ballots={p.id: "for" for p in world.deputies[:4]})
-    edit_document(session, conclusion, chair, fields={"recommendation": "reject", "body": "Відхилити."},
-                  now=world.at(1.2))
+    edit_document(
+        session, conclusion, chair, fields={"recommendation": "support", "body": "Підтримати."}, now=world.at(1)
+    )
+    hold_committee_vote(
+        session,
+        conclusion,
+        chair,
+        question="Підтримати",
+        now=world.at(1.1),
+        ballots={p.id: "for" for p in world.deputies[:4]},
+    )
+    edit_document(
+        session, conclusion, chair, fields={"recommendation": "reject", "body": "Відхилити."}, now=world.at(1.2)
+    )
 
     with unchanged(), pytest.raises(GuardFailed, match="changed after the committee voted on it"):
         fire(session, conclusion, "discuss", chair, now=world.at(1.3))
-    hold_committee_vote(session, conclusion, chair, question="Відхилити", now=world.at(1.4),
-                        ballots={p.id: "for" for p in world.deputies[:4]})
+    hold_committee_vote(
+        session,
+        conclusion,
+        chair,
+        question="Відхилити",
+        now=world.at(1.4),
+        ballots={p.id: "for" for p in world.deputies[:4]},
+    )
     fire(session, conclusion, "discuss", chair, now=world.at(1.5))
     assert conclusion.state == "discussed"
