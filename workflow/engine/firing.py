@@ -205,39 +205,11 @@ def fire(
             action=move.title,
             why=Joined(tuple(reasons), "; "),
         )
-    if move.consequences:
-        # the move and what it brings with it stand or fall together: a consequence refused undoes the move
-        savepoint = session.begin_nested()
+    # the move and what it brings with it stand or fall together: a consequence refused undoes the move
+    savepoint = session.begin_nested() if move.consequences else None
+    if savepoint is not None:
         session.connection()  # the SAVEPOINT is emitted now, before the writer's statements, not at the next query
-        try:
-            version, digest = _record(
-                writer,
-                document,
-                compiled,
-                actor=actor,
-                trigger=trigger,
-                to_state=move.dest,
-                comment=comment,
-                data_json=data_json,
-                effects=move.outbox_rows,
-                now=now,
-            )
-            _run_consequences(
-                session,
-                document,
-                move.consequences,
-                actor=actor,
-                trigger=trigger,
-                comment=comment,
-                version=version,
-                now=now,
-            )
-        except BaseException:
-            savepoint.rollback()
-            session.expire(document)  # the loaded copy showed the move: read the document as it stands again
-            raise
-        savepoint.commit()
-    else:
+    try:
         version, digest = _record(
             writer,
             document,
@@ -250,6 +222,24 @@ def fire(
             effects=move.outbox_rows,
             now=now,
         )
+        if savepoint is not None:
+            _run_consequences(
+                session,
+                document,
+                move.consequences,
+                actor=actor,
+                trigger=trigger,
+                comment=comment,
+                version=version,
+                now=now,
+            )
+    except BaseException:
+        if savepoint is not None:
+            savepoint.rollback()
+            session.expire(document)  # the loaded copy showed the move: read the document as it stands again
+        raise
+    if savepoint is not None:
+        savepoint.commit()
     return Fired(
         document_id=document.id,
         trigger=trigger,
