@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import Engine, select, text, update
+from sqlalchemy import Engine, select, text
 
+from tests.attacker import rewrite_and_rehash_chain
 from tests.web.cli.shipped import sqlite_url
 from workflow.config import public_key_text
 from workflow.engine import fire
-from workflow.engine.audit import GENESIS, canonical_json, entry_hash
 from workflow.engine.models import AuditEntry, Document
 from workflow.engine.seals import latest_seal_file
 from workflow.people import load_actor
@@ -35,31 +35,7 @@ def rewrite_and_rehash(engine: Engine, document_id: int, version: int, comment: 
             connection.execute(text("ALTER TABLE audit_entries DISABLE TRIGGER audit_entries_append_only"))
         else:
             connection.execute(text("DROP TRIGGER audit_entries_no_update"))
-        chained = GENESIS
-        for row in connection.execute(
-            select(AUDIT).where(AUDIT.c.document_id == document_id).order_by(AUDIT.c.version)
-        ).all():
-            if row.version < version:
-                chained = row.hash
-                continue
-            new_comment = comment if row.version == version else row.comment
-            rehashed = entry_hash(
-                document_id=row.document_id,
-                version=row.version,
-                at=row.at,
-                actor_id=row.actor_id,
-                trigger=row.trigger,
-                from_state=row.from_state,
-                to_state=row.to_state,
-                comment=new_comment,
-                data_json=canonical_json(row.data),
-                prev_hash=chained,
-            )
-            connection.execute(
-                update(AUDIT).where(AUDIT.c.id == row.id).values(comment=new_comment, prev_hash=chained, hash=rehashed)
-            )
-            chained = rehashed
-        connection.execute(update(DOCUMENTS).where(DOCUMENTS.c.id == document_id).values(audit_hash=chained))
+        rewrite_and_rehash_chain(connection, document_id, version, comment)
 
 
 def two_drafts(radaflow, database_url, council):

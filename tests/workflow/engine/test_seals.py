@@ -13,9 +13,10 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import delete, select, text, update
 
+from tests.attacker import rewrite_and_rehash_chain
 from workflow.config import public_key_text
 from workflow.engine import create_document, edit_document, fire
-from workflow.engine.audit import GENESIS, canonical_json, entry_hash, verify_log
+from workflow.engine.audit import verify_log
 from workflow.engine.models import AuditEntry, Document
 from workflow.engine.seals import (
     Head,
@@ -73,31 +74,7 @@ def rewrite_and_rehash(session, document: Document, version: int, comment: str) 
     """The attack the chain alone cannot see: switch the triggers off, change an entry's comment, recompute its
     hash and every later entry's with the project's own `entry_hash`, and move the document's anchor along."""
     switch_off_append_only(session)
-    connection = session.connection()
-    rows = connection.execute(select(AUDIT).where(AUDIT.c.document_id == document.id).order_by(AUDIT.c.version)).all()
-    chained = GENESIS
-    for row in rows:
-        if row.version < version:
-            chained = row.hash
-            continue
-        new_comment = comment if row.version == version else row.comment
-        rehashed = entry_hash(
-            document_id=row.document_id,
-            version=row.version,
-            at=row.at,
-            actor_id=row.actor_id,
-            trigger=row.trigger,
-            from_state=row.from_state,
-            to_state=row.to_state,
-            comment=new_comment,
-            data_json=canonical_json(row.data),
-            prev_hash=chained,
-        )
-        connection.execute(
-            update(AUDIT).where(AUDIT.c.id == row.id).values(comment=new_comment, prev_hash=chained, hash=rehashed)
-        )
-        chained = rehashed
-    connection.execute(update(DOCUMENTS).where(DOCUMENTS.c.id == document.id).values(audit_hash=chained))
+    rewrite_and_rehash_chain(session.connection(), document.id, version, comment)
     session.expire_all()
 
 
