@@ -6,12 +6,17 @@ commits once.
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, Connection, Engine, MetaData, create_engine, event
+from sqlalchemy import JSON, URL, Engine, MetaData, create_engine, make_url
+from sqlalchemy.dialects import registry
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
+from sqlalchemy.engine.characteristics import ConnectionCharacteristic
+from sqlalchemy.engine.interfaces import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 NAMING = {
@@ -38,54 +43,90 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return create_engine(url, **kwargs)
 
 
-def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
-    database = url.split("///", 1)[1] if "///" in url else ""
-    if database and database != ":memory:":
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, **kwargs)
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        # Let SQLAlchemy, not the sqlite3 module, decide where transactions begin (so SAVEPOINTs and
-        # the version check on writes behave as on PostgreSQL).
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        # WAL lets readers go on while one writer commits; NORMAL sync is durable across application
-        # crashes, and a writer waits up to 5 s for the lock instead of failing at once.
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection: Connection) -> None:
-        # SQLAlchemy's recipe for pysqlite (the driver's own transaction handling is off, see above). SQLite has
-        # one writer at a time, and a transaction that read cannot turn into a write once another writer
-        # committed after its snapshot (SQLITE_BUSY at once, whatever the timeout). So a unit takes the write
-        # lock when it begins, queueing behind other writers for up to busy_timeout, and what it reads stays
-        # current until it commits; only a unit that says it only reads (`begin_reading`: a page, a check)
-        # begins deferred and reads beside the writers (WAL), never waiting for them. Safe by default: a unit
-        # that forgets to say it only reads waits its turn; it never loses a race.
-        reads = connection.get_execution_options().get(READS, False)
-        statement = "BEGIN" if reads else "BEGIN IMMEDIATE"
-        # On the connection's DB-API cursor (the public proxy), not `exec_driver_sql`: the BEGIN of every unit
-        # then costs a driver call instead of a whole SQLAlchemy execution. SQLAlchemy does not wrap what a
-        # "begin" listener raises, so the driver's error (the write lock not had within busy_timeout) is turned
-        # into SQLAlchemy's own here, as an execution would: handlers see an `OperationalError` as from any query.
-        cursor = connection.connection.cursor()
-        try:
-            cursor.execute(statement)
-        except connection.dialect.loaded_dbapi.Error as error:
-            raise DBAPIError.instance(statement, None, error, connection.dialect.loaded_dbapi.Error) from error
-        finally:
-            cursor.close()
-
-    return engine
-
-
 #: the connection execution option of a unit that only reads (see `begin_reading`)
 READS = "radaflow_reads"
+
+
+class _SQLiteConnection(sqlite3.Connection):
+    """The driver's connection, remembering whether the unit on it said it only reads."""
+
+    reads = False
+
+
+class _OnlyReads(ConnectionCharacteristic):
+    """The `READS` execution option as a connection characteristic (the way SQLAlchemy's own PostgreSQL dialects
+    carry `postgresql_readonly`): set on the driver's connection, and reset by SQLAlchemy when the connection goes
+    back to the pool, so that the next unit on it takes the write lock again."""
+
+    #: said of a session's transaction before it touches the database, and harmless inside one (tests nest units)
+    transactional = False
+
+    def reset_characteristic(self, dialect: Dialect, dbapi_conn: Any) -> None:
+        dbapi_conn.reads = False
+
+    def set_characteristic(self, dialect: Dialect, dbapi_conn: Any, value: Any) -> None:
+        dbapi_conn.reads = bool(value)
+
+    def get_characteristic(self, dialect: Dialect, dbapi_conn: Any) -> Any:
+        return dbapi_conn.reads
+
+
+class SQLiteDialect(SQLiteDialect_pysqlite):
+    """pysqlite, with transactions begun by Radaflow's rule, and the connection set up as Radaflow needs it.
+
+    The driver's own transaction handling is off (SQLAlchemy's recipe for pysqlite), so that transactions begin
+    where SQLAlchemy begins them and SAVEPOINTs behave as on PostgreSQL. SQLite has one writer at a time, and a
+    transaction that read cannot turn into a write once another writer committed after its snapshot
+    (SQLITE_BUSY at once, whatever the timeout). So a unit takes the write lock when it begins (BEGIN IMMEDIATE,
+    queueing behind other writers for up to busy_timeout) and what it reads stays current until it commits; only
+    a unit that says it only reads (`begin_reading`: a page, a check) begins deferred and reads beside the writers
+    (WAL), never waiting for them. Safe by default: a unit that forgets to say it only reads waits its turn; it
+    never loses a race.
+
+    A dialect rather than event listeners: the BEGIN is the dialect's own `do_begin`, whose driver errors SQLAlchemy
+    wraps as it wraps any statement's (the write lock not had within busy_timeout is an `OperationalError`), and
+    with no connection events listened to, no statement pays for dispatching them.
+    """
+
+    supports_statement_cache = True
+
+    connection_characteristics = SQLiteDialect_pysqlite.connection_characteristics.union({READS: _OnlyReads()})
+
+    def create_connect_args(self, url: URL) -> Any:
+        args, options = super().create_connect_args(url)
+        options["factory"] = _SQLiteConnection
+        return args, options
+
+    def on_connect(self) -> Callable[[Any], None]:
+        pysqlite_setup = super().on_connect()
+
+        def setup(dbapi_connection: Any) -> None:
+            pysqlite_setup(dbapi_connection)
+            dbapi_connection.isolation_level = None
+            # WAL lets readers go on while one writer commits; NORMAL sync is durable across application crashes,
+            # and a writer waits up to 5 s for the lock instead of failing at once.
+            for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=5000"):
+                dbapi_connection.execute(f"PRAGMA {pragma}")
+
+        return setup
+
+    def do_begin(self, dbapi_connection: Any) -> None:
+        dbapi_connection.execute("BEGIN" if dbapi_connection.reads else "BEGIN IMMEDIATE")
+
+
+#: the driver name Radaflow's SQLite dialect is registered under (SQLAlchemy's public dialect registry)
+SQLITE_DRIVER = "radaflow"
+
+
+def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
+    registry.register(f"sqlite.{SQLITE_DRIVER}", __name__, SQLiteDialect.__name__)
+    address = make_url(url)
+    if address.get_driver_name() == "pysqlite":  # sqlite:// and sqlite+pysqlite:// are the driver it builds on
+        address = address.set(drivername=f"sqlite+{SQLITE_DRIVER}")
+    database = address.database or ""
+    if database and database != ":memory:":
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    return create_engine(address, **kwargs)
 
 
 def begin_reading(session: Session, *, one_snapshot: bool = False) -> Session:

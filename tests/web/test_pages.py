@@ -24,7 +24,7 @@ from web.database import db
 from web.errors import status_of
 from workflow.council.drafts import drafts
 from workflow.council.organisation import setup
-from workflow.db import make_engine
+from workflow.db import SQLITE_DRIVER, make_engine
 from workflow.engine.models import OutboxRow
 from workflow.errors import Conflict, GuardFailed, InvalidInput, NotAllowed, NotFound, WorkflowError, WrongState
 from workflow.notifications.models import Notification
@@ -100,7 +100,10 @@ def test_the_app_uses_the_database_and_instance_directory_it_was_given(app, data
     settings = app.extensions["radaflow"].settings
     assert settings.database_url == database_file
     assert app.instance_path == str(tmp_path / "instance")
-    assert app.extensions["radaflow"].engine.url.render_as_string() == database_file
+    # the same database file, opened through Radaflow's own SQLite dialect (pysqlite with its transaction rule)
+    engine_url = app.extensions["radaflow"].engine.url
+    assert engine_url.set(drivername="sqlite").render_as_string() == database_file
+    assert engine_url.get_driver_name() == SQLITE_DRIVER
 
 
 # --- refusals become HTTP answers --------------------------------------------------------------------------

@@ -167,6 +167,10 @@ DOCUMENT_MOVES = Table(
     #: set by edits only (NULL keeps the document's)
     Column("title", Document.__table__.c.title.type),
     Column("fields", Document.__table__.c.fields.type),
-    #: the outbox rows, in order: [[effect, params as JSON text, idempotency key], ...]
+    #: the outbox rows of a move with several effects, in order: [[effect, params as JSON text, idempotency key], ...]
     Column("effects", JSON()),
+    #: the outbox row of a move with one effect (migration 0007): its effect, params as JSON text, idempotency key
+    Column("effect", OutboxRow.__table__.c.effect.type),
+    Column("params", Text()),
+    Column("effect_key", OutboxRow.__table__.c.idempotency_key.type),
 )

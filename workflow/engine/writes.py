@@ -5,8 +5,9 @@ models' tables and run on the session's own connection and transaction: the colu
 timestamps) are the models', errors are SQLAlchemy's, and SQLAlchemy's cache compiles each statement once. On
 PostgreSQL the three writes travel as one statement (data-modifying CTEs), so a move costs the row lock, one
 statement and the commit. On SQLite too a move is one statement: a row inserted into the view `document_moves`
-(migration 0006), whose INSTEAD OF trigger refuses unless the document is still at the version the change started
-from, then updates it, appends the audit entry and inserts the outbox rows from a JSON array, in order. The JSON
+(migrations 0006 and 0007), whose INSTEAD OF trigger refuses unless the document is still at the version the change
+started from, then updates it, appends the audit entry and inserts the outbox rows: one effect as plain values,
+several from a JSON array, in order. The JSON
 texts (the audit data the hash covers, the effects' parameters) are stored there as they are instead of parsed
 and serialised again.
 """
@@ -101,9 +102,9 @@ class Writer:
             if written != max(1, len(change.effects)):
                 raise StaleDocument(_stale(change))
             return
-        # One statement into the view of document moves (migration 0006), whose trigger refuses unless the document
-        # is still at `old_version` (a change committed since it was loaded), then writes the document, the audit
-        # entry and the outbox rows. A writer that began deferred and finds another committed since its snapshot
+        # One statement into the view of document moves (migrations 0006, 0007), whose trigger refuses unless the
+        # document is still at `old_version` (a change committed since it was loaded), then writes the document, the
+        # audit entry and the outbox rows. A writer that began deferred and finds another committed since its snapshot
         # gets SQLite's "database is locked".
         moved = {
             "document_id": change.document_id,
@@ -121,8 +122,12 @@ class Writer:
             "data": change.data_json,
             "prev_hash": change.prev_hash,
             "hash": change.hash,
-            "effects": [list(effect) for effect in change.effects],
         }
+        # one effect (most moves) as the row's own columns, several as a JSON array (migration 0007)
+        if len(change.effects) == 1:
+            moved["effect"], moved["params"], moved["effect_key"] = change.effects[0]
+        elif change.effects:
+            moved["effects"] = [list(effect) for effect in change.effects]
         if edit:
             moved["title"] = change.title
             moved["fields"] = dict(change.fields or {})
@@ -182,7 +187,7 @@ def _where_at_version(statement: Any) -> Any:
 
 
 _LOCK = select(_documents.c.version).where(_documents.c.id == bindparam("document_id")).with_for_update()
-#: a whole change on SQLite: one row into the view whose trigger writes it (migration 0006)
+#: a whole change on SQLite: one row into the view whose trigger writes it (migrations 0006, 0007)
 _SQLITE_MOVE = insert(DOCUMENT_MOVES)
 #: the trigger's refusal when the document is not at the change's old version (as migration 0006 words it)
 _SQLITE_STALE = "radaflow: the document is not at the version the change started from"
