@@ -126,7 +126,7 @@ def _query(args: Mapping[str, str]) -> tuple[registry.Query, list[str], dict[str
     typed["sort"] = args.get("sort", "")
     errors: list[str] = []
     values: dict[str, Any] = {"text": typed["q"]}
-    for name, key, label in (("from", "date_from", _("From")), ("to", "date_to", _("To"))):
+    for name, key, label in (("from", "date_from", _("Date from")), ("to", "date_to", _("Date to"))):
         if typed[name]:
             try:
                 values[key] = date.fromisoformat(typed[name])
