@@ -131,7 +131,8 @@ def test_the_decision_page_shows_number_date_text_files_with_sha256_and_legal_st
     (stored,) = list_files(site.session, land.id)
     (files,) = tables(html)
     assert files[0] == ["Файл", "Версія", "Розмір, КБ", "SHA-256"]
-    assert files[1][0] == stored.filename and files[1][3] == stored.sha256
+    assert files[1][0] == stored.filename
+    assert files[1][3] == stored.sha256
     assert "sha256sum ФАЙЛ" in text
     download = client.get(f"/decisions/{land.id}/files/{stored.id}")
     assert download.status_code == 200
@@ -152,7 +153,8 @@ def test_only_what_the_law_makes_public_is_in_the_registry_or_on_a_page(site, co
     assert "Про ділянку для школи" not in client.get("/decisions?q=ділянка").get_data(as_text=True)
     land_page = client.get(f"/decisions/{council['land'].id}").get_data(as_text=True)
     assert "Так." not in text_of(land_page)  # the committee's conclusion is not the decision's page's
-    assert "visas" not in land_page and "committee_review" not in land_page
+    assert "visas" not in land_page
+    assert "committee_review" not in land_page
     # the secretary, who reads everything in the cabinet, sees no more on the public page
     secretary = site.client()
     sign_in(secretary, world.secretary)
@@ -171,7 +173,8 @@ def test_a_title_with_markup_is_shown_as_text_with_only_the_found_words_marked(s
 
     html = site.client().get("/decisions?q=ділянка").get_data(as_text=True)
 
-    assert "<script>alert" not in html and "<b>" not in html
+    assert "<script>alert" not in html
+    assert "<b>" not in html
     assert (
         "&lt;script&gt;alert(&#34;<mark>ділянка</mark>&#34;)&lt;/script&gt; &amp; &lt;b&gt;<mark>ділянки</mark>" in html
     )
@@ -193,6 +196,7 @@ def test_pages_of_results_link_to_each_other_keeping_the_query(site, monkeypatch
 
     assert "сторінка 1 з 2" in text_of(first)
     assert 'href="/decisions?status=signed&amp;sort=date&amp;page=2" rel="next"' in first
-    assert len(results_of(first)) == 2 and len(results_of(second)) == 1
+    assert len(results_of(first)) == 2
+    assert len(results_of(second)) == 1
     assert 'rel="prev"' in second
     assert "<title>Рішення ради — сторінка 2 — Radaflow</title>" in second
