@@ -55,6 +55,7 @@ def decisions() -> ResponseReturnValue:
         options=_options(),
         state_titles=_state_titles(),
         effect_titles=effect_titles(),
+        most_words=registry.MOST_WORDS,
         page_url=lambda number: url_for("public.decisions", **{**_kept(request.args), "page": number}),
         day=_day,
     )
