@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, deferred, mapped_column
 
 from workflow.db import Base
+from workflow.engine import document_changed
 from workflow.engine.models import Document
 from workflow.errors import Conflict, InvalidInput
 from workflow.i18n import N_
@@ -59,6 +60,7 @@ def store_file(
 ) -> DocumentFile:
     """Attach `content` to the document as the next version of `name`, with its SHA-256; flushes, never commits.
 
+    The document's watchers are told (`workflow.engine.document_changed`), so the searchable text of its files follows.
     The key says which effect (or which request by hand) produced it: a second call with a key already stored
     returns that file and stores nothing, so a rendering that runs twice leaves one file. Nothing is overwritten.
     """
@@ -108,6 +110,7 @@ def store_file(
             name=name,
             id=document.id,
         ) from None
+    document_changed(session, document, now=now)  # what derives from the document's files (its searchable text) follows
     return stored
 
 

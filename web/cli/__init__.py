@@ -8,7 +8,7 @@ from flask import Flask
 from flask.cli import FlaskGroup
 
 from web.app import create_app
-from web.cli import audit, db, effects, files, seed, serve, workflow
+from web.cli import audit, db, effects, files, search, seed, serve, workflow
 
 
 def _create_app() -> Flask:
@@ -27,5 +27,14 @@ def main() -> None:
 
 
 main.add_command(serve.run_command)
-for group in (workflow.workflow, db.db, effects.effects, effects.mail, seed.seed, files.files, audit.audit):
+for group in (
+    workflow.workflow,
+    db.db,
+    effects.effects,
+    effects.mail,
+    seed.seed,
+    files.files,
+    audit.audit,
+    search.search,
+):
     main.add_command(group)

@@ -113,6 +113,20 @@ class RecordSpec:
     recorded: Callable[[Session], Mapping[int, int]]
 
 
+#: Told of every change of a document of one kind (its creation, a move, an edit, a file attached): keeps what our
+#: own data derives from a document's content and state (the public search index) current, in the change's
+#: transaction. It raises nothing for a document it has nothing to do with.
+Watcher = Callable[["Session", "Document", datetime], None]
+
+
+@dataclass(frozen=True, slots=True)
+class WatcherSpec:
+    name: str
+    description: str
+    kind: str
+    run: Watcher
+
+
 @dataclass
 class Catalog:
     roles: dict[str, RoleSpec] = field(default_factory=dict)
@@ -120,6 +134,7 @@ class Catalog:
     effects: dict[str, EffectSpec] = field(default_factory=dict)
     consequences: dict[str, ConsequenceSpec] = field(default_factory=dict)
     records: dict[str, RecordSpec] = field(default_factory=dict)
+    watchers: dict[str, WatcherSpec] = field(default_factory=dict)
 
     def global_role(self, name: str, description: str) -> None:
         self._add(self.roles, name, RoleSpec(name, description))
@@ -161,6 +176,16 @@ class Catalog:
 
     def record(self, spec: RecordSpec) -> None:
         self._add(self.records, spec.name, spec)
+
+    def on_change(self, kind: str, name: str, description: str) -> Callable[[Watcher], Watcher]:
+        def register(run: Watcher) -> Watcher:
+            self._add(self.watchers, name, WatcherSpec(name, description, kind, run))
+            return run
+
+        return register
+
+    def watchers_of(self, kind: str) -> list[WatcherSpec]:
+        return [spec for spec in self.watchers.values() if spec.kind == kind]
 
     def hook(self, name: str) -> EffectSpec | ConsequenceSpec | None:
         """What a definition's effect `name` is: an effect for the outbox, a consequence, or nothing known."""

@@ -167,6 +167,7 @@ def create_document(
             version=1,
             now=now,
         )
+    document_changed(session, document, now=now)
     return document
 
 
@@ -233,6 +234,7 @@ def fire(
                 version=version,
                 now=now,
             )
+        document_changed(session, document, now=now)
     except BaseException:
         if savepoint is not None:
             savepoint.rollback()
@@ -250,6 +252,14 @@ def fire(
         effects=move.effect_names,
         consequences=tuple(spec.name for spec, _params in move.consequences),
     )
+
+
+def document_changed(session: Session, document: Document, *, now: datetime | None = None) -> None:
+    """Tell the watchers of the document's kind (`Catalog.on_change`) that it changed, in this transaction: what our
+    own data derives from its content and state (the public search index) follows every change, whoever made it."""
+    catalog = registry_of(session).catalog
+    for spec in catalog.watchers_of(document.kind):
+        spec.run(session, document, utcnow() if now is None else as_utc(now))
 
 
 def _run_consequences(
@@ -329,6 +339,7 @@ def edit_document(
         title=new_title,
         fields=new_fields,
     )
+    document_changed(session, document, now=now)
 
 
 def lock_document(session: Session, document: Document) -> int:

@@ -6,6 +6,7 @@ from alembic import context
 
 from workflow.db import Base
 from workflow.models import import_all
+from workflow.schema import include_name
 
 import_all()
 config = context.config
@@ -31,6 +32,7 @@ def _run(connection) -> None:  # type: ignore[no-untyped-def]
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()
