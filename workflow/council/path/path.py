@@ -240,7 +240,8 @@ def _author(draft: Document) -> set[int]:
 def _names(session: Session, ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
-    return dict(session.execute(select(Person.id, Person.full_name).where(Person.id.in_(ids))).tuples().all())
+    rows = session.execute(select(Person.id, Person.full_name).where(Person.id.in_(ids))).all()
+    return {int(row_id): str(name) for row_id, name in rows}
 
 
 def _visas(session: Session, children: Sequence[Document], submitted: int | None) -> tuple[Visa, ...]:
@@ -311,8 +312,8 @@ def _titles(session: Session, model: type[Committee] | type[Department], ids: Se
     wanted = [i for i in ids if isinstance(i, int)]
     if not wanted:
         return {}
-    rows = session.execute(select(model.id, model.name).where(model.id.in_(wanted))).tuples()
-    return dict(rows.all())
+    rows = session.execute(select(model.id, model.name).where(model.id.in_(wanted))).all()
+    return {int(row_id): str(name) for row_id, name in rows}
 
 
 def _plenary(session: Session, session_id: object) -> PlenarySession | None:
