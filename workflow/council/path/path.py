@@ -89,7 +89,9 @@ def roll_call(session: Session, vote: Vote) -> RollCall:
         .join(Person, Person.id == Ballot.person_id)
         .where(Ballot.vote_id == vote.id)
     ).all()
-    ballots = sorted(((pid, name or full, choice) for pid, full, name, choice in people), key=lambda b: (b[1], b[0]))
+    ballots = sorted(
+        ((pid, name or full, choice) for pid, full, name, choice in people), key=lambda b: (_alphabetical(b[1]), b[0])
+    )
     return RollCall(
         id=vote.id,
         purpose=vote.purpose,
@@ -106,6 +108,16 @@ def roll_call(session: Session, vote: Vote) -> RollCall:
         not_voted=vote.not_voted,
         absent=vote.absent,
         ballots=tuple(ballots),
+    )
+
+
+#: the Ukrainian alphabet, by which a roll call lists the members (code points put І, Є, Ї before А)
+_ALPHABET = "абвгґдеєжзиіїйклмнопрстуфхцчшщьюя"
+
+
+def _alphabetical(name: str) -> tuple[int, ...]:
+    return tuple(
+        _ALPHABET.index(letter) if letter in _ALPHABET else len(_ALPHABET) + ord(letter) for letter in name.casefold()
     )
 
 
