@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from workflow.council.discussion.discussion import Period, Tally, period_of, tally
 from workflow.council.organisation.models import Committee, Department
-from workflow.council.sittings.models import Ballot, Decision, PlenarySession, Vote
+from workflow.council.sittings.models import AgendaItem, Ballot, Decision, PlenarySession, Vote
 from workflow.engine.audit import CREATE
 from workflow.engine.models import AuditEntry, Document
 from workflow.people import Person
@@ -31,8 +31,8 @@ _STEPS = {
     "send_to_committees": "committees",
     "put_on_agenda": "agenda",
     "postpone": "postponed",
-    "adopt": "vote",
-    "reject": "vote",
+    "adopt": "adopted",
+    "reject": "rejected",
     "sign": "signed",
     "veto_period_ends": "signed_by_law",
     "veto": "vetoed",
@@ -142,9 +142,10 @@ class Conclusion:
 
 @dataclass(frozen=True, slots=True)
 class Step:
-    """One step of the path: `kind` says which (initiated, visas, discussion, committees, agenda, postponed, vote,
-    signed, signed_by_law, vetoed, override, returned, dropped, published, in_force), `version` the draft's audit
-    version it comes from (the path's order), `at` when it happened; the rest belongs to some kinds only."""
+    """One step of the path: `kind` says which (initiated, visas, discussion, committees, agenda, postponed,
+    adopted, rejected, signed, signed_by_law, vetoed, override, returned, dropped, published, in_force), `version`
+    the draft's audit version it comes from (the path's order), `at` when it happened; the rest belongs to some
+    kinds only."""
 
     kind: str
     version: int
@@ -214,8 +215,8 @@ def decision_path(session: Session, draft: Document, now: datetime | None = None
                     session_on=None if plenary is None else as_utc(plenary.starts_at),
                 )
             )
-        elif kind == "vote":
-            vote = _vote(session, entry.data.get("vote_id"))
+        elif kind in ("adopted", "rejected"):
+            vote = _vote(session, entry.data.get("vote_id")) or _item_vote(session, draft.id)
             steps.append(Step(kind, entry.version, at, vote=None if vote is None else roll_call(session, vote)))
         elif kind == "override":
             vote = _override_vote(session, draft.id, entry.version)
@@ -334,6 +335,17 @@ def _plenary(session: Session, session_id: object) -> PlenarySession | None:
 
 def _vote(session: Session, vote_id: object) -> Vote | None:
     return session.get(Vote, vote_id) if isinstance(vote_id, int) else None
+
+
+def _item_vote(session: Session, draft_id: int) -> Vote | None:
+    """The council's latest vote on an agenda item considering the draft (for a move that did not name it)."""
+    return session.scalar(
+        select(Vote)
+        .join(AgendaItem, AgendaItem.document_id == Vote.subject_id)
+        .where(AgendaItem.draft_id == draft_id, Vote.purpose == "decision", Vote.committee_id.is_(None))
+        .order_by(Vote.id.desc())
+        .limit(1)
+    )
 
 
 def _override_vote(session: Session, draft_id: int, override_version: int) -> Vote | None:

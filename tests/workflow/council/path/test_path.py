@@ -100,7 +100,7 @@ def test_the_path_of_a_signed_and_published_decision_in_the_order_of_the_log(ses
         "discussion",
         "committees",
         "agenda",
-        "vote",
+        "adopted",
         "signed",
         "published",
     ]
@@ -162,7 +162,7 @@ def test_a_veto_and_its_override_with_the_second_roll_call(session, world):
 
     path = decision_path(session, draft, now=world.at(17))
 
-    assert [step.kind for step in path.steps][-3:] == ["vote", "vetoed", "override"]
+    assert [step.kind for step in path.steps][-3:] == ["adopted", "vetoed", "override"]
     vetoed, override = path.steps[-2:]
     assert vetoed.by == world.mayor.full_name
     assert (override.vote.purpose, override.vote.threshold, override.vote.votes_for) == (
@@ -172,3 +172,19 @@ def test_a_veto_and_its_override_with_the_second_roll_call(session, world):
     )
     assert override.number == "№ 1-12-VIII"
     assert "Суперечить бюджету" not in repr(path)
+
+
+def test_a_rejected_draft_ends_its_path_with_the_vote_that_rejected_it(session, world):
+    draft, advisory = adopted(world)
+    fire(session, advisory, "cancel", world.actor(world.secretary, 2), comment="Не потрібен", now=world.at(2))
+    plenary = world.planned_session(number=12, days=16)
+    item = sessions.add_to_agenda(session, plenary, world.actor(world.secretary, 5), draft, now=world.at(5))
+    world.open(plenary, days=16)
+    secretary = world.actor(world.secretary, 16)
+    sessions.approve_agenda(session, plenary, secretary, world.ballots(for_=9), now=world.at(16))
+    sessions.vote_on_item(session, plenary, secretary, item, world.ballots(for_=3, against=6), now=world.at(16))
+
+    last = decision_path(session, draft, now=world.at(17)).steps[-1]
+
+    assert (last.kind, last.vote.result, last.vote.votes_for, last.vote.against) == ("rejected", "rejected", 3, 6)
+    assert last.number is None
