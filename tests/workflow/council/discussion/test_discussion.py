@@ -126,3 +126,24 @@ def test_a_comment_is_never_deleted_or_rewritten_behind_the_domain(session, worl
     ):
         with pytest.raises(DBAPIError, match="never"), session.begin_nested():
             session.execute(statement)
+
+
+def test_a_hiding_undone_behind_the_domain_is_found_by_the_audit_and_names_the_draft(session, world):
+    draft = world.published_draft()
+    posted = comment(world, draft, citizen(world), "against", "Образлива лайка")
+    discussion.hide_comment(session, draft, posted, world.actor(world.secretary), "Лайка", now=world.at(0.7))
+    session.flush()
+    # someone who owns the database drops the table's guard (rolled back with the test) and shows the text again
+    if session.bind.dialect.name == "postgresql":
+        session.execute(text("DROP TRIGGER discussion_comments_kept ON discussion_comments"))
+    else:
+        session.execute(text("DROP TRIGGER discussion_comments_no_rewrite"))
+    session.execute(
+        update(DiscussionComment).where(DiscussionComment.id == posted.id).values(hidden_at=None, hidden_reason=None)
+    )
+
+    found = verify_log(session)[2]
+
+    assert found is not None
+    assert found.document_id == draft.id
+    assert f"comment_hidden #{posted.id}" in found.message
