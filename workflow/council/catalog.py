@@ -4,7 +4,7 @@ notices say per kind of document, and which paper is rendered for which kind."""
 
 from __future__ import annotations
 
-from workflow.council import decisions, delegation, drafts, messages, organisation, sittings
+from workflow.council import decisions, delegation, discussion, drafts, messages, organisation, sittings
 from workflow.council.drafts.papers import committee_conclusion_context, decision_context
 from workflow.council.sittings.papers import agenda_context, extract_context, protocol_context
 from workflow.definitions.catalog import Catalog
@@ -26,7 +26,7 @@ def _build() -> tuple[Catalog, Notices, Papers]:
     # effects: recorded in the outbox by the engine, carried out by the tasks
     catalog.effect("notify", "tell people what happened and what is expected of them", NotifyParams)
     catalog.effect("render_docx", "render a Word document from a template and attach it", RenderParams)
-    for feature in (drafts, sittings, messages, delegation, decisions):
+    for feature in (drafts, sittings, messages, delegation, decisions, discussion):
         feature.register(catalog, notices)
     # the order a person is offered them in
     papers.add("decision", "decision_draft", decision_context)

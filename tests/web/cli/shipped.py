@@ -16,8 +16,8 @@ SHIPPED_VERSIONS = {
     for kind in SHIPPED_KINDS
 }
 #: the Alembic revision the shipped migrations end at (0002 adds the council's tables, 0004 the records
-#: under the chain, 0005 session epochs, 0006 a move in one statement on SQLite)
-HEAD = "0006"
+#: under the chain, 0005 session epochs, 0006 a move in one statement on SQLite, 0008 citizens' comments on drafts)
+HEAD = "0008"
 
 
 def sqlite_url(path: Path) -> str:
