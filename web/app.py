@@ -14,14 +14,14 @@ from web.api import health
 from web.auth import views as auth_views
 from web.cabinet import documents, notifications, work
 from web.ids import IdConverter
-from web.public import home
+from web.public import committees, feeds, home, sessions
 from workflow.config import Settings
 from workflow.runtime import Runtime
 
 #: the blueprints, each with the modules that route their views on it (each module's views are routed on its
 #: package's `bp` by their decorators: the modules are imported here, before their blueprint is registered)
 BLUEPRINTS: tuple[tuple[Blueprint, tuple[ModuleType, ...]], ...] = (
-    (public.bp, (home,)),
+    (public.bp, (home, sessions, committees, feeds)),
     (admin.bp, (definitions,)),
     (auth.bp, (auth_views,)),
     (cabinet.bp, (work, notifications, documents)),
