@@ -60,12 +60,12 @@ def calendar_of(events: Sequence[CalendarEvent], name: str) -> bytes:
             entry.add("description", f"{_('Agenda')}:\n{agenda}")
         calendar.add_component(entry)
     calendar.add_missing_timezones()
-    return calendar.to_ical()
+    return bytes(calendar.to_ical())
 
 
 def _summary(event: CalendarEvent) -> str:
     summary = _("Session № %(number)s (%(kind)s)", number=event.number, kind=session_kind(event.kind))
-    return _("Cancelled: %(summary)s", summary=summary) if event.status == "cancelled" else summary
+    return str(_("Cancelled: %(summary)s", summary=summary)) if event.status == "cancelled" else str(summary)
 
 
 def _council_id() -> int:

@@ -43,7 +43,7 @@ def month(first: date) -> str:
 
 
 def when(moment: datetime) -> str:
-    return _("%(day)s, %(time)s", day=day(moment), time=time(moment))
+    return str(_("%(day)s, %(time)s", day=day(moment), time=time(moment)))
 
 
 def iso(moment: datetime) -> str:
@@ -73,11 +73,13 @@ def session_kind(code: str) -> str:
 
 
 def recommendation(code: str | None) -> str:
-    return _(RECOMMENDATIONS[code]) if code in RECOMMENDATIONS else _("no recommendation")
+    if code is None or code not in RECOMMENDATIONS:
+        return str(_("no recommendation"))
+    return str(_(RECOMMENDATIONS[code]))
 
 
 def committee_role(code: str) -> str:
-    return _(COMMITTEE_ROLES[code]) if code in COMMITTEE_ROLES else _("member")
+    return str(_(COMMITTEE_ROLES.get(code, COMMITTEE_ROLES["committee_member"])))
 
 
 def helpers() -> dict[str, Any]:

@@ -72,6 +72,8 @@ def members_of(session: Session, committee_ids: list[int], at: datetime) -> dict
     ).all()
     best: dict[tuple[int, int], Member] = {}
     for scope_id, role, person_id, name in rows:
+        if scope_id is None:
+            continue
         held = best.get((scope_id, person_id))
         if held is None or ROLE_ORDER[role] < ROLE_ORDER[held.role]:
             best[(scope_id, person_id)] = Member(person_id, name, role)

@@ -102,7 +102,9 @@ def session_events(session: Session, summaries: Sequence[SessionSummary] | None 
 
 
 def sessions_considering_committee_drafts(session: Session, committee_id: int) -> list[CalendarEvent]:
-    """The plenary sessions whose agenda holds a draft referred to the committee (lead or advisory)."""
+    """The plenary sessions whose agenda holds a draft referred to the committee (lead or advisory). An item
+    taken off the agenda no longer counts, unless the whole session was cancelled: then the committee's calendar
+    keeps the session, marked cancelled, so a subscribed calendar learns of it."""
     referred = (
         select(Document.parent_id)
         .where(
@@ -111,14 +113,17 @@ def sessions_considering_committee_drafts(session: Session, committee_id: int) -
         )
         .scalar_subquery()
     )
-    session_ids = set(
-        session.scalars(
-            select(AgendaItem.session_id)
-            .join(Document, Document.id == AgendaItem.document_id)
-            .where(AgendaItem.draft_id.in_(referred), Document.state != "removed")
-        )
+    rows = session.execute(
+        select(AgendaItem.session_id, Document.state)
+        .join(Document, Document.id == AgendaItem.document_id)
+        .where(AgendaItem.draft_id.in_(referred))
+    ).all()
+    considered = {plenary for plenary, state in rows if state != "removed"}
+    taken_off = {plenary for plenary, state in rows if state == "removed"}
+    return session_events(
+        session,
+        [s for s in public_sessions(session) if s.id in considered or (s.cancelled and s.id in taken_off)],
     )
-    return session_events(session, [s for s in public_sessions(session) if s.id in session_ids])
 
 
 #: what a committee's calendar is made of; its own meetings are added here once they are modelled
