@@ -59,7 +59,12 @@ def calendar_of(events: Sequence[CalendarEvent], name: str) -> bytes:
             agenda = "\n".join(f"{n}. {title}" for n, title in enumerate(event.agenda, start=1))
             entry.add("description", f"{_('Agenda')}:\n{agenda}")
         calendar.add_component(entry)
-    calendar.add_missing_timezones()
+    if events:  # the zone's rules over the years the events span (a year either side), not since 1970
+        first = min(event.starts_at for event in events).date()
+        last = max(event.ends_at for event in events).date()
+        calendar.add_missing_timezones(
+            first_date=first.replace(year=first.year - 1, day=1), last_date=last.replace(year=last.year + 1, day=1)
+        )
     return bytes(calendar.to_ical())
 
 

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from babel.dates import format_date, format_time
+from babel.numbers import format_decimal
 from flask_babel import gettext as _
 
 from web.database import db
@@ -44,6 +45,11 @@ def month(first: date) -> str:
 
 def when(moment: datetime) -> str:
     return str(_("%(day)s, %(time)s", day=day(moment), time=time(moment)))
+
+
+def kilobytes(size: int) -> str:
+    """A file's size in kilobytes, written as the reader's language writes numbers ('36,5')."""
+    return format_decimal(round(size / 1024, 1), locale=i18n.babel_locale(current()))
 
 
 def iso(moment: datetime) -> str:
@@ -90,6 +96,7 @@ def helpers() -> dict[str, Any]:
         "month": month,
         "when": when,
         "iso": iso,
+        "kilobytes": kilobytes,
         "state_title": state_title,
         "choice": choice,
         "result": result,
