@@ -14,15 +14,15 @@ from web.api import health
 from web.auth import views as auth_views
 from web.cabinet import discussion, documents, notifications, work
 from web.ids import IdConverter
+from web.public import committees, drafts, feeds, home, sessions
 from web.public import decisions as public_decisions
-from web.public import drafts, home
 from workflow.config import Settings
 from workflow.runtime import Runtime
 
 #: the blueprints, each with the modules that route their views on it (each module's views are routed on its
 #: package's `bp` by their decorators: the modules are imported here, before their blueprint is registered)
 BLUEPRINTS: tuple[tuple[Blueprint, tuple[ModuleType, ...]], ...] = (
-    (public.bp, (home, public_decisions, drafts)),
+    (public.bp, (home, public_decisions, drafts, sessions, committees, feeds)),
     (admin.bp, (definitions,)),
     (auth.bp, (auth_views,)),
     (cabinet.bp, (work, notifications, documents, discussion)),

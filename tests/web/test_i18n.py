@@ -71,6 +71,10 @@ def test_walked_in_english_no_page_keeps_a_ukrainian_word_outside_the_content(si
         "login": visitor.get("/login"),
         "login refused": visitor.post("/login", data={"email": "", "password": ""}),
         "definition": visitor.get("/definitions/decision_draft"),
+        "kinds of documents": visitor.get("/definitions"),
+        "sessions": visitor.get("/sessions"),
+        "committees": visitor.get("/committees"),
+        "committee": visitor.get(f"/committees/{world.budget.id}"),
         "missing page": visitor.get("/no/such/page"),
         "document signed out": visitor.get(f"/documents/{visa.parent_id}", follow_redirects=True),
     }
@@ -159,9 +163,9 @@ def test_the_language_switch_is_on_every_page_and_remembered(site):
 def test_lang_in_the_address_chooses_the_language_and_is_remembered(site):
     client = site.client()
 
-    assert "<h1>Kinds of documents</h1>" in client.get("/?lang=en").get_data(as_text=True)
-    assert "<h1>Kinds of documents</h1>" in client.get("/").get_data(as_text=True)
-    assert "<h1>Види документів</h1>" in client.get("/?lang=uk").get_data(as_text=True)
+    assert "<h1>Kinds of documents</h1>" in client.get("/definitions?lang=en").get_data(as_text=True)
+    assert "<h1>Kinds of documents</h1>" in client.get("/definitions").get_data(as_text=True)
+    assert "<h1>Види документів</h1>" in client.get("/definitions?lang=uk").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("asked", ["de", "xx", "", "ukr", "%3Cscript%3E"])

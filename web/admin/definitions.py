@@ -1,4 +1,5 @@
-"""A definition's page: a document kind's states, transitions and diagram, linked from the front page."""
+"""The council's document kinds (`/definitions`: each kind with its machine's size) and a definition's page: a
+kind's states, transitions and diagram."""
 
 from __future__ import annotations
 
@@ -8,6 +9,12 @@ from web.admin import bp
 from web.extension import radaflow
 from web.i18n import current
 from workflow.definitions.graph import to_mermaid
+
+
+@bp.get("/definitions")
+def definitions() -> str:
+    registry = radaflow().registry
+    return render_template("admin/definitions.html", definitions=[registry.current(k) for k in registry.kinds()])
 
 
 @bp.get("/definitions/<kind>")

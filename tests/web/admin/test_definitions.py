@@ -1,4 +1,5 @@
-"""A definition's page: its states, transitions, deadlines and diagram, in Ukrainian."""
+"""The kinds of documents (`/definitions`, moved from the front page, which is the citizens' now) and a
+definition's page: its states, transitions, deadlines and diagram, in Ukrainian."""
 
 from __future__ import annotations
 
@@ -95,3 +96,36 @@ def test_an_unknown_kind_is_not_found(client):
     response = client.get("/definitions/resolution")
 
     assert response.status_code == 404
+
+
+def test_the_kinds_page_lists_every_shipped_definition_with_its_ukrainian_title(client):
+    response = client.get("/definitions")
+
+    assert response.status_code == 200
+    assert response.mimetype == "text/html"
+    page = response.get_data(as_text=True)
+    assert '<html lang="uk">' in page
+    assert "<h1>Види документів</h1>" in page
+    (listing,) = tables(page)
+    header, *rows = listing
+    assert header == ["Вид", "Версія", "Станів", "Дій"]
+    assert sorted(rows) == sorted(
+        [
+            f"{d['title']['uk']} ({d['title']['en']})",
+            str(d["version"]),
+            str(len(d["states"])),
+            str(len(d["transitions"])),
+        ]
+        for d in SHIPPED.values()
+    )
+    for kind, definition in SHIPPED.items():
+        assert f'<a href="/definitions/{kind}">{definition["title"]["uk"]}</a>' in page
+
+
+def test_every_definition_linked_from_the_kinds_page_opens(client):
+    for kind, definition in SHIPPED.items():
+        response = client.get(f"/definitions/{kind}")
+        assert response.status_code == 200, kind
+        assert f"<h1>{definition['title']['uk']} <small>версія {definition['version']}</small></h1>" in (
+            response.get_data(as_text=True)
+        )

@@ -52,7 +52,11 @@ def test_radaflow_run_serves_the_application_and_stops_cleanly(environment: dict
             timeout=30,
             what=f"radaflow run answering on port {port}",
         )
-        answer = page(f"http://127.0.0.1:{port}/")
+        front = page(f"http://127.0.0.1:{port}/")
+        assert front is not None
+        assert front[0] == 200
+        assert "Наступне засідання" in front[1]
+        answer = page(f"http://127.0.0.1:{port}/definitions")
         assert answer is not None
         status, body = answer
         assert status == 200

@@ -1,52 +1,120 @@
-"""The front page: the kinds of documents the council handles, each linked to its machine."""
+"""The front page a citizen opens: the next session with its date and agenda, the latest decisions, the drafts
+open for public discussion with the working days left, and a search of the decisions; nothing internal."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
+import re
 
 import pytest
-from flask.testing import FlaskClient
 
-from tests.web.pages import SHIPPED, tables
-from web import create_app
+from tests.web.public.council_record import INTERNAL_TITLE, REMARK, council_record
+from tests.web.site import in_english, text_of
+from web.public import home
+from workflow.council.sittings import sessions
+
+
+def words(html: str) -> str:
+    return re.sub(r" ([,.:;])", r"\1", text_of(html))
 
 
 @pytest.fixture
-def client(clean_environment: None, database_file: str, tmp_path: Path) -> Iterator[FlaskClient]:
-    app = create_app({"database_url": database_file, "instance_dir": tmp_path / "instance", "TESTING": True})
-    yield app.test_client()
-    app.extensions["radaflow"].engine.dispose()
+def record(site):
+    return council_record(site)
 
 
-def test_the_front_page_lists_every_shipped_definition_with_its_ukrainian_title(client):
-    response = client.get("/")
+def on_day(monkeypatch, site, days: float) -> None:
+    """The front page read on day `days` of the test council's calendar."""
+    monkeypatch.setattr(home, "utcnow", lambda: site.world.at(days))
+
+
+def test_the_front_page_shows_the_next_session_with_its_date_and_agenda(site, record, monkeypatch):
+    on_day(monkeypatch, site, 31)  # Thursday 2 April 2026
+
+    response = site.client().get("/")
 
     assert response.status_code == 200
-    assert response.mimetype == "text/html"
-    page = response.get_data(as_text=True)
-    assert '<html lang="uk">' in page
-    assert "<h1>Види документів</h1>" in page
-    (listing,) = tables(page)
-    header, *rows = listing
-    assert header == ["Вид", "Версія", "Станів", "Дій"]
-    assert sorted(rows) == sorted(
-        [
-            f"{d['title']['uk']} ({d['title']['en']})",
-            str(d["version"]),
-            str(len(d["states"])),
-            str(len(d["transitions"])),
-        ]
-        for d in SHIPPED.values()
+    html = response.get_data(as_text=True)
+    assert "<title>Славутицька міська рада — Radaflow</title>" in html
+    text = words(html)
+    assert "Наступне засідання Сесія № 13 (чергова): 8 квітня 2026 р., 12:00, Сесійна зала, пл. Свободи, 1" in text
+    assert f'<a href="/sessions/{record.convened.id}">Сесія № 13</a>' in html
+    assert "Порядок денний Про облаштування шкільного стадіону" in text
+
+
+def test_the_session_under_way_is_the_next_one_until_it_closes(site, monkeypatch):
+    world = site.world
+    plenary = world.planned_session(number=12, days=16)
+    sessions.add_to_agenda(
+        site.session, plenary, world.actor(world.secretary, 5), world.reviewed_draft(), now=world.at(5)
     )
-    for kind, definition in SHIPPED.items():
-        assert f'<a href="/definitions/{kind}">{definition["title"]["uk"]}</a>' in page
+    world.open(plenary, days=16)
+    site.commit()
+    on_day(monkeypatch, site, 16.1)
+
+    text = words(site.client().get("/").get_data(as_text=True))
+
+    assert "Сесія № 12 (чергова) — триває: 18 березня 2026 р., 11:00" in text
 
 
-def test_every_definition_linked_from_the_front_page_opens(client):
-    for kind, definition in SHIPPED.items():
-        response = client.get(f"/definitions/{kind}")
-        assert response.status_code == 200, kind
-        assert f"<h1>{definition['title']['uk']} <small>версія {definition['version']}</small></h1>" in (
-            response.get_data(as_text=True)
-        )
+def test_the_front_page_lists_the_latest_decisions_with_their_numbers(site, record, monkeypatch):
+    on_day(monkeypatch, site, 31)
+
+    html = site.client().get("/").get_data(as_text=True)
+
+    assert f'<a href="/decisions/{record.draft.id}">№ 1-12-VIII</a>' in html
+    assert "№ 1-12-VIII від 18 березня 2026 р.: Про ремонт даху ліцею № 2 (Підписано)" in words(html)
+
+
+def test_drafts_open_for_discussion_show_the_working_days_left(site, record, monkeypatch):
+    # published on day 30 (Wednesday 1 April); read on day 31: one working day has passed, 9 are left
+    on_day(monkeypatch, site, 31)
+    html = site.client().get("/").get_data(as_text=True)
+    assert f'<a href="/drafts/{record.discussed.id}" data-content>Про програму озеленення міста</a>' in html
+    assert "оприлюднено 1 квітня 2026 р.; залишилося 9 робочих днів" in words(html)
+
+    # 14 days later (Wednesday 15 April; 13 April, Easter Monday, is no working day where the calendar says so)
+    on_day(monkeypatch, site, 60)
+    assert "встановлений законом строк обговорення минув" in words(site.client().get("/").get_data(as_text=True))
+
+
+def test_the_search_box_asks_the_registry_of_decisions(site):
+    html = site.client().get("/").get_data(as_text=True)
+
+    form = re.search(r'<form method="get" action="/decisions" role="search"[^>]*>(.*?)</form>', html, re.S)
+    assert form is not None
+    assert '<label for="q">Пошук у рішеннях</label>' in form.group(1)
+    assert '<input type="search" id="q" name="q"' in form.group(1)
+
+
+def test_on_an_empty_council_the_front_page_says_there_is_nothing_yet(site):
+    text = words(site.client().get("/").get_data(as_text=True))
+
+    assert "Жодного засідання ще не скликано." in text
+    assert "Жодного рішення ще не прийнято." in text
+    assert "Зараз жоден проєкт не винесено на обговорення." in text
+
+
+def test_the_kinds_of_documents_moved_to_their_own_page_linked_from_the_front(site):
+    html = site.client().get("/").get_data(as_text=True)
+    assert '<a href="/definitions">' in html
+    assert site.client().get("/definitions").status_code == 200
+
+
+def test_nothing_internal_reaches_the_front_page(site, record, monkeypatch):
+    on_day(monkeypatch, site, 31)
+    html = site.client().get("/").get_data(as_text=True)
+
+    assert INTERNAL_TITLE not in html
+    assert REMARK not in html
+    # a session only planned is not the next one, however soon
+    assert "Сесія № 16" not in html
+
+
+def test_the_front_page_in_english(site, record, monkeypatch):
+    on_day(monkeypatch, site, 31)
+
+    text = words(in_english(site.client()).get("/").get_data(as_text=True))
+
+    assert "The next session Session № 13 (regular): 8 April 2026, 12:00" in text
+    assert "published 1 April 2026; 9 working days left" in text
+    assert "№ 1-12-VIII of 18 March 2026" in text

@@ -1,0 +1,157 @@
+"""The iCalendar feeds (RFC 5545), read back with `icalendar`: every announced session once, with a UID that
+never changes, DTSTAMP, Kyiv times with their VTIMEZONE, and a cancelled session marked so; a committee's feed
+holds the sessions that consider its drafts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from icalendar import Calendar
+
+from tests.web.public.council_record import INTERNAL_TITLE, council_record
+from tests.web.site import in_english
+from workflow.council.sittings import sessions
+from workflow.engine import fire
+
+KYIV = ZoneInfo("Europe/Kyiv")
+
+
+@pytest.fixture
+def record(site):
+    return council_record(site)
+
+
+def feed(client, url: str) -> Calendar:
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
+    return Calendar.from_ical(response.data)
+
+
+def events(calendar: Calendar) -> dict[str, object]:
+    return {str(event["uid"]): event for event in calendar.walk("VEVENT")}
+
+
+def test_the_sessions_feed_holds_every_announced_session_with_its_kyiv_time(site, record):
+    calendar = feed(site.client(), "/sessions.ics")
+
+    assert str(calendar["version"]) == "2.0"
+    assert calendar["prodid"]
+    found = events(calendar)
+    council = site.world.council.id
+    assert set(found) == {
+        f"session-{s.id}.council-{council}@radaflow" for s in (record.held, record.convened, record.cancelled)
+    }
+    held = found[f"session-{record.held.id}.council-{council}@radaflow"]
+    assert str(held["summary"]) == "Сесія № 12 (чергова)"
+    assert str(held["location"]) == "Сесійна зала, пл. Свободи, 1"
+    assert str(held["status"]) == "CONFIRMED"
+    start = held.decoded("dtstart")
+    assert start == datetime(2026, 3, 18, 11, 0, tzinfo=KYIV)
+    assert start.utcoffset().total_seconds() == 2 * 3600
+    assert held.decoded("dtend") > start  # the close of the sitting
+    assert held["dtstamp"].dt.tzinfo is not None
+    assert str(held["url"]).endswith(f"/sessions/{record.held.id}")
+    assert "Про ремонт даху ліцею № 2" in str(held["description"])
+    # times are written in Europe/Kyiv, which the feed describes
+    assert "Europe/Kyiv" in {str(tz["tzid"]) for tz in calendar.walk("VTIMEZONE")}
+    assert "TZID=Europe/Kyiv" in site.client().get("/sessions.ics").get_data(as_text=True)
+    convened = found[f"session-{record.convened.id}.council-{council}@radaflow"]
+    assert convened.decoded("dtstart") == datetime(2026, 4, 8, 9, 0, tzinfo=UTC)  # 12:00 in summer time
+
+
+def test_a_cancelled_session_stays_in_the_feed_marked_cancelled_with_a_higher_sequence(site, record):
+    found = events(feed(site.client(), "/sessions.ics"))
+    council = site.world.council.id
+
+    cancelled = found[f"session-{record.cancelled.id}.council-{council}@radaflow"]
+    assert str(cancelled["status"]) == "CANCELLED"
+    assert int(cancelled["sequence"]) == 1
+    assert str(cancelled["summary"]).startswith("Скасовано: Сесія № 14")
+    held = found[f"session-{record.held.id}.council-{council}@radaflow"]
+    assert int(held["sequence"]) == 0
+
+
+def test_the_uids_stay_the_same_as_the_sessions_move_on(site, record):
+    world = site.world
+    before = set(events(feed(site.client(), "/sessions.ics")))
+    fire(site.session, record.convened, "open", world.actor(world.secretary, 37), now=world.at(37))
+    site.commit()
+
+    after = events(feed(site.client(), "/sessions.ics"))
+
+    assert set(after) == before
+
+
+def test_nothing_only_planned_or_internal_is_in_the_feed(site, record):
+    body = site.client().get("/sessions.ics").get_data(as_text=True)
+
+    assert "Сесія № 15" not in body
+    assert "Сесія № 16" not in body
+    assert INTERNAL_TITLE not in body
+    assert "Карантин" not in body
+
+
+def test_the_feed_speaks_the_readers_language(site, record):
+    calendar = feed(in_english(site.client()), "/sessions.ics")
+    summaries = {str(event["summary"]) for event in calendar.walk("VEVENT")}
+    assert "Session № 12 (regular)" in summaries
+    assert "Cancelled: Session № 14 (regular)" in summaries
+
+
+def test_a_committees_feed_holds_the_sessions_that_consider_its_drafts(site, record):
+    world = site.world
+    council = world.council.id
+    budget = events(feed(site.client(), f"/committees/{world.budget.id}.ics"))
+    # every draft of the record went to the budget committee; none to education
+    assert set(budget) == {
+        f"session-{s.id}.council-{council}@radaflow" for s in (record.held, record.convened, record.cancelled)
+    }
+    assert events(feed(site.client(), f"/committees/{world.education.id}.ics")) == {}
+    calendar = feed(site.client(), f"/committees/{world.budget.id}.ics")
+    assert str(calendar["x-wr-calname"]) == "З питань бюджету"
+
+
+def test_an_advisory_committee_sees_the_session_of_its_draft_too(site):
+    world = site.world
+    secretary = world.actor(world.secretary, 1)
+    draft = world.published_draft("Про шкільні автобуси", days=0)
+    from workflow.council.drafts import drafts
+
+    for conclusion in drafts.send_to_committees(
+        site.session, draft, secretary, world.budget, [world.education], now=world.at(1)
+    ):
+        committee = world.budget if conclusion.fields["committee_id"] == world.budget.id else world.education
+        chair = world.actor(world.deputies[0] if committee is world.budget else world.deputies[4], 1)
+        from workflow.council.sittings.votes import hold_committee_vote
+        from workflow.engine import edit_document
+
+        edit_document(
+            site.session, conclusion, chair, fields={"recommendation": "support", "body": "Так."}, now=world.at(1)
+        )
+        members = [world.deputies[i] for i in ((0, 1, 2, 3) if committee is world.budget else (4, 5, 6))]
+        hold_committee_vote(
+            site.session,
+            conclusion,
+            chair,
+            question="Підтримати",
+            ballots={p.id: "for" for p in members},
+            now=world.at(1),
+        )
+        fire(site.session, conclusion, "discuss", chair, now=world.at(1))
+        fire(site.session, conclusion, "sign", chair, now=world.at(1))
+    plenary = world.planned_session(number=12, days=16)
+    sessions.add_to_agenda(site.session, plenary, world.actor(world.secretary, 5), draft, now=world.at(5))
+    fire(site.session, plenary, "convene", world.actor(world.secretary, 6), now=world.at(6))
+    site.commit()
+
+    education = events(feed(site.client(), f"/committees/{world.education.id}.ics"))
+
+    assert set(education) == {f"session-{plenary.id}.council-{world.council.id}@radaflow"}
+
+
+def test_a_committee_that_does_not_exist_has_no_feed(site):
+    assert site.client().get("/committees/987654.ics").status_code == 404
+    assert site.client().get("/committees/99999999999.ics").status_code == 404
