@@ -12,19 +12,19 @@ from web import admin, api, auth, cabinet, database, errors, i18n, limits, publi
 from web.admin import definitions
 from web.api import health
 from web.auth import views as auth_views
-from web.cabinet import documents, notifications, work
+from web.cabinet import documents, messages, notifications, work
 from web.ids import IdConverter
-from web.public import home
+from web.public import citizens, deputies, feeds, home, seals
 from workflow.config import Settings
 from workflow.runtime import Runtime
 
 #: the blueprints, each with the modules that route their views on it (each module's views are routed on its
 #: package's `bp` by their decorators: the modules are imported here, before their blueprint is registered)
 BLUEPRINTS: tuple[tuple[Blueprint, tuple[ModuleType, ...]], ...] = (
-    (public.bp, (home,)),
+    (public.bp, (home, deputies, citizens, feeds, seals)),
     (admin.bp, (definitions,)),
     (auth.bp, (auth_views,)),
-    (cabinet.bp, (work, notifications, documents)),
+    (cabinet.bp, (work, notifications, documents, messages)),
     (api.bp, (health,)),
 )
 

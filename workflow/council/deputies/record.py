@@ -74,10 +74,11 @@ def voting_record(
     choice: str | None = None,
     session_id: int | None = None,
     page: int = 1,
-    page_size: int = PAGE_SIZE,
+    page_size: int | None = None,
 ) -> RecordPage:
     """The deputy's ballots, newest vote first, `page_size` a page (two queries: the count and the page). An
     unknown `choice` matches nothing; a page past the last gives the last."""
+    page_size = PAGE_SIZE if page_size is None else page_size
     query = _ballots(person_id)
     if choice is not None:
         query = query.where(Ballot.choice == (choice if choice in CHOICES else ""))
@@ -89,7 +90,7 @@ def voting_record(
     rows = session.execute(
         query.order_by(Vote.held_at.desc(), Vote.id.desc()).limit(page_size).offset((page - 1) * page_size)
     ).all()
-    return RecordPage(tuple(Cast(*row._tuple()) for row in rows), total, page, pages)
+    return RecordPage(tuple(Cast(*row) for row in rows), total, page, pages)
 
 
 def record_sessions(session: Session, person_id: int) -> list[SessionChoice]:
@@ -103,7 +104,7 @@ def record_sessions(session: Session, person_id: int) -> list[SessionChoice]:
         )
         .order_by(PlenarySession.starts_at.desc())
     ).all()
-    return [SessionChoice(*row._tuple()) for row in rows]
+    return [SessionChoice(*row) for row in rows]
 
 
 def agreement(session: Session, person_id: int) -> Agreement:
