@@ -71,9 +71,11 @@ def register_citizen(
         locale=locale_of(locale),
         password_hash=hashed,
         created_at=now,
-        email_confirmed_at=None,
     )
     session.add(person)
+    session.flush()
+    # (after the insert: a None given to the constructor would take the column's default, "confirmed now")
+    person.email_confirmed_at = None
     session.flush()
     grant(session, person, CITIZEN_ROLE)
     return Registration(person)
