@@ -10,7 +10,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import format_decimal, format_percent
 from flask_babel import gettext as _
-from flask_login import login_required
 
 from web.auth.views import signed_in
 from web.database import db
@@ -43,13 +42,15 @@ def deputy(person_id: int) -> ResponseReturnValue:
 
 @bp.post("/deputies/<id:person_id>/messages")
 @public_form()
-@login_required  # type: ignore[untyped-decorator]
 def write(person_id: int) -> ResponseReturnValue:
-    """A citizen's message to the deputy; the page again with what is wrong (nothing written) otherwise."""
+    """A citizen's message to the deputy; the page again with what is wrong (nothing written) otherwise. Signed
+    out, the sign-in comes first, and then the deputy's page again."""
     _deputy_or_404(person_id)
-    form = WriteForm()
     user = signed_in()
-    assert user is not None
+    if user is None:
+        back = url_for("public.deputy", person_id=person_id, _anchor="write")
+        return redirect(url_for("auth.sign_in", next=back))
+    form = WriteForm()
     if not form.validate_on_submit():
         return render_template("public/deputy.html", **_profile(person_id, form)), 422
     write_as_citizen(db(), user.actor(), person_id, form.subject.data, form.text.data)

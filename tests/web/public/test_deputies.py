@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.web.pages import tables
+from tests.web.public.conftest import form_token
 from tests.web.public.people_world import hold_sitting
 from tests.web.site import Site, in_english, message_to_deputy, text_of
 from workflow.council.messages import messages
@@ -168,3 +169,46 @@ def test_the_pages_speak_english_too(site: Site) -> None:
     assert "<title>Deputies of the council — Radaflow</title>" in listing
     assert "Voting record" in page
     assert "registered at 1 of 1 sittings" in text_of(page)
+
+
+def test_walked_in_english_the_portals_pages_keep_no_ukrainian_word_outside_the_content(site: Site) -> None:
+    from tests.web.site import sign_in
+    from tests.web.test_i18n import ukrainian_left
+
+    hold_sitting(site)
+    world = site.world
+    citizen, answered = message_to_deputy(site, read=True, password="довгий-пароль-для-тесту")
+    deputy = world.actor(world.deputies[0], 3)
+    messages.answer(site.session, answered, deputy, "Полагодимо.", public=True, now=world.at(3))
+    waiting = messages.write_to_deputy(
+        site.session, world.actor(citizen), world.deputies[0], "Сміття", "Не вивозять.", now=world.at(4)
+    )
+    site.commit()
+    visitor = in_english(site.client())
+    pages = {
+        "deputies": visitor.get("/deputies"),
+        "deputy": visitor.get(f"/deputies/{world.deputies[0].id}"),
+        "filtered": visitor.get(f"/deputies/{world.deputies[0].id}?choice=against"),
+        "register": visitor.get("/register"),
+        "register refused": visitor.post(
+            "/register",
+            data={"full_name": "", "email": "", "password": "", "csrf_token": form_token(visitor, "/register")},
+        ),
+        "seals": visitor.get("/seals?document=1"),
+    }
+    writer = in_english(site.client())
+    sign_in(writer, citizen)
+    pages |= {
+        "my messages": writer.get("/my/messages"),
+        "deputy to write to": writer.get(f"/deputies/{world.deputies[0].id}"),
+    }
+    member = in_english(site.client())
+    sign_in(member, world.deputies[0])
+    pages |= {"inbox": member.get("/cabinet/messages"), "message": member.get(f"/cabinet/messages/{waiting.id}")}
+
+    html = {name: response.get_data(as_text=True) for name, response in pages.items()}
+    assert {name: text for name, text in html.items() if '<html lang="en">' not in text} == {}
+    assert {name: ukrainian_left(text) for name, text in html.items() if ukrainian_left(text)} == {}
+    assert "Voting record" in html["deputy"]
+    assert "Write your name." in html["register refused"]
+    assert "Mark as read and answer" in html["message"]
