@@ -57,10 +57,11 @@ def test_a_citizen_writes_to_a_deputy_who_answers_publicly_at_both_widths(reques
             deputy = browser.new_page(locale="uk-UA", viewport={"width": 390, "height": 844})
             sign_in(deputy, base, "b.melnychuk@rada.example", "demo-deputy")
             deputy.goto(base + "/cabinet/messages")
-            assert fits(deputy)
+            deputy.screenshot(path=str(ARTIFACTS / "inbox-390.png"), full_page=True)
+            assert fits(deputy), "the inbox is wider than a phone's screen"
             deputy.get_by_role("link", name="Лавки в парку").click()
             deputy.get_by_role("button", name="Позначити прочитаним і відповісти").click()
-            deputy.get_by_label("Відповідь").fill("Лавки поставимо до травня.")
+            deputy.get_by_role("textbox", name="Відповідь").fill("Лавки поставимо до травня.")
             deputy.get_by_label("Усі:").check()
             deputy.screenshot(path=str(ARTIFACTS / "answer-390.png"), full_page=True)
             deputy.get_by_role("button", name="Надіслати відповідь").click()
