@@ -35,9 +35,8 @@ def register() -> ResponseReturnValue:
     registration = register_citizen(
         db(), form.full_name.data, form.email.data, form.password.data, locale=current(), now=now
     )
-    if registration.person is not None:
-        person = registration.person
-        assert person.email is not None
+    person = registration.to_confirm
+    if person is not None and person.email is not None:
         link = url_for("public.confirm", token=confirmation_token(person.id, person.email), _external=True)
         queue_confirmation(db(), radaflow().settings, person, link, valid_hours=CONFIRM_HOURS, now=now)
     return render_template("public/registered.html", email=form.email.data.strip())

@@ -271,3 +271,24 @@ def test_a_flood_of_registrations_is_paused(
     assert site.session.scalar(select(Person.id).where(Person.email == "three@example.org")) is None
     site.session.close()
     site.app.extensions["radaflow"].engine.dispose()
+
+
+def test_registering_again_before_confirming_sends_a_new_link_and_changes_nothing_else(
+    portal: Site, portal_mail: Mailbox
+) -> None:
+    register(portal.client())
+    confirmation_path(portal_mail)
+    person = portal.session.scalar(select(Person).where(Person.email == "halyna@example.org"))
+    assert person is not None
+    password_hash = person.password_hash
+
+    again = register(portal.client(), full_name="Хтось Інший", password="зовсім-інший-пароль")
+
+    assert again.status_code == 200
+    wait_for(lambda: portal_mail.count() == 2, timeout=30, what="the second confirmation e-mail")
+    path = confirmation_path(portal_mail)
+    portal.session.expire_all()
+    assert (person.full_name, person.password_hash) == ("Галина Остапчук", password_hash)
+    assert portal.client().get(path).status_code == 200
+    portal.session.expire_all()
+    assert person.email_confirmed_at is not None

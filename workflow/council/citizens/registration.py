@@ -35,6 +35,14 @@ _ADDRESS = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 class Registration:
     #: the new, unconfirmed person; None when the address already had an account (then nothing changed)
     person: Person | None
+    #: the account the address already had, when it is still unconfirmed: its owner gets the link again (an
+    #: expired one is replaced so), and nothing of the account changes
+    unconfirmed: Person | None = None
+
+    @property
+    def to_confirm(self) -> Person | None:
+        """Whom a confirmation link goes to: the new person, or the unconfirmed owner of the address."""
+        return self.person or self.unconfirmed
 
 
 def normal_address(email: str) -> str:
@@ -63,8 +71,9 @@ def register_citizen(
             length=len(password),
         )
     hashed = hash_password(password)  # also for a taken address: the answer takes as long either way
-    if session.scalar(select(Person.id).where(func.lower(Person.email) == address)) is not None:
-        return Registration(None)
+    taken = session.scalar(select(Person).where(func.lower(Person.email) == address))
+    if taken is not None:
+        return Registration(None, taken if taken.email_confirmed_at is None and taken.deactivated_at is None else None)
     person = Person(
         full_name=full_name,
         email=address,
