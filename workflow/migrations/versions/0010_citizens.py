@@ -1,4 +1,4 @@
-"""citizens: when a person confirmed their e-mail address (citizens who register themselves)
+"""citizens: when a person confirmed their e-mail address (citizens who register themselves); ballots by person
 
 Revision ID: 0010
 Revises: 0006
@@ -22,8 +22,11 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('email_confirmed_at', sa.DateTime(timezone=True), nullable=True))
     # every account made before is one the council made: its address is taken as confirmed
     op.execute('UPDATE persons SET email_confirmed_at = created_at')
+    # a deputy's voting record reads the ballots by person
+    op.create_index('ix_ballots_person', 'ballots', ['person_id'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index('ix_ballots_person', table_name='ballots')
     with op.batch_alter_table('persons', schema=None) as batch_op:
         batch_op.drop_column('email_confirmed_at')
