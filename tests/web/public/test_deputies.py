@@ -20,7 +20,7 @@ def test_the_list_names_every_deputy_with_their_committees_and_nobody_else(site:
     html = page.get_data(as_text=True)
     assert "<title>Депутати ради — Radaflow</title>" in html
     for deputy in world.deputies:
-        assert f'<a href="/deputies/{deputy.id}">{deputy.full_name}</a>' in html
+        assert f'<a href="/deputies/{deputy.id}" data-content>{deputy.full_name}</a>' in html
     assert world.mayor.full_name not in html
     assert world.secretary.full_name not in html
     assert "З питань бюджету (голова)" in text_of(html)
@@ -36,7 +36,7 @@ def test_a_deputys_page_shows_committees_attendance_record_and_agreement(site: S
     html = response.get_data(as_text=True)
     text = text_of(html)
     assert f"<title>{first.full_name} — депутат ради — Radaflow</title>" in html
-    assert f"<h1>{first.full_name}</h1>" in html
+    assert f"<h1 data-content>{first.full_name}</h1>" in html
     assert "З питань бюджету (голова)" in text
     assert "100% — зареєстровано на 1 з 1 засідань" in text
     # the agenda and the roof with the majority (for), the street against it (the majority voted against)
