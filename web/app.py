@@ -12,9 +12,9 @@ from web import admin, api, auth, cabinet, database, errors, i18n, limits, publi
 from web.admin import definitions
 from web.api import health
 from web.auth import views as auth_views
-from web.cabinet import discussion, documents, notifications, work
+from web.cabinet import discussion, documents, messages, notifications, work
 from web.ids import IdConverter
-from web.public import committees, drafts, feeds, home, sessions
+from web.public import atom, citizens, committees, deputies, drafts, feeds, home, seals, sessions
 from web.public import decisions as public_decisions
 from workflow.config import Settings
 from workflow.runtime import Runtime
@@ -22,10 +22,10 @@ from workflow.runtime import Runtime
 #: the blueprints, each with the modules that route their views on it (each module's views are routed on its
 #: package's `bp` by their decorators: the modules are imported here, before their blueprint is registered)
 BLUEPRINTS: tuple[tuple[Blueprint, tuple[ModuleType, ...]], ...] = (
-    (public.bp, (home, public_decisions, drafts, sessions, committees, feeds)),
+    (public.bp, (home, public_decisions, drafts, sessions, committees, feeds, deputies, citizens, atom, seals)),
     (admin.bp, (definitions,)),
     (auth.bp, (auth_views,)),
-    (cabinet.bp, (work, notifications, documents, discussion)),
+    (cabinet.bp, (work, notifications, documents, discussion, messages)),
     (api.bp, (health,)),
 )
 

@@ -48,6 +48,9 @@ class Person(Base):
     session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
     #: when an administrator closed the account; a deactivated person cannot sign in
     deactivated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: when the person proved the e-mail address is theirs; None while a citizen who registered themself has not
+    #: followed the confirmation link yet (accounts the council makes are taken as confirmed when made)
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class RoleGrant(Base):

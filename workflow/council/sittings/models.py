@@ -129,7 +129,11 @@ class Ballot(Base):
     """One council member's choice in one vote."""
 
     __tablename__ = "ballots"
-    __table_args__ = (UniqueConstraint("vote_id", "person_id"),)
+    __table_args__ = (
+        UniqueConstraint("vote_id", "person_id"),
+        # a deputy's voting record reads their ballots (thousands of them) by person
+        Index("ix_ballots_person", "person_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     vote_id: Mapped[int] = mapped_column(ForeignKey("votes.id"))

@@ -1,0 +1,78 @@
+"""In Chromium, on the demo council, at a desktop's width and a phone's (390 px): a citizen opens the deputies,
+a deputy's page (no part of it wider than the screen), signs in and writes; the deputy answers publicly from the
+cabinet, and the answer is on the deputy's page. Screenshots of each width go under test-artifacts/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+from tests.web.test_browser import CHROMIUM_ARGS, chromium, demo  # noqa: F401 (a fixture)
+
+pytestmark = pytest.mark.xdist_group("processes")
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "portal-people"
+DEPUTY = "Мельничук Богдан Степанович"
+
+
+def sign_in(tab: Page, base: str, email: str, password: str) -> None:
+    tab.goto(base + "/login")
+    tab.get_by_label("Електронна пошта").fill(email)
+    tab.get_by_label("Пароль").fill(password)
+    tab.get_by_role("button", name="Увійти").click()
+
+
+def fits(tab: Page) -> bool:
+    return bool(tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
+
+
+def test_a_citizen_writes_to_a_deputy_who_answers_publicly_at_both_widths(request: pytest.FixtureRequest) -> None:
+    base: str = request.getfixturevalue("demo")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
+        try:
+            phone = browser.new_page(locale="uk-UA", viewport={"width": 390, "height": 844})
+            phone.goto(base + "/deputies")
+            expect(phone).to_have_title("Депутати ради — Radaflow")
+            assert fits(phone)
+            phone.screenshot(path=str(ARTIFACTS / "deputies-390.png"), full_page=True)
+            phone.get_by_role("link", name=DEPUTY).click()
+            expect(phone.locator("h1")).to_have_text(DEPUTY)
+            assert fits(phone), "the deputy's page is wider than a phone's screen"
+            phone.screenshot(path=str(ARTIFACTS / "deputy-390.png"), full_page=True)
+            deputy_page = phone.url
+
+            citizen = browser.new_page(locale="uk-UA", viewport={"width": 1280, "height": 900})
+            sign_in(citizen, base, "p.ivanenko@rada.example", "demo-citizen")
+            citizen.goto(deputy_page)
+            citizen.screenshot(path=str(ARTIFACTS / "deputy-desktop.png"), full_page=True)
+            citizen.get_by_label("Тема").fill("Лавки в парку")
+            citizen.get_by_label("Ваше звернення").fill("<b>Прошу</b> поставити лавки біля ставка.")
+            citizen.get_by_role("button", name="Надіслати").click()
+            expect(citizen).to_have_title("Мої звернення до депутатів — Radaflow")
+            expect(citizen.get_by_role("heading", name="Лавки в парку")).to_be_visible()
+
+            deputy = browser.new_page(locale="uk-UA", viewport={"width": 390, "height": 844})
+            sign_in(deputy, base, "b.melnychuk@rada.example", "demo-deputy")
+            deputy.goto(base + "/cabinet/messages")
+            deputy.screenshot(path=str(ARTIFACTS / "inbox-390.png"), full_page=True)
+            assert fits(deputy), "the inbox is wider than a phone's screen"
+            deputy.get_by_role("link", name="Лавки в парку").click()
+            deputy.get_by_role("button", name="Позначити прочитаним і відповісти").click()
+            deputy.get_by_role("textbox", name="Відповідь").fill("Лавки поставимо до травня.")
+            deputy.get_by_label("Усі:").check()
+            deputy.screenshot(path=str(ARTIFACTS / "answer-390.png"), full_page=True)
+            deputy.get_by_role("button", name="Надіслати відповідь").click()
+            expect(deputy.get_by_role("status")).to_have_text("Відповідь оприлюднено.")
+
+            phone.goto(deputy_page)
+            answer = phone.locator("article.answer", has_text="Лавки в парку")
+            expect(answer).to_contain_text("Лавки поставимо до травня.")
+            expect(answer).to_contain_text("<b>Прошу</b>")
+            expect(phone.locator("body")).not_to_contain_text("Іваненко")
+            assert fits(phone)
+            phone.screenshot(path=str(ARTIFACTS / "deputy-answered-390.png"), full_page=True)
+        finally:
+            browser.close()
