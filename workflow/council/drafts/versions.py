@@ -100,7 +100,8 @@ def record_version(
     now: datetime | None = None,
 ) -> DraftVersion:
     """Keep the draft as it stands now, with `particulars`, as its next version; flushes."""
-    number = (session.scalar(select(func.max(DraftVersion.number)).where(DraftVersion.document_id == draft.id)) or 0) + 1
+    last = session.scalar(select(func.max(DraftVersion.number)).where(DraftVersion.document_id == draft.id))
+    number = (last or 0) + 1
     body = draft.fields.get("body")
     version = DraftVersion(
         document_id=draft.id,
