@@ -39,7 +39,10 @@ def draft_files(document_id: int) -> ResponseReturnValue:
         if upload is None or not getattr(upload, "filename", ""):
             raise InvalidInput("attachments.no_file", N_("choose a file to attach"))
         # read one byte more than the limit: enough to tell a file too large, without holding more of it
-        content = upload.stream.read(limits.ATTACHMENT_BYTES + 1)
+        try:
+            content = upload.stream.read(limits.ATTACHMENT_BYTES + 1)
+        finally:
+            upload.close()  # a large upload was spooled to a temporary file: gone now, whatever comes of it
         stored = attach_file(
             db(), draft, actor(), upload.filename, content, replaces=form.replaces.data or None, now=utcnow()
         )

@@ -10,7 +10,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask.testing import FlaskClient
-from werkzeug.test import TestResponse
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import TestResponse, encode_multipart
 
 from tests.conftest import snapshot
 from tests.web.site import Site, token
@@ -49,12 +50,11 @@ def post(client: FlaskClient, url: str, data: dict[str, object], **kwargs: objec
 
 
 def upload(client: FlaskClient, draft_id: int, name: str, content: bytes, replaces: str = "") -> TestResponse:
-    return post(
-        client,
-        f"/drafts/{draft_id}/files",
-        {"file": (io.BytesIO(content), name), "replaces": replaces},
-        content_type="multipart/form-data",
-    )
+    """The file form posted as a browser sends it. The body is encoded here, in memory: the test client would
+    spool a large one to a temporary file that nobody closes."""
+    values = {"csrf_token": token(client), "file": FileStorage(io.BytesIO(content), name), "replaces": replaces}
+    boundary, body = encode_multipart(MultiDict(values))
+    return client.post(f"/drafts/{draft_id}/files", data=body, content_type=f"multipart/form-data; boundary={boundary}")
 
 
 @contextmanager
