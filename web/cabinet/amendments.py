@@ -140,7 +140,9 @@ def _change_page(amendment: Document, form: OpinionForm, *, refusal: WorkflowErr
     assert draft is not None
     applied = amendments.is_applied(db(), amendment)
     before, after = _proposed_text(draft, amendment)
-    opinion = next((a for a in available_actions(db(), amendment, who) if a.trigger == "give_opinion"), None)
+    # the opinion this page's form sends is what the guard asks for
+    offered = available_actions(db(), amendment, who, assuming={"give_opinion": {"has_committee_opinion"}})
+    opinion = next((a for a in offered if a.trigger == "give_opinion"), None)
     return render_template(
         "cabinet/amendment_change.html",
         document=amendment,
