@@ -189,6 +189,28 @@ def drafting_links(document: Document) -> list[tuple[str, str]]:
     return links
 
 
+@bp.app_template_global()
+def draft_particulars(document: Document) -> list[tuple[str, str]]:
+    """What a draft proposes about itself, for its page: (label, text); nothing for other kinds."""
+    if document.kind != KIND:
+        return []
+    proposed = versions.particulars_of(db(), document)
+    names: dict[int, str] = {row.id: row.name for row in db().execute(select(Committee.id, Committee.name))}
+    shown = [(_("Initiator"), proposed.initiator)] if proposed.initiator else []
+    if proposed.lead_committee_id in names:
+        shown.append((_("Lead committee (proposed)"), names[proposed.lead_committee_id]))
+    advisory = [names[i] for i in proposed.advisory_committee_ids if i in names]
+    if advisory:
+        shown.append((_("Advisory committees (proposed)"), "; ".join(advisory)))
+    majority = (
+        _("two thirds of the council's total composition")
+        if proposed.majority == "two_thirds"
+        else _("more than half of the council's total composition")
+    )
+    shown.append((_("Majority the decision needs"), majority))
+    return shown
+
+
 def _form(**kwargs: Any) -> DraftForm:
     form = DraftForm(**kwargs)
     choices = committee_choices()

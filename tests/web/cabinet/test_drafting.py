@@ -46,6 +46,9 @@ def test_a_staff_member_writes_a_draft_with_its_initiator_committees_and_majorit
     assert proposed.advisory_committee_ids == (site.world.education.id,)
     shown = text_of(client.get(response.headers["Location"]).get_data(as_text=True))
     assert "Проєкт рішення написано" in shown
+    assert "Ініціатор Міський голова" in shown
+    assert f"Головна комісія (пропозиція) {site.world.budget.name}" in shown
+    assert "Якою більшістю ухвалюється дві третини від загального складу ради" in shown
     assert "Редагувати проєкт" in shown
     assert "Версії тексту" in shown
     assert "Долучити файли" in shown
