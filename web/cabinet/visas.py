@@ -60,7 +60,6 @@ def _page(
     shown = []
     for request in visa_requests(db(), actor()):
         form = (errors or {}).get(request.visa.id) or VisaForm(data={"version": str(request.visa.version)})
-        form.remarks.id = f"remarks-{request.visa.id}"
         changed = None if request.previous is None else diff(request.previous.body, request.current.body)
         title_changed = None if request.previous is None else diff(request.previous.title, request.current.title)
         shown.append({"request": request, "form": form, "changed": changed, "title_changed": title_changed})

@@ -4,7 +4,6 @@ ones a council sees), and the whole database's snapshot to tell that a refusal c
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,14 +34,6 @@ DOCX = zipped({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:doc
 def zip_bomb() -> bytes:
     """A "DOCX" whose document unpacks to 60 MB of zeros from a few dozen kilobytes."""
     return zipped({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"\x00" * (60 * 1024 * 1024)})
-
-
-def form_token(client: FlaskClient, url: str) -> str:
-    page = client.get(url).get_data(as_text=True)
-    found = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
-        r'name="csrf_token" value="([^"]+)"', page
-    )
-    return found.group(1) if found else token(client)
 
 
 def post(client: FlaskClient, url: str, data: dict[str, object], **kwargs: object) -> TestResponse:

@@ -220,6 +220,16 @@ def test_an_opinion_by_someone_not_chairing_the_lead_committee_is_refused(site):
         response = post(deputy, f"/amendments/{amendment.id}/apply", {"version": str(amendment.version)})
     assert response.status_code == 403
 
+    secretary = site.client()
+    sign_in(secretary, world.secretary)
+    assert "Внести поправку до тексту" not in secretary.get(f"/amendments/{amendment.id}/change").get_data(
+        as_text=True
+    )
+    with nothing_changed(site):  # not adopted yet: the council has not voted
+        response = post(secretary, f"/amendments/{amendment.id}/apply", {"version": str(amendment.version)})
+    assert response.status_code == 409
+    assert "до тексту вносять лише поправку, підтриману радою" in response.get_data(as_text=True)
+
 
 # --- visa requests --------------------------------------------------------------------------------------------
 def test_a_reviewer_sees_the_text_and_what_changed_since_the_last_round_and_gives_the_visa(site):

@@ -9,7 +9,7 @@ import hashlib
 import pytest
 
 from tests.web.cabinet.drafting_site import DOCX, EXE, PDF, PNG, nothing_changed, upload, zip_bomb, zipped
-from tests.web.site import in_english, sign_in, submitted, text_of
+from tests.web.site import in_english, sign_in, submitted, text_of, token
 from workflow import limits
 from workflow.council.drafts import drafts
 from workflow.council.drafts.attachments import attachments
@@ -102,7 +102,7 @@ def test_a_post_without_a_file_or_replacing_no_such_file_is_refused(site, draft,
     with nothing_changed(site):
         response = author.post(
             f"/drafts/{draft.id}/files",
-            data={"csrf_token": _token(author, draft)},
+            data={"csrf_token": token(author)},
             content_type="multipart/form-data",
         )
         assert response.status_code == 422
@@ -129,12 +129,3 @@ def test_nobody_but_who_may_change_the_draft_attaches_and_not_in_a_stage_that_al
         response = upload(author, sent.id, "a.pdf", PDF)
     assert response.status_code == 403
     assert "проєкт на етапі «На візуванні» не можна змінювати, як і його файли" in response.get_data(as_text=True)
-
-
-def _token(client, draft):
-    import re
-
-    page = client.get(f"/drafts/{draft.id}/files").get_data(as_text=True)
-    found = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
-    assert found is not None
-    return found.group(1)
