@@ -31,6 +31,8 @@ def test_the_secretary_sends_a_draft_to_its_lead_and_advisory_committees(site):
     site.commit()
     client = site.client()
     sign_in(client, world.secretary)
+    document_page = client.get(f"/documents/{draft.id}").get_data(as_text=True)
+    assert f'на окремому робочому місці: <a href="/drafts/{draft.id}/committees">відкрити його</a>' in document_page
     page = client.get(f"/drafts/{draft.id}/committees").get_data(as_text=True)
     assert "Головна комісія" in page
 
@@ -222,9 +224,7 @@ def test_an_opinion_by_someone_not_chairing_the_lead_committee_is_refused(site):
 
     secretary = site.client()
     sign_in(secretary, world.secretary)
-    assert "Внести поправку до тексту" not in secretary.get(f"/amendments/{amendment.id}/change").get_data(
-        as_text=True
-    )
+    assert "Внести поправку до тексту" not in secretary.get(f"/amendments/{amendment.id}/change").get_data(as_text=True)
     with nothing_changed(site):  # not adopted yet: the council has not voted
         response = post(secretary, f"/amendments/{amendment.id}/apply", {"version": str(amendment.version)})
     assert response.status_code == 409
