@@ -12,7 +12,18 @@ from web import admin, api, auth, cabinet, database, errors, i18n, limits, publi
 from web.admin import definitions
 from web.api import health
 from web.auth import views as auth_views
-from web.cabinet import discussion, documents, messages, notifications, work
+from web.cabinet import (
+    amendments,
+    attachments,
+    discussion,
+    documents,
+    drafting,
+    messages,
+    notifications,
+    referral,
+    visas,
+    work,
+)
 from web.ids import IdConverter
 from web.public import atom, citizens, committees, deputies, drafts, feeds, home, seals, sessions
 from web.public import decisions as public_decisions
@@ -25,7 +36,10 @@ BLUEPRINTS: tuple[tuple[Blueprint, tuple[ModuleType, ...]], ...] = (
     (public.bp, (home, public_decisions, drafts, sessions, committees, feeds, deputies, citizens, atom, seals)),
     (admin.bp, (definitions,)),
     (auth.bp, (auth_views,)),
-    (cabinet.bp, (work, notifications, documents, discussion, messages)),
+    (
+        cabinet.bp,
+        (work, notifications, documents, discussion, messages, drafting, attachments, referral, amendments, visas),
+    ),
     (api.bp, (health,)),
 )
 

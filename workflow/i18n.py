@@ -82,6 +82,15 @@ class Spoken:
 
 
 @dataclass(frozen=True, slots=True)
+class Term:
+    """An internal name (a role's code) with its title for people: a reader is shown the title in their language,
+    while the English text that logs and tests compare keeps the name."""
+
+    name: str
+    title: _Titled | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Joined:
     """Several values written one after another, e.g. the reasons of a refusal."""
 
@@ -128,6 +137,8 @@ def render(value: Any, locale: str, *, translate: bool = True) -> str:
             else (value.singular if value.n == 1 else value.plural)
         )
         return words.format(n=value.n)
+    if isinstance(value, Term):
+        return value.name if not translate or value.title is None else title(value.title, locale)
     if isinstance(value, Joined):
         return value.separator.join(render(item, locale, translate=translate) for item in value.items)
     if isinstance(value, Spoken):

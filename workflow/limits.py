@@ -8,3 +8,5 @@ COMMENT = 10_000
 TITLE = 500
 #: one text among a document's fields: a decision's body (its annexes are files), an answer to a citizen
 FIELD_TEXT = 100_000
+#: the largest file attached to a draft (the request as a whole is limited by RADAFLOW_MAX_REQUEST_MB)
+ATTACHMENT_BYTES = 20 * 1024 * 1024

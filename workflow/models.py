@@ -6,6 +6,7 @@ from __future__ import annotations
 def import_all() -> None:
     import workflow.council.decisions.models
     import workflow.council.discussion.models
+    import workflow.council.drafts.models
     import workflow.council.organisation.models
     import workflow.council.sittings.models
     import workflow.definitions.models

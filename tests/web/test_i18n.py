@@ -111,7 +111,7 @@ def test_walked_in_english_no_page_keeps_a_ukrainian_word_outside_the_content(si
     assert "Not done." in html["comment missing"]
     assert "needs a comment saying why" in html["comment missing"]
     assert "the document changed after you opened it" in html["stale page"]
-    assert "can be done only by: department_reviewer" in html["visa with refused reasons"]
+    assert "can be done only by: the department&#39;s reviewer" in html["visa with refused reasons"]
     assert "Give the visa" in html["lawyer's work"]
     assert "Draft decision" in html["document"]
     assert "Sign in to see this page." in html["document signed out"]

@@ -39,6 +39,23 @@ FIELD_LABELS = {
     "committee_id": lazy_gettext("Committee"),
     "lead_committee_id": lazy_gettext("Lead committee"),
     "department_id": lazy_gettext("Department"),
+    "department_kind": lazy_gettext("Kind of department"),
+    "recommendation": lazy_gettext("Recommendation"),
+    "lead": lazy_gettext("The committee's part"),
+    "kind": lazy_gettext("Kind of session"),
+    "replace": lazy_gettext("Words of the text it changes"),
+    "wording": lazy_gettext("New wording"),
+}
+#: fields whose values are names kept by the system, shown by their titles
+VALUE_TITLES: dict[str, dict[object, Any]] = {
+    "department_kind": {"legal": lazy_gettext("legal department"), "finance": lazy_gettext("finance department")},
+    "recommendation": {
+        "support": lazy_gettext("support the draft decision"),
+        "support_with_amendments": lazy_gettext("support the draft decision with amendments"),
+        "reject": lazy_gettext("reject the draft decision"),
+    },
+    "lead": {True: lazy_gettext("lead committee"), False: lazy_gettext("advisory committee")},
+    "kind": {"regular": lazy_gettext("regular session"), "extraordinary": lazy_gettext("extraordinary session")},
 }
 #: fields holding a person's, a committee's or a department's id, shown by name
 _NAMED = {
@@ -80,10 +97,18 @@ def title_of(action: Any) -> str:
 def fields(document: Document) -> list[tuple[str, str]]:
     shown = []
     for name, value in document.fields.items():
-        if value is None or value == "":
-            continue
-        label = FIELD_LABELS.get(name, name)
-        if name in _NAMED and isinstance(value, int):
+        if value is None or value == "" or name not in FIELD_LABELS:
+            continue  # a field with no label is the system's own bookkeeping (an id, a position), not content
+        label = FIELD_LABELS[name]
+        if name in VALUE_TITLES:
+            title = VALUE_TITLES[name].get(value)
+            if title is None:
+                continue
+            text = str(title)
+        elif name == "role" and isinstance(value, str):
+            role = radaflow().registry.catalog.role_titles.get(value)
+            text = value if role is None else say(role)
+        elif name in _NAMED and isinstance(value, int):
             named = db().get(_NAMED[name], value)
             text = getattr(named, "full_name", None) or getattr(named, "name", None) or f"№ {value}"
         elif name in _MOMENTS and isinstance(value, str):

@@ -52,4 +52,6 @@ def work() -> ResponseReturnValue:
                 actions=tuple(title_of(action) for action in waiting.actions),
             )
         )
-    return render_template("cabinet/work.html", tasks=tasks)
+    actor = user.actor()
+    may_write = bool(actor.roles & set(registry.current("decision_draft").definition.create))
+    return render_template("cabinet/work.html", tasks=tasks, may_write=may_write, reviews=actor.holds("reviewer"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from workflow.council import decisions, delegation, discussion, drafts, messages, organisation, sittings
 from workflow.council.drafts.papers import committee_conclusion_context, decision_context
+from workflow.council.role_titles import ROLE_TITLES
 from workflow.council.sittings.papers import agenda_context, extract_context, protocol_context
 from workflow.definitions.catalog import Catalog
 from workflow.engine.models import Document
@@ -28,6 +29,7 @@ def _build() -> tuple[Catalog, Notices, Papers]:
     catalog.effect("render_docx", "render a Word document from a template and attach it", RenderParams)
     for feature in (drafts, sittings, messages, delegation, decisions, discussion):
         feature.register(catalog, notices)
+    catalog.title_roles(ROLE_TITLES)
     # the order a person is offered them in
     papers.add("decision", "decision_draft", decision_context)
     papers.add("agenda", "session", agenda_context)

@@ -16,11 +16,14 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
+from workflow.definitions.schema import Title
+from workflow.i18n import Joined, Term
+from workflow.people import Actor
+
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from workflow.engine.models import Document
-    from workflow.people import Actor
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +138,18 @@ class Catalog:
     consequences: dict[str, ConsequenceSpec] = field(default_factory=dict)
     records: dict[str, RecordSpec] = field(default_factory=dict)
     watchers: dict[str, WatcherSpec] = field(default_factory=dict)
+    #: how each role is named to people, in Ukrainian and English
+    role_titles: dict[str, Title] = field(default_factory=dict)
+
+    def title_roles(self, titles: Mapping[str, Mapping[str, str]]) -> None:
+        """Name roles to people: {"secretary": {"uk": "секретар ради", "en": "council secretary"}, ...}."""
+        self.role_titles.update({name: Title(**title) for name, title in titles.items()})
+
+    def roles_named(self, names: Collection[str]) -> Joined:
+        """Roles as a refusal names them to a person: by their titles, and without the system where a person may
+        act too (nobody can become the scheduler)."""
+        shown = [name for name in names if name != Actor.SYSTEM_ROLE] or list(names)
+        return Joined(tuple(Term(name, self.role_titles.get(name)) for name in shown))
 
     def global_role(self, name: str, description: str) -> None:
         self._add(self.roles, name, RoleSpec(name, description))

@@ -87,7 +87,7 @@ def create_document(
             "engine.create_not_allowed",
             N_("creating a {kind} takes one of the roles: {roles}"),
             kind=Title(uk=compiled.definition.title.uk.lower(), en=compiled.definition.title.en.lower()),
-            roles=Joined(tuple(creators)),
+            roles=registry.catalog.roles_named(creators),
         )
     _check_content(title, fields)
     _check_due_moment(compiled, compiled.initial, fields)
@@ -190,7 +190,7 @@ def fire(
     comment = _comment_or_refuse(move, comment)
     data_json = _json(data)
     if not holds_any_role(registry.catalog, move.roles, document, actor):
-        raise NotAllowed(_roles_needed(move))
+        raise NotAllowed(_roles_needed(move, registry.catalog))
     writer = writes.Writer(session)
     _lock_or_conflict(writer, document)
     reasons = (
@@ -285,21 +285,25 @@ def edit_document(
     title: str | None = None,
     fields: Mapping[str, Any] | None = None,
     now: datetime | None = None,
+    decided_by: str | None = None,
 ) -> None:
-    """Change a document's title or fields, if its current state lets the actor edit; audited as `edit`."""
+    """Change a document's title or fields, if its current state lets the actor edit; audited as `edit`.
+
+    `decided_by` names a decision that changes the content whatever the state allows (an amendment the council
+    adopted, applied to the draft on the agenda): the audit entry records it, and no editor is asked for."""
     _refuse_unsaved(document)
     now = utcnow() if now is None else as_utc(now)
     registry = registry_of(session)
     compiled = registry.get(document.kind, document.definition_version, session)
     editors = compiled.state(document.state).edit
-    if not holds_any_role(registry.catalog, editors, document, actor):
+    if decided_by is None and not holds_any_role(registry.catalog, editors, document, actor):
         state_title = compiled.state(document.state).title
         if editors:
             raise NotAllowed(
                 "engine.edit_not_allowed",
                 N_("a document in the state '{state}' can be edited by: {roles}"),
                 state=state_title,
-                roles=Joined(tuple(editors)),
+                roles=registry.catalog.roles_named(editors),
             )
         raise NotAllowed(
             "engine.not_editable", N_("a document in the state '{state}' cannot be edited"), state=state_title
@@ -307,7 +311,7 @@ def edit_document(
     _check_content(title, fields)
     editable = compiled.state(document.state).fields
     asked = sorted({*(fields or {}), *(["title"] if title is not None else [])} - set(editable))
-    if asked:
+    if asked and decided_by is None:
         raise InvalidInput(
             "engine.field_not_editable",
             N_("in the state '{state}' only these can be changed: {editable} (not: {asked})"),
@@ -333,7 +337,10 @@ def edit_document(
         trigger=EDIT,
         to_state=document.state,
         comment=None,
-        data_json=_json({"changed": changed, "content": content_digest(new_title, new_fields)}),
+        data_json=_json(
+            {"changed": changed, "content": content_digest(new_title, new_fields)}
+            | ({} if decided_by is None else {"decided_by": decided_by})
+        ),
         effects=(),
         now=now,
         title=new_title,
@@ -414,7 +421,7 @@ def available_actions(
     for move in compiled.moves_from[document.state]:
         reasons: list[Message | str] = []
         if not holds_any_role(registry.catalog, move.roles, document, actor):
-            reasons.append(_roles_needed(move))
+            reasons.append(_roles_needed(move, registry.catalog))
         assumed = (assuming or {}).get(move.trigger, ())
         reasons.extend(
             reason
@@ -517,12 +524,12 @@ def _checked_comment(comment: str | None) -> str | None:
 _NUL_COMMENT = ("engine.nul_in_comment", N_("the comment contains a NUL character, which cannot be stored"))
 
 
-def _roles_needed(move: Move) -> Message:
+def _roles_needed(move: Move, catalog: Catalog) -> Message:
     return message(
         "engine.roles_needed",
         N_("'{action}' can be done only by: {roles}"),
         action=move.title,
-        roles=Joined(tuple(move.roles)),
+        roles=catalog.roles_named(move.roles),
     )
 
 

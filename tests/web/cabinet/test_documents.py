@@ -277,8 +277,12 @@ def test_someone_who_may_not_act_sees_why_and_a_forged_request_is_refused(site):
 
     page = page_of(client, visa)
     assert '<button type="button" disabled aria-describedby="give-why">Завізувати</button>' in page
-    assert "«Завізувати» може виконати лише: department_reviewer" in page
-    assert "&#39;Give the visa&#39; can be done only by: department_reviewer" in page_of(in_english(client), visa)
+    # who may act is named by the role's title, never by its code
+    assert "«Завізувати» може виконати лише: візувальник відділу, від якого чекають візу" in page
+    english = page_of(in_english(client), visa)
+    assert "&#39;Give the visa&#39; can be done only by: the department&#39;s reviewer" in english
+    assert "department_reviewer" not in page
+    assert "department_reviewer" not in english
 
     assert act(client, visa, "give").status_code == 403
     assert stored(site, visa) == ("requested", 1, 1)

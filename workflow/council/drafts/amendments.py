@@ -9,14 +9,16 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from workflow.council.drafts import versions
 from workflow.council.drafts.drafts import lead_committee_id
+from workflow.council.drafts.models import DraftVersion
 from workflow.council.sittings.models import AgendaItem, Vote
 from workflow.council.sittings.votes import hold_vote
 from workflow.definitions.registry import registry_of
 from workflow.definitions.schema import Title
-from workflow.engine import Fired, create_document, fire
+from workflow.engine import Fired, create_document, edit_document, fire
 from workflow.engine.models import AuditEntry, Document
-from workflow.errors import InvalidInput, WrongState
+from workflow.errors import InvalidInput, NotAllowed, WrongState
 from workflow.i18n import N_
 from workflow.people import SYSTEM, Actor
 
@@ -27,14 +29,32 @@ OPINIONS = ("support", "reject")
 
 
 def propose_amendment(
-    session: Session, deputy: Actor, draft: Document, text: str, *, now: datetime | None = None
+    session: Session,
+    deputy: Actor,
+    draft: Document,
+    text: str,
+    *,
+    now: datetime | None = None,
+    replace: str | None = None,
+    wording: str | None = None,
 ) -> Document:
-    """A deputy's amendment to the draft, submitted to the draft's lead committee."""
+    """A deputy's amendment to the draft, submitted to the draft's lead committee.
+
+    `text` says what it changes and why; `replace` and `wording`, when given, are the words of the draft's text
+    it changes (found there exactly once) and the new words, which `apply_amendment` puts in their place once the
+    council adopted it."""
     if draft.kind != "decision_draft":
         raise InvalidInput("amendments.document_id_not_draft", N_("document {id} is not a draft decision"), id=draft.id)
     text = text.strip()
     if not text:
         raise InvalidInput("amendments.amendment_no_text", N_("the amendment has no text"))
+    change: dict[str, str] = {}
+    if replace is not None or wording is not None:
+        replace, wording = (replace or "").strip(), (wording or "").strip()
+        _check_found_once(draft, replace)
+        if replace == wording:
+            raise InvalidInput("amendments.same_wording", N_("the new wording is the same as the words it replaces"))
+        change = {"replace": replace, "wording": wording}
     if draft.state not in AMENDABLE_STATES:
         raise WrongState(
             "amendments.amendments_proposed_draft_under",
@@ -53,7 +73,7 @@ def propose_amendment(
         deputy,
         parent=draft,
         title=f"Поправка до проєкту рішення «{draft.title}»",
-        fields={"body": text, "lead_committee_id": lead},
+        fields={"body": text, "lead_committee_id": lead, **change},
         now=now,
     )
     fire(session, amendment, "submit", deputy, now=now)
@@ -151,6 +171,65 @@ def vote_on_amendment(
         now=now,
     )
     return vote
+
+
+def apply_amendment(
+    session: Session, amendment: Document, secretary: Actor, *, now: datetime | None = None
+) -> DraftVersion:
+    """Put an adopted amendment's new wording in the draft's text: the draft's next version, audited as an edit
+    the council decided. Refused when the amendment is not adopted, was applied already, or its words are no
+    longer found once in the text (another amendment changed them)."""
+    _check_kind(amendment)
+    if not secretary.holds("secretary"):
+        raise NotAllowed(
+            "amendments.applied_by_secretary",
+            N_("an adopted amendment is applied to the text by the council secretary"),
+        )
+    if amendment.state != "adopted":
+        raise WrongState(
+            "amendments.apply_adopted_only",
+            N_("only an amendment the council adopted is applied to the text; this one is '{state}'"),
+            state=_state_title(session, amendment),
+        )
+    if session.scalar(select(DraftVersion.id).where(DraftVersion.amendment_id == amendment.id)) is not None:
+        raise WrongState("amendments.applied_already", N_("the amendment was applied to the text already"))
+    replace, wording = amendment.fields.get("replace"), amendment.fields.get("wording")
+    if not isinstance(replace, str) or not isinstance(wording, str):
+        raise InvalidInput(
+            "amendments.no_wording",
+            N_("the amendment names no words of the text to change: the secretary edits the text by its wording"),
+        )
+    draft = session.get(Document, amendment.parent_id)
+    assert draft is not None
+    _check_found_once(draft, replace)
+    body = str(draft.fields.get("body") or "")
+    particulars = versions.particulars_of(session, draft)
+    edit_document(
+        session,
+        draft,
+        secretary,
+        fields={"body": body.replace(replace, wording, 1)},
+        decided_by=f"amendment:{amendment.id}",
+        now=now,
+    )
+    return versions.record_version(session, draft, secretary, particulars, amendment=amendment, now=now)
+
+
+def is_applied(session: Session, amendment: Document) -> bool:
+    return session.scalar(select(DraftVersion.id).where(DraftVersion.amendment_id == amendment.id)) is not None
+
+
+def _check_found_once(draft: Document, words: str) -> None:
+    body = str(draft.fields.get("body") or "")
+    if not words:
+        raise InvalidInput("amendments.no_words", N_("name the words of the draft's text that the amendment changes"))
+    found = body.count(words)
+    if found != 1:
+        raise InvalidInput(
+            "amendments.words_not_once",
+            N_("the words to change must be found in the draft's text exactly once; they are found {count} times"),
+            count=found,
+        )
 
 
 def _check_kind(amendment: Document) -> None:

@@ -10,6 +10,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from workflow.council.drafts import versions
+from workflow.council.drafts.versions import Particulars
 from workflow.council.organisation.models import Committee, Department
 from workflow.council.sittings.models import AgendaItem
 from workflow.engine import Fired, create_document, edit_document, fire
@@ -27,10 +29,15 @@ def write_draft(
     *,
     now: datetime | None = None,
     fields: Mapping[str, Any] | None = None,
+    particulars: Particulars | None = None,
 ) -> Document:
-    return create_document(
+    """A new draft in drafting, kept as its first version with what it proposes about itself."""
+    particulars = Particulars() if particulars is None else versions.checked(session, particulars)
+    draft = create_document(
         session, "decision_draft", author, title=title, fields={"body": body, **(fields or {})}, now=now
     )
+    versions.record_version(session, draft, author, particulars, now=now)
+    return draft
 
 
 def children(session: Session, document: Document, kind: str, states: Iterable[str] | None = None) -> list[Document]:
@@ -76,15 +83,25 @@ def edit_draft(
     *,
     title: str | None = None,
     body: str | None = None,
+    particulars: Particulars | None = None,
     now: datetime | None = None,
 ) -> int:
-    """Edit the draft's text; visas given to an earlier text lose their force. Returns how many did."""
+    """Edit the draft's text (and what it proposes about itself); visas given to an earlier text lose their force.
+    Returns how many did. A save that changed something is kept as the draft's next version."""
+    before = versions.particulars_of(session, draft)
+    particulars = before if particulars is None else versions.checked(session, particulars)
+    version = draft.version
+    # asks the state's editors even when the text stays as it was: particulars are edited by the same people
     edit_document(session, draft, author, title=title, fields=None if body is None else {"body": body}, now=now)
-    given = children(session, draft, "visa", states=("given",))
+    text_changed = draft.version != version
+    given = children(session, draft, "visa", states=("given",)) if text_changed else []
     for visa in given:
         fire(session, visa, "invalidate", SYSTEM, comment="the text of the draft was changed", now=now)
-    for visa in children(session, draft, "visa", states=("requested",)):
-        fire(session, visa, "cancel", SYSTEM, now=now)
+    if text_changed:
+        for visa in children(session, draft, "visa", states=("requested",)):
+            fire(session, visa, "cancel", SYSTEM, now=now)
+    if text_changed or particulars != before:
+        versions.record_version(session, draft, author, particulars, now=now)
     return len(given)
 
 
