@@ -4,6 +4,7 @@ from __future__ import annotations
 
 
 def import_all() -> None:
+    import workflow.council.committees.models
     import workflow.council.organisation.models
     import workflow.council.sittings.models
     import workflow.definitions.models
