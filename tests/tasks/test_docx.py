@@ -333,7 +333,8 @@ def test_an_unknown_template_or_a_document_of_the_wrong_kind_is_refused_and_noth
     with pytest.raises(InvalidInput) as refused:
         rerender(session, sitting.protocol, "minutes", secretary, sitting.at(20))
     assert refused.value.message == (
-        "unknown template 'minutes': one of decision, agenda, protocol, committee_conclusion, protocol_extract"
+        "unknown template 'minutes': one of decision, agenda, protocol, committee_conclusion, protocol_extract, "
+        "committee_protocol"
     )
     with pytest.raises(InvalidInput) as refused:
         rerender(session, sitting.plenary, "protocol", secretary, sitting.at(20))
