@@ -370,7 +370,7 @@ def test_an_unknown_template_or_a_document_of_the_wrong_kind_is_refused_and_noth
     assert (row.status, row.attempts) == ("pending", 1)
     assert row.last_error == (
         "InvalidInput: unknown template 'minutes': one of decision, agenda, protocol, committee_conclusion, "
-        "protocol_extract"
+        "protocol_extract, committee_protocol"
     )
     assert file_count(session) == 5
     assert [f.key for f in list_files(session, sitting.protocol.id)] == [f"{sitting.protocol.id}:2:0"]
