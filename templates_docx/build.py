@@ -286,12 +286,70 @@ def committee_conclusion() -> DocxDocument:
     return document
 
 
+def committee_protocol() -> DocxDocument:
+    document = new_document("Протокол засідання постійної комісії")
+    header(document)
+    text(document, "Постійна комісія {{ committee.name }}", bold=True, center=True)
+    text(document, "ПРОТОКОЛ", style="Title", center=True)
+    text(document, "засідання постійної комісії", center=True)
+    labelled(document, "Дата: ", "{{ meeting.date }}, початок о {{ meeting.time }}")
+    labelled(document, "Місце: ", "{{ meeting.place }}")
+    text(document, "Порядок денний", style="Heading 1")
+    loop_table(
+        document,
+        ["№", "Питання"],
+        ["{{ i.number }}", "Про проєкт рішення «{{ i.title }}»"],
+        "for i in items",
+        [1.2, 15.3],
+    )
+    tag(document, "{%p if not items %}")
+    text(document, "Питань до порядку денного не включено.")
+    tag(document, "{%p endif %}")
+    text(document, "Присутність членів комісії", style="Heading 1")
+    labelled(
+        document,
+        "Склад комісії: ",
+        "{{ attendance.total }}. Присутні: {{ attendance.present }}, відсутні: {{ attendance.absent }}. "
+        "Для кворуму потрібно: {{ attendance.quorum }} — {{ attendance.quorum_text }}.",
+    )
+    loop_table(
+        document,
+        ["№", "Прізвище, ім'я", "Присутність"],
+        ["{{ m.number }}", "{{ m.name }}", "{{ m.presence }}"],
+        "for m in attendance.members",
+        [1.2, 10, 5.3],
+    )
+    text(document, "Розгляд питань", style="Heading 1")
+    tag(document, "{%p for item in items %}")
+    text(document, "СЛУХАЛИ: {{ item.number }}. Про проєкт рішення «{{ item.title }}»", style="Heading 2")
+    tag(document, "{%p if item.lead %}")
+    text(document, "Комісія є головною з розгляду цього проєкту.")
+    tag(document, "{%p endif %}")
+    tag(document, "{%p if item.recommendation %}")
+    labelled(document, "Висновок комісії: ", "{{ item.recommendation }}.")
+    tag(document, "{%p endif %}")
+    tag(document, "{%p for paragraph in item.body %}")
+    text(document, "{{ paragraph }}", justify=True)
+    tag(document, "{%p endfor %}")
+    tag(document, "{%p for vote in item.votes %}")
+    vote_block(document, "vote")
+    tag(document, "{%p endfor %}")
+    tag(document, "{%p if not item.votes %}")
+    text(document, "Голосування не проводилося.")
+    tag(document, "{%p endif %}")
+    tag(document, "{%p endfor %}")
+    signature(document, "Голова комісії", "{{ chair }}")
+    signature(document, "Секретар комісії", "{{ secretary or '—' }}")
+    return document
+
+
 TEMPLATES = {
     "decision": decision,
     "agenda": agenda,
     "protocol": protocol,
     "protocol_extract": protocol_extract,
     "committee_conclusion": committee_conclusion,
+    "committee_protocol": committee_protocol,
 }
 
 

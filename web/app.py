@@ -15,9 +15,11 @@ from web.auth import views as auth_views
 from web.cabinet import (
     amendments,
     attachments,
+    committees,
     discussion,
     documents,
     drafting,
+    meetings,
     messages,
     notifications,
     referral,
@@ -38,7 +40,20 @@ BLUEPRINTS: tuple[tuple[Blueprint, tuple[ModuleType, ...]], ...] = (
     (auth.bp, (auth_views,)),
     (
         cabinet.bp,
-        (work, notifications, documents, discussion, messages, drafting, attachments, referral, amendments, visas),
+        (
+            work,
+            notifications,
+            documents,
+            discussion,
+            messages,
+            drafting,
+            attachments,
+            referral,
+            amendments,
+            visas,
+            committees,
+            meetings,
+        ),
     ),
     (api.bp, (health,)),
 )

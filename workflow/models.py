@@ -7,6 +7,7 @@ def import_all() -> None:
     import workflow.council.decisions.models
     import workflow.council.discussion.models
     import workflow.council.drafts.models
+    import workflow.council.committees.models
     import workflow.council.organisation.models
     import workflow.council.sittings.models
     import workflow.definitions.models

@@ -333,7 +333,8 @@ def test_an_unknown_template_or_a_document_of_the_wrong_kind_is_refused_and_noth
     with pytest.raises(InvalidInput) as refused:
         rerender(session, sitting.protocol, "minutes", secretary, sitting.at(20))
     assert refused.value.message == (
-        "unknown template 'minutes': one of decision, agenda, protocol, committee_conclusion, protocol_extract"
+        "unknown template 'minutes': one of decision, agenda, protocol, committee_conclusion, protocol_extract, "
+        "committee_protocol"
     )
     with pytest.raises(InvalidInput) as refused:
         rerender(session, sitting.plenary, "protocol", secretary, sitting.at(20))
@@ -369,7 +370,7 @@ def test_an_unknown_template_or_a_document_of_the_wrong_kind_is_refused_and_noth
     assert (row.status, row.attempts) == ("pending", 1)
     assert row.last_error == (
         "InvalidInput: unknown template 'minutes': one of decision, agenda, protocol, committee_conclusion, "
-        "protocol_extract"
+        "protocol_extract, committee_protocol"
     )
     assert file_count(session) == 5
     assert [f.key for f in list_files(session, sitting.protocol.id)] == [f"{sitting.protocol.id}:2:0"]

@@ -24,6 +24,9 @@ FORM_SATISFIES: dict[tuple[str, str], frozenset[str]] = {
 WORKPLACE_SATISFIES: dict[tuple[str, str], frozenset[str]] = {
     ("decision_draft", "put_on_agenda"): frozenset({"published_ten_working_days_before_session"}),
     ("amendment", "give_opinion"): frozenset({"has_committee_opinion"}),
+    # the committee's meeting (web.cabinet.meetings): the chair writes the conclusion, the committee votes on it,
+    # and the adopted vote records the discussion; until then the conclusion waits for its chair and secretary
+    ("committee_conclusion", "discuss"): frozenset({"has_recommendation", "committee_vote_held"}),
 }
 
 

@@ -4,7 +4,17 @@ notices say per kind of document, and which paper is rendered for which kind."""
 
 from __future__ import annotations
 
-from workflow.council import decisions, delegation, discussion, drafts, messages, organisation, sittings
+from workflow.council import (
+    committees,
+    decisions,
+    delegation,
+    discussion,
+    drafts,
+    messages,
+    organisation,
+    sittings,
+)
+from workflow.council.committees.papers import committee_protocol_context
 from workflow.council.drafts.papers import committee_conclusion_context, decision_context
 from workflow.council.role_titles import ROLE_TITLES
 from workflow.council.sittings.papers import agenda_context, extract_context, protocol_context
@@ -27,7 +37,7 @@ def _build() -> tuple[Catalog, Notices, Papers]:
     # effects: recorded in the outbox by the engine, carried out by the tasks
     catalog.effect("notify", "tell people what happened and what is expected of them", NotifyParams)
     catalog.effect("render_docx", "render a Word document from a template and attach it", RenderParams)
-    for feature in (drafts, sittings, messages, delegation, decisions, discussion):
+    for feature in (drafts, sittings, committees, messages, delegation, decisions, discussion):
         feature.register(catalog, notices)
     catalog.title_roles(ROLE_TITLES)
     # the order a person is offered them in
@@ -36,6 +46,7 @@ def _build() -> tuple[Catalog, Notices, Papers]:
     papers.add("protocol", "session_protocol", protocol_context)
     papers.add("committee_conclusion", "committee_conclusion", committee_conclusion_context)
     papers.add("protocol_extract", "agenda_item", extract_context)
+    papers.add("committee_protocol", "committee_meeting", committee_protocol_context)
     return catalog, notices, papers
 
 

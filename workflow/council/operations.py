@@ -3,9 +3,9 @@
 Most actions are one move of the engine. Some take more, and go through their domain function: submitting a
 draft asks the departments for visas, withdrawing it cancels what was still asked for, answering a citizen
 stores the answer, revoking a delegation ends its grant. Actions that need a workplace of their own (the
-agenda, votes, sending a draft to committees, closing a sitting) are not done from the document page: `get`
-returns None for them, and the page says where they are done. How the page names an action's inputs, and which
-guards its form satisfies, is the page's (`web`).
+agenda, votes, sending a draft to committees, closing a sitting, a committee's discussion at its meeting) are
+not done from the document page: `get` returns None for them, and the page says where they are done. How the
+page names an action's inputs, and which guards its form satisfies, is the page's (`web`).
 """
 
 from __future__ import annotations
@@ -104,7 +104,8 @@ _PLAIN = {
         "enter_into_force",
     ),
     "visa": ("give", "return", "cancel", "invalidate"),
-    "committee_conclusion": ("discuss", "sign", "send_back", "cancel"),
+    # the discussion is recorded by the committee's vote at its meeting (workflow.council.committees)
+    "committee_conclusion": ("sign", "send_back", "cancel"),
     "session": ("convene", "open"),
     "session_protocol": ("check", "send_back", "sign", "publish"),
     "amendment": ("withdraw", "cancel"),

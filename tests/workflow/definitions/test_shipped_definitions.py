@@ -22,6 +22,7 @@ VERSIONS = {
     "amendment": 2,
     "citizen_message": 2,
     "committee_conclusion": 2,
+    "committee_meeting": 1,
     "decision_draft": 2,
     "delegation": 2,
     "session": 1,
@@ -43,7 +44,7 @@ def moves(definition: CompiledDefinition, trigger: str) -> list[Move]:
 
 
 # --- the kinds -------------------------------------------------------------------------------------------------
-def test_the_council_s_nine_kinds_load_at_their_versions_with_the_real_catalog(shipped):
+def test_the_council_s_ten_kinds_load_at_their_versions_with_the_real_catalog(shipped):
     assert {kind: compiled.version for kind, compiled in shipped.items()} == VERSIONS
     for compiled in shipped.values():
         for move in compiled.moves.values():
@@ -56,6 +57,8 @@ CREATE = {
     "amendment": {"deputy"},
     "citizen_message": {"citizen"},
     "committee_conclusion": {"system", "secretary"},
+    # a committee's meeting is planned by those who run that committee (the operation checks which committee)
+    "committee_meeting": {"committee_chair", "committee_secretary"},
     "decision_draft": {"staff", "deputy", "secretary", "mayor"},
     "delegation": {"admin", "mayor", "secretary", "reviewer", "committee_chair"},
     "session": {"secretary"},
@@ -125,6 +128,8 @@ ROLES = [
     ("committee_conclusion", "discuss", {"committee_chair_here", "committee_secretary_here"}),
     ("committee_conclusion", "sign", {"committee_chair_here"}),
     ("committee_conclusion", "send_back", {"committee_chair_here"}),
+    ("committee_meeting", "open", {"committee_chair_here", "committee_secretary_here"}),
+    ("committee_meeting", "close", {"committee_chair_here", "committee_secretary_here"}),
     ("session", "convene", {"secretary"}),
     ("session", "open", {"session_chair", "secretary"}),
     ("session_protocol", "sign", {"session_chair"}),
@@ -199,6 +204,7 @@ COMMENT_REQUIRED = {
     "amendment": {"withdraw", "cancel"},
     "citizen_message": set(),
     "committee_conclusion": {"send_back", "cancel"},
+    "committee_meeting": {"cancel"},
     "decision_draft": {"postpone", "veto", "revise_after_veto", "drop", "return_for_revision", "withdraw"},
     "delegation": {"revoke"},
     "session": {"cancel"},
@@ -220,6 +226,7 @@ ENDS = {
     "amendment": ("drafted", {"adopted", "rejected", "withdrawn", "cancelled"}),
     "citizen_message": ("sent", {"closed"}),
     "committee_conclusion": ("prepared", {"signed", "cancelled"}),
+    "committee_meeting": ("planned", {"closed", "cancelled"}),
     "decision_draft": ("drafting", {"in_force", "rejected", "dropped", "withdrawn"}),
     "delegation": ("active", {"revoked", "expired"}),
     "session": ("planned", {"closed", "cancelled"}),
@@ -244,6 +251,7 @@ LAWFUL_PATHS = {
     "amendment": ("drafted", ["submit", "give_opinion", "adopt"], "adopted"),
     "citizen_message": ("sent", ["read", "answer_publicly", "close"], "closed"),
     "committee_conclusion": ("prepared", ["discuss", "sign"], "signed"),
+    "committee_meeting": ("planned", ["open", "close"], "closed"),
     "decision_draft": (
         "drafting",
         [
@@ -303,6 +311,7 @@ DEADLINES = {
     # the deputy's clock runs from the day the message was sent, read or not
     "citizen_message": {"sent": Deadline(days=10, working=True), "delivered": Deadline(days=10, working=True)},
     "committee_conclusion": {"prepared": Deadline(days=10, working=True)},
+    "committee_meeting": {},
     "decision_draft": {
         "visas": Deadline(days=5, working=True),
         # the mayor may veto within five (calendar) days; the council reconsiders a veto within two weeks
@@ -368,6 +377,8 @@ PUBLIC = {
     "amendment": {"submitted", "committee_opinion", "adopted", "rejected"},
     "citizen_message": {"answered_publicly"},
     "committee_conclusion": {"signed"},
+    # the law asks committees to publish their agendas and protocols: a meeting is public from its planning
+    "committee_meeting": {"planned", "in_progress", "closed", "cancelled"},
     "decision_draft": {
         "public_discussion",
         "committee_review",
