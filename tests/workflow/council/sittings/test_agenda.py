@@ -22,7 +22,7 @@ def _titles(session, plenary):
 
 def test_the_drafts_waiting_for_a_session_come_with_the_engines_reasons(session, world):
     plenary = world.planned_session(number=12, days=16)  # Wednesday 18 March
-    ready = world.reviewed_draft("Про ремонт даху ліцею № 2", days=0)  # published Monday 2 March
+    world.reviewed_draft("Про ремонт даху ліцею № 2", days=0)  # published Monday 2 March
     late = world.reviewed_draft("Про облаштування зупинки", days=4)  # published Friday 6 March
     unsigned = world.published_draft("Про сквер", days=0)
     drafts.send_to_committees(session, unsigned, world.actor(world.secretary, 1), world.budget, now=world.at(1))
@@ -50,16 +50,16 @@ def test_items_are_proposed_with_standing_ones_and_ordered_by_a_recorded_move(se
     second = building.propose_draft(session, plenary, secretary, stop, now=world.at(5))
     other = building.add_standing_item(session, plenary, secretary, "  Різне ", now=world.at(5))
     assert _titles(session, plenary) == ["Про ремонт даху ліцею № 2", "Про облаштування зупинки", "Різне"]
-    assert roof.state == "on_agenda" and first.state == "proposed" and other.title == "Різне"
+    assert (roof.state, first.state, other.title) == ("on_agenda", "proposed", "Різне")
 
     order = building.move_item(session, plenary, secretary, second, to=1, now=world.at(5.1))
 
     assert _titles(session, plenary) == ["Про облаштування зупинки", "Про ремонт даху ліцею № 2", "Різне"]
-    assert order.items == [second.id, first.id, other.id] and order.moved_item_id == second.id
+    assert (order.items, order.moved_item_id) == ([second.id, first.id, other.id], second.id)
     entry = session.scalar(
         select(AuditEntry).where(AuditEntry.document_id == plenary.id, AuditEntry.version == order.audit_version)
     )
-    assert entry.trigger == RECORD and entry.data["record"] == "agenda_order" and entry.data["id"] == order.id
+    assert (entry.trigger, entry.data["record"], entry.data["id"]) == (RECORD, "agenda_order", order.id)
     assert entry.actor_id == world.secretary.id
     assert verify_log(session)[2] is None
 
