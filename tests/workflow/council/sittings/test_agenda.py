@@ -3,8 +3,10 @@ those that may not yet, standing items, taking items off, and the order of consi
 the session's chain. Every refusal leaves everything as it was."""
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select, update
+from sqlalchemy.exc import DBAPIError
 
+from tests.workflow.council.sittings.test_records import as_owner
 from workflow.council.drafts import drafts
 from workflow.council.sittings import agenda as building
 from workflow.council.sittings import sessions
@@ -14,6 +16,8 @@ from workflow.engine.audit import RECORD, verify_log
 from workflow.engine.models import AuditEntry
 from workflow.errors import Conflict, InvalidInput, NotAllowed, WrongState
 from workflow.i18n import render
+
+ORDERS = AgendaOrder.__table__
 
 
 def _titles(session, plenary):
@@ -81,15 +85,21 @@ def test_an_item_taken_off_leaves_the_order_and_its_draft_waits(session, world):
     assert session.get(AgendaItem, again.id).position == 3
 
 
-def test_an_agenda_order_row_cannot_be_rewritten(session, world):
+def test_an_agenda_order_cannot_be_rewritten_and_a_rewrite_behind_the_engine_is_found(session, world):
     plenary = world.planned_session(number=12, days=16)
     secretary = world.actor(world.secretary, 5)
     one = building.add_standing_item(session, plenary, secretary, "Інформація міського голови", now=world.at(5))
-    building.add_standing_item(session, plenary, secretary, "Різне", now=world.at(5))
+    other = building.add_standing_item(session, plenary, secretary, "Різне", now=world.at(5))
     order = building.move_item(session, plenary, secretary, one, to=2, now=world.at(5))
+    rewrite = update(ORDERS).where(ORDERS.c.id == order.id).values(items=[one.id, other.id])
 
-    with pytest.raises(Exception, match="append-only"), session.begin_nested():
-        session.execute(text("UPDATE agenda_orders SET items = '[]' WHERE id = :id"), {"id": order.id})
+    with pytest.raises(DBAPIError, match="append-only"), session.begin_nested():
+        session.connection().execute(rewrite)
+
+    as_owner(session, "agenda_orders", rewrite)
+    found = verify_log(session)[2]
+    assert found is not None, "the rewrite went unnoticed"
+    assert (found.document_id, found.version) == (plenary.id, order.audit_version)
 
 
 # --- refusals ----------------------------------------------------------------------------------------------------
