@@ -220,6 +220,7 @@ def test_a_form_from_a_page_that_is_out_of_date_changes_nothing(site):
         ("empty standing title", 422, "an item of the agenda needs its title"),
         ("draft not ready", 409, "the rule asks for 10"),
         ("not a draft", 422, "choose one from the list"),
+        ("draft on it already", 409, "is not waiting for a session&#39;s agenda"),
         ("a deputy", 403, "the sessions are prepared by the council&#39;s secretary"),
         ("sitting open", 409, "the agenda is built before the sitting opens"),
     ],
@@ -231,6 +232,10 @@ def test_refused_agenda_forms_say_why_in_english_too_and_change_nothing(site, ca
     item = building.add_standing_item(site.session, plenary, secretary, "Інформація", now=utcnow())
     building.add_standing_item(site.session, plenary, secretary, "Різне", now=utcnow())
     late = world.reviewed_draft("Про облаштування зупинки", days=today() + 12)
+    placed = None
+    if case == "draft on it already":  # put on it from another tab a moment ago
+        placed = world.reviewed_draft("Про сквер", days=today() - 30)
+        building.propose_draft(site.session, plenary, secretary, placed, now=utcnow())
     if case == "sitting open":  # a session of March, whose sitting opened then
         plenary = world.planned_session(number=20, days=16)
         building.add_standing_item(site.session, plenary, world.actor(world.secretary, 5), "Різне", now=world.at(5))
@@ -246,6 +251,7 @@ def test_refused_agenda_forms_say_why_in_english_too_and_change_nothing(site, ca
         "empty standing title": (f"{base}/standing", {"title": " "}),
         "draft not ready": (f"{base}/items", {"draft_id": str(late.id)}),
         "not a draft": (f"{base}/items", {"draft_id": str(item.id)}),
+        "draft on it already": (f"{base}/items", {"draft_id": str(placed.id if placed else 0)}),
         "a deputy": (f"{base}/standing", {"title": "Різне"}),
         "sitting open": (f"{base}/standing", {"title": "Різне"}),
     }[case]

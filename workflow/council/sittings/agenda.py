@@ -121,6 +121,10 @@ def propose_draft(
     _check_building(plenary)
     if draft.kind != "decision_draft":
         raise InvalidInput("agenda.not_a_draft", N_("only a draft decision goes on the agenda this way"))
+    if draft.state not in CANDIDATE_STATES:  # on an agenda already (two tabs), or not through its committees
+        raise WrongState(
+            "agenda.draft_not_waiting", N_("«{title}» is not waiting for a session's agenda"), title=draft.title
+        )
     return add_to_agenda(session, plenary, secretary, draft, reporter=reporter, now=now)
 
 
@@ -140,6 +144,8 @@ def add_standing_item(
             length=len(title),
             limit=TITLE_LIMIT,
         )
+    if any(item.title == title for _detail, item in standing(session, plenary)):
+        raise InvalidInput("agenda.item_already_on", N_("«{title}» is on this agenda already"), title=title)
     position = (
         session.scalar(select(func.max(AgendaItem.position)).where(AgendaItem.session_id == plenary.id)) or 0
     ) + 1

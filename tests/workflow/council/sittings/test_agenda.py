@@ -45,7 +45,7 @@ def test_the_drafts_waiting_for_a_session_come_with_the_engines_reasons(session,
     assert late.state == "committee_review"
 
 
-def test_items_are_proposed_with_standing_ones_and_ordered_by_a_recorded_move(session, world):
+def test_items_are_proposed_with_standing_ones_and_ordered_by_a_recorded_move(session, world, unchanged):
     plenary = world.planned_session(number=12, days=16)
     roof = world.reviewed_draft("Про ремонт даху ліцею № 2")
     stop = world.reviewed_draft("Про облаштування зупинки")
@@ -55,6 +55,8 @@ def test_items_are_proposed_with_standing_ones_and_ordered_by_a_recorded_move(se
     other = building.add_standing_item(session, plenary, secretary, "  Різне ", now=world.at(5))
     assert _titles(session, plenary) == ["Про ремонт даху ліцею № 2", "Про облаштування зупинки", "Різне"]
     assert (roof.state, first.state, other.title) == ("on_agenda", "proposed", "Різне")
+    with unchanged(), pytest.raises(WrongState, match="«Про ремонт даху ліцею № 2» is not waiting for a session"):
+        building.propose_draft(session, plenary, secretary, roof, now=world.at(5))  # a second tab
 
     order = building.move_item(session, plenary, secretary, second, to=1, now=world.at(5.1))
 
@@ -152,6 +154,8 @@ def test_bad_positions_titles_and_orders_are_refused(session, world, unchanged):
             building.move_item(session, plenary, secretary, elsewhere, to=1, now=world.at(5))
         with pytest.raises(WrongState, match="taken off the agenda"):
             building.move_item(session, plenary, secretary, gone, to=1, now=world.at(5))
+        with pytest.raises(InvalidInput, match="«Різне» is on this agenda already"):
+            building.add_standing_item(session, plenary, secretary, "Різне ", now=world.at(5))
         with pytest.raises(InvalidInput, match="needs its title"):
             building.add_standing_item(session, plenary, secretary, "   ", now=world.at(5))
         with pytest.raises(InvalidInput, match="at most 500"):
