@@ -13,6 +13,7 @@ from web.admin import definitions
 from web.api import health
 from web.auth import views as auth_views
 from web.cabinet import (
+    agenda,
     amendments,
     attachments,
     committees,
@@ -22,7 +23,10 @@ from web.cabinet import (
     meetings,
     messages,
     notifications,
+    protocol,
     referral,
+    sessions,
+    signing,
     visas,
     work,
 )
@@ -53,6 +57,10 @@ BLUEPRINTS: tuple[tuple[Blueprint, tuple[ModuleType, ...]], ...] = (
             visas,
             committees,
             meetings,
+            sessions,
+            agenda,
+            protocol,
+            signing,
         ),
     ),
     (api.bp, (health,)),

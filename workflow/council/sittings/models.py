@@ -16,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from workflow.db import Base
+from workflow.db import Base, JSONType
 from workflow.timeutil import utcnow
 
 
@@ -162,4 +162,24 @@ class Decision(Base):
     adopted_on: Mapped[date] = mapped_column(Date)
     numbered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     #: the version of the draft's audit entry that records the number (None for numbers from before)
+    audit_version: Mapped[int | None]
+
+
+class AgendaOrder(Base):
+    """One ordering of a session's agenda by the secretary: every item still on it, in the order of
+    consideration. Append-only and under the session's chain, as positions on the agenda are legally decisive:
+    the latest row is the order as it stands, the earlier ones say how it came to be."""
+
+    __tablename__ = "agenda_orders"
+    __table_args__ = (Index("ix_agenda_orders_session", "session_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    #: the agenda items' document ids, first to be considered first
+    items: Mapped[list[int]] = mapped_column(JSONType)
+    #: the item the secretary moved (None when the whole order was given at once)
+    moved_item_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
+    #: the version of the session's audit entry that records this order
     audit_version: Mapped[int | None]
