@@ -12,7 +12,7 @@ from web import admin, api, auth, cabinet, database, errors, i18n, limits, publi
 from web.admin import definitions
 from web.api import health
 from web.auth import views as auth_views
-from web.cabinet import documents, notifications, work
+from web.cabinet import documents, my_vote, notifications, sitting, sitting_votes, work
 from web.ids import IdConverter
 from web.public import home
 from workflow.config import Settings
@@ -24,7 +24,7 @@ BLUEPRINTS: tuple[tuple[Blueprint, tuple[ModuleType, ...]], ...] = (
     (public.bp, (home,)),
     (admin.bp, (definitions,)),
     (auth.bp, (auth_views,)),
-    (cabinet.bp, (work, notifications, documents)),
+    (cabinet.bp, (work, notifications, documents, sitting, sitting_votes, my_vote)),
     (api.bp, (health,)),
 )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 def import_all() -> None:
     import workflow.council.organisation.models
+    import workflow.council.sittings.console_models
     import workflow.council.sittings.models
     import workflow.definitions.models
     import workflow.engine.models

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from workflow.council.sittings import guards, numbering, records, roles
+from workflow.council.sittings import console_records, guards, numbering, records, roles
 from workflow.council.sittings.notices import register as register_notices
 from workflow.definitions.catalog import Catalog
 from workflow.notifications.notices import Notices
@@ -12,5 +12,6 @@ def register(catalog: Catalog, notices: Notices) -> None:
     roles.register(catalog)
     guards.register(catalog)
     records.register(catalog)
+    console_records.register(catalog)
     numbering.register(catalog)
     register_notices(notices)
