@@ -257,7 +257,7 @@ def _json_question(number: int, entry: object) -> HallQuestion:
 # --- XML --------------------------------------------------------------------------------------------------------
 def _read_xml(content: bytes) -> list[HallQuestion]:
     try:
-        root = fromstring(content)
+        root = fromstring(content, forbid_dtd=True)
     except DefusedXmlException:
         raise _malformed(
             message("hall.xml_forbidden", N_("it declares entities or external references, which are not read"))
