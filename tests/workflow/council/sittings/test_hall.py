@@ -43,7 +43,7 @@ def test_our_csv_is_read_with_every_members_vote():
     ]
     matched = match_votes(question.votes, MEMBERS, set(MEMBERS))
     assert matched.problems == ()
-    assert matched.ballots[6] == "abstain" and matched.ballots[8] == "not_voted"
+    assert (matched.ballots[6], matched.ballots[8]) == ("abstain", "not_voted")
 
 
 def test_the_json_list_of_questions_with_initials_matches_every_member():
