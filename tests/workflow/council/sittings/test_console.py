@@ -13,7 +13,9 @@ from tests.workflow.council.sittings.test_votes import DAY, sitting
 from workflow.council.sittings import cabinet_votes
 from workflow.council.sittings.conflicts import declare_conflict
 from workflow.council.sittings.console_models import ConflictDeclaration, VoteSource
+from workflow.council.sittings.papers import protocol_context
 from workflow.council.sittings.questions import Source, put_to_vote, question
+from workflow.council.sittings.sessions import close_session
 from workflow.engine.audit import RECORD, verify_log
 from workflow.engine.models import AuditEntry
 from workflow.errors import Conflict, GuardFailed, InvalidInput, NotAllowed, WrongState
@@ -150,3 +152,14 @@ def test_an_unregistered_member_has_no_cabinet_ballot(world, unchanged):
     with unchanged(), pytest.raises(GuardFailed) as refused:
         cabinet_votes.cast(world.session, plenary, world.actor(world.mayor, DAY), row.id, "for", now=world.at(DAY))
     assert "you are not registered at the sitting" in refused.value.message
+
+
+def test_the_protocol_says_who_declared_a_conflict_of_interest_on_an_item(session, world, considered):
+    plenary, item = considered
+    declaration = declared(world, plenary, item)
+    decide(world, plenary, item, {p.id: "for" for p in world.members if p.id != declaration.person_id})
+    protocol = close_session(session, plenary, secretary(world), now=world.at(DAY))
+
+    (entry,) = protocol_context(session, protocol)["items"]
+
+    assert entry["conflicts"] == [{"name": world.deputies[3].full_name, "statement": "Син працює в підрядника"}]
