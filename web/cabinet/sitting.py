@@ -86,8 +86,18 @@ def members_of(plenary: Document) -> list[MemberRow]:
     session = db()
     ids = council_members(session, utcnow())
     registered = presence(session, plenary.id)
-    people = session.scalars(select(Person).where(Person.id.in_(ids)).order_by(Person.full_name)).all()
+    people = sorted(session.scalars(select(Person).where(Person.id.in_(ids))), key=lambda p: alphabetical(p.full_name))
     return [MemberRow(person, registered.get(person.id)) for person in people]
+
+
+#: the Ukrainian alphabet's order, which Unicode's does not follow (Ґ, Є, І, Ї come after Я there)
+_ALPHABET = "абвгґдеєжзиіїйклмнопрстуфхцчшщьюя"
+_ORDER = {letter: f"{index:02d}" for index, letter in enumerate(_ALPHABET)}
+
+
+def alphabetical(name: str) -> str:
+    """A name's key in the order of the Ukrainian alphabet (other characters after its letters)."""
+    return "".join(_ORDER.get(c, "  " if c.isspace() else "99" + c) for c in name.casefold() if c not in "'’ʼ")
 
 
 def state_title(document: Document) -> str:
