@@ -22,7 +22,7 @@ from web.errors import status_of
 from web.i18n import say
 from web.ids import parse_ids
 from workflow.council.organisation.queries import the_council
-from workflow.council.sittings import cabinet_votes, hall
+from workflow.council.sittings import cabinet_votes, hall, hall_names
 from workflow.council.sittings.conflicts import conflicted
 from workflow.council.sittings.questions import Question, Source, put_to_vote, question
 from workflow.council.sittings.votes import CHOICES, quorum_for, required_for
@@ -176,7 +176,7 @@ def vote_imported(document_id: int) -> ResponseReturnValue:
         chosen = _chosen_question(questions)
         members = {row.person.id: row.person.full_name for row in members_of(plenary)}
         registered = {row.person.id for row in members_of(plenary) if row.present}
-        matching = hall.match_votes(chosen.votes, members, registered)
+        matching = hall_names.match_votes(chosen.votes, members, registered)
         if matching.problems:
             raise InvalidInput(
                 "sitting.names_do_not_match",

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from workflow.council.sittings.hall import match_votes, matches, read_file
+from workflow.council.sittings.hall import read_file
+from workflow.council.sittings.hall_names import match_votes, matches
 from workflow.errors import InvalidInput
 
 FILES = Path(__file__).with_name("hall_files")
