@@ -9,6 +9,7 @@ def import_all() -> None:
     import workflow.council.drafts.models
     import workflow.council.committees.models
     import workflow.council.organisation.models
+    import workflow.council.sittings.console_models
     import workflow.council.sittings.models
     import workflow.definitions.models
     import workflow.engine.models

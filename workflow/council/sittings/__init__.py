@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from workflow.council.sittings import agenda, guards, numbering, records, roles
+from workflow.council.sittings import agenda, console_records, guards, numbering, records, roles
 from workflow.council.sittings.notices import register as register_notices
 from workflow.definitions.catalog import Catalog
 from workflow.notifications.notices import Notices
@@ -13,5 +13,6 @@ def register(catalog: Catalog, notices: Notices) -> None:
     guards.register(catalog)
     records.register(catalog)
     agenda.register(catalog)
+    console_records.register(catalog)
     numbering.register(catalog)
     register_notices(notices)

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from workflow.council.law import KYIV
 from workflow.council.organisation.models import Council
 from workflow.council.organisation.queries import council_members, holders, the_council
+from workflow.council.sittings.conflicts import declarations_at
 from workflow.council.sittings.models import AgendaItem, Ballot, Decision, PlenarySession, Vote
 from workflow.council.sittings.numbering import roman
 from workflow.council.sittings.sessions import agenda
@@ -294,6 +295,8 @@ def _sitting(session: Session, plenary_document: Document) -> Context:
         else {}
     )
     reporters = _reporters(session, rows)
+    # art. 59-1: who declared a conflict of interest on an item, and did not vote on it
+    declared = declarations_at(session, plenary_document.id)
     items: list[Context] = []
     for number, (item, document) in enumerate(rows, start=1):
         decision = decisions.get(item.draft_id) if item.draft_id is not None else None
@@ -308,6 +311,7 @@ def _sitting(session: Session, plenary_document: Document) -> Context:
                 "votes": by_item[document.id],
                 "decision_number": decision.official_number if decision is not None else "",
                 "decision_date": date_uk(decision.adopted_on) if decision is not None else "",
+                "conflicts": [{"name": row.name, "statement": row.statement} for row in declared.get(document.id, [])],
             }
         )
     return {

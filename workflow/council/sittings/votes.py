@@ -25,6 +25,7 @@ from workflow.calendar import add_working_days
 from workflow.council.law import LAW
 from workflow.council.organisation.models import Council
 from workflow.council.organisation.queries import committee_members, council_members, the_council
+from workflow.council.sittings.conflicts import conflicted
 from workflow.council.sittings.models import Attendance, Ballot, Vote
 from workflow.council.sittings.records import record_vote
 from workflow.engine import lock_document
@@ -221,6 +222,8 @@ def hold_vote(
     if subject is not None:
         _refuse_a_second_vote(session, plenary, subject, purpose)
     council, members, registered = check_quorum(session, plenary, now=now)
+    if subject is not None:
+        _refuse_conflicted_ballots(session, subject, ballots)
     choices = _complete_ballots(session, ballots, members, registered)
     count = Count(council.total_composition, threshold, len(registered), Counter(choices.values()))
     return _record(
@@ -296,8 +299,23 @@ def _refuse_a_second_vote(session: Session, plenary: Document, subject: Document
                 "after deciding to, by a procedural vote to vote again"
             ),
             reasons=(message("votes.already_voted_reason", N_("already voted on; no decision to vote again")),),
-            result=last.result,
-            reason=last.reason,
+            result=message("votes.adopted", N_("adopted"))
+            if last.result == "adopted"
+            else message("votes.rejected", N_("rejected")),
+            reason=vote_reason(last),
+        )
+
+
+def _refuse_conflicted_ballots(session: Session, subject: Document, ballots: Mapping[int, str]) -> None:
+    """A member who declared a conflict of interest on the question does not vote on it (art. 59-1): their
+    ballot is "did not vote" (or "absent"), never a choice."""
+    declared = conflicted(session, subject.id)
+    voting = sorted(p for p, c in ballots.items() if p in declared and c not in ("not_voted", "absent"))
+    if voting:
+        raise InvalidInput(
+            "votes.conflicted_member_voted",
+            N_("{names} declared a conflict of interest on this question and do not vote on it"),
+            names=_names_of(session, voting),
         )
 
 
