@@ -2,7 +2,7 @@
 by and its search terms.
 
 PostgreSQL keeps the terms in a `tsvector` column under a GIN index; SQLite (the embedded default) keeps them in
-the FTS5 table `decision_terms` (made by migration 0007, rowid = the decision's document id), and the column stays
+the FTS5 table `decision_terms` (made by migration 0008, rowid = the decision's document id), and the column stays
 empty there.
 """
 

@@ -13,7 +13,7 @@ from workflow.timeutil import utcnow
 
 class DiscussionComment(Base):
     """A citizen's comment on a draft in public discussion: for, against or neutral, under the name the citizen
-    chose to show. Never deleted and never rewritten (migration 0008): the secretary hides one with a reason, and
+    chose to show. Never deleted and never rewritten (migration 0009): the secretary hides one with a reason, and
     the hiding is recorded in the draft's audit chain."""
 
     __tablename__ = "discussion_comments"

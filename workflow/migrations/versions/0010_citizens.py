@@ -1,7 +1,7 @@
 """citizens: when a person confirmed their e-mail address (citizens who register themselves); ballots by person
 
 Revision ID: 0010
-Revises: 0006
+Revises: 0009
 Create Date: 2026-12-01
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision: str = '0010'
-down_revision: str | None = '0006'
+down_revision: str | None = '0009'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

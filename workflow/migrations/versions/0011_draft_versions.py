@@ -6,7 +6,7 @@ refuses UPDATE and DELETE: a text once saved stays readable, so what changed bet
 a reviewer's last round) can always be shown.
 
 Revision ID: 0011
-Revises: 0006
+Revises: 0010
 Create Date: 2026-12-01
 """
 
@@ -18,7 +18,7 @@ from sqlalchemy.dialects import postgresql
 
 
 revision: str = '0011'
-down_revision: str | None = '0006'
+down_revision: str | None = '0010'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

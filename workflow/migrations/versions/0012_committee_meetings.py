@@ -6,7 +6,7 @@ meeting it was held at are legally decisive records: under the meeting's chain a
 votes, ballots and the plenary attendance.
 
 Revision ID: 0012
-Revises: 0006
+Revises: 0011
 Create Date: 2026-12-01
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 
 
 revision: str = '0012'
-down_revision: str | None = '0006'
+down_revision: str | None = '0011'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

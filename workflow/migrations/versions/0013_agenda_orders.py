@@ -4,7 +4,7 @@ Positions on the agenda are legally decisive (the order of consideration): every
 or a whole new order, is a row of its own that refuses UPDATE and DELETE, as votes do (0004).
 
 Revision ID: 0013
-Revises: 0006
+Revises: 0012
 Create Date: 2026-12-01
 """
 
@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql
 
 
 revision: str = '0013'
-down_revision: str | None = '0006'
+down_revision: str | None = '0012'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

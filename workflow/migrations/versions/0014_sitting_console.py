@@ -5,7 +5,7 @@ cast from the cabinets) are legally decisive records: under the session's chain 
 are (0004). A vote held open for the members' cabinets and the ballots cast in it lead to one recorded vote.
 
 Revision ID: 0014
-Revises: 0006
+Revises: 0013
 Create Date: 2026-12-01
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 
 
 revision: str = '0014'
-down_revision: str | None = '0006'
+down_revision: str | None = '0013'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

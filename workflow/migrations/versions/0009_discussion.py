@@ -3,8 +3,8 @@
 A comment is never deleted nor rewritten: the table refuses DELETE, any change of what was posted, and any change
 at all once the comment is hidden (the hiding is recorded in the draft's audit chain).
 
-Revision ID: 0008
-Revises: 0006
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-01
 """
 
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = '0008'
-down_revision: str | None = '0006'
+revision: str = '0009'
+down_revision: str | None = '0008'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -6,8 +6,8 @@ search terms (Ukrainian lemmas, see workflow.council.decisions.words) are a weig
 on PostgreSQL, and an FTS5 table `decision_terms` (rowid = the document's id) on SQLite, whose `terms` column stays
 empty. The index is filled as decisions change; for the decisions already there: `radaflow search rebuild`.
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-01
 """
 
@@ -18,8 +18,8 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 
-revision: str = '0007'
-down_revision: str | None = '0006'
+revision: str = '0008'
+down_revision: str | None = '0007'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
