@@ -17,7 +17,7 @@ SHIPPED_VERSIONS = {
 }
 #: the Alembic revision the shipped migrations end at (0002 adds the council's tables, 0004 the records
 #: under the chain, 0005 session epochs, 0006 a move in one statement on SQLite)
-HEAD = "0006"
+HEAD = "0011"
 
 
 def sqlite_url(path: Path) -> str:
