@@ -120,8 +120,9 @@ def _office(name: str, content: bytes) -> Kind:
         archive = zipfile.ZipFile(io.BytesIO(content))
         members = archive.infolist()
     except (zipfile.BadZipFile, ValueError, EOFError):
-        damaged = N_("«{name}» is damaged: its archive cannot be read")
-        raise InvalidInput("uploads.damaged", damaged, name=name) from None
+        raise InvalidInput(
+            "uploads.damaged", N_("«{name}» is damaged: its archive cannot be read"), name=name
+        ) from None
     unpacked = sum(m.file_size for m in members)
     packed = sum(m.compress_size for m in members)
     if len(members) > ZIP_MEMBERS or unpacked > ZIP_UNPACKED_BYTES or unpacked > ZIP_RATIO * max(packed, 1):

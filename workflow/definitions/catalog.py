@@ -128,6 +128,12 @@ class WatcherSpec:
     description: str
     kind: str
     run: Watcher
+    #: told only of changes into, out of or within these states (None: every change of the kind); a watcher of
+    #: the published few is then not asked about every move of every draft, which fire() makes by the thousand
+    states: frozenset[str] | None = None
+
+    def concerns(self, state: str, was: str | None) -> bool:
+        return self.states is None or state in self.states or was in self.states
 
 
 @dataclass
@@ -192,9 +198,12 @@ class Catalog:
     def record(self, spec: RecordSpec) -> None:
         self._add(self.records, spec.name, spec)
 
-    def on_change(self, kind: str, name: str, description: str) -> Callable[[Watcher], Watcher]:
+    def on_change(
+        self, kind: str, name: str, description: str, *, states: Collection[str] | None = None
+    ) -> Callable[[Watcher], Watcher]:
         def register(run: Watcher) -> Watcher:
-            self._add(self.watchers, name, WatcherSpec(name, description, kind, run))
+            watched = None if states is None else frozenset(states)
+            self._add(self.watchers, name, WatcherSpec(name, description, kind, run, watched))
             return run
 
         return register

@@ -167,7 +167,7 @@ def create_document(
             version=1,
             now=now,
         )
-    document_changed(session, document, now=now)
+    document_changed(session, document, was=None, now=now)
     return document
 
 
@@ -234,7 +234,7 @@ def fire(
                 version=version,
                 now=now,
             )
-        document_changed(session, document, now=now)
+        document_changed(session, document, was=move.source, now=now)
     except BaseException:
         if savepoint is not None:
             savepoint.rollback()
@@ -254,12 +254,16 @@ def fire(
     )
 
 
-def document_changed(session: Session, document: Document, *, now: datetime | None = None) -> None:
+def document_changed(
+    session: Session, document: Document, *, was: str | None, now: datetime | None = None
+) -> None:
     """Tell the watchers of the document's kind (`Catalog.on_change`) that it changed, in this transaction: what our
-    own data derives from its content and state (the public search index) follows every change, whoever made it."""
+    own data derives from its content and state (the public search index) follows every change, whoever made it.
+    `was` is the state the document was in before the change (None for a new one)."""
     catalog = registry_of(session).catalog
     for spec in catalog.watchers_of(document.kind):
-        spec.run(session, document, utcnow() if now is None else as_utc(now))
+        if spec.concerns(document.state, was):
+            spec.run(session, document, utcnow() if now is None else as_utc(now))
 
 
 def _run_consequences(
@@ -346,7 +350,7 @@ def edit_document(
         title=new_title,
         fields=new_fields,
     )
-    document_changed(session, document, now=now)
+    document_changed(session, document, was=document.state, now=now)
 
 
 def lock_document(session: Session, document: Document) -> int:

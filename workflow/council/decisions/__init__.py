@@ -18,6 +18,9 @@ def _keep_indexed(session: Session, document: Document, now: datetime) -> None:
 
 
 def register(catalog: Catalog, _notices: Notices) -> None:
-    catalog.on_change(KIND, "index_decision", "keep the decision's entry in the public registry's index current")(
-        _keep_indexed
-    )
+    catalog.on_change(
+        KIND,
+        "index_decision",
+        "keep the decision's entry in the public registry's index current",
+        states=DECISION_STATES,  # a draft never listed has no entry to keep: its moves cost the index nothing
+    )(_keep_indexed)
