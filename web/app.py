@@ -34,15 +34,20 @@ from web.cabinet import (
     work,
 )
 from web.ids import IdConverter
-from web.public import atom, citizens, committees, deputies, drafts, feeds, home, seals, sessions
+from web.public import atom, citizens, deputies, drafts, feeds, home, seals
+from web.public import committees as public_committees
 from web.public import decisions as public_decisions
+from web.public import sessions as public_sessions
 from workflow.config import Settings
 from workflow.runtime import Runtime
 
 #: the blueprints, each with the modules that route their views on it (each module's views are routed on its
 #: package's `bp` by their decorators: the modules are imported here, before their blueprint is registered)
 BLUEPRINTS: tuple[tuple[Blueprint, tuple[ModuleType, ...]], ...] = (
-    (public.bp, (home, public_decisions, drafts, sessions, committees, feeds, deputies, citizens, atom, seals)),
+    (
+        public.bp,
+        (home, public_decisions, drafts, public_sessions, public_committees, feeds, deputies, citizens, atom, seals),
+    ),
     (admin.bp, (definitions,)),
     (auth.bp, (auth_views,)),
     (

@@ -110,7 +110,8 @@ def store_file(
             name=name,
             id=document.id,
         ) from None
-    document_changed(session, document, was=document.state, now=now)  # what derives from the document's files (its searchable text) follows
+    # what derives from the document's files (its searchable text) follows
+    document_changed(session, document, was=document.state, now=now)
     return stored
 
 

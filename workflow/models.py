@@ -4,10 +4,10 @@ from __future__ import annotations
 
 
 def import_all() -> None:
+    import workflow.council.committees.models
     import workflow.council.decisions.models
     import workflow.council.discussion.models
     import workflow.council.drafts.models
-    import workflow.council.committees.models
     import workflow.council.organisation.models
     import workflow.council.sittings.console_models
     import workflow.council.sittings.models

@@ -254,9 +254,7 @@ def fire(
     )
 
 
-def document_changed(
-    session: Session, document: Document, *, was: str | None, now: datetime | None = None
-) -> None:
+def document_changed(session: Session, document: Document, *, was: str | None, now: datetime | None = None) -> None:
     """Tell the watchers of the document's kind (`Catalog.on_change`) that it changed, in this transaction: what our
     own data derives from its content and state (the public search index) follows every change, whoever made it.
     `was` is the state the document was in before the change (None for a new one)."""

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from workflow.council.decisions.index import KIND, index_decision
+from workflow.council.decisions.index import DECISION_STATES, KIND, index_decision
 from workflow.definitions.catalog import Catalog
 from workflow.engine.models import Document
 from workflow.notifications.notices import Notices
