@@ -180,7 +180,7 @@ def add_paper(document_id: int) -> ResponseReturnValue:
 
 @bp.post("/cabinet/committee-meetings/<id:document_id>/attendance")
 @login_required  # type: ignore[untyped-decorator]
-def attendance(document_id: int) -> ResponseReturnValue:
+def meeting_attendance(document_id: int) -> ResponseReturnValue:
     present = parse_ids(request.form.getlist("present"))
 
     def run(session: Session, found: Document, actor: Actor) -> object:

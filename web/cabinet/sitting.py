@@ -229,7 +229,7 @@ def open_sitting(document_id: int) -> ResponseReturnValue:
 
 @bp.post("/cabinet/sessions/<id:document_id>/sitting/attendance")
 @login_required  # type: ignore[untyped-decorator]
-def attendance(document_id: int) -> ResponseReturnValue:
+def sitting_attendance(document_id: int) -> ResponseReturnValue:
     """Register the ticked members as present and those unticked (who were registered) as having left; "all
     present" registers everyone not yet present."""
     plenary = plenary_of(document_id)

@@ -24,6 +24,7 @@ from web.i18n import current as current_language
 from web.i18n import say
 from web.ids import parse_ids
 from web.public import bp
+from web.public.path import path_for
 from workflow import i18n
 from workflow.council.decisions import search as registry
 from workflow.council.decisions.index import DECISION_STATES, KIND, index_decision, is_listed
@@ -80,6 +81,7 @@ def decision(document_id: int) -> ResponseReturnValue:
         committee=committee,
         initiator=initiator,
         files=list_files(session, found.id),
+        path=path_for(found),
         state_titles=_state_titles(),
         day=_day,
         kilobytes=lambda size: format_decimal(round(size / 1024, 1), locale=i18n.babel_locale(current_language())),

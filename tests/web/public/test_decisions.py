@@ -129,7 +129,7 @@ def test_the_decision_page_shows_number_date_text_files_with_sha256_and_legal_st
     assert "Прийнято радою: 18 березня 2026 р." in text
     assert CORPUS["land"].body in text
     (stored,) = list_files(site.session, land.id)
-    (files,) = tables(html)
+    files = tables(html)[0]  # the first table is the files; the path's roll calls follow
     assert files[0] == ["Файл", "Версія", "Розмір, КБ", "SHA-256"]
     assert files[1][0] == stored.filename
     assert files[1][3] == stored.sha256
@@ -138,7 +138,7 @@ def test_the_decision_page_shows_number_date_text_files_with_sha256_and_legal_st
     assert download.status_code == 200
     assert hashlib.sha256(download.data).hexdigest() == stored.sha256
     assert download.headers["Content-Disposition"].startswith("attachment;")
-    # the session's page and the timeline are other pages' work: the page leaves the timeline's place empty
+    # the page links only to pages that exist
     assert "Такої сторінки немає" not in html
 
 
@@ -200,3 +200,17 @@ def test_pages_of_results_link_to_each_other_keeping_the_query(site, monkeypatch
     assert len(results_of(second)) == 1
     assert 'rel="prev"' in second
     assert "<title>Рішення ради — сторінка 2 — Radaflow</title>" in second
+
+
+def test_the_decision_page_shows_its_whole_path_with_the_roll_call_of_its_vote(site, council):
+    land = council["land"]
+
+    html = site.client().get(f"/decisions/{land.id}").get_data(as_text=True)
+
+    text = text_of(html)
+    assert "Шлях рішення" in text
+    # the council's vote with every member's ballot, each name linking to the deputy's page
+    assert re.search(r'<a href="/deputies/\d+"', html)
+    assert "<svg" in html
+    # nothing the path keeps out: the remarks of a visa round
+    assert "Доопрацюйте" not in text
