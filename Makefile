@@ -64,7 +64,7 @@ debian-packages:
 ## committed so that a clean clone runs as it is.
 CATALOGS := workflow/translations
 translations: $(VENV)/.installed-test
-	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l -k lazy_gettext -k counted:2,3 --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l -k lazy_gettext -k lazy_pgettext:1c,2 -k counted:2,3 --no-location --sort-output \
 	  -o $(CATALOGS)/messages.pot .
 	$(BIN)/pybabel update -i $(CATALOGS)/messages.pot -d $(CATALOGS) --no-fuzzy-matching --width=120
 	$(BIN)/pybabel compile -d $(CATALOGS) --statistics

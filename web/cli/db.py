@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask.cli import AppGroup
+from sqlalchemy import make_url
 
 from web.cli.words import _
 from web.extension import radaflow
@@ -26,7 +27,8 @@ def db_upgrade(revision: str) -> None:
         _(
             "database at revision {revision} ({url})",
             revision=schema.current_revision(ext.engine),
-            url=ext.engine.url.render_as_string(),
+            # the address as the operator gave it (the engine's names Radaflow's own SQLite driver), password hidden
+            url=make_url(ext.settings.database_url).render_as_string(),
         )
     )
     with ext.sessions.begin() as session:

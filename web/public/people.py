@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from web.i18n import current
 
+#: one member's choice (the "ballot" context: in Ukrainian the singular, where a chart's counts take the plural)
 CHOICE_TITLES = {
-    "for": _l("For"),
-    "against": _l("Against"),
-    "abstain": _l("Abstained"),
-    "not_voted": _l("Did not vote"),
-    "absent": _l("Absent"),
+    "for": lazy_pgettext("ballot", "For"),
+    "against": lazy_pgettext("ballot", "Against"),
+    "abstain": lazy_pgettext("ballot", "Abstained"),
+    "not_voted": lazy_pgettext("ballot", "Did not vote"),
+    "absent": lazy_pgettext("ballot", "Absent"),
 }
 RESULT_TITLES = {"adopted": _l("Adopted"), "rejected": _l("Rejected")}
 SEAT_TITLES = {

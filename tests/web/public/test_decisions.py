@@ -152,7 +152,9 @@ def test_only_what_the_law_makes_public_is_in_the_registry_or_on_a_page(site, co
     assert CORPUS["land"].title in results_of(client.get("/decisions?q=ділянка").get_data(as_text=True))
     assert "Про ділянку для школи" not in client.get("/decisions?q=ділянка").get_data(as_text=True)
     land_page = client.get(f"/decisions/{council['land'].id}").get_data(as_text=True)
-    assert "Так." not in text_of(land_page)  # the committee's conclusion is not the decision's page's
+    # the committee's signed conclusion is public, and the page shows it in the decision's path, not as its text
+    assert "Так." in text_of(land_page.split('class="decision-path"')[1])
+    assert "Так." not in text_of(land_page.split('class="decision-path"')[0])
     assert "visas" not in land_page
     assert "committee_review" not in land_page
     # the secretary, who reads everything in the cabinet, sees no more on the public page
