@@ -46,14 +46,10 @@ def chromium() -> str:
     return CHROMIUM
 
 
-@pytest.fixture
-def demo(tmp_path: Path) -> Iterator[str]:
-    """`radaflow run` on a free port with the demo council loaded, as `make run` starts it; its base URL."""
+def _serve(instance: Path) -> tuple[subprocess.Popen[bytes], str]:
     env = {name: value for name, value in os.environ.items() if not is_setting(name)}
-    env["RADAFLOW_INSTANCE"] = str(tmp_path / "instance")
+    env["RADAFLOW_INSTANCE"] = str(instance)
     env.pop("SMTP_URL", None)
-    for command in (["db", "upgrade"], ["seed", "demo"]):
-        subprocess.run([RADAFLOW, *command], env=env, check=True, capture_output=True, timeout=180)
     port = free_port()
     server = subprocess.Popen(
         [RADAFLOW, "run", "--port", str(port)],
@@ -62,16 +58,53 @@ def demo(tmp_path: Path) -> Iterator[str]:
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
-    base = f"http://127.0.0.1:{port}"
+    return server, f"http://127.0.0.1:{port}"
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    os.killpg(server.pid, signal.SIGINT)
+    server.wait(timeout=30)
+
+
+#: the demo's instance folder, made once per worker (the browser tests share one)
+_DEMO_INSTANCE: list[Path] = []
+
+
+def demo_instance(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An instance folder with the demo council loaded as `make run` loads it, and everything it recorded carried
+    out by the ticker: made once per worker, and copied for each browser test (seeding and rendering the demo's
+    papers is most of a browser test's time)."""
+    if _DEMO_INSTANCE:
+        return _DEMO_INSTANCE[0]
+    instance = tmp_path_factory.mktemp("demo") / "instance"
+    env = {name: value for name, value in os.environ.items() if not is_setting(name)}
+    env["RADAFLOW_INSTANCE"] = str(instance)
+    env.pop("SMTP_URL", None)
+    for command in (["db", "upgrade"], ["seed", "demo"]):
+        subprocess.run([RADAFLOW, *command], env=env, check=True, capture_output=True, timeout=180)
+    server, base = _serve(instance)
     try:
         wait_for(lambda: page(base + "/") is not None, timeout=30, what="the demo answering")
         # the ticker carries out what the demo recorded (the notifications among it) in the background
-        database = tmp_path / "instance" / "radaflow.sqlite3"
+        database = instance / "radaflow.sqlite3"
         wait_for(lambda: nothing_pending(database), timeout=180, what="the ticker carrying out the demo's effects")
+    finally:
+        _stop(server)
+    _DEMO_INSTANCE.append(instance)
+    return instance
+
+
+@pytest.fixture
+def demo(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`radaflow run` on a free port with the demo council loaded, as `make run` starts it; its base URL."""
+    instance = tmp_path / "instance"
+    shutil.copytree(demo_instance(tmp_path_factory), instance)
+    server, base = _serve(instance)
+    try:
+        wait_for(lambda: page(base + "/") is not None, timeout=30, what="the demo answering")
         yield base
     finally:
-        os.killpg(server.pid, signal.SIGINT)
-        server.wait(timeout=30)
+        _stop(server)
 
 
 def nothing_pending(database: Path) -> bool:
