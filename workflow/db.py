@@ -113,6 +113,13 @@ class SQLiteDialect(SQLiteDialect_pysqlite):
     def do_begin(self, dbapi_connection: Any) -> None:
         dbapi_connection.execute("BEGIN" if dbapi_connection.reads else "BEGIN IMMEDIATE")
 
+    def do_commit(self, dbapi_connection: Any) -> None:
+        # Begun by a statement, ended by one: the driver's statement cache keeps "COMMIT" prepared, where its
+        # `commit()` prepares it anew each time. As `commit()`, nothing to do when SQLite has already ended the
+        # transaction; SQLAlchemy wraps the errors of either alike.
+        if dbapi_connection.in_transaction:
+            dbapi_connection.execute("COMMIT")
+
 
 #: the driver name Radaflow's SQLite dialect is registered under (SQLAlchemy's public dialect registry)
 SQLITE_DRIVER = "radaflow"

@@ -725,19 +725,17 @@ def _record(
         writer.record(change)
     except writes.StaleDocument:
         raise Conflict(*_CONFLICT) from None
-    committed: dict[str, Any] = {
-        "state": to_state,
-        "version": new_version,
-        "audit_hash": digest,
-        "updated_at": now,
-        "state_entered_at": entered_at,
-        "due_at": due_at,
-    }
+    # the loaded document shows what was written, and the ORM will not write it again
+    committed: dict[str, Any] = {"version": new_version, "audit_hash": digest, "updated_at": now}
+    if moved:
+        committed["state"] = to_state
+        committed["state_entered_at"] = entered_at
+    if due_at != document.due_at:
+        committed["due_at"] = due_at
     if title is not None:
         committed["title"] = title
     if fields is not None:
         committed["fields"] = dict(fields)
-    # the loaded document shows what was written, and the ORM will not write it again
     for key, value in committed.items():
         set_committed_value(document, key, value)
     return new_version, digest

@@ -16,10 +16,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     Connection,
@@ -40,8 +39,9 @@ from workflow.engine.models import DOCUMENT_MOVES, AuditEntry, Document, OutboxR
 from workflow.timeutil import as_utc
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
+class Change(NamedTuple):
+    """One move or edit, as the writer writes it (a named tuple: the cheapest immutable record to build)."""
+
     document_id: int
     old_version: int
     new_version: int
