@@ -5,9 +5,8 @@ working days from the draft's publication (`workflow.council.law`)."""
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -18,15 +17,15 @@ from sqlalchemy.orm import Session
 from workflow.calendar import add_working_days, working_days_between
 from workflow.council.discussion.models import DiscussionComment
 from workflow.council.law import LAW
-from workflow.definitions.catalog import Catalog, RecordSpec
-from workflow.engine import lock_document, record_entry
-from workflow.engine.audit import canonical_json
+from workflow.council.ledger import moment, put_under_chain, row_spec
+from workflow.definitions.catalog import Catalog
+from workflow.engine import lock_document
 from workflow.engine.models import AuditEntry, Document
 from workflow.errors import InvalidInput, NotAllowed, NotFound, WrongState
 from workflow.i18n import N_, local_date
 from workflow.limits import COMMENT
 from workflow.people import Actor
-from workflow.timeutil import as_utc, canonical, utcnow
+from workflow.timeutil import as_utc, utcnow
 
 DRAFT = "decision_draft"
 #: the state in which a draft takes comments
@@ -261,13 +260,7 @@ def hide_comment(
     if comment.hidden_at is not None:
         raise WrongState("discussion.already_hidden", N_("the comment is hidden already"))
     comment.hidden_at, comment.hidden_by_id, comment.hidden_reason = now, moderator.id, reason
-    comment.audit_version = draft.version + 1
-    session.flush()
-    written = record_entry(
-        session, draft, moderator, record=HIDDEN, record_id=comment.id, digest=_digest(comment), now=now
-    )
-    assert written == comment.audit_version, "the draft moved between its lock and its record"
-    return comment
+    return put_under_chain(session, comment, draft, moderator, record=HIDDEN, content=_content, now=now)
 
 
 # --- the hiding under the chain --------------------------------------------------------------------------------
@@ -279,33 +272,21 @@ def _content(comment: DiscussionComment) -> dict[str, Any]:
         "shown_name": comment.shown_name,
         "position": comment.position,
         "text": comment.text,
-        "posted_at": canonical(comment.posted_at),
-        "hidden_at": None if comment.hidden_at is None else canonical(comment.hidden_at),
+        "posted_at": moment(comment.posted_at),
+        "hidden_at": moment(comment.hidden_at),
         "hidden_by_id": comment.hidden_by_id,
         "hidden_reason": comment.hidden_reason,
         "audit_version": comment.audit_version,
     }
 
 
-def _digest(comment: DiscussionComment) -> str:
-    return hashlib.sha256(canonical_json(_content(comment)).encode("utf-8")).hexdigest()
-
-
-def _digests(session: Session, ids: Collection[int]) -> Mapping[int, str]:
-    rows = session.scalars(
-        select(DiscussionComment).where(DiscussionComment.id.in_(list(ids))).execution_options(populate_existing=True)
-    )
-    return {row.id: _digest(row) for row in rows}
-
-
-def _recorded(session: Session) -> Mapping[int, int]:
-    rows = session.execute(
-        select(DiscussionComment.id, DiscussionComment.draft_id).where(DiscussionComment.audit_version.is_not(None))
-    )
-    return {int(comment_id): int(draft_id) for comment_id, draft_id in rows}
-
-
 def register(catalog: Catalog) -> None:
     catalog.record(
-        RecordSpec(HIDDEN, "a citizen's comment hidden by the secretary, with the reason", _digests, _recorded)
+        row_spec(
+            HIDDEN,
+            "a citizen's comment hidden by the secretary, with the reason",
+            key=DiscussionComment.id,
+            ledger=DiscussionComment.draft_id,
+            content=_content,
+        )
     )

@@ -8,8 +8,7 @@ session's chain (`radaflow audit verify` recomputes its digest), and the items' 
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -18,17 +17,17 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from workflow import limits
+from workflow.council.ledger import moment, put_under_chain, row_spec
 from workflow.council.sittings.models import AgendaItem, AgendaOrder
 from workflow.council.sittings.sessions import add_to_agenda, agenda, remove_item
-from workflow.definitions.catalog import Catalog, GuardContext, RecordSpec
+from workflow.definitions.catalog import Catalog, GuardContext
 from workflow.definitions.registry import registry_of
-from workflow.engine import create_document, lock_document, record_entry
-from workflow.engine.audit import canonical_json
+from workflow.engine import create_document, lock_document
 from workflow.engine.models import Document
 from workflow.errors import Conflict, InvalidInput, NotAllowed, WrongState
 from workflow.i18n import N_, Message
 from workflow.people import Actor, Person
-from workflow.timeutil import as_utc, canonical, utcnow
+from workflow.timeutil import as_utc, utcnow
 
 #: a session's agenda is built while it is planned or convened; during the sitting items change only by vote
 BUILDING_STATES = ("planned", "convened")
@@ -218,15 +217,8 @@ def order_agenda(
         moved_item_id=None if moved is None else moved.id,
         recorded_at=now,
         recorded_by_id=secretary.id,
-        audit_version=plenary.version + 1,
     )
-    session.add(row)
-    session.flush()
-    written = record_entry(
-        session, plenary, secretary, record=AGENDA_ORDER, record_id=row.id, digest=_digest(_content(row)), now=now
-    )
-    assert written == row.audit_version, "the session moved between its lock and its record"
-    return row
+    return put_under_chain(session, row, plenary, secretary, record=AGENDA_ORDER, content=_content, now=now)
 
 
 def move_item(
@@ -274,31 +266,19 @@ def _content(row: AgendaOrder) -> dict[str, Any]:
         "session_id": row.session_id,
         "items": list(row.items),
         "moved_item_id": row.moved_item_id,
-        "recorded_at": canonical(row.recorded_at),
+        "recorded_at": moment(row.recorded_at),
         "recorded_by_id": row.recorded_by_id,
         "audit_version": row.audit_version,
     }
 
 
-def _digest(content: dict[str, Any]) -> str:
-    return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
-
-
-def _digests(session: Session, ids: Collection[int]) -> dict[int, str]:
-    rows = session.scalars(
-        select(AgendaOrder).where(AgendaOrder.id.in_(list(ids))).execution_options(populate_existing=True)
-    )
-    return {row.id: _digest(_content(row)) for row in rows}
-
-
-def _recorded(session: Session) -> dict[int, int]:
-    rows = session.execute(
-        select(AgendaOrder.id, AgendaOrder.session_id).where(AgendaOrder.audit_version.is_not(None))
-    ).all()
-    return {int(row_id): int(plenary) for row_id, plenary in rows}
-
-
-SPEC = RecordSpec(AGENDA_ORDER, "an order of a session's agenda given by the secretary", _digests, _recorded)
+SPEC = row_spec(
+    AGENDA_ORDER,
+    "an order of a session's agenda given by the secretary",
+    key=AgendaOrder.id,
+    ledger=AgendaOrder.session_id,
+    content=_content,
+)
 
 
 def register(catalog: Catalog) -> None:

@@ -12,11 +12,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from workflow.council.ledger import digest, moment, put_under_chain, row_spec
 from workflow.council.sittings.console_models import ConflictDeclaration, VoteSource
 from workflow.council.sittings.models import Vote
-from workflow.council.sittings.records import _digest, _moment
 from workflow.definitions.catalog import Catalog, RecordSpec
-from workflow.engine import record_entry
 from workflow.engine.models import Document
 from workflow.people import Actor
 
@@ -31,7 +30,7 @@ def _conflict_content(row: ConflictDeclaration) -> dict[str, Any]:
         "person_id": row.person_id,
         "name": row.name,
         "statement": row.statement,
-        "declared_at": _moment(row.declared_at),
+        "declared_at": moment(row.declared_at),
         "recorded_by_id": row.recorded_by_id,
         "audit_version": row.audit_version,
     }
@@ -50,29 +49,11 @@ def _source_content(row: VoteSource) -> dict[str, Any]:
     }
 
 
-def _conflict_digests(session: Session, ids: Collection[int]) -> dict[int, str]:
-    rows = session.scalars(
-        select(ConflictDeclaration)
-        .where(ConflictDeclaration.id.in_(list(ids)))
-        .execution_options(populate_existing=True)
-    )
-    return {row.id: _digest(_conflict_content(row)) for row in rows}
-
-
 def _source_digests(session: Session, ids: Collection[int]) -> dict[int, str]:
     rows = session.scalars(
         select(VoteSource).where(VoteSource.vote_id.in_(list(ids))).execution_options(populate_existing=True)
     )
-    return {row.vote_id: _digest(_source_content(row)) for row in rows}
-
-
-def _recorded_conflicts(session: Session) -> dict[int, int]:
-    rows = session.execute(
-        select(ConflictDeclaration.id, ConflictDeclaration.session_id).where(
-            ConflictDeclaration.audit_version.is_not(None)
-        )
-    ).all()
-    return {int(row_id): int(plenary) for row_id, plenary in rows}
+    return {row.vote_id: digest(_source_content(row)) for row in rows}
 
 
 def _recorded_sources(session: Session) -> dict[int, int]:
@@ -85,11 +66,12 @@ def _recorded_sources(session: Session) -> dict[int, int]:
 
 
 SPECS = (
-    RecordSpec(
+    row_spec(
         CONFLICT,
         "a member's declaration of a conflict of interest on a question of the sitting",
-        _conflict_digests,
-        _recorded_conflicts,
+        key=ConflictDeclaration.id,
+        ledger=ConflictDeclaration.session_id,
+        content=_conflict_content,
     ),
     RecordSpec(
         VOTE_SOURCE,
@@ -107,27 +89,11 @@ def register(catalog: Catalog) -> None:
 
 def record_conflict(session: Session, row: ConflictDeclaration, plenary: Document, actor: Actor, now: datetime) -> None:
     """Write the declaration under the session's chain; the caller holds the session's lock."""
-    row.audit_version = plenary.version + 1
-    session.add(row)
-    session.flush()
-    written = record_entry(
-        session, plenary, actor, record=CONFLICT, record_id=row.id, digest=_digest(_conflict_content(row)), now=now
-    )
-    assert written == row.audit_version, "the session moved between its lock and its record"
+    put_under_chain(session, row, plenary, actor, record=CONFLICT, content=_conflict_content, now=now)
 
 
 def record_source(session: Session, row: VoteSource, plenary: Document, actor: Actor, now: datetime) -> None:
     """Write how the vote was taken under the session's chain, right after the vote itself."""
-    row.audit_version = plenary.version + 1
-    session.add(row)
-    session.flush()
-    written = record_entry(
-        session,
-        plenary,
-        actor,
-        record=VOTE_SOURCE,
-        record_id=row.vote_id,
-        digest=_digest(_source_content(row)),
-        now=now,
+    put_under_chain(
+        session, row, plenary, actor, record=VOTE_SOURCE, content=_source_content, now=now, key=lambda row: row.vote_id
     )
-    assert written == row.audit_version, "the session moved between its lock and its record"
