@@ -13,6 +13,7 @@ from workflow.council.organisation.queries import council_members, the_council
 from workflow.council.sittings.models import AgendaItem, Attendance, PlenarySession, Vote
 from workflow.council.sittings.records import record_attendance
 from workflow.council.sittings.votes import check_quorum, hold_vote
+from workflow.definitions.registry import registry_of
 from workflow.engine import create_document, fire, lock_document
 from workflow.engine.models import Document
 from workflow.errors import InvalidInput, NotAllowed, WrongState
@@ -245,7 +246,7 @@ def vote_on_item(
             "sessions.item_not_under_consideration",
             N_("«{title}» is not under consideration: it was {state}"),
             title=item.title,
-            state=item.state,
+            state=registry_of(session).get(item.kind, item.definition_version, session).state(item.state).title,
         )
     if item.state == "included":
         fire(session, item, "consider", secretary, now=now)
