@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import DefaultClause, Engine
+from sqlalchemy import DefaultClause, Engine, inspect, text
 
 from workflow import schema
 from workflow.db import Base
@@ -49,3 +49,44 @@ def readable(difference: object) -> str:
         text = difference.arg if isinstance(difference.arg, str) else getattr(difference.arg, "text", difference.arg)
         return f"server_default={text!r}"
     return repr(difference)
+
+
+def test_every_migration_is_undone_down_to_nothing_and_done_again_to_the_same_schema(committed_db) -> None:
+    """An operator may step back a release (`alembic downgrade`): each migration's downgrade must undo exactly what
+    its upgrade did, views and triggers included."""
+    engine = committed_db.engine
+    at_head = schema_of(engine)
+
+    schema.downgrade(engine, "base")
+    assert set(schema_of(engine)["tables"]) <= {"alembic_version"}
+    schema.upgrade(engine)
+
+    assert schema_of(engine) == at_head
+
+
+def schema_of(engine: Engine) -> dict[str, object]:
+    """Every table with its columns and indexes, every view and every trigger, as the database describes them."""
+    found = inspect(engine)
+    tables = {
+        name: (
+            [(column["name"], str(column["type"]), column["nullable"]) for column in found.get_columns(name)],
+            sorted((index["name"] or "", tuple(index["column_names"])) for index in found.get_indexes(name)),
+        )
+        for name in found.get_table_names()
+    }
+    with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            rows = connection.execute(
+                text("SELECT type, name, sql FROM sqlite_master WHERE type IN ('view', 'trigger')")
+            )
+        else:
+            rows = connection.execute(
+                text(
+                    "SELECT 'view', viewname, definition FROM pg_views WHERE schemaname = current_schema() "
+                    "UNION ALL SELECT 'trigger', tgname, pg_get_triggerdef(oid) FROM pg_trigger WHERE NOT tgisinternal "
+                    "UNION ALL SELECT 'function', proname, prosrc FROM pg_proc "
+                    "WHERE pronamespace = current_schema()::regnamespace"
+                )
+            )
+        others = sorted(tuple(row) for row in rows)
+    return {"tables": tables, "others": others}
