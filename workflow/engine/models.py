@@ -149,11 +149,12 @@ DOCUMENT_MOVES = Table(
     "document_moves",
     MetaData(),
     Column("document_id", Document.__table__.c.id.type),
-    Column("old_version", Document.__table__.c.version.type),
+    #: the version after the change; the one before is one less (migration 0015)
     Column("new_version", Document.__table__.c.version.type),
     Column("from_state", AuditEntry.__table__.c.from_state.type),
     Column("to_state", AuditEntry.__table__.c.to_state.type),
     Column("at", AuditEntry.__table__.c.at.type),
+    #: set by edits only, which keep the moment the state was entered (NULL: entered at the move's moment)
     Column("entered_at", Document.__table__.c.state_entered_at.type),
     Column("due_at", Document.__table__.c.due_at.type),
     Column("actor_id", AuditEntry.__table__.c.actor_id.type),

@@ -5,11 +5,11 @@ models' tables and run on the session's own connection and transaction: the colu
 timestamps) are the models', errors are SQLAlchemy's, and SQLAlchemy's cache compiles each statement once. On
 PostgreSQL the three writes travel as one statement (data-modifying CTEs), so a move costs the row lock, one
 statement and the commit. On SQLite too a move is one statement: a row inserted into the view `document_moves`
-(migrations 0006 and 0007), whose INSTEAD OF trigger refuses unless the document is still at the version the change
-started from, then updates it, appends the audit entry and inserts the outbox rows: one effect as plain values,
-several from a JSON array, in order. The JSON
-texts (the audit data the hash covers, the effects' parameters) are stored there as they are instead of parsed
-and serialised again.
+(migrations 0006, 0007, 0015), whose INSTEAD OF trigger refuses unless the document is still at the version the
+change started from, then updates it, appends the audit entry and inserts the outbox rows: one effect as plain
+values, several from a JSON array, in order. The JSON texts (the audit data the hash covers, the effects'
+parameters) are stored there as they are instead of parsed and serialised again, and the row carries nothing the
+trigger can tell from the rest (the version before, the moment a move's state was entered).
 """
 
 from __future__ import annotations
@@ -102,19 +102,18 @@ class Writer:
             if written != max(1, len(change.effects)):
                 raise StaleDocument(_stale(change))
             return
-        # One statement into the view of document moves (migrations 0006, 0007), whose trigger refuses unless the
-        # document is still at `old_version` (a change committed since it was loaded), then writes the document, the
-        # audit entry and the outbox rows. A writer that began deferred and finds another committed since its snapshot
-        # gets SQLite's "database is locked".
+        # One statement into the view of document moves (migrations 0006, 0007, 0015), whose trigger refuses unless the
+        # document is still at the version before, `new_version - 1` (a change committed since it was loaded), then
+        # writes the document, the audit entry and the outbox rows. A writer that began deferred and finds another
+        # committed since its snapshot gets SQLite's "database is locked". A move enters its state at its moment;
+        # only an edit, which keeps the moment the state was entered, passes `entered_at`.
         moved = {
             "document_id": change.document_id,
-            "old_version": change.old_version,
             "new_version": change.new_version,
             "from_state": change.from_state,
             "to_state": change.to_state,
             "at": change.at,
             # SQLite keeps moments as naive UTC text: SQLAlchemy's DateTime writes the fields as given
-            "entered_at": as_utc(change.entered_at),
             "due_at": None if change.due_at is None else as_utc(change.due_at),
             "actor_id": change.actor_id,
             "trigger": change.trigger,
@@ -123,6 +122,8 @@ class Writer:
             "prev_hash": change.prev_hash,
             "hash": change.hash,
         }
+        if change.entered_at != change.at:
+            moved["entered_at"] = as_utc(change.entered_at)
         # one effect (most moves) as the row's own columns, several as a JSON array (migration 0007)
         if len(change.effects) == 1:
             moved["effect"], moved["params"], moved["effect_key"] = change.effects[0]
@@ -187,7 +188,7 @@ def _where_at_version(statement: Any) -> Any:
 
 
 _LOCK = select(_documents.c.version).where(_documents.c.id == bindparam("document_id")).with_for_update()
-#: a whole change on SQLite: one row into the view whose trigger writes it (migrations 0006, 0007)
+#: a whole change on SQLite: one row into the view whose trigger writes it (migrations 0006, 0007, 0015)
 _SQLITE_MOVE = insert(DOCUMENT_MOVES)
 #: the trigger's refusal when the document is not at the change's old version (as migration 0006 words it)
 _SQLITE_STALE = "radaflow: the document is not at the version the change started from"

@@ -16,6 +16,7 @@ from workflow.engine.audit import GENESIS, content_digest, hash_of
 from workflow.engine.models import AuditEntry, Document, OutboxRow
 from workflow.errors import GuardFailed, InvalidInput, NotAllowed, WrongState
 from workflow.people import Actor
+from workflow.timeutil import as_utc
 
 MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -308,6 +309,21 @@ def test_the_author_edits_in_drafting_and_the_edit_is_audited(session, draft, au
     fire(session, draft, "submit", author)
     with unchanged(), pytest.raises(NotAllowed, match="'Awaiting visas' cannot be edited"):
         edit_document(session, draft, author, fields={"body": "Ще один текст"})
+
+
+def test_a_move_enters_its_state_at_its_moment_and_an_edit_keeps_that_moment(session, draft, author):
+    tuesday, wednesday = datetime(2026, 3, 3, 10, 0, tzinfo=UTC), datetime(2026, 3, 4, 11, 0, tzinfo=UTC)
+
+    edit_document(session, draft, author, fields={"body": "Новий текст"}, now=tuesday)
+    session.expire_all()
+    edited = session.get(Document, draft.id)
+    assert (edited.version, as_utc(edited.state_entered_at), as_utc(edited.updated_at)) == (2, MONDAY, tuesday)
+
+    fire(session, edited, "submit", author, now=wednesday)
+    session.expire_all()
+    moved = session.get(Document, draft.id)
+    assert (moved.state, moved.version, as_utc(moved.state_entered_at)) == ("visas", 3, wednesday)
+    assert as_utc(moved.due_at) == datetime(2026, 3, 11, 11, 0, tzinfo=UTC)  # five working days from the move
 
 
 def test_an_edit_that_changes_nothing_writes_nothing(session, draft, author, unchanged):
