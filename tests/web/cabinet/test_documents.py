@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from tests.web.cabinet.sitting import sitting
 from tests.web.site import (
     PASSWORD,
     act,
@@ -501,3 +502,17 @@ def test_revoking_a_delegation_from_its_page_ends_the_grant(site):
     with site.app.extensions["radaflow"].sessions() as session:
         grant = session.scalars(select(RoleGrant).where(RoleGrant.delegation_id == delegation.id)).one()
         assert grant.ends_at is not None
+
+
+def test_what_the_sitting_decides_links_from_each_document_to_its_console(site):
+    plenary, item = sitting(site)
+    client = site.client()
+    sign_in(client, site.world.secretary)
+
+    session_page = page_of(client, plenary)
+    item_page = page_of(client, item)
+
+    at_the_console = f'href="/cabinet/sessions/{plenary.id}/sitting"'
+    assert at_the_console in session_page  # closing the sitting
+    assert at_the_console in item_page  # considering the item
+    assert "виконується на окремому робочому місці" in text_of(item_page)
