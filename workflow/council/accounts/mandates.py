@@ -61,34 +61,33 @@ def _check_role(role: str) -> str | None:
     return GRANTABLE[role]
 
 
+#: what a scope that does not fit the role is told, by what the role is held for
+_NOT_FOR = {
+    None: message("mandates.scope_does_not_fit", N_("«{role}» is held council-wide, not for one body")),
+    COMMITTEE: message("mandates.scope_does_not_fit", N_("«{role}» is held for a committee, not a department")),
+    DEPARTMENT: message("mandates.scope_does_not_fit", N_("«{role}» is held for a department, not a committee")),
+}
+#: and a scope left out
+_CHOOSE = {
+    COMMITTEE: message("mandates.scope_needed", N_("«{role}» is held for a committee: choose which")),
+    DEPARTMENT: message("mandates.scope_needed", N_("«{role}» is held for a department: choose which")),
+}
+#: and a scope that is not there
+_MISSING = {
+    COMMITTEE: message("mandates.no_such_scope", N_("there is no committee {id}")),
+    DEPARTMENT: message("mandates.no_such_scope", N_("there is no department {id}")),
+}
+
+
 def _check_scope(session: Session, role: str, kind: str | None, scope_id: int | None, given: str | None) -> None:
-    if given is not None and scope_id is not None and given != kind:
-        raise InvalidInput(
-            "mandates.scope_does_not_fit",
-            N_("«{role}» is held council-wide, not for one body")
-            if kind is None
-            else N_("«{role}» is held for a committee, not a department")
-            if kind == COMMITTEE
-            else N_("«{role}» is held for a department, not a committee"),
-            role=role_term(role),
-        )
+    if scope_id is not None and (kind is None or (given is not None and given != kind)):
+        raise InvalidInput(_NOT_FOR[kind], role=role_term(role))
     if kind is None:
-        if scope_id is not None:
-            raise InvalidInput(
-                "mandates.scope_not_taken", N_("«{role}» is held council-wide, not for one body"), role=role_term(role)
-            )
         return
     if scope_id is None:
-        said = (
-            N_("«{role}» is held for a committee: choose which")
-            if kind == COMMITTEE
-            else N_("«{role}» is held for a department: choose which")
-        )
-        raise InvalidInput("mandates.scope_needed", said, role=role_term(role))
-    model = Committee if kind == COMMITTEE else Department
-    if session.get(model, scope_id) is None:
-        said = N_("there is no committee {id}") if kind == COMMITTEE else N_("there is no department {id}")
-        raise InvalidInput("mandates.no_such_scope", said, id=scope_id)
+        raise InvalidInput(_CHOOSE[kind], role=role_term(role))
+    if session.get(Committee if kind == COMMITTEE else Department, scope_id) is None:
+        raise InvalidInput(_MISSING[kind], id=scope_id)
 
 
 def _overlapping(

@@ -20,7 +20,7 @@ from workflow.council.accounts.history import record
 from workflow.council.accounts.models import PasswordReset
 from workflow.council.citizens.registration import normal_address
 from workflow.errors import InvalidInput
-from workflow.i18n import N_
+from workflow.i18n import N_, message
 from workflow.people import Actor, Person, check_new_password, end_sessions, hash_password, load_actor
 from workflow.timeutil import as_utc
 
@@ -30,6 +30,9 @@ RESET_HOURS = 24
 LINK_NOT_VALID = "accounts.link_not_valid"
 LINK_EXPIRED = "accounts.link_expired"
 LINK_USED = "accounts.link_used"
+_NOT_VALID = message(LINK_NOT_VALID, N_("this link to set a password is not valid"))
+_EXPIRED = message(LINK_EXPIRED, N_("this link has expired: ask for a new one"))
+_USED = message(LINK_USED, N_("this link was used already: ask for a new one"))
 
 
 def _digest(secret: str) -> str:
@@ -85,14 +88,14 @@ def open_reset(session: Session, reset_id: int, secret: str, *, now: datetime) -
     """The reset a link names, if it still works; refused (`LINK_*`) when it is not ours, expired or used."""
     reset = session.get(PasswordReset, reset_id)
     if reset is None or not hmac.compare_digest(reset.secret_hash, _digest(secret)):
-        raise InvalidInput(LINK_NOT_VALID, N_("this link to set a password is not valid"))
+        raise InvalidInput(_NOT_VALID)
     if reset.used_at is not None:
-        raise InvalidInput(LINK_USED, N_("this link was used already: ask for a new one"))
+        raise InvalidInput(_USED)
     if as_utc(reset.expires_at) <= as_utc(now):
-        raise InvalidInput(LINK_EXPIRED, N_("this link has expired: ask for a new one"))
+        raise InvalidInput(_EXPIRED)
     person = session.get(Person, reset.person_id)
     if person is None or person.deactivated_at is not None:
-        raise InvalidInput(LINK_NOT_VALID, N_("this link to set a password is not valid"))
+        raise InvalidInput(_NOT_VALID)
     return reset
 
 
@@ -109,7 +112,7 @@ def set_password_by_link(session: Session, reset_id: int, secret: str, password:
         .execution_options(synchronize_session=False)
     )
     if getattr(claimed, "rowcount", 0) != 1:
-        raise InvalidInput(LINK_USED, N_("this link was used already: ask for a new one"))
+        raise InvalidInput(_USED)
     session.refresh(reset)
     person = session.get(Person, reset.person_id)
     assert person is not None
