@@ -115,6 +115,7 @@ def new_person() -> ResponseReturnValue:
     if request.method == "GET":
         return render_template("admin/person_new.html", form=form, refusal=None)
     if not form.validate():
+        own_words(form)
         return render_template("admin/person_new.html", form=form, refusal=None), 422
     now = utcnow()
     try:
@@ -178,6 +179,12 @@ def person_view(
         for h in held
         if h.tense != "past" and h.grant.delegation_id is None
     }
+    open_ = person.deactivated_at is None
+    shown = {"edit", *(f"end-{grant_id}" for grant_id in end_forms)}
+    shown |= {"grant", "link" if person.email else "edit"} if open_ else {"reactivate"}
+    shown |= {"deactivate"} if open_ and actor.id != person.id else set()
+    if here not in shown:
+        here = "top"  # the form is not on the page (the role ended, the account is open): the refusal goes on top
     events = history_of(session, person)
     actors = {e.actor_id for e in events if e.actor_id is not None}
     names = dict(session.execute(select(Person.id, Person.full_name).where(Person.id.in_(actors))).all())
@@ -213,8 +220,18 @@ def person(person_id: int) -> ResponseReturnValue:
 def _refused(person_id: int, actor: Actor, refusal: WorkflowError, name: str, form: FlaskForm) -> ResponseReturnValue:
     """Nothing of the form is kept: the page again, the form as sent, the reason beside it."""
     db().rollback()
+    own_words(form)
     status = status_of(refusal)
     return person_view(person_or_404(person_id), actor, posted={name: form}, refusal=refusal, here=name), status
+
+
+def own_words(form: FlaskForm) -> None:
+    """What WTForms says of a date or a choice it could not read, in the site's own words."""
+    for field in form:
+        if field.errors and field.type == "DateField" and field.raw_data and field.data is None:
+            field.errors = [_("Give the date as the calendar offers it (e.g. 2027-01-20).")]
+        if field.errors and field.name.endswith("locale"):
+            field.errors = [_("Choose Ukrainian or English.")]
 
 
 def _form_invalid() -> WorkflowError:

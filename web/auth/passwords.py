@@ -88,7 +88,7 @@ def _refused(error: InvalidInput | None = None, *, expired: bool = False) -> Res
         if expired or (error is not None and error.code == LINK_EXPIRED)
         else _("This link to set a password is not valid.")
         if error is None
-        else say(error)
+        else say(error.detail)
     )
     return render_template("auth/link_refused.html", message=said), 400
 

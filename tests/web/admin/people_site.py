@@ -30,7 +30,9 @@ def admin_client(site: Site) -> tuple[FlaskClient, Person]:
 
 def mails_to(site: Site, address: str) -> list[OutgoingMail]:
     with site.app.extensions["radaflow"].sessions() as session:
-        return list(session.scalars(select(OutgoingMail).where(OutgoingMail.to_address == address).order_by(OutgoingMail.id)))
+        return list(
+            session.scalars(select(OutgoingMail).where(OutgoingMail.to_address == address).order_by(OutgoingMail.id))
+        )
 
 
 def link_in(mail: OutgoingMail) -> str:

@@ -61,33 +61,30 @@ def _check_role(role: str) -> str | None:
     return GRANTABLE[role]
 
 
-#: what a scope that does not fit the role is told, by what the role is held for
-_NOT_FOR = {
-    None: message("mandates.scope_does_not_fit", N_("«{role}» is held council-wide, not for one body")),
-    COMMITTEE: message("mandates.scope_does_not_fit", N_("«{role}» is held for a committee, not a department")),
-    DEPARTMENT: message("mandates.scope_does_not_fit", N_("«{role}» is held for a department, not a committee")),
-}
-#: and a scope left out
-_CHOOSE = {
-    COMMITTEE: message("mandates.scope_needed", N_("«{role}» is held for a committee: choose which")),
-    DEPARTMENT: message("mandates.scope_needed", N_("«{role}» is held for a department: choose which")),
-}
-#: and a scope that is not there
-_MISSING = {
-    COMMITTEE: message("mandates.no_such_scope", N_("there is no committee {id}")),
-    DEPARTMENT: message("mandates.no_such_scope", N_("there is no department {id}")),
-}
-
-
 def _check_scope(session: Session, role: str, kind: str | None, scope_id: int | None, given: str | None) -> None:
+    term = role_term(role)
     if scope_id is not None and (kind is None or (given is not None and given != kind)):
-        raise InvalidInput(_NOT_FOR[kind], role=role_term(role))
+        if kind is None:
+            raise InvalidInput(
+                "mandates.scope_does_not_fit", N_("«{role}» is held council-wide, not for one body"), role=term
+            )
+        if kind == COMMITTEE:
+            raise InvalidInput(
+                "mandates.scope_does_not_fit", N_("«{role}» is held for a committee, not a department"), role=term
+            )
+        raise InvalidInput(
+            "mandates.scope_does_not_fit", N_("«{role}» is held for a department, not a committee"), role=term
+        )
     if kind is None:
         return
     if scope_id is None:
-        raise InvalidInput(_CHOOSE[kind], role=role_term(role))
-    if session.get(Committee if kind == COMMITTEE else Department, scope_id) is None:
-        raise InvalidInput(_MISSING[kind], id=scope_id)
+        if kind == COMMITTEE:
+            raise InvalidInput("mandates.scope_needed", N_("«{role}» is held for a committee: choose which"), role=term)
+        raise InvalidInput("mandates.scope_needed", N_("«{role}» is held for a department: choose which"), role=term)
+    if kind == COMMITTEE and session.get(Committee, scope_id) is None:
+        raise InvalidInput("mandates.no_such_scope", N_("there is no committee {id}"), id=scope_id)
+    if kind == DEPARTMENT and session.get(Department, scope_id) is None:
+        raise InvalidInput("mandates.no_such_scope", N_("there is no department {id}"), id=scope_id)
 
 
 def _overlapping(
