@@ -61,7 +61,8 @@ def test_the_list_finds_persons_by_any_part_of_the_name_in_any_case_and_by_addre
     by_address = client.get(f"/admin/people?q={staff.email.split('@')[0].upper()}").get_data(as_text=True)
     assert "Оксана Мельник" in by_address
     nobody = text_of(client.get("/admin/people?q=%25_\\").get_data(as_text=True))
-    assert "Знайдено: 0" in nobody and "Нікого не знайдено." in nobody
+    assert "Знайдено: 0" in nobody
+    assert "Нікого не знайдено." in nobody
 
 
 def test_the_list_is_paged_fifty_at_a_time(site):
@@ -73,9 +74,12 @@ def test_the_list_is_paged_fifty_at_a_time(site):
     first = text_of(client.get("/admin/people?q=яковенко").get_data(as_text=True))
     second = client.get("/admin/people?q=яковенко&page=2").get_data(as_text=True)
 
-    assert "Знайдено: 60" in first and "сторінка 1 з 2" in first
-    assert "Яковенко 49" in first and "Яковенко 50" not in first
-    assert "Яковенко 59" in second and 'rel="prev"' in second
+    assert "Знайдено: 60" in first
+    assert "сторінка 1 з 2" in first
+    assert "Яковенко 49" in first
+    assert "Яковенко 50" not in first
+    assert "Яковенко 59" in second
+    assert 'rel="prev"' in second
     assert client.get("/admin/people?page=999").status_code == 200  # past the end: the last page
     assert client.get("/admin/people?page=-1").status_code == 200
 
@@ -98,11 +102,8 @@ def test_a_person_added_with_an_account_gets_a_link_sets_a_password_and_signs_in
 
     newcomer = site.client()
     form = newcomer.get(link_in(mail))
-    assert (
-        form.status_code == 200
-        and "Set your password" in form.get_data(as_text=True)
-        or "Встановіть" in (form.get_data(as_text=True))
-    )
+    assert form.status_code == 200
+    assert "<h1>Встановіть пароль</h1>" in form.get_data(as_text=True)
     assert set_password(newcomer, link_in(mail)).status_code == 302
     person = site.session.scalar(select(Person).where(Person.email == "nova@rada.example"))
     assert sign_in(newcomer, person, NEW_PASSWORD).status_code == 302
@@ -116,7 +117,8 @@ def test_a_person_added_without_an_account_is_in_the_records_and_cannot_sign_in(
 
     assert response.status_code == 302
     person = site.session.scalar(select(Person).where(Person.full_name == "Депутат Без Кабінету"))
-    assert person.email is None and person.password_hash is None
+    assert person.email is None
+    assert person.password_hash is None
     assert "немає облікового запису" in text_of(client.get(response.headers["Location"]).get_data(as_text=True))
 
 
@@ -161,7 +163,8 @@ def test_the_administrator_renames_a_person_and_the_history_says_so(site):
     page = text_of(client.get(f"/admin/people/{staff.id}").get_data(as_text=True))
     assert "змінено ім’я, адресу або мову — Дмитро Мартинюк" in page
     event = site.session.scalars(select(AccountEvent).where(AccountEvent.person_id == staff.id)).all()[-1]
-    assert event.actor_id == admin.id and event.data["full_name"] == ["Оксана Мельник", "Оксана Мельник-Коваль"]
+    assert event.actor_id == admin.id
+    assert event.data["full_name"] == ["Оксана Мельник", "Оксана Мельник-Коваль"]
 
 
 def test_a_deactivated_person_s_cookie_stops_working_at_once_and_reactivation_does_not_revive_it(site):
@@ -178,7 +181,8 @@ def test_a_deactivated_person_s_cookie_stops_working_at_once_and_reactivation_do
     assert theirs.get("/cabinet").status_code == 302  # to the sign-in page
     assert sign_in(site.client(), lawyer).status_code == 422
     page = text_of(client.get(f"/admin/people/{lawyer.id}").get_data(as_text=True))
-    assert "Обліковий запис деактивовано" in page and "(звільнена)" in page
+    assert "Обліковий запис деактивовано" in page
+    assert "(звільнена)" in page
 
     assert post(client, f"/admin/people/{lawyer.id}/reactivate").status_code == 302
     assert signed_in_as(theirs) is None  # the old session stays ended
@@ -365,9 +369,12 @@ def test_the_administrator_grants_a_committee_membership_and_ends_it_with_a_reas
 
     assert ended.status_code == 302
     (grant,) = grants(site, deputy, "committee_member")  # kept, with when, who and why
-    assert grant.ends_at is not None and grant.ended_by_id == admin.id and grant.end_reason == "склав повноваження"
+    assert grant.ends_at is not None
+    assert grant.ended_by_id == admin.id
+    assert grant.end_reason == "склав повноваження"
     page = text_of(client.get(f"/admin/people/{deputy.id}").get_data(as_text=True))
-    assert "(припинено)" in page and "Дмитро Мартинюк: склав повноваження" in page
+    assert "(припинено)" in page
+    assert "Дмитро Мартинюк: склав повноваження" in page
 
 
 def test_a_role_granted_for_later_with_a_last_day_holds_from_that_day_to_the_end_of_the_last(site):
@@ -460,7 +467,8 @@ def test_ending_a_role_without_a_reason_in_the_past_or_twice_is_refused_and_chan
     assert post(client, url, **{f"{prefix}-reason": "обрано іншого"}).status_code == 302
     with nothing_changes(site):
         twice = post(client, url, **{f"{prefix}-reason": "ще раз"})
-    assert twice.status_code == 422 and "ця роль уже припинилася" in twice.get_data(as_text=True)
+    assert twice.status_code == 422
+    assert "ця роль уже припинилася" in twice.get_data(as_text=True)
 
 
 def test_ids_out_of_range_or_of_someone_else_s_role_are_plain_404(site):
@@ -484,7 +492,8 @@ def test_the_pages_speak_english_and_refuse_in_english(site):
     page = text_of(client.get(f"/admin/people/{deputy.id}").get_data(as_text=True))
     refused = post(client, f"/admin/people/{deputy.id}/roles", role="mayor", scope="")
 
-    assert "Roles and mandates" in page and "deputy of the council" in page
+    assert "Roles and mandates" in page
+    assert "deputy of the council" in page
     assert "«mayor» is held by one person at a time, and Микола Бондар holds it" in refused.get_data(as_text=True)
 
 
@@ -539,10 +548,12 @@ def test_signed_out_every_page_and_form_leads_to_signing_in_and_changes_nothing(
     with nothing_changes(site):
         for url in pages:
             response = client.get(url)
-            assert response.status_code == 302 and "/login" in response.headers["Location"], url
+            assert response.status_code == 302, url
+            assert "/login" in response.headers["Location"], url
         for url, form in posts.items():
             response = post(client, url, **form)
-            assert response.status_code == 302 and "/login" in response.headers["Location"], url
+            assert response.status_code == 302, url
+            assert "/login" in response.headers["Location"], url
 
 
 def test_a_form_without_its_csrf_token_is_refused_and_changes_nothing(site):
