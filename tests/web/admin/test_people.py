@@ -468,7 +468,7 @@ def test_ending_a_role_without_a_reason_in_the_past_or_twice_is_refused_and_chan
     with nothing_changes(site):
         twice = post(client, url, **{f"{prefix}-reason": "ще раз"})
     assert twice.status_code == 422
-    assert "ця роль уже припинилася" in twice.get_data(as_text=True)
+    assert "припинення цієї ролі вже встановлено" in twice.get_data(as_text=True)
 
 
 def test_ids_out_of_range_or_of_someone_else_s_role_are_plain_404(site):

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from workflow.council.accounts.accounts import check_admin
 from workflow.council.accounts.history import record
 from workflow.council.catalog import CATALOG
-from workflow.council.organisation.models import Committee, Department
+from workflow.council.organisation.models import Committee, Council, Department
 from workflow.errors import InvalidInput, NotFound
 from workflow.i18n import N_, Term, message
 from workflow.people import Actor, Person, RoleGrant
@@ -142,6 +142,7 @@ def grant_role(
         raise InvalidInput(
             "people.account_deactivated", N_("{full_name}'s account is deactivated"), full_name=person.full_name
         )
+    _lock_holders(session, person, role, scope_id)
     held = _overlapping(session, role, scope_id, starts_at, ends_at)
     mine = [g for g in held if g.person_id == person.id]
     if mine:
@@ -188,6 +189,19 @@ def grant_role(
     return grant
 
 
+def _lock_holders(session: Session, person: Person, role: str, scope_id: int | None) -> None:
+    """Two administrators granting at once: the second waits for the first and then sees its grant (PostgreSQL's
+    row locks; SQLite has one writer at a time). The person's row orders grants to the person; the committee's
+    or the council's row orders grants of a role one person holds at a time."""
+    session.execute(select(Person.id).where(Person.id == person.id).with_for_update())
+    if role not in ONE_HOLDER:
+        return
+    if scope_id is not None:
+        session.execute(select(Committee.id).where(Committee.id == scope_id).with_for_update())
+    else:
+        session.execute(select(Council.id).order_by(Council.id).limit(1).with_for_update())
+
+
 def _since(grant: RoleGrant) -> object:
     return message("mandates.always", N_("the start")) if grant.starts_at is None else grant.starts_at
 
@@ -197,6 +211,8 @@ def end_role(
 ) -> None:
     """End a grant at `ends_at` (now, or a later moment), saying why; it stays in the records as it was held."""
     check_admin(actor)
+    # two ends at once: the second waits, then reads the first's end and is refused
+    session.refresh(grant, with_for_update=True)
     now = as_utc(now)
     ends_at = now if ends_at is None else as_utc(ends_at)
     reason = reason.strip()
@@ -208,6 +224,8 @@ def end_role(
         )
     if grant.delegation_id is not None:
         raise InvalidInput("mandates.delegated", N_("this role was delegated: it ends when its delegation is revoked"))
+    if grant.ended_by_id is not None and grant.ends_at is not None:
+        raise InvalidInput("mandates.end_set_already", N_("this role's end is set already: {ends}"), ends=grant.ends_at)
     if grant.ends_at is not None and as_utc(grant.ends_at) <= now:
         raise InvalidInput("mandates.ended_already", N_("this role ended already ({ends})"), ends=grant.ends_at)
     if ends_at < now:
@@ -263,7 +281,9 @@ class Held:
 def grants_of(session: Session, person: Person, now: datetime) -> list[Held]:
     """Every grant the person has or had (delegated ones too), current first, then future, then past."""
     grants = session.scalars(
-        select(RoleGrant).where(RoleGrant.person_id == person.id).order_by(RoleGrant.starts_at, RoleGrant.id)
+        select(RoleGrant)
+        .where(RoleGrant.person_id == person.id)
+        .order_by(RoleGrant.starts_at.asc().nulls_first(), RoleGrant.id)
     ).all()
     committees = dict(session.execute(select(Committee.id, Committee.name)).all())
     departments = dict(session.execute(select(Department.id, Department.name)).all())
