@@ -15,7 +15,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from werkzeug.exceptions import NotFound as PageNotFound
 
 from web.admin import bp
@@ -53,15 +53,6 @@ def person_or_404(person_id: int) -> Person:
     return found
 
 
-def account_state(person: Person) -> str:
-    """'deactivated', 'active', 'invited' (an address, no password yet) or 'none' (cannot sign in)."""
-    if person.deactivated_at is not None:
-        return "deactivated"
-    if person.password_hash is not None:
-        return "active"
-    return "invited" if person.email else "none"
-
-
 def role_title(role: str) -> str:
     return say(mandates.role_term(role))
 
@@ -81,29 +72,17 @@ def people() -> ResponseReturnValue:
         found=found,
         text=text,
         roles=roles,
-        state=account_state,
+        state=accounts.account_state,
         page_url=lambda n: url_for("admin.people", q=text or None, page=n),
     )
 
 
 def _current_roles(persons: list[Person], now: datetime) -> dict[int, list[str]]:
-    ids = [p.id for p in persons]
-    rows = db().execute(
-        select(RoleGrant.person_id, RoleGrant.role)
-        .where(
-            RoleGrant.person_id.in_(ids),
-            or_(RoleGrant.starts_at.is_(None), RoleGrant.starts_at <= now),
-            or_(RoleGrant.ends_at.is_(None), RoleGrant.ends_at > now),
-        )
-        .distinct()
-        .order_by(RoleGrant.person_id, RoleGrant.role)
-    )
-    out: dict[int, list[str]] = {}
-    for person_id, role in rows:
-        title = role_title(role)
-        if title not in out.setdefault(person_id, []):
-            out[person_id].append(title)
-    return out
+    """Each person's roles now, by their titles, each once."""
+    return {
+        person_id: list(dict.fromkeys(role_title(role) for role in roles))
+        for person_id, roles in mandates.current_roles(db(), [p.id for p in persons], now).items()
+    }
 
 
 # --- a new person ----------------------------------------------------------------------------------------------
@@ -191,7 +170,7 @@ def person_view(
     return render_template(
         "admin/person.html",
         person=person,
-        state=account_state(person),
+        state=accounts.account_state(person),
         is_self=actor.id == person.id,
         held=held,
         edit=edit,

@@ -32,6 +32,15 @@ def check_admin(actor: Actor) -> None:
         raise NotAllowed("accounts.admin_only", N_("only an administrator manages persons, accounts and roles"))
 
 
+def account_state(person: Person) -> str:
+    """'deactivated', 'active', 'invited' (an address, no password yet) or 'none' (cannot sign in)."""
+    if person.deactivated_at is not None:
+        return "deactivated"
+    if person.password_hash is not None:
+        return "active"
+    return "invited" if person.email else "none"
+
+
 def _name(full_name: str) -> str:
     name = " ".join(full_name.split())
     if not name:

@@ -325,3 +325,21 @@ def committees(session: Session) -> list[Committee]:
 
 def departments(session: Session) -> list[Department]:
     return list(session.scalars(select(Department).order_by(Department.name, Department.id)))
+
+
+def current_roles(session: Session, person_ids: list[int], now: datetime) -> dict[int, list[str]]:
+    """The roles each of the persons holds at `now` (delegated ones too), in the order of GRANTABLE."""
+    rows = session.execute(
+        select(RoleGrant.person_id, RoleGrant.role)
+        .where(
+            RoleGrant.person_id.in_(person_ids),
+            or_(RoleGrant.starts_at.is_(None), RoleGrant.starts_at <= now),
+            or_(RoleGrant.ends_at.is_(None), RoleGrant.ends_at > now),
+        )
+        .distinct()
+    ).all()
+    order = {role: i for i, role in enumerate(GRANTABLE)}
+    held: dict[int, list[str]] = {}
+    for person_id, role in sorted(rows, key=lambda row: (row[0], order.get(row[1], len(order)), row[1])):
+        held.setdefault(person_id, []).append(role)
+    return held
