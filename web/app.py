@@ -10,7 +10,9 @@ from flask import Blueprint, Flask
 
 from web import admin, api, auth, cabinet, database, errors, i18n, limits, public, security
 from web.admin import definitions
+from web.admin import people as admin_people
 from web.api import health
+from web.auth import passwords
 from web.auth import views as auth_views
 from web.cabinet import (
     agenda,
@@ -49,8 +51,8 @@ BLUEPRINTS: tuple[tuple[Blueprint, tuple[ModuleType, ...]], ...] = (
         public.bp,
         (home, public_decisions, drafts, public_sessions, public_committees, feeds, deputies, citizens, atom, seals),
     ),
-    (admin.bp, (definitions,)),
-    (auth.bp, (auth_views,)),
+    (admin.bp, (definitions, admin_people)),
+    (auth.bp, (auth_views, passwords)),
     (
         cabinet.bp,
         (

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, URL, Engine, MetaData, create_engine, make_url
+from sqlalchemy import JSON, URL, Engine, MetaData, create_engine, func, make_url
 from sqlalchemy.dialects import registry
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
@@ -107,6 +107,8 @@ class SQLiteDialect(SQLiteDialect_pysqlite):
             # and a writer waits up to 5 s for the lock instead of failing at once.
             for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=5000"):
                 dbapi_connection.execute(f"PRAGMA {pragma}")
+            # SQLite's own lower() folds only ASCII: this one folds every letter, as PostgreSQL's lower() does
+            dbapi_connection.create_function(UNICODE_LOWER, 1, _unicode_lower, deterministic=True)
 
         return setup
 
@@ -119,6 +121,20 @@ class SQLiteDialect(SQLiteDialect_pysqlite):
         # transaction; SQLAlchemy wraps the errors of either alike.
         if dbapi_connection.in_transaction:
             dbapi_connection.execute("COMMIT")
+
+
+#: the SQL function that lowers every letter (Cyrillic too) on SQLite, where lower() lowers only ASCII
+UNICODE_LOWER = "radaflow_lower"
+
+
+def _unicode_lower(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
+
+
+def unicode_lower(session: Session, value: Any) -> Any:
+    """`lower(value)` in SQL that lowers every letter on both databases (a search that ignores case)."""
+    bind = session.get_bind()
+    return getattr(func, UNICODE_LOWER)(value) if bind.dialect.name == "sqlite" else func.lower(value)
 
 
 #: the driver name Radaflow's SQLite dialect is registered under (SQLAlchemy's public dialect registry)

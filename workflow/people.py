@@ -71,6 +71,9 @@ class RoleGrant(Base):
     granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
     #: the delegation document whose audit log records this grant, when it was delegated for a period
     delegation_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    #: who ended the grant before its time, and why (an administrator ending a mandate); the grant itself stays
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
+    end_reason: Mapped[str | None] = mapped_column(Text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +135,18 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+def check_new_password(password: str) -> None:
+    """The rules a new password keeps (its length); refused with the reason otherwise."""
+    if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
+        raise InvalidInput(
+            "people.password_length",
+            N_("a password has from {min} to {max} characters (this one has {length})"),
+            min=MIN_PASSWORD_LENGTH,
+            max=MAX_PASSWORD_LENGTH,
+            length=len(password),
+        )
+
+
 def check_password(person: Person, password: str) -> bool:
     if person.password_hash is None:
         return False
@@ -183,14 +198,7 @@ def change_password(
         raise InvalidInput(
             "people.account_deactivated", N_("{full_name}'s account is deactivated"), full_name=person.full_name
         )
-    if not MIN_PASSWORD_LENGTH <= len(new_password) <= MAX_PASSWORD_LENGTH:
-        raise InvalidInput(
-            "people.password_length",
-            N_("a password has from {min} to {max} characters (this one has {length})"),
-            min=MIN_PASSWORD_LENGTH,
-            max=MAX_PASSWORD_LENGTH,
-            length=len(new_password),
-        )
+    check_new_password(new_password)
     person.password_hash = hash_password(new_password)
     session.flush()
     end_sessions(session, person)

@@ -49,6 +49,11 @@ def normal_address(email: str) -> str:
     return email.strip().lower()
 
 
+def valid_address(address: str) -> bool:
+    """Whether a (normal) address looks like one: the link sent there proves the rest."""
+    return bool(_ADDRESS.match(address))
+
+
 def register_citizen(
     session: Session, full_name: str, email: str, password: str, *, locale: str = "uk", now: datetime | None = None
 ) -> Registration:
