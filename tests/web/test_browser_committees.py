@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from tests.web.test_browser import CHROMIUM_ARGS, chromium
-from tests.web.test_browser import demo as demo  # the demo served by `radaflow run`: a fixture shared, re-exported
+from tests.web.browser import CHROMIUM_ARGS, chromium
+from tests.web.browser import demo as demo  # the demo served by `radaflow run`: a fixture shared, re-exported
 
 pytestmark = pytest.mark.xdist_group("processes")
 #: where a person looks at what the pages looked like

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from tests.web.test_browser import CHROMIUM_ARGS, chromium, demo  # noqa: F401 (`demo` is a fixture)
+from tests.web.browser import CHROMIUM_ARGS, chromium, demo  # noqa: F401 (`demo` is a fixture)
 
 pytestmark = pytest.mark.xdist_group("processes")
 ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS") or Path(__file__).resolve().parents[2] / "test-artifacts")

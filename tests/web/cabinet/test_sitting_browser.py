@@ -17,10 +17,10 @@ from playwright.sync_api import expect, sync_playwright
 
 from tests.conftest import DEFINITIONS, build_world
 from tests.processes import free_port, wait_for
+from tests.web.browser import CHROMIUM_ARGS, RADAFLOW, chromium
 from tests.web.cli.test_serve import page
 from tests.web.conftest import is_setting
 from tests.web.site import PASSWORD, password_hash
-from tests.web.test_browser import CHROMIUM_ARGS, RADAFLOW, chromium
 from workflow.config import PROJECT_ROOT
 from workflow.council.catalog import CATALOG
 from workflow.council.sittings import sessions

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from tests.web.test_browser import CHROMIUM_ARGS, chromium, demo  # noqa: F401 (a fixture)
+from tests.web.browser import CHROMIUM_ARGS, chromium, demo  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.xdist_group("processes")
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "portal-people"
