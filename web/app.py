@@ -32,6 +32,7 @@ from web.cabinet import (
     sitting_votes,
     visas,
     work,
+    workplaces,
 )
 from web.ids import IdConverter
 from web.public import atom, citizens, deputies, drafts, feeds, home, seals
@@ -72,6 +73,7 @@ BLUEPRINTS: tuple[tuple[Blueprint, tuple[ModuleType, ...]], ...] = (
             sitting,
             sitting_votes,
             my_vote,
+            workplaces,
         ),
     ),
     (api.bp, (health,)),

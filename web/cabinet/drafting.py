@@ -189,20 +189,6 @@ def drafting_links(document: Document) -> list[tuple[str, str]]:
     return links
 
 
-#: the actions of the document page done at a drafting workplace, and its endpoint
-WORKPLACES = {
-    ("decision_draft", "send_to_committees"): "cabinet.referral",
-    ("amendment", "give_opinion"): "cabinet.amendment_change",
-}
-
-
-@bp.app_template_global()
-def workplace_of(document: Document, trigger: str) -> str | None:
-    """Where an action the document page does not do is done, if it is a drafting workplace."""
-    endpoint = WORKPLACES.get((document.kind, trigger))
-    return None if endpoint is None else url_for(endpoint, document_id=document.id)
-
-
 @bp.app_template_global()
 def draft_particulars(document: Document) -> list[tuple[str, str]]:
     """What a draft proposes about itself, for its page: (label, text); nothing for other kinds."""
