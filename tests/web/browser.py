@@ -84,11 +84,15 @@ _LATER = (
 )
 
 
-def serve(instance: Path, *, at: datetime | None = None) -> tuple[subprocess.Popen[bytes], str]:
-    """`radaflow run` on a free port for the instance folder (its clock at `at`, when given); its base URL once
-    it answers."""
+def serve(
+    instance: Path, *, at: datetime | None = None, database_url: str | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
+    """`radaflow run` on a free port for the instance folder (its clock at `at`, its database `database_url`,
+    when given); its base URL once it answers."""
     env = {name: value for name, value in os.environ.items() if not is_setting(name)}
     env["RADAFLOW_INSTANCE"] = str(instance)
+    if database_url is not None:
+        env["DATABASE_URL"] = database_url
     env.pop("SMTP_URL", None)
     port = free_port()
     command = [RADAFLOW] if at is None else [sys.executable, "-c", _LATER, at.isoformat()]
