@@ -159,6 +159,11 @@ def test_a_member_finds_their_page_of_the_sitting_from_the_session_s_page(site):
 
     member = signed_in(site, world.deputies[2])
     assert mine in page_of(member, plenary)
+    # closing the sitting is the secretary's: the member is told so, and not sent to a page that refuses him
+    assert '<button type="button" disabled aria-describedby="close-why">Закрити засідання</button>' in page_of(
+        member, plenary
+    )
+    assert f'href="/cabinet/sessions/{plenary.id}#close"' not in page_of(member, plenary)
     # from it the member declares a conflict of interest by the form, as the browser does
     page = member.get(f"/cabinet/sessions/{plenary.id}/vote").get_data(as_text=True)
     assert f'<option value="{item.id}">{item.title}</option>' in page
@@ -167,6 +172,9 @@ def test_a_member_finds_their_page_of_the_sitting_from_the_session_s_page(site):
     page = page_of(secretary, plenary)
     assert f'<a href="/cabinet/sessions/{plenary.id}">Порядок денний, закриття засідання і протокол сесії</a>' in page
     assert f'<a href="/cabinet/sessions/{plenary.id}/sitting">Пульт засідання</a>' in page
+    # while an item waits for its vote the sitting is not closed, and the page says why
+    assert '<button type="button" disabled aria-describedby="close-why">Закрити засідання</button>' in page
+    assert "пунктів порядку денного без результату: 1" in page
     assert "/vote" not in page  # the test council's secretary is no member of it: no ballot of theirs
     # the console leads back to the session's page, where the sitting is closed
     assert f'href="/cabinet/sessions/{plenary.id}"' in console_page(secretary, plenary)
