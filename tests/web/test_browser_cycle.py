@@ -389,9 +389,25 @@ def vote_by_ticking(cycle: Cycle, tab: Page) -> None:
     done(tab, "прийнято")
 
 
-def vote_by_import(cycle: Cycle, tab: Page, hall_file: Path) -> None:
+def vote_by_import(cycle: Cycle, tab: Page, folder: Path) -> None:
+    """The hall system's file, first as typed with a member's name wrong (refused, every problem named, nothing
+    recorded), then put right."""
     put_to_the_vote(tab, SECOND)
-    tab.get_by_label(re.compile("Файл")).set_input_files(str(hall_file))
+    votes = roll_call(SECOND_EXCEPTIONS)
+    misspelt = {
+        ("Костенко Микита Федорович" if name == "Костенко Микола Федорович" else name): vote
+        for name, vote in votes.items()
+    }
+    for name, content in (("typo", misspelt), ("right", votes)):
+        (folder / f"zal-{name}.xml").write_bytes(hall_export(SECOND, content))
+    tab.get_by_label(re.compile("Файл")).set_input_files(str(folder / "zal-typo.xml"))
+    tab.get_by_role("button", name="Імпортувати і записати голосування").click()
+    refusal = tab.get_by_role("alert")
+    expect(refusal).to_contain_text("нічого не записано")
+    expect(refusal).to_contain_text("«Костенко Микита Федорович»")
+    expect(refusal).to_contain_text("Костенко Микола Федорович")
+    cycle.shot(tab, "secretary-import-refused")
+    tab.get_by_label(re.compile("Файл")).set_input_files(str(folder / "zal-right.xml"))
     cycle.shot(tab, "secretary-second-question-import")
     tab.get_by_role("button", name="Імпортувати і записати голосування").click()
     done(tab, "прийнято")
@@ -418,17 +434,19 @@ def close_and_download_the_protocol(cycle: Cycle, tab: Page, folder: Path) -> Pa
 
 
 def the_mayor_signs(cycle: Cycle) -> None:
+    """The mayor reads his cabinet in English: the pages and what they say follow the reader's language."""
     tab = cycle.person(MAYOR)
-    tab.locator("header").get_by_role("link", name="На підпис").click()
-    expect(tab.locator("h1")).to_have_text("Рішення на підпис")
+    tab.locator("header").get_by_role("link", name="English").click()
+    tab.locator("header").get_by_role("link", name="To sign").click()
+    expect(tab.locator("h1")).to_have_text("Decisions to sign")
     cycle.shot(tab, "mayor-to-sign")
     for title in (TITLE, SECOND):
-        tab.get_by_role("button", name="Підписати: " + title).click()
-        done(tab, f"Підписано: «{title}». Рішенню надано номер.")
-    tab.locator("header").get_by_role("link", name="На підпис").click()
-    tab.get_by_role("button", name=re.compile("Підписати протокол")).click()
-    done(tab, "Підписати")
-    cycle.shot(tab, "mayor-signed")
+        tab.get_by_role("button", name="Sign: " + title).click()
+        done(tab, f"Signed: «{title}». It gets its number now.")
+    tab.get_by_role("button", name=re.compile("Sign the protocol")).click()
+    done(tab, "Done: Sign the protocol.")
+    expect(tab.locator("dl.facts dd").first).to_have_text("Signed by the chair")
+    cycle.shot(tab, "mayor-signed-the-protocol")
 
 
 # --- the protocol read back ---------------------------------------------------------------------------------
@@ -459,8 +477,6 @@ def test_a_draft_goes_the_whole_way_from_its_first_text_to_the_mayors_signature(
     day = session_day(date.today())
     estimate = tmp_path / "кошторис.pdf"
     estimate.write_bytes(PDF)
-    hall_file = tmp_path / "zal-golosuvannya.xml"
-    hall_file.write_bytes(hall_export(SECOND, roll_call(SECOND_EXCEPTIONS)))
 
     server, base = serve(instance)
     cycle = Cycle(browser, base, tmp_path)
@@ -485,7 +501,7 @@ def test_a_draft_goes_the_whole_way_from_its_first_text_to_the_mayors_signature(
             declare_conflict(cycle)
             console.reload()
             vote_by_ticking(cycle, console)
-            vote_by_import(cycle, console, hall_file)
+            vote_by_import(cycle, console, tmp_path)
             protocol = close_and_download_the_protocol(cycle, console, tmp_path)
             the_mayor_signs(cycle)
     finally:
