@@ -156,6 +156,15 @@ def item_block(document: DocxDocument, item: str) -> None:
     """One agenda item in the protocol or an extract: who reported, the votes, the outcome and the decision."""
     text(document, "СЛУХАЛИ: {{ " + item + ".number }}. {{ " + item + ".title }}", style="Heading 2")
     labelled(document, "Доповідач: ", "{{ " + item + ".reporter or '—' }}")
+    # art. 59-1 of the Law on local self-government: the protocol records who declared a conflict of interest
+    tag(document, "{%p for c in " + item + ".conflicts %}")
+    labelled(
+        document,
+        "Конфлікт інтересів: ",
+        "{{ c.name }} заявив(-ла) про конфлікт інтересів: «{{ c.statement }}» — і в голосуванні з цього питання "
+        "участі не брав(-ла) (стаття 59-1 Закону України «Про місцеве самоврядування в Україні»).",
+    )
+    tag(document, "{%p endfor %}")
     tag(document, "{%p for vote in " + item + ".votes %}")
     vote_block(document, "vote")
     tag(document, "{%p endfor %}")

@@ -6,38 +6,26 @@ Every page is photographed under test-artifacts/ and fits the width without scro
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from tests.web.test_browser import CHROMIUM_ARGS, chromium
-from tests.web.test_browser import demo as demo  # the demo served by `radaflow run`: a fixture shared, re-exported
+from tests.web.browser import CHROMIUM_ARGS, PHONE, chromium, photograph, sign_in
+from tests.web.browser import demo as demo  # the demo served by `radaflow run`: a fixture shared, re-exported
 
 pytestmark = pytest.mark.xdist_group("processes")
-#: where a person looks at what the pages looked like
-ARTIFACTS = Path(os.environ.get("RADAFLOW_TEST_ARTIFACTS", Path(__file__).resolve().parents[2] / "test-artifacts"))
-WIDTH = 390
 
 
 def photographed(tab: Page, name: str) -> None:
     """A full-page screenshot, and the page fits the phone's width (a wide table scrolls in its own region)."""
-    folder = ARTIFACTS / "committees"
-    folder.mkdir(parents=True, exist_ok=True)
-    tab.screenshot(path=str(folder / f"{name}.png"), full_page=True)
-    assert tab.evaluate("document.documentElement.scrollWidth") <= WIDTH, f"{name} scrolls sideways at {WIDTH} px"
+    photograph(tab, "committees", name, fits=PHONE["width"])
 
 
 def test_the_education_committee_meets_votes_and_its_chair_signs(demo: str) -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
         try:
-            tab = browser.new_page(locale="uk-UA", viewport={"width": WIDTH, "height": 800})
-            tab.goto(demo + "/login")
-            tab.get_by_label("Електронна пошта").fill("n.oliinyk@rada.example")
-            tab.get_by_label("Пароль").fill("demo-chair")
-            tab.get_by_role("button", name="Увійти").click()
+            tab = browser.new_page(locale="uk-UA", viewport=PHONE)
+            sign_in(tab, demo, "n.oliinyk@rada.example", "demo-chair")
 
             tab.get_by_role("link", name="Мої справи").click()
             expect(tab.locator("tbody")).to_contain_text("Висновок комісії")

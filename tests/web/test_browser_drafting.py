@@ -4,35 +4,30 @@ test-artifacts/ (or TEST_ARTIFACTS) for a person to look at."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from tests.web.test_browser import CHROMIUM_ARGS, chromium, demo  # noqa: F401 (`demo` is a fixture)
+from tests.web.browser import CHROMIUM_ARGS, chromium, photograph, sign_in
+from tests.web.browser import demo as demo  # the demo served by `radaflow run`: a fixture shared, re-exported
 
 pytestmark = pytest.mark.xdist_group("processes")
-ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS") or Path(__file__).resolve().parents[2] / "test-artifacts")
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 def shot(tab: Page, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    tab.screenshot(path=str(ARTIFACTS / f"drafting-{name}.png"), full_page=True)
+    photograph(tab, "drafting", name)
 
 
-def test_the_staff_member_writes_a_draft_attaches_a_pdf_and_submits_it(demo: str, tmp_path: Path) -> None:  # noqa: F811
+def test_the_staff_member_writes_a_draft_attaches_a_pdf_and_submits_it(demo: str, tmp_path: Path) -> None:
     estimate = tmp_path / "кошторис.pdf"
     estimate.write_bytes(PDF)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
         try:
             tab = browser.new_page(locale="uk-UA")
-            tab.goto(demo + "/login")
-            tab.get_by_label("Електронна пошта").fill("i.kyrylenko@rada.example")
-            tab.get_by_label("Пароль").fill("demo-staff")
-            tab.get_by_role("button", name="Увійти").click()
+            sign_in(tab, demo, "i.kyrylenko@rada.example", "demo-staff")
             expect(tab.locator("header .who")).to_have_text("Кириленко Інна Василівна")
 
             tab.get_by_role("link", name="Мої справи").click()

@@ -189,7 +189,6 @@ def drafting_links(document: Document) -> list[tuple[str, str]]:
     return links
 
 
-#: the actions of the document page done at a drafting workplace, and its endpoint
 @bp.app_template_global()
 def draft_particulars(document: Document) -> list[tuple[str, str]]:
     """What a draft proposes about itself, for its page: (label, text); nothing for other kinds."""

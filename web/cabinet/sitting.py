@@ -126,14 +126,29 @@ def _items(plenary: Document) -> list[ItemRow]:
     for vote in votes_at(session, plenary):
         if vote.subject_id is not None and vote.purpose in ("decision", "add_item"):
             latest[vote.subject_id] = vote
+    agenda = sessions.agenda(session, plenary)
+    # who reports: the one named on the agenda, else the draft's author (as the session's page and papers say)
+    authors = dict(
+        session.execute(
+            select(Document.id, Document.author_id).where(
+                Document.id.in_([d.draft_id for d, _ in agenda if d.draft_id])
+            )
+        ).all()
+    )
+    reporters: dict[int, int] = {}
+    for detail, _item in agenda:
+        who = detail.reporter_id or (authors.get(detail.draft_id) if detail.draft_id is not None else None)
+        if who is not None:
+            reporters[detail.document_id] = who
+    people = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(set(reporters.values()))))}
     rows = []
-    for detail, item in sessions.agenda(session, plenary):
+    for detail, item in agenda:
         rows.append(
             ItemRow(
                 item=item,
                 detail=detail,
                 state_title=state_title(item),
-                reporter=None if detail.reporter_id is None else session.get(Person, detail.reporter_id),
+                reporter=people.get(reporters.get(detail.document_id, 0)),
                 conflicts=conflicts.get(item.id, []),
                 vote=latest.get(item.id),
                 open=item.state in OPEN_ITEM_STATES,

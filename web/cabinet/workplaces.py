@@ -1,19 +1,25 @@
-"""Where an action the document page does not do is done: the workplace it belongs to, and its address.
-
-The document page offers as a form every action it can take itself; the others need a workplace — the session's
-builder or its sitting console, a committee meeting, the draft's referral, an amendment's change — and the page
-links to the one this document is at."""
+"""Where a document's page sends the person for what it does not do itself — the action done at a workplace of
+its own (sending a draft to committees, what the sitting decides at its console, a committee meeting's moves) —
+and the sitting's workplaces a session's page leads to: the secretary's session page and console, a member's own
+page of the sitting, where they see the question held open for them and declare a conflict of interest."""
 
 from __future__ import annotations
 
 from flask import url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 
+from web.auth.views import signed_in
 from web.cabinet import bp
 from web.database import db
 from workflow.council.committees.models import MeetingPaper
+from workflow.council.organisation.queries import council_members
 from workflow.council.sittings.models import AgendaItem
 from workflow.engine.models import Document
+from workflow.timeutil import utcnow
+
+#: a session's stages in which its sitting's workplaces are open
+SITTING_STATES = ("convened", "in_progress")
 
 #: actions done at a workplace of the document itself: (kind, trigger) -> the endpoint, given the document's id
 OWN = {
@@ -23,7 +29,6 @@ OWN = {
     ("committee_meeting", "open"): "cabinet.meeting",
     ("committee_meeting", "close"): "cabinet.meeting",
     ("committee_meeting", "cancel"): "cabinet.meeting",
-    ("session", "close"): "cabinet.sitting",
 }
 #: what the council decides at its sitting, by the kind of the document decided on
 DECIDED_AT_SITTING = {
@@ -39,8 +44,8 @@ def workplace_of(document: Document, trigger: str) -> str | None:
     endpoint = OWN.get((document.kind, trigger))
     if endpoint is not None:
         return url_for(endpoint, document_id=document.id)
-    if document.kind == "session" and trigger == "cancel":
-        return url_for("cabinet.session_page", session_id=document.id)
+    if document.kind == "session" and trigger == "close":  # the sitting is closed from the session's page
+        return url_for("cabinet.session_page", session_id=document.id, _anchor="close")
     if document.kind == "decision_draft" and trigger == "put_on_agenda":
         return url_for("cabinet.sessions")  # the secretary chooses the session on whose agenda it goes
     if document.kind == "agenda_item" and trigger == "include":
@@ -56,7 +61,10 @@ def workplace_of(document: Document, trigger: str) -> str | None:
             .order_by(MeetingPaper.id.desc())
             .limit(1)
         )
-        return None if meeting is None else url_for("cabinet.meeting", document_id=meeting)
+        if meeting is not None:
+            return url_for("cabinet.meeting", document_id=meeting)
+        committee_id = document.fields.get("committee_id")  # not on a meeting yet: the committee plans one
+        return url_for("cabinet.committee", committee_id=committee_id) if isinstance(committee_id, int) else None
     return None
 
 
@@ -78,3 +86,21 @@ def _session_deciding(document: Document) -> int | None:
         .order_by(AgendaItem.draft_version.desc())
         .limit(1)
     )
+
+
+@bp.app_template_global()
+def sitting_links(document: Document) -> list[tuple[str, str]]:
+    """The sitting's workplaces a session's page leads to, for its reader: (label, address)."""
+    user = signed_in()
+    if user is None or document.kind != "session":
+        return []
+    links: list[tuple[str, str]] = []
+    if user.actor().holds("secretary"):
+        links.append(
+            (_("The session's agenda, closing and protocol"), url_for("cabinet.session_page", session_id=document.id))
+        )
+        if document.state in SITTING_STATES:
+            links.append((_("The sitting's console"), url_for("cabinet.sitting", document_id=document.id)))
+    if document.state in SITTING_STATES and user.id in council_members(db(), utcnow()):
+        links.append((_("My vote at the sitting"), url_for("cabinet.my_vote", document_id=document.id)))
+    return links

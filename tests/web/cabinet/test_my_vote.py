@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from tests.web.cabinet.sitting import console, flash_of, nothing_changes, post, refusal_of, sitting
-from tests.web.site import sign_in, stored, text_of
+from tests.web.site import page_of, sign_in, stored, text_of
 from workflow.council.sittings.conflicts import declare_conflict
 from workflow.council.sittings.console_models import CastBallot, OpenVote, VoteSource
 from workflow.council.sittings.models import Ballot, Vote
@@ -150,3 +150,50 @@ def test_someone_who_is_not_a_member_has_no_ballot(site):
         refused = cast(staff, plenary, row, "for")
     assert refused.status_code == 403
     assert "голосують лише члени ради" in refusal_of(refused.get_data(as_text=True))
+
+
+def test_a_member_finds_their_page_of_the_sitting_from_the_session_s_page(site):
+    plenary, item = sitting(site, approved=True)
+    world = site.world
+    mine = f'<a href="/cabinet/sessions/{plenary.id}/vote">Мій голос на засіданні</a>'
+
+    member = signed_in(site, world.deputies[2])
+    assert mine in page_of(member, plenary)
+    # closing the sitting is the secretary's: the member is told so, and not sent to a page that refuses him
+    assert '<button type="button" disabled aria-describedby="close-why">Закрити засідання</button>' in page_of(
+        member, plenary
+    )
+    assert f'href="/cabinet/sessions/{plenary.id}#close"' not in page_of(member, plenary)
+    # from it the member declares a conflict of interest by the form, as the browser does
+    page = member.get(f"/cabinet/sessions/{plenary.id}/vote").get_data(as_text=True)
+    assert f'<option value="{item.id}">{item.title}</option>' in page
+
+    secretary = signed_in(site, world.secretary)
+    page = page_of(secretary, plenary)
+    assert f'<a href="/cabinet/sessions/{plenary.id}">Порядок денний, закриття засідання і протокол сесії</a>' in page
+    assert f'<a href="/cabinet/sessions/{plenary.id}/sitting">Пульт засідання</a>' in page
+    # while an item waits for its vote the sitting is not closed, and the page says why
+    assert '<button type="button" disabled aria-describedby="close-why">Закрити засідання</button>' in page
+    assert "пунктів порядку денного без результату: 1" in page
+    assert "/vote" not in page  # the test council's secretary is no member of it: no ballot of theirs
+    # the console leads back to the session's page, where the sitting is closed
+    assert f'href="/cabinet/sessions/{plenary.id}"' in console_page(secretary, plenary)
+
+    staff = signed_in(site, world.staff)
+    assert "/vote" not in page_of(staff, plenary)
+    assert "Пульт засідання" not in page_of(staff, plenary)
+
+
+def test_an_agenda_item_s_page_sends_the_secretary_to_the_console_for_its_moves(site):
+    plenary, item = sitting(site, approved=True)
+    secretary = signed_in(site, site.world.secretary)
+
+    page = page_of(secretary, item)
+
+    assert "виконується на окремому робочому місці:" in page
+    assert f'<a href="/cabinet/sessions/{plenary.id}/sitting">відкрити його</a>' in page
+    assert "якого в кабінеті ще немає" not in text_of(page)
+
+
+def console_page(client, plenary):
+    return client.get(console(plenary)).get_data(as_text=True)

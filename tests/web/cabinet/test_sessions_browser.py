@@ -4,16 +4,13 @@ decisions to sign. Screenshots of each workplace go to test-artifacts/sessions/.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from tests.web.test_browser import CHROMIUM_ARGS, chromium, demo  # noqa: F401  (the demo server fixture)
+from tests.web.browser import CHROMIUM_ARGS, PHONE, chromium, photograph, sign_in
+from tests.web.browser import demo as demo  # the demo served by `radaflow run`: a fixture shared, re-exported
 
 pytestmark = pytest.mark.xdist_group("processes")
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "sessions"
-PHONE = {"width": 390, "height": 844}
 
 
 def _fits(tab: Page) -> None:
@@ -23,24 +20,15 @@ def _fits(tab: Page) -> None:
 
 
 def _shot(tab: Page, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    tab.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    photograph(tab, "sessions", name)
 
 
-def _sign_in(tab: Page, base: str, email: str, password: str) -> None:
-    tab.goto(base + "/login")
-    tab.get_by_label("Електронна пошта").fill(email)
-    tab.get_by_label("Пароль").fill(password)
-    tab.get_by_role("button", name="Увійти").click()
-    expect(tab.locator("header .who")).to_be_visible()
-
-
-def test_the_secretary_builds_an_agenda_on_a_phone_and_the_mayor_opens_the_decisions_to_sign(demo: str) -> None:  # noqa: F811
+def test_the_secretary_builds_an_agenda_on_a_phone_and_the_mayor_opens_the_decisions_to_sign(demo: str) -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
         try:
             tab = browser.new_page(locale="uk-UA", viewport=PHONE)
-            _sign_in(tab, demo, "o.hrytsenko@rada.example", "demo-secretary")
+            sign_in(tab, demo, "o.hrytsenko@rada.example", "demo-secretary")
             tab.locator("header").get_by_role("link", name="Сесії").click()
             expect(tab.locator("h1")).to_have_text("Сесії")
             _fits(tab)
@@ -70,7 +58,7 @@ def test_the_secretary_builds_an_agenda_on_a_phone_and_the_mayor_opens_the_decis
             _shot(tab, "session-builder")
 
             mayor = browser.new_page(locale="uk-UA", viewport=PHONE)
-            _sign_in(mayor, demo, "o.humeniuk@rada.example", "demo-mayor")
+            sign_in(mayor, demo, "o.humeniuk@rada.example", "demo-mayor")
             mayor.locator("header").get_by_role("link", name="На підпис").click()
             expect(mayor.locator("h1")).to_have_text("Рішення на підпис")
             _fits(mayor)

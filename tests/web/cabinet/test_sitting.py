@@ -4,6 +4,8 @@ and a veto override — and every refusal, in the reader's language, changing no
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from tests.web.cabinet.sitting import (
@@ -19,9 +21,11 @@ from tests.web.cabinet.sitting import (
 from tests.web.site import in_english, sign_in, stored, text_of
 from workflow.council.sittings import sessions
 from workflow.council.sittings.console_models import ConflictDeclaration, VoteSource
-from workflow.council.sittings.models import Ballot, Vote
+from workflow.council.sittings.models import AgendaItem, Ballot, Vote
 from workflow.council.sittings.votes import hold_vote, presence
 from workflow.engine import fire
+from workflow.engine.models import Document
+from workflow.people import Person
 
 
 def secretary_client(site):
@@ -41,6 +45,21 @@ def test_the_console_shows_the_quorum_the_members_and_the_agenda_with_its_report
     assert item.title in page
     assert site.world.deputies[0].full_name in page  # the reporter
     assert "Проголосувати за затвердження порядку денного" in page
+
+
+def test_an_item_with_no_reporter_named_is_reported_by_its_draft_s_author_as_on_the_session_s_page(site):
+    plenary, item = sitting(site, present=6)
+    site.session.get(AgendaItem, item.id).reporter_id = None
+    site.commit()
+    draft = site.session.get(Document, site.session.get(AgendaItem, item.id).draft_id)
+    author = site.session.get(Person, draft.author_id)
+    client = secretary_client(site)
+
+    row = re.search(r"<tr>\s*<td>1</td>.*?</tr>", client.get(console(plenary)).get_data(as_text=True), re.S)
+
+    assert row is not None
+    assert f"<td data-content>{author.full_name}</td>" in row.group(0)
+    assert author.full_name in text_of(client.get(f"/cabinet/sessions/{plenary.id}").get_data(as_text=True))
 
 
 def test_the_console_is_the_secretarys_a_deputy_is_told_so_and_cannot_post_to_it(site):

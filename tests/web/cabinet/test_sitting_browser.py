@@ -5,7 +5,6 @@ for", then an exception) and votes on the item — forms and links only, with sc
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,12 +15,9 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from tests.conftest import DEFINITIONS, build_world
-from tests.processes import free_port, wait_for
-from tests.web.cli.test_serve import page
+from tests.web.browser import CHROMIUM_ARGS, RADAFLOW, chromium, photograph, serve, sign_in, stop
 from tests.web.conftest import is_setting
 from tests.web.site import PASSWORD, password_hash
-from tests.web.test_browser import CHROMIUM_ARGS, RADAFLOW, chromium
-from workflow.config import PROJECT_ROOT
 from workflow.council.catalog import CATALOG
 from workflow.council.sittings import sessions
 from workflow.db import make_engine, make_sessionmaker
@@ -30,7 +26,6 @@ from workflow.engine import fire
 from workflow.timeutil import utcnow
 
 pytestmark = pytest.mark.xdist_group("processes")
-ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "sitting-console"
 
 
 @dataclass
@@ -68,40 +63,26 @@ def convened_today(url: str) -> tuple[int, str, str, str]:
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[Sitting]:
-    env = {name: value for name, value in os.environ.items() if not is_setting(name)}
-    env["RADAFLOW_INSTANCE"] = str(tmp_path / "instance")
+    instance = tmp_path / "instance"
     url = f"sqlite:///{tmp_path / 'sitting.sqlite3'}"
-    env["DATABASE_URL"] = url
+    env = {name: value for name, value in os.environ.items() if not is_setting(name)}
+    env.update(RADAFLOW_INSTANCE=str(instance), DATABASE_URL=url)
     env.pop("SMTP_URL", None)
     subprocess.run([RADAFLOW, "db", "upgrade"], env=env, check=True, capture_output=True, timeout=180)
     session_id, email, title, absent = convened_today(url)
-    port = free_port()
-    server = subprocess.Popen(
-        [RADAFLOW, "run", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
+    server, base = serve(instance, database_url=url)
     try:
-        wait_for(lambda: page(base + "/") is not None, timeout=30, what="the site answering")
         yield Sitting(base, session_id, email, title, absent)
     finally:
-        os.killpg(server.pid, signal.SIGINT)
-        server.wait(timeout=30)
+        stop(server)
 
 
 def test_the_secretary_registers_attendance_and_records_a_vote_by_ticking(served: Sitting) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
         try:
             tab = browser.new_page(locale="uk-UA", viewport={"width": 1280, "height": 900})
-            tab.goto(served.base + "/login")
-            tab.get_by_label("Електронна пошта").fill(served.secretary_email)
-            tab.get_by_label("Пароль").fill(PASSWORD)
-            tab.get_by_role("button", name="Увійти").click()
+            sign_in(tab, served.base, served.secretary_email, PASSWORD)
             expect(tab.locator("header .who")).to_have_text("Тарас Коваль")
 
             tab.goto(f"{served.base}/cabinet/sessions/{served.session_id}/sitting")
@@ -115,7 +96,7 @@ def test_the_secretary_registers_attendance_and_records_a_vote_by_ticking(served
             tab.get_by_label(served.absent).uncheck()
             tab.get_by_role("button", name="Зберегти реєстрацію").click()
             expect(tab.locator("#quorum")).to_have_text("Зареєстровано 8 з 9; для кворуму потрібно 5: кворум є.")
-            tab.screenshot(path=str(ARTIFACTS / "01-attendance.png"), full_page=True)
+            photograph(tab, "sitting-console", "01-attendance")
 
             # the agenda: all for, then one against
             tab.get_by_role("link", name="Проголосувати за затвердження порядку денного").click()
@@ -123,7 +104,7 @@ def test_the_secretary_registers_attendance_and_records_a_vote_by_ticking(served
             tab.get_by_role("link", name="Усі зареєстровані «за»").click()
             row = tab.get_by_role("row", name="Юлія Поліщук")
             row.get_by_label("проти").check()
-            tab.screenshot(path=str(ARTIFACTS / "02-ballots.png"), full_page=True)
+            photograph(tab, "sitting-console", "02-ballots")
             tab.get_by_role("button", name="Записати голосування", exact=True).click()
             expect(tab.get_by_role("status").first).to_have_text(
                 "Голосування записано: «за» 7 з 9, потрібно 5: прийнято."
@@ -138,11 +119,11 @@ def test_the_secretary_registers_attendance_and_records_a_vote_by_ticking(served
                 "Голосування записано: «за» 8 з 9, потрібно 5: прийнято."
             )
             expect(tab.locator("table.items")).to_contain_text("Прийнято")
-            tab.screenshot(path=str(ARTIFACTS / "03-console.png"), full_page=True)
+            photograph(tab, "sitting-console", "03-console")
 
             # at 390 px wide the tables scroll in their wrapper and the page does not
             tab.set_viewport_size({"width": 390, "height": 844})
             assert tab.evaluate("document.documentElement.scrollWidth") <= 390 + 1
-            tab.screenshot(path=str(ARTIFACTS / "04-console-390px.png"), full_page=True)
+            photograph(tab, "sitting-console", "04-console-390px")
         finally:
             browser.close()

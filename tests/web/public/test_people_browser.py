@@ -4,23 +4,14 @@ cabinet, and the answer is on the deputy's page. Screenshots of each width go un
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from tests.web.test_browser import CHROMIUM_ARGS, chromium, demo  # noqa: F401 (a fixture)
+from tests.web.browser import CHROMIUM_ARGS, chromium, photograph, sign_in
+from tests.web.browser import demo as demo  # the demo served by `radaflow run`: a fixture shared, re-exported
 
 pytestmark = pytest.mark.xdist_group("processes")
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "portal-people"
 DEPUTY = "Мельничук Богдан Степанович"
-
-
-def sign_in(tab: Page, base: str, email: str, password: str) -> None:
-    tab.goto(base + "/login")
-    tab.get_by_label("Електронна пошта").fill(email)
-    tab.get_by_label("Пароль").fill(password)
-    tab.get_by_role("button", name="Увійти").click()
 
 
 def fits(tab: Page) -> bool:
@@ -29,7 +20,6 @@ def fits(tab: Page) -> bool:
 
 def test_a_citizen_writes_to_a_deputy_who_answers_publicly_at_both_widths(request: pytest.FixtureRequest) -> None:
     base: str = request.getfixturevalue("demo")
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
         try:
@@ -37,17 +27,17 @@ def test_a_citizen_writes_to_a_deputy_who_answers_publicly_at_both_widths(reques
             phone.goto(base + "/deputies")
             expect(phone).to_have_title("Депутати ради — Radaflow")
             assert fits(phone)
-            phone.screenshot(path=str(ARTIFACTS / "deputies-390.png"), full_page=True)
+            photograph(phone, "portal-people", "deputies-390")
             phone.get_by_role("link", name=DEPUTY).click()
             expect(phone.locator("h1")).to_have_text(DEPUTY)
             assert fits(phone), "the deputy's page is wider than a phone's screen"
-            phone.screenshot(path=str(ARTIFACTS / "deputy-390.png"), full_page=True)
+            photograph(phone, "portal-people", "deputy-390")
             deputy_page = phone.url
 
             citizen = browser.new_page(locale="uk-UA", viewport={"width": 1280, "height": 900})
             sign_in(citizen, base, "p.ivanenko@rada.example", "demo-citizen")
             citizen.goto(deputy_page)
-            citizen.screenshot(path=str(ARTIFACTS / "deputy-desktop.png"), full_page=True)
+            photograph(citizen, "portal-people", "deputy-desktop")
             citizen.get_by_label("Тема").fill("Лавки в парку")
             citizen.get_by_label("Ваше звернення").fill("<b>Прошу</b> поставити лавки біля ставка.")
             citizen.get_by_role("button", name="Надіслати").click()
@@ -57,13 +47,13 @@ def test_a_citizen_writes_to_a_deputy_who_answers_publicly_at_both_widths(reques
             deputy = browser.new_page(locale="uk-UA", viewport={"width": 390, "height": 844})
             sign_in(deputy, base, "b.melnychuk@rada.example", "demo-deputy")
             deputy.goto(base + "/cabinet/messages")
-            deputy.screenshot(path=str(ARTIFACTS / "inbox-390.png"), full_page=True)
+            photograph(deputy, "portal-people", "inbox-390")
             assert fits(deputy), "the inbox is wider than a phone's screen"
             deputy.get_by_role("link", name="Лавки в парку").click()
             deputy.get_by_role("button", name="Позначити прочитаним і відповісти").click()
             deputy.get_by_role("textbox", name="Відповідь").fill("Лавки поставимо до травня.")
             deputy.get_by_label("Усі:").check()
-            deputy.screenshot(path=str(ARTIFACTS / "answer-390.png"), full_page=True)
+            photograph(deputy, "portal-people", "answer-390")
             deputy.get_by_role("button", name="Надіслати відповідь").click()
             expect(deputy.get_by_role("status")).to_have_text("Відповідь оприлюднено.")
 
@@ -73,6 +63,6 @@ def test_a_citizen_writes_to_a_deputy_who_answers_publicly_at_both_widths(reques
             expect(answer).to_contain_text("<b>Прошу</b>")
             expect(phone.locator("body")).not_to_contain_text("Іваненко")
             assert fits(phone)
-            phone.screenshot(path=str(ARTIFACTS / "deputy-answered-390.png"), full_page=True)
+            photograph(phone, "portal-people", "deputy-answered-390")
         finally:
             browser.close()

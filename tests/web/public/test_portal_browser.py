@@ -5,23 +5,16 @@ ballot to the deputy's address. Screenshots go under test-artifacts/portal/."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import Page, expect, sync_playwright
 
-from tests.web.test_browser import CHROMIUM_ARGS, chromium, demo  # noqa: F401 (the demo fixture)
-from workflow.config import PROJECT_ROOT
+from tests.web.browser import CHROMIUM_ARGS, DESKTOP, PHONE, chromium, photograph
+from tests.web.browser import demo as demo  # the demo served by `radaflow run`: a fixture shared, re-exported
 
 pytestmark = pytest.mark.xdist_group("processes")
-ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", PROJECT_ROOT / "test-artifacts")) / "portal"
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
 
 
-def test_a_citizen_follows_the_sessions_on_a_desktop_and_on_a_phone(demo: str) -> None:  # noqa: F811
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+def test_a_citizen_follows_the_sessions_on_a_desktop_and_on_a_phone(demo: str) -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
         try:
@@ -59,8 +52,6 @@ def test_a_citizen_follows_the_sessions_on_a_desktop_and_on_a_phone(demo: str) -
             browser.close()
 
 
-def fits(tab, viewport: dict[str, int], shot: str) -> None:  # type: ignore[no-untyped-def]
+def fits(tab: Page, viewport: dict[str, int], shot: str) -> None:
     """The page is no wider than the screen, and what it looks like is kept."""
-    tab.screenshot(path=str(ARTIFACTS / f"{shot}.png"), full_page=True)
-    width = tab.evaluate("document.documentElement.scrollWidth")
-    assert width <= viewport["width"], f"{shot}: the page is {width} px wide on a {viewport['width']} px screen"
+    photograph(tab, "portal", shot, fits=viewport["width"])

@@ -7,23 +7,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import Page, expect, sync_playwright
 
-from tests.web.test_browser import CHROMIUM_ARGS, chromium, demo  # noqa: F401  (the demo fixture, shared)
-from workflow.config import PROJECT_ROOT
+from tests.web.browser import CHROMIUM_ARGS, chromium, photograph
+from tests.web.browser import demo as demo  # the demo served by `radaflow run`: a fixture shared, re-exported
 
 pytestmark = pytest.mark.xdist_group("processes")
-ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 
 
-def shot(tab, name: str) -> Path:  # type: ignore[no-untyped-def]
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    tab.screenshot(path=str(path), full_page=True)
-    return path
+def shot(tab: Page, name: str) -> Path:
+    return photograph(tab, "search", name)
 
 
-def test_a_citizen_finds_a_decision_by_an_inflected_word_and_opens_it(demo: str) -> None:  # noqa: F811
+def test_a_citizen_finds_a_decision_by_an_inflected_word_and_opens_it(demo: str) -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
         try:

@@ -4,16 +4,20 @@ and votes cast from the cabinets — every refusal leaving nothing behind."""
 
 from __future__ import annotations
 
+import io
+
+import docx
 import pytest
 from sqlalchemy import select, text, update
 from sqlalchemy.exc import DBAPIError
 
+from tasks.docx import render
 from tests.workflow.council.sittings.test_records import as_owner, broken
 from tests.workflow.council.sittings.test_votes import DAY, sitting
 from workflow.council.sittings import cabinet_votes
 from workflow.council.sittings.conflicts import declare_conflict
 from workflow.council.sittings.console_models import ConflictDeclaration, VoteSource
-from workflow.council.sittings.papers import protocol_context
+from workflow.council.sittings.papers import extract_context, protocol_context
 from workflow.council.sittings.questions import Source, put_to_vote, question
 from workflow.council.sittings.sessions import close_session
 from workflow.engine.audit import RECORD, verify_log
@@ -163,3 +167,29 @@ def test_the_protocol_says_who_declared_a_conflict_of_interest_on_an_item(sessio
     (entry,) = protocol_context(session, protocol)["items"]
 
     assert entry["conflicts"] == [{"name": world.deputies[3].full_name, "statement": "Син працює в підрядника"}]
+
+
+def test_the_protocol_and_the_extract_state_the_conflict_of_interest_in_their_words(session, world, considered):
+    plenary, item = considered
+    declaration = declared(world, plenary, item)
+    decide(world, plenary, item, {p.id: "for" for p in world.members if p.id != declaration.person_id})
+    protocol = close_session(session, plenary, secretary(world), now=world.at(DAY))
+    said = (
+        f"Конфлікт інтересів: {world.deputies[3].full_name} заявив(-ла) про конфлікт інтересів: «Син працює в "
+        "підрядника» — і в голосуванні з цього питання участі не брав(-ла) (стаття 59-1 Закону України «Про "
+        "місцеве самоврядування в Україні»)."
+    )
+
+    for template, context in (
+        ("protocol", protocol_context(session, protocol)),
+        ("protocol_extract", extract_context(session, item)),
+    ):
+        paper = docx.Document(io.BytesIO(render(template, context)))
+        paragraphs = [p.text for p in paper.paragraphs]
+        assert said in paragraphs, template
+        # said under the item, before its vote, whose roll call has the member not voting
+        heard = next(i for i, p in enumerate(paragraphs) if p.startswith("СЛУХАЛИ: "))
+        voted = next(i for i, p in enumerate(paragraphs) if i > heard and p.startswith("Голосування: "))
+        assert heard < paragraphs.index(said) < voted
+        *_procedural, ballots = [t for t in paper.tables if t.rows[0].cells[2].text == "Голосування"]
+        assert {r.cells[1].text: r.cells[2].text for r in ballots.rows}[world.deputies[3].full_name] == "не голосував"
