@@ -9,7 +9,8 @@ from typing import Any
 from flask import Blueprint, Flask
 
 from web import admin, api, auth, cabinet, database, errors, i18n, limits, public, security
-from web.admin import definitions
+from web.admin import bodies, definitions, operations
+from web.admin import council as admin_council
 from web.api import health
 from web.auth import views as auth_views
 from web.cabinet import (
@@ -48,7 +49,7 @@ BLUEPRINTS: tuple[tuple[Blueprint, tuple[ModuleType, ...]], ...] = (
         public.bp,
         (home, public_decisions, drafts, public_sessions, public_committees, feeds, deputies, citizens, atom, seals),
     ),
-    (admin.bp, (definitions,)),
+    (admin.bp, (definitions, admin_council, bodies, operations)),
     (auth.bp, (auth_views,)),
     (
         cabinet.bp,

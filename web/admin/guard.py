@@ -1,0 +1,31 @@
+"""The administrator's pages are the administrator's: anyone else signed in is told so (403) before anything is
+looked up or done, and a reader who is not signed in is sent to sign in."""
+
+from __future__ import annotations
+
+from flask import abort
+from sqlalchemy import select
+
+from web.auth.views import signed_in
+from web.database import db
+from workflow.council.organisation.models import Council
+from workflow.errors import NotAllowed
+from workflow.i18n import N_
+from workflow.people import ADMIN_ROLE, Actor
+
+
+def administrator() -> Actor:
+    """The signed-in person as the administrator, or a refusal (403) saying whose pages these are."""
+    user = signed_in()
+    assert user is not None
+    actor = user.actor()
+    if not actor.holds(ADMIN_ROLE):
+        raise NotAllowed("admin.pages_are_admins", N_("these pages are the administrator's"))
+    return actor
+
+
+def the_council_or_404() -> Council:
+    council = db().scalar(select(Council).order_by(Council.id).limit(1))
+    if council is None:
+        abort(404)
+    return council
