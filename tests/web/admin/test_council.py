@@ -97,6 +97,7 @@ def test_a_pattern_is_previewed_before_it_is_saved_and_nothing_is_kept(site):
         ({"number_pattern": "№ {number"}, 422, "не закрито", "is not closed"),
         ({"number_pattern": "{number.__class__}"}, 422, "не {number.__class__}", "not {number.__class__}"),
         ({"number_pattern": "{number!r}"}, 422, "без перетворення", "without a conversion"),
+        ({"number_pattern": "{number:999999999d}"}, 422, "без перетворення", "with a short format"),
         ({"number_pattern": "{convocation:d}"}, 422, "має містити {number}", "must contain {number}"),
         ({"number_pattern": "{number}" + "x" * 70}, 422, "довшим за 64", "longer than 64"),
     ],

@@ -5,6 +5,7 @@ next number it would give."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from string import Formatter
@@ -140,9 +141,12 @@ def check_number_pattern(pattern: str) -> str:
                 N_("the pattern may use {{number}}, {{session}} and {{convocation}}, not {{{field}}}"),
                 field=field,
             )
-        if conversion or (spec and "{" in spec):
+        # a width of thousands of digits would fill the memory before any check of the length: at most two
+        if conversion or (spec and ("{" in spec or re.search(r"\d{3,}", spec))):
             raise InvalidInput(
-                "administration.pattern_conversion", N_("write {{{field}}} without a conversion"), field=field
+                "administration.pattern_conversion",
+                N_("write {{{field}}} without a conversion, or with a short format such as {{number:03d}}"),
+                field=field,
             )
         fields.add(field)
     if "number" not in fields:
