@@ -126,6 +126,9 @@ def test_a_retired_committee_is_kept_its_grants_end_and_it_is_offered_for_no_new
     page = text_of(client.get(f"/admin/committees/{world.education.id}").get_data(as_text=True))
     assert "Розформовано" in page
     assert "Перейменувати" not in page
+    public = text_of(site.client().get("/committees").get_data(as_text=True))
+    assert "З питань бюджету" in public
+    assert "З питань освіти" not in public
     staff = signed_in_client(site, world.staff)
     form = staff.get("/drafts/new").get_data(as_text=True)
     assert "З питань бюджету" in form
