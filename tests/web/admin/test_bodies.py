@@ -169,3 +169,22 @@ def test_ids_of_no_committee_or_department_are_plain_404(site):
     with nothing_changes(site):
         assert post(client, "/admin/committees/999999/retire").status_code == 404
         assert post(client, "/admin/departments/2147483648/retire").status_code == 404
+
+
+def test_a_department_shows_its_reviewers_and_is_renamed_in_both_languages(site):
+    world = site.world
+    client = admin_client(site)
+    url = f"/admin/departments/{world.legal.id}"
+
+    page = text_of(client.get(url).get_data(as_text=True))
+    assert "Відділ: юридичний." in page
+    assert "Ірина Ткаченко візувальник відділу" in page
+
+    response = post(client, url, name="Юридичне управління", name_en="Legal Department")
+
+    assert response.status_code == 302
+    renamed = _stored(site, Department, world.legal.id)
+    assert (renamed.name, renamed.name_en) == ("Юридичне управління", "Legal Department")
+    assert "Відділ перейменовано." in text_of(client.get(url).get_data(as_text=True))
+    english = text_of(in_english(client).get(url).get_data(as_text=True))
+    assert "Department: legal." in english
