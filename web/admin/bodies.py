@@ -15,13 +15,13 @@ from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
 from web.admin import bp
-from web.admin.guard import administrator, the_council_or_404
+from web.admin.guard import administrator
 from web.database import db
 from web.errors import status_of
 from web.i18n import current
 from workflow.council.administration import bodies
 from workflow.council.organisation.models import Committee, Department
-from workflow.council.organisation.queries import COMMITTEE_ROLES
+from workflow.council.organisation.queries import COMMITTEE_ROLES, the_council
 from workflow.council.role_titles import ROLE_TITLES
 from workflow.errors import WorkflowError
 from workflow.timeutil import utcnow
@@ -85,7 +85,7 @@ def _list(
 def new_committee() -> ResponseReturnValue:
     actor = administrator()
     form = NamesForm(prefix="committee")
-    council = the_council_or_404()
+    council = the_council(db())
     if not form.validate():
         return _list(form, DepartmentForm(prefix="department"), refused_form="committee"), 422
     try:
@@ -108,7 +108,7 @@ def new_committee() -> ResponseReturnValue:
 def new_department() -> ResponseReturnValue:
     actor = administrator()
     form = DepartmentForm(prefix="department")
-    council = the_council_or_404()
+    council = the_council(db())
     if not form.validate():
         if form.kind.errors:
             form.kind.errors = [_("Choose what the department reviews.")]

@@ -15,13 +15,13 @@ from wtforms import IntegerField, StringField
 from wtforms.validators import InputRequired
 
 from web.admin import bp
-from web.admin.guard import administrator, the_council_or_404
+from web.admin.guard import administrator
 from web.database import db
 from web.errors import status_of
 from web.i18n import say
 from workflow.council.administration import council as settings
 from workflow.council.organisation.models import Council
-from workflow.council.organisation.queries import council_members
+from workflow.council.organisation.queries import council_members, the_council
 from workflow.errors import WorkflowError
 from workflow.timeutil import utcnow
 
@@ -58,7 +58,7 @@ def _own_words(form: CouncilForm) -> None:
 @login_required  # type: ignore[untyped-decorator]
 def council() -> ResponseReturnValue:
     actor = administrator()
-    found = the_council_or_404()
+    found = the_council(db())
     form = CouncilForm(obj=found) if request.method == "GET" else CouncilForm()
     if request.method == "GET":
         return _page(found, form)

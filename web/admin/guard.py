@@ -3,12 +3,7 @@ looked up or done, and a reader who is not signed in is sent to sign in."""
 
 from __future__ import annotations
 
-from flask import abort
-from sqlalchemy import select
-
 from web.auth.views import signed_in
-from web.database import db
-from workflow.council.organisation.models import Council
 from workflow.errors import NotAllowed
 from workflow.i18n import N_
 from workflow.people import ADMIN_ROLE, Actor
@@ -22,10 +17,3 @@ def administrator() -> Actor:
     if not actor.holds(ADMIN_ROLE):
         raise NotAllowed("admin.pages_are_admins", N_("these pages are the administrator's"))
     return actor
-
-
-def the_council_or_404() -> Council:
-    council = db().scalar(select(Council).order_by(Council.id).limit(1))
-    if council is None:
-        abort(404)
-    return council
