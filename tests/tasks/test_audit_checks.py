@@ -70,3 +70,16 @@ def test_a_check_taken_up_is_not_taken_up_again(runtime):
     with runtime.sessions.begin() as session:
         assert checks.take_next(session, now=MORNING) is None
         assert session.scalar(select(AuditCheck.started_at).where(AuditCheck.id == check_id)) is not None
+
+
+def test_a_seal_no_configured_key_can_check_is_not_taken_on_its_word(runtime):
+    runner.seal_audit(runtime, now=MORNING)
+    runtime.settings.seal_key_file.unlink()  # the key the seal was made with is gone from this host
+    check_id = ask(runtime, "verify")
+
+    runner.run_audit_checks(runtime, now=MORNING)
+
+    done = outcome(runtime, check_id)
+    assert done.outcome == "broken"
+    (said,) = checks.findings_of(done)
+    assert str(said).endswith("cannot be checked: no seal key is configured to check it against")

@@ -117,6 +117,11 @@ def verify_audit(session: Session, settings: Settings) -> Outcome:
             findings.append(said)
         else:
             problem = seals.check_signature(seal, expected)
+            if expected is None:  # its own key would vouch for any seal: one configured must
+                problem = message(
+                    "administration.seal_unchecked",
+                    N_("cannot be checked: no seal key is configured to check it against"),
+                )
             if problem is not None:
                 findings.append(
                     message(
