@@ -48,6 +48,7 @@ class RetireForm(FlaskForm):  # type: ignore[misc]
 
 
 def _people_pages() -> bool:
+    """Whether the people's pages are there (`web.admin.people`, a feature of its own): then they are linked."""
     return "admin.people" in current_app.view_functions
 
 
@@ -237,6 +238,7 @@ def _body_page(
         seats=bodies.people_in(db(), roles, found.id, utcnow()),
         kinds=DEPARTMENT_KINDS,
         people_pages=_people_pages(),
+        person_pages="admin.person" in current_app.view_functions,
         role_title=lambda role: ROLE_TITLES.get(role, {}).get(current(), role),
         refusal=refusal,
         refused_form=refused_form,

@@ -188,3 +188,16 @@ def test_a_department_shows_its_reviewers_and_is_renamed_in_both_languages(site)
     assert "Відділ перейменовано." in text_of(client.get(url).get_data(as_text=True))
     english = text_of(in_english(client).get(url).get_data(as_text=True))
     assert "Department: legal." in english
+
+
+def test_with_the_people_s_pages_there_each_member_links_to_their_own(site):
+    """The people's pages are a feature of their own (`web.admin.people`): where they are, they are linked."""
+    site.app.add_url_rule("/admin/people", "admin.people", lambda: "")
+    site.app.add_url_rule("/admin/people/<id:person_id>", "admin.person", lambda person_id: "")
+    chair = site.world.deputies[0]
+    client = admin_client(site)
+
+    page = client.get(f"/admin/committees/{site.world.budget.id}").get_data(as_text=True)
+
+    assert f'<a href="/admin/people/{chair.id}">Василь Гончаренко</a>' in page
+    assert 'href="/admin/people"' in client.get("/admin").get_data(as_text=True)
