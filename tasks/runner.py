@@ -12,6 +12,7 @@ from tasks.deadlines import Swept, sweep_deadlines
 from tasks.effects import handlers
 from tasks.mail import deliver_due
 from tasks.notify import queue_digests
+from workflow.council.administration import checks
 from workflow.council.law import KYIV
 from workflow.engine import seals
 from workflow.engine.outbox import run_due
@@ -49,9 +50,11 @@ def send_mail(runtime: Runtime, *, now: datetime | None = None) -> tuple[int, in
 
 
 def run_pending(runtime: Runtime, *, now: datetime | None = None) -> Ran:
-    """The effects, then the e-mails they queued: what follows a commit."""
+    """The effects, then the e-mails they queued, then the audit checks an administrator asked for: what follows
+    a commit."""
     done, failed = run_effects(runtime, now=now)
     sent, unsent = send_mail(runtime, now=now)
+    run_audit_checks(runtime, now=now)
     if failed or unsent:
         log.warning("%d effects and %d e-mails failed this time (see `radaflow effects list`)", failed, unsent)
     return Ran(done, failed, sent, unsent)
@@ -91,6 +94,36 @@ def seal_audit(runtime: Runtime, *, now: datetime | None = None) -> Sealed:
         seal = seals.make_seal(session, key, utcnow() if now is None else as_utc(now), previous=previous)
     # the file is written after the read transaction ended: nothing is held open meanwhile
     return Sealed(seals.write_seal(settings.seals_dir, seal), seal)
+
+
+def run_audit_checks(runtime: Runtime, *, now: datetime | None = None) -> int:
+    """Run the audit checks asked for from the administrator's page, oldest first, each taken up in a transaction
+    of its own, run over one snapshot of the database (a seal: as `seal_audit`), its outcome recorded in another;
+    how many ran. No transaction that writes stays open while a check reads the whole log."""
+    ran = 0
+    while True:
+        with runtime.sessions.begin() as session:
+            taken = checks.take_next(session, now=utcnow() if now is None else as_utc(now))
+        if taken is None:
+            return ran
+        check_id, kind = taken
+        try:
+            if kind == "seal":
+                made = seal_audit(runtime, now=now)
+                outcome = checks.sealed(made.seal, made.path)
+            else:
+                with runtime.sessions() as session:
+                    seals.consistent_reads(session)
+                    outcome = checks.verify_audit(session, runtime.settings)
+        except seals.SealError as error:
+            outcome = checks.refused(error)
+        except Exception as error:  # the check's outcome says it stopped; the effects and e-mail rounds go on
+            log.exception("audit check %d (%s) stopped", check_id, kind)
+            outcome = checks.stopped(error)
+        with runtime.sessions.begin() as session:
+            checks.finish(session, check_id, outcome, now=utcnow() if now is None else as_utc(now))
+        log.info("audit check %d (%s): %s", check_id, kind, outcome.outcome)
+        ran += 1
 
 
 #: after a refused daily seal, the next try waits this long (the ticker comes by every few seconds)

@@ -9,7 +9,8 @@ from typing import Any
 from flask import Blueprint, Flask
 
 from web import admin, api, auth, cabinet, database, errors, i18n, limits, public, security
-from web.admin import definitions
+from web.admin import bodies, definitions, operations
+from web.admin import council as admin_council
 from web.admin import people as admin_people
 from web.api import health
 from web.auth import passwords
@@ -51,7 +52,7 @@ BLUEPRINTS: tuple[tuple[Blueprint, tuple[ModuleType, ...]], ...] = (
         public.bp,
         (home, public_decisions, drafts, public_sessions, public_committees, feeds, deputies, citizens, atom, seals),
     ),
-    (admin.bp, (definitions, admin_people)),
+    (admin.bp, (definitions, admin_council, bodies, operations, admin_people)),
     (auth.bp, (auth_views, passwords)),
     (
         cabinet.bp,

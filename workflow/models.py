@@ -5,6 +5,7 @@ from __future__ import annotations
 
 def import_all() -> None:
     import workflow.council.accounts.models
+    import workflow.council.administration.models
     import workflow.council.committees.models
     import workflow.council.decisions.models
     import workflow.council.discussion.models

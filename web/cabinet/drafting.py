@@ -51,7 +51,9 @@ def draft_or_404(document_id: int) -> Document:
 
 
 def committee_choices() -> list[SelectChoice]:
-    return [SelectChoice(c.id, c.name) for c in db().scalars(select(Committee).order_by(Committee.name))]
+    """The committees a draft may be sent to: those serving (a retired one keeps the papers it had)."""
+    serving = select(Committee).where(Committee.retired_at.is_(None)).order_by(Committee.name)
+    return [SelectChoice(c.id, c.name) for c in db().scalars(serving)]
 
 
 def may_write(who: Actor) -> bool:

@@ -323,8 +323,8 @@ def _session_moves(plenary: Document, actor: Actor, now: datetime) -> list[Move]
 
 @bp.app_context_processor
 def _workplaces() -> dict[str, object]:
-    """The header's links to the workplaces the signed-in person has: the sessions (the secretary's), the
-    decisions to sign (the mayor's), and people and their roles (the administrator's)."""
+    """The header's links to the workplaces the signed-in person has: the sessions (the secretary's) and the
+    decisions to sign (the mayor's), the administration (the administrator's)."""
     user = signed_in()
     if user is None:
         return {"workplaces": ()}
@@ -335,5 +335,5 @@ def _workplaces() -> dict[str, object]:
     if actor.holds("mayor"):
         links.append((url_for("cabinet.signing"), _("To sign")))
     if actor.holds("admin"):
-        links.append((url_for("admin.people"), _("People and roles")))
+        links.append((url_for("admin.index"), _("Administration")))
     return {"workplaces": tuple(links)}

@@ -50,7 +50,9 @@ def children(session: Session, document: Document, kind: str, states: Iterable[s
 def submit_draft(session: Session, draft: Document, author: Actor, *, now: datetime | None = None) -> list[Document]:
     """Submit the draft and ask every legal and finance department for its visa; returns the visas asked."""
     departments = session.scalars(
-        select(Department).where(Department.kind.in_(("legal", "finance"))).order_by(Department.id)
+        select(Department)
+        .where(Department.kind.in_(("legal", "finance")), Department.retired_at.is_(None))
+        .order_by(Department.id)
     ).all()
     kinds = {d.kind for d in departments}
     if kinds != {"legal", "finance"}:

@@ -7,7 +7,9 @@ role checks and the council's lists read one source.
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from workflow.db import Base
@@ -40,6 +42,8 @@ class Committee(Base):
     council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"))
     name: Mapped[str] = mapped_column(String(300))
     name_en: Mapped[str] = mapped_column(String(300), default="")
+    #: when the council dissolved it: kept for the drafts, conclusions and meetings that name it, offered for none
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Department(Base):
@@ -50,5 +54,8 @@ class Department(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"))
     name: Mapped[str] = mapped_column(String(300))
+    name_en: Mapped[str] = mapped_column(String(300), default="")
     #: "legal", "finance" or "other": legal and finance visas are required on every draft
     kind: Mapped[str] = mapped_column(String(16))
+    #: when it stopped giving visas: kept for the visas it gave, asked for none
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

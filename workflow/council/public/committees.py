@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from workflow.council.access import may_read
@@ -86,7 +86,9 @@ def members_of(session: Session, committee_ids: list[int], at: datetime) -> dict
 
 
 def list_committees(session: Session, at: datetime) -> list[CommitteeSummary]:
-    committees = list(session.scalars(select(Committee).order_by(Committee.name)))
+    """The committees serving at `at` (a retired one keeps its own page, for the record, but is not listed)."""
+    serving = or_(Committee.retired_at.is_(None), Committee.retired_at > at)
+    committees = list(session.scalars(select(Committee).where(serving).order_by(Committee.name)))
     members = members_of(session, [c.id for c in committees], at)
     summaries = []
     for committee in committees:
