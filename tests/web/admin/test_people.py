@@ -44,11 +44,13 @@ def set_password(client, link, password=NEW_PASSWORD, again=None):
 # --- the list --------------------------------------------------------------------------------------------------
 def test_the_header_leads_the_administrator_to_the_people_and_nobody_else(site):
     client, _admin = admin_client(site)
-    assert 'href="/admin/people">Люди і ролі</a>' in client.get("/cabinet").get_data(as_text=True)
+    assert '<a href="/admin">Адміністрування</a>' in client.get("/cabinet").get_data(as_text=True)
+    assert 'href="/admin/people">Люди й облікові записи</a>' in client.get("/admin").get_data(as_text=True)
 
     other = site.client()
     sign_in(other, site.world.secretary)
-    assert "/admin/people" not in other.get("/cabinet").get_data(as_text=True)
+    assert 'href="/admin"' not in other.get("/cabinet").get_data(as_text=True)
+    assert "/admin/people" not in other.get("/admin").get_data(as_text=True)
 
 
 def test_the_list_finds_persons_by_any_part_of_the_name_in_any_case_and_by_address(site):

@@ -28,7 +28,8 @@ def test_the_administrator_adds_a_person_and_makes_them_a_committee_member(demo:
             tab.get_by_label("Пароль").fill("demo-admin")
             tab.get_by_role("button", name="Увійти").click()
 
-            tab.get_by_role("link", name="Люди і ролі").click()
+            tab.get_by_role("link", name="Адміністрування").click()
+            tab.get_by_role("link", name="Люди й облікові записи").click()
             expect(tab.locator("h1")).to_have_text("Люди і ролі")
             tab.get_by_label("Ім’я або електронна пошта").fill("мартинюк")
             tab.get_by_role("button", name="Знайти").click()

@@ -81,10 +81,17 @@ def _check_scope(session: Session, role: str, kind: str | None, scope_id: int | 
         if kind == COMMITTEE:
             raise InvalidInput("mandates.scope_needed", N_("«{role}» is held for a committee: choose which"), role=term)
         raise InvalidInput("mandates.scope_needed", N_("«{role}» is held for a department: choose which"), role=term)
-    if kind == COMMITTEE and session.get(Committee, scope_id) is None:
+    body: Committee | Department | None = (
+        session.get(Committee, scope_id) if kind == COMMITTEE else session.get(Department, scope_id)
+    )
+    if body is None and kind == COMMITTEE:
         raise InvalidInput("mandates.no_such_scope", N_("there is no committee {id}"), id=scope_id)
-    if kind == DEPARTMENT and session.get(Department, scope_id) is None:
+    if body is None:
         raise InvalidInput("mandates.no_such_scope", N_("there is no department {id}"), id=scope_id)
+    if body.retired_at is not None:
+        raise InvalidInput(
+            "mandates.retired_scope", N_("«{name}» was retired: no one is granted a role in it"), name=body.name
+        )
 
 
 def _overlapping(
@@ -320,11 +327,19 @@ def grants_of(session: Session, person: Person, now: datetime) -> list[Held]:
 
 
 def committees(session: Session) -> list[Committee]:
-    return list(session.scalars(select(Committee).order_by(Committee.name, Committee.id)))
+    """The committees a role can be granted in: those not retired."""
+    return list(
+        session.scalars(select(Committee).where(Committee.retired_at.is_(None)).order_by(Committee.name, Committee.id))
+    )
 
 
 def departments(session: Session) -> list[Department]:
-    return list(session.scalars(select(Department).order_by(Department.name, Department.id)))
+    """The departments a role can be granted in: those not retired."""
+    return list(
+        session.scalars(
+            select(Department).where(Department.retired_at.is_(None)).order_by(Department.name, Department.id)
+        )
+    )
 
 
 def current_roles(session: Session, person_ids: list[int], now: datetime) -> dict[int, list[str]]:

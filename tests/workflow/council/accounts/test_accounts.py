@@ -140,3 +140,15 @@ def test_the_account_history_refuses_to_be_rewritten(world, admin):
     with pytest.raises(DatabaseError, match="append-only"):
         session.execute(text("UPDATE account_events SET what = 'created' WHERE id = :id"), {"id": event.id})
     savepoint.rollback()
+
+
+def test_no_role_is_granted_in_a_retired_committee_and_it_is_not_offered(world, admin, unchanged):
+    session, deputy = world.session, world.deputies[7]
+    world.budget.retired_at = world.at(0)
+    session.flush()
+
+    assert world.budget not in mandates.committees(session)
+    with unchanged(), pytest.raises(InvalidInput, match="was retired: no one is granted a role in it"):
+        mandates.grant_role(
+            session, admin, deputy, "committee_member", scope_id=world.budget.id, starts_at=world.at(1), now=world.at(0)
+        )
