@@ -11,7 +11,7 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import closing
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import pytest
@@ -46,11 +46,14 @@ def chromium() -> str:
     return CHROMIUM
 
 
-def _serve(instance: Path) -> tuple[subprocess.Popen[bytes], str]:
+def _serve(instance: Path, **settings: str) -> tuple[subprocess.Popen[bytes], str]:
+    """`radaflow run` on the instance folder and a free port, with these settings besides (e.g. SMTP_URL); the links
+    its e-mails carry lead back to it."""
     env = {name: value for name, value in os.environ.items() if not is_setting(name)}
     env["RADAFLOW_INSTANCE"] = str(instance)
-    env.pop("SMTP_URL", None)
     port = free_port()
+    env["RADAFLOW_BASE_URL"] = f"http://127.0.0.1:{port}"
+    env.update(settings)
     server = subprocess.Popen(
         [RADAFLOW, "run", "--port", str(port)],
         env=env,
@@ -94,17 +97,24 @@ def demo_instance(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return instance
 
 
-@pytest.fixture
-def demo(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`radaflow run` on a free port with the demo council loaded, as `make run` starts it; its base URL."""
+@contextmanager
+def served_demo(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, **settings: str) -> Iterator[str]:
+    """A copy of the demo's instance served by `radaflow run` (with these settings besides); its base URL."""
     instance = tmp_path / "instance"
     shutil.copytree(demo_instance(tmp_path_factory), instance)
-    server, base = _serve(instance)
+    server, base = _serve(instance, **settings)
     try:
         wait_for(lambda: page(base + "/") is not None, timeout=30, what="the demo answering")
         yield base
     finally:
         _stop(server)
+
+
+@pytest.fixture
+def demo(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`radaflow run` on a free port with the demo council loaded, as `make run` starts it; its base URL."""
+    with served_demo(tmp_path, tmp_path_factory) as base:
+        yield base
 
 
 def nothing_pending(database: Path) -> bool:
