@@ -65,7 +65,8 @@ def confirm(token: str) -> ResponseReturnValue:
     except InvalidInput as error:
         return render_template("message.html", title=_("The address is not confirmed"), message=say(error)), 400
     back = local_path(request.args.get("next")) or url_for("public.deputies")
-    return render_template("public/confirmed.html", back=back)
+    user = signed_in()
+    return render_template("public/confirmed.html", back=back, theirs=user is not None and user.id == person_id)
 
 
 @bp.get("/my/messages")

@@ -41,8 +41,8 @@ def write(client: FlaskClient, deputy_id: int, subject: str = "Освітлен�
     return client.post(f"/deputies/{deputy_id}/messages", data={"subject": subject, "text": text, "csrf_token": token})
 
 
-def confirmed_citizen(site: Site, name: str = "Петро Іваненко") -> Person:
-    citizen = setup.add_person(site.session, name, email="petro@example.org", roles=["citizen"], password=PASSWORD)
+def confirmed_citizen(site: Site, name: str = "Петро Іваненко", email: str = "petro@example.org") -> Person:
+    citizen = setup.add_person(site.session, name, email=email, roles=["citizen"], password=PASSWORD)
     site.commit()
     return citizen
 
@@ -155,6 +155,22 @@ def test_a_way_back_to_another_site_is_dropped_from_the_link_and_the_confirmatio
     confirmed = client.get(path + f"?next={quote(elsewhere)}").get_data(as_text=True)
     assert '<a href="/login?next=/deputies">Увійти</a>' in confirmed
     assert "evil" not in confirmed.split('<main id="main">')[1]
+
+
+def test_a_deputy_finds_the_citizens_messages_from_the_header_and_staff_have_no_such_link(portal: Site) -> None:
+    citizen = portal.client()
+    sign_in(citizen, confirmed_citizen(portal))
+    write(citizen, portal.world.deputies[0].id)
+    member = portal.client()
+    sign_in(member, portal.world.deputies[0])
+
+    header = member.get("/notifications").get_data(as_text=True).split("</header>")[0]
+    assert '<a href="/cabinet/messages">Звернення громадян</a>' in header
+    assert "Освітлення" in member.get("/cabinet/messages").get_data(as_text=True)
+    for person in (portal.world.secretary, confirmed_citizen(portal, "Ольга Ярош", "olha@example.org")):
+        other = portal.client()
+        sign_in(other, person)
+        assert "/cabinet/messages" not in other.get("/notifications").get_data(as_text=True)
 
 
 def test_a_private_answer_stays_off_the_deputys_page(portal: Site) -> None:
