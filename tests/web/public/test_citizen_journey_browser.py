@@ -32,6 +32,7 @@ DEPUTY = "Мельничук Богдан Степанович"
 DEPUTY_EMAIL, DEPUTY_PASSWORD = "b.melnychuk@rada.example", "demo-deputy"
 DRAFT = "Про затвердження Правил благоустрою території Вербівської міської територіальної громади"
 CITIZEN = {"name": "Галина Остапчук", "email": "halyna.ostapchuk@example.org", "password": "тополі-над-ставком"}
+COMMENT = "Пункт про заборону торгівлі з рук біля ринку треба прибрати."
 SUBJECT = "Ями на вулиці Промисловій"
 QUESTION = "Після будівництва хлібозаводу вулиця Промислова вся в ямах. Коли її відремонтують?"
 ANSWER = "Ремонт вулиці Промислової внесено до Програми благоустрою; підрядник почне роботи у квітні."
@@ -39,10 +40,10 @@ ANSWER = "Ремонт вулиці Промислової внесено до �
 
 @pytest.fixture
 def portal(
-    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, mailbox: tuple[Mailbox, int]
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
 ) -> Iterator[tuple[str, Mailbox]]:
     """The demo council served with its e-mail handed to the test's SMTP server; (base URL, what it received)."""
-    box, port = mailbox
+    box, port = request.getfixturevalue("mailbox")
     with served_demo(tmp_path, tmp_path_factory, SMTP_URL=f"smtp://127.0.0.1:{port}") as base:
         yield base, box
 
@@ -52,11 +53,14 @@ class Camera:
 
     def __init__(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob("*.png"):  # the last run's, which this run's numbering may not overwrite
+            old.unlink()
         self.folder = folder
         self.taken = 0
 
     def shoot(self, tab: Page, name: str) -> None:
         self.taken += 1
+        tab.wait_for_load_state()  # the stylesheet applied, or the page is measured wider than it is
         for width, viewport in (("desktop", DESKTOP), ("390", PHONE)):
             tab.set_viewport_size(viewport)
             tab.screenshot(path=str(self.folder / f"{self.taken:02d}-{name}-{width}.png"), full_page=True)
@@ -144,5 +148,73 @@ def test_a_citizen_finds_reads_registers_comments_and_writes_and_the_deputy_answ
             citizen.goto(link.group(0))
             expect(citizen.locator("h1")).to_have_text("Адресу підтверджено")
             camera.shoot(citizen, "confirmed")
+
+            # signing in leads back to the deputy's page, now with the form to write
+            citizen.get_by_role("main").get_by_role("link", name="Увійти").click()
+            sign_in(citizen, CITIZEN["email"], CITIZEN["password"])
+            expect(citizen).to_have_url(deputy_page + "#write")
+            expect(citizen.locator("header .who")).to_have_text(CITIZEN["name"])
+            expect(citizen.get_by_label("Тема")).to_be_visible()
+
+            # a draft open for public discussion, and her comment on it
+            citizen.get_by_role("navigation", name="Портал").get_by_role("link", name="Проєкти рішень").click()
+            citizen.get_by_role("link", name=DRAFT).first.click()
+            expect(citizen.locator("h1")).to_have_text(DRAFT)
+            expect(citizen.locator("dl.facts")).to_contain_text("Громадське обговорення")
+            comment = citizen.locator("form.comment-form")
+            expect(comment.get_by_label("Ім'я, яке показати біля коментаря")).to_have_value(CITIZEN["name"])
+            comment.get_by_label("Проти проєкту").check()
+            comment.get_by_label("Коментар", exact=True).fill(COMMENT)
+            camera.shoot(citizen, "draft")
+            comment.get_by_role("button", name="Опублікувати коментар").click()
+            expect(citizen.get_by_role("status")).to_have_text("Ваш коментар опубліковано.")
+            posted = citizen.locator("ol.comments li").last
+            expect(posted).to_contain_text(f"{CITIZEN['name']} — проти проєкту")
+            expect(posted).to_contain_text(COMMENT)
+            expect(citizen.locator("#comments + p")).to_contain_text("0 за, 1 проти")
+            camera.shoot(citizen, "commented")
+
+            # back to the deputy, and her message to him
+            citizen.get_by_role("navigation", name="Портал").get_by_role("link", name="Депутати").click()
+            citizen.get_by_role("link", name=DEPUTY).click()
+            citizen.get_by_label("Тема").fill(SUBJECT)
+            citizen.get_by_label("Ваше звернення").fill(QUESTION)
+            camera.shoot(citizen, "writing")
+            citizen.get_by_role("button", name="Надіслати").click()
+            expect(citizen).to_have_title("Мої звернення до депутатів — Radaflow")
+            expect(citizen.get_by_role("heading", name=SUBJECT)).to_be_visible()
+            camera.shoot(citizen, "my-messages")
+
+            # the deputy, signed in elsewhere, is told of it, reads it in the cabinet and answers publicly
+            mail_to(mail, DEPUTY_EMAIL, f"Вам надіслали звернення: «{SUBJECT}»")
+            deputy = browser.new_context(locale="uk-UA", viewport=DESKTOP).new_page()
+            deputy.goto(base + "/")
+            deputy.get_by_role("navigation", name="Кабінет").get_by_role("link", name="Увійти").click()
+            sign_in(deputy, DEPUTY_EMAIL, DEPUTY_PASSWORD)
+            expect(deputy.locator("header .who")).to_have_text(DEPUTY)
+            deputy.get_by_role("navigation", name="Кабінет").get_by_role("link", name="Звернення громадян").click()
+            expect(deputy).to_have_title("Звернення громадян — Radaflow")
+            camera.shoot(deputy, "deputy-inbox")
+            deputy.get_by_role("link", name=SUBJECT).click()
+            expect(deputy.locator("pre")).to_have_text(QUESTION)
+            deputy.get_by_role("button", name="Позначити прочитаним і відповісти").click()
+            deputy.get_by_role("textbox", name="Відповідь").fill(ANSWER)
+            deputy.get_by_label("Усі:").check()
+            camera.shoot(deputy, "deputy-answers")
+            deputy.get_by_role("button", name="Надіслати відповідь").click()
+            expect(deputy.get_by_role("status")).to_have_text("Відповідь оприлюднено.")
+
+            # anyone, signed in or not, reads the question and the answer on the deputy's page, without her name
+            passer_by = browser.new_context(locale="uk-UA", viewport=DESKTOP).new_page()
+            passer_by.goto(deputy_page)
+            answered = passer_by.locator("article.answer", has_text=SUBJECT)
+            expect(answered).to_contain_text(QUESTION)
+            expect(answered).to_contain_text(ANSWER)
+            expect(passer_by.locator("main")).not_to_contain_text(CITIZEN["name"])
+            camera.shoot(passer_by, "deputy-answered")
+            # and she is told by e-mail, and finds the answer among her messages
+            mail_to(mail, CITIZEN["email"], f"Депутат відповів на ваше звернення: «{SUBJECT}»")
+            citizen.reload()
+            expect(citizen.locator("main")).to_contain_text(ANSWER)
         finally:
             browser.close()
