@@ -10,7 +10,7 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import closing
+from contextlib import closing, contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -85,16 +85,19 @@ _LATER = (
 
 
 def serve(
-    instance: Path, *, at: datetime | None = None, database_url: str | None = None
+    instance: Path, *, at: datetime | None = None, database_url: str | None = None, **settings: str
 ) -> tuple[subprocess.Popen[bytes], str]:
     """`radaflow run` on a free port for the instance folder (its clock at `at`, its database `database_url`,
-    when given); its base URL once it answers."""
+    when given, and these settings besides, e.g. SMTP_URL); its base URL once it answers. The links its e-mails
+    carry lead back to it."""
     env = {name: value for name, value in os.environ.items() if not is_setting(name)}
     env["RADAFLOW_INSTANCE"] = str(instance)
     if database_url is not None:
         env["DATABASE_URL"] = database_url
     env.pop("SMTP_URL", None)
     port = free_port()
+    env["RADAFLOW_BASE_URL"] = f"http://127.0.0.1:{port}"
+    env.update(settings)
     command = [RADAFLOW] if at is None else [sys.executable, "-c", _LATER, at.isoformat()]
     server = subprocess.Popen(
         [*command, "run", "--port", str(port)],
@@ -152,14 +155,21 @@ def demo_copy(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return instance
 
 
-@pytest.fixture
-def demo(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`radaflow run` on a free port with the demo council loaded, as `make run` starts it; its base URL."""
-    server, base = serve(demo_copy(tmp_path, tmp_path_factory))
+@contextmanager
+def served_demo(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, **settings: str) -> Iterator[str]:
+    """A copy of the demo's instance served by `radaflow run` (with these settings besides); its base URL."""
+    server, base = serve(demo_copy(tmp_path, tmp_path_factory), **settings)
     try:
         yield base
     finally:
         stop(server)
+
+
+@pytest.fixture
+def demo(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`radaflow run` on a free port with the demo council loaded, as `make run` starts it; its base URL."""
+    with served_demo(tmp_path, tmp_path_factory) as base:
+        yield base
 
 
 def nothing_pending(database: Path) -> bool:

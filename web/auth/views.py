@@ -135,12 +135,17 @@ def sign_out() -> ResponseReturnValue:
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a path on this site: never another host (an open redirect would send people to a lookalike)."""
+    return local_path(target) or url_for("cabinet.notifications")
+
+
+def local_path(target: str | None) -> str | None:
+    """`target` if it is a path on this site, else None: never another host (an open redirect would send people
+    to a lookalike)."""
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc:
             return target
-    return url_for("cabinet.notifications")
+    return None
 
 
 def signed_in() -> SignedIn | None:

@@ -323,8 +323,9 @@ def _session_moves(plenary: Document, actor: Actor, now: datetime) -> list[Move]
 
 @bp.app_context_processor
 def _workplaces() -> dict[str, object]:
-    """The header's links to the workplaces the signed-in person has: the sessions (the secretary's) and the
-    decisions to sign (the mayor's), the administration (the administrator's)."""
+    """The header's links to the workplaces the signed-in person has: the sessions (the secretary's), the
+    decisions to sign (the mayor's), the citizens' messages (a deputy's) and the administration (the
+    administrator's)."""
     user = signed_in()
     if user is None:
         return {"workplaces": ()}
@@ -334,6 +335,8 @@ def _workplaces() -> dict[str, object]:
         links.append((url_for("cabinet.sessions"), _("Sessions")))
     if actor.holds("mayor"):
         links.append((url_for("cabinet.signing"), _("To sign")))
+    if actor.holds("deputy"):
+        links.append((url_for("cabinet.messages"), _("Citizens' messages")))
     if actor.holds("admin"):
         links.append((url_for("admin.index"), _("Administration")))
     return {"workplaces": tuple(links)}

@@ -3,13 +3,13 @@ own page of the messages they wrote, with their stages and answers. Signing in i
 
 from __future__ import annotations
 
-from flask import render_template, url_for
+from flask import render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from tasks.registration import queue_confirmation
-from web.auth.views import signed_in
+from web.auth.views import local_path, signed_in
 from web.database import db
 from web.extension import radaflow
 from web.i18n import current, say
@@ -27,23 +27,30 @@ from workflow.timeutil import utcnow
 @bp.route("/register", methods=["GET", "POST"])
 @public_form()
 def register() -> ResponseReturnValue:
-    """The same answer whether or not the address had an account: only its owner learns, from the e-mail."""
+    """The same answer whether or not the address had an account: only its owner learns, from the e-mail.
+
+    `next`, the page the citizen came from (a deputy's, a draft's), travels in the confirmation link, so that
+    signing in after confirming leads back to it."""
+    back = local_path(request.args.get("next"))
     form = RegisterForm()
     if not form.validate_on_submit():
-        return render_template("public/register.html", form=form), 422 if form.errors else 200
+        return render_template("public/register.html", form=form, back=back), 422 if form.errors else 200
     now = utcnow()
     registration = register_citizen(
         db(), form.full_name.data, form.email.data, form.password.data, locale=current(), now=now
     )
     person = registration.to_confirm
     if person is not None and person.email is not None:
-        link = url_for("public.confirm", token=confirmation_token(person.id, person.email), _external=True)
+        token = confirmation_token(person.id, person.email)
+        link = url_for("public.confirm", token=token, next=back, _external=True)
         queue_confirmation(db(), radaflow().settings, person, link, valid_hours=CONFIRM_HOURS, now=now)
-    return render_template("public/registered.html", email=form.email.data.strip())
+    return render_template("public/registered.html", email=form.email.data.strip(), back=back)
 
 
 @bp.get("/register/confirm/<token>")
 def confirm(token: str) -> ResponseReturnValue:
+    """The address confirmed, and the way on: signing in and back to the page the citizen registered from (the
+    deputies' list when the link names none)."""
     try:
         person_id, email = read_confirmation(token)
     except LinkRefused as refused:
@@ -57,11 +64,9 @@ def confirm(token: str) -> ResponseReturnValue:
         confirm_email(db(), person_id, email)
     except InvalidInput as error:
         return render_template("message.html", title=_("The address is not confirmed"), message=say(error)), 400
-    return render_template(
-        "message.html",
-        title=_("The address is confirmed"),
-        message=_("Thank you: your address is confirmed. Sign in and write to a deputy from the deputy's page."),
-    )
+    back = local_path(request.args.get("next")) or url_for("public.deputies")
+    user = signed_in()
+    return render_template("public/confirmed.html", back=back, theirs=user is not None and user.id == person_id)
 
 
 @bp.get("/my/messages")

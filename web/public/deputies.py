@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import format_decimal, format_percent
 from flask_babel import gettext as _
@@ -19,12 +19,21 @@ from web.public import bp
 from web.public.forms import WriteForm
 from web.public.people import CHOICE_TITLES, RESULT_TITLES, SEAT_TITLES, committee_name
 from workflow.council.citizens.registration import CITIZEN_ROLE, is_confirmed, write_as_citizen
-from workflow.council.deputies.profiles import Deputy, attendance, get_deputy, list_deputies
+from workflow.council.deputies.profiles import Deputy, attendance, deputy_ids, get_deputy, list_deputies
 from workflow.council.deputies.record import agreement, record_sessions, voting_record
 from workflow.council.messages.answers import public_answers, responsiveness
 from workflow.council.sittings.votes import CHOICES
 from workflow.errors import NotFound
 from workflow.people import get_person
+
+
+@bp.app_template_global()
+def has_deputy_page(person_id: int) -> bool:
+    """Whether a member named on a page (a ballot, the attendance, a committee) has a deputy's page to link to:
+    the mayor and former deputies have none. The deputies are read once per request."""
+    if "deputy_ids" not in g:
+        g.deputy_ids = deputy_ids(db())
+    return person_id in g.deputy_ids
 
 
 @bp.get("/deputies")

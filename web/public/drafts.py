@@ -117,6 +117,8 @@ def _page(found: Document, *, refusal: WorkflowError | None = None, typed: Mappi
     actor = None if user is None else user.actor()
     now = utcnow()
     person = None if user is None else session.get(Person, user.id)
+    citizen = actor is not None and actor.holds(discussion.CITIZEN)
+    confirmed = person is not None and person.email_confirmed_at is not None
     return render_template(
         "public/draft.html",
         draft=found,
@@ -129,7 +131,8 @@ def _page(found: Document, *, refusal: WorkflowError | None = None, typed: Mappi
         tally=discussion.tally(session, found.id),
         is_open=discussion.is_open(found),
         signed_in=user is not None,
-        may_comment=actor is not None and actor.holds(discussion.CITIZEN),
+        may_comment=citizen and confirmed,
+        unconfirmed=citizen and not confirmed,
         refusal=refusal,
         typed=typed or {"name": "" if person is None else person.full_name, "position": "", "text": ""},
         limits={"text": discussion.MAX_TEXT, "name": discussion.MAX_NAME},

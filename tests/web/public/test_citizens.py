@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import time
+from urllib.parse import quote
 
 import pytest
 from flask.testing import FlaskClient
@@ -40,8 +41,8 @@ def write(client: FlaskClient, deputy_id: int, subject: str = "Освітлен�
     return client.post(f"/deputies/{deputy_id}/messages", data={"subject": subject, "text": text, "csrf_token": token})
 
 
-def confirmed_citizen(site: Site, name: str = "Петро Іваненко") -> Person:
-    citizen = setup.add_person(site.session, name, email="petro@example.org", roles=["citizen"], password=PASSWORD)
+def confirmed_citizen(site: Site, name: str = "Петро Іваненко", email: str = "petro@example.org") -> Person:
+    citizen = setup.add_person(site.session, name, email=email, roles=["citizen"], password=PASSWORD)
     site.commit()
     return citizen
 
@@ -111,6 +112,65 @@ def test_a_citizen_registers_confirms_writes_and_the_public_answer_reaches_the_d
     assert "halyna@example.org" not in public.lower()
     assert "Ліхтарі полагодять у п&#39;ятницю." in citizen.get("/my/messages").get_data(as_text=True)
     wait_for(lambda: portal_mail.count() >= 2, timeout=30, what="the e-mail telling the citizen of the answer")
+
+
+def test_registering_from_a_deputys_page_leads_back_to_it_after_confirming_and_signing_in(
+    portal: Site, portal_mail: Mailbox
+) -> None:
+    deputy = portal.world.deputies[0]
+    client = portal.client()
+    back = f"/deputies/{deputy.id}#write"
+    page = client.get(f"/deputies/{deputy.id}").get_data(as_text=True)
+    assert f'href="/register?next=/deputies/{deputy.id}%23write"' in page
+
+    token = form_token(client, f"/register?next={quote(back)}")
+    registered = client.post(f"/register?next={quote(back)}", data={**CITIZEN, "csrf_token": token})
+    assert f'href="/login?next=/deputies/{deputy.id}%23write"' in registered.get_data(as_text=True)
+    path = confirmation_path(portal_mail)
+    assert path.endswith(f"?next=/deputies/{deputy.id}%23write")
+
+    confirmed = client.get(path).get_data(as_text=True)
+    assert "Увійдіть — і зможете писати депутатам" in confirmed
+    assert f'<a href="/login?next=/deputies/{deputy.id}%23write">Увійти</a>' in confirmed
+    signed = sign_in(client, Person(email="halyna@example.org"), CITIZEN["password"], next_=quote(back))
+    assert signed.headers["Location"] == back
+    assert 'name="subject"' in client.get(f"/deputies/{deputy.id}").get_data(as_text=True)
+
+    # the same link opened again once signed in: on to the page, no second sign-in
+    again = client.get(path).get_data(as_text=True)
+    assert f'<a href="{back}">Далі</a>' in again
+
+
+@pytest.mark.parametrize("elsewhere", ["https://evil.example/", "//evil.example/", "/\\evil.example"])
+def test_a_way_back_to_another_site_is_dropped_from_the_link_and_the_confirmation_leads_to_the_deputies(
+    portal: Site, portal_mail: Mailbox, elsewhere: str
+) -> None:
+    client = portal.client()
+    token = form_token(client, "/register")
+    client.post(f"/register?next={quote(elsewhere)}", data={**CITIZEN, "csrf_token": token})
+    path = confirmation_path(portal_mail)
+    assert "next" not in path
+    assert "evil" not in portal_mail.received[-1].get_content()
+
+    confirmed = client.get(path + f"?next={quote(elsewhere)}").get_data(as_text=True)
+    assert '<a href="/login?next=/deputies">Увійти</a>' in confirmed
+    assert "evil" not in confirmed.split('<main id="main">')[1]
+
+
+def test_a_deputy_finds_the_citizens_messages_from_the_header_and_staff_have_no_such_link(portal: Site) -> None:
+    citizen = portal.client()
+    sign_in(citizen, confirmed_citizen(portal))
+    write(citizen, portal.world.deputies[0].id)
+    member = portal.client()
+    sign_in(member, portal.world.deputies[0])
+
+    header = member.get("/notifications").get_data(as_text=True).split("</header>")[0]
+    assert '<a href="/cabinet/messages">Звернення громадян</a>' in header
+    assert "Освітлення" in member.get("/cabinet/messages").get_data(as_text=True)
+    for person in (portal.world.secretary, confirmed_citizen(portal, "Ольга Ярош", "olha@example.org")):
+        other = portal.client()
+        sign_in(other, person)
+        assert "/cabinet/messages" not in other.get("/notifications").get_data(as_text=True)
 
 
 def test_a_private_answer_stays_off_the_deputys_page(portal: Site) -> None:
@@ -245,7 +305,7 @@ def test_signed_out_the_page_invites_to_sign_in_and_writing_asks_for_it(portal: 
     deputy = portal.world.deputies[0]
     client = portal.client()
     page = client.get(f"/deputies/{deputy.id}").get_data(as_text=True)
-    assert 'href="/register"' in page
+    assert f'href="/register?next=/deputies/{deputy.id}%23write"' in page
     with nothing_changed(portal):
         response = write(client, deputy.id)
     assert response.status_code == 302

@@ -190,6 +190,34 @@ def test_a_refused_comment_says_why_keeps_what_was_typed_and_changes_nothing(sit
         assert "Мій текст коментаря</textarea>" in page
 
 
+def test_a_citizen_who_has_not_confirmed_the_address_is_told_to_and_cannot_comment(site):
+    draft = published_today(site)
+    person = citizen(site)
+    person.email_confirmed_at = None  # registered, the link in the e-mail not yet opened
+    site.commit()
+    client = site.client()
+    sign_in(client, person)
+
+    page = client.get(f"/drafts/{draft.id}").get_data(as_text=True)
+    assert "Спершу підтвердьте адресу" in page
+    assert 'name="position"' not in page
+    token = form_token(client, "/drafts")
+    before = everything(site)
+    data = {"csrf_token": token, "name": "Галина", "position": "for", "text": "Підтримую."}
+    response = client.post(f"/drafts/{draft.id}/comments", data=data)
+
+    assert response.status_code == 403
+    assert "Не виконано. спершу підтвердьте адресу" in text_of(response.get_data(as_text=True))
+    assert before.differences(everything(site)) == []
+
+
+def test_a_stranger_is_offered_to_sign_in_or_register_and_come_back_to_the_draft(site):
+    draft = published_today(site)
+    page = site.client().get(f"/drafts/{draft.id}").get_data(as_text=True)
+    assert f'<a href="/login?next=/drafts/{draft.id}%23write">Увійти</a>' in page
+    assert f'<a href="/register?next=/drafts/{draft.id}%23write">зареєструйтеся</a>' in page
+
+
 def test_a_comment_without_the_form_s_token_is_refused(site):
     draft = published_today(site)
     client = site.client()

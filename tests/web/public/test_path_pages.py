@@ -88,6 +88,21 @@ def test_the_path_shows_every_step_and_each_roll_call_with_its_members_linked(si
     assert "Потрібно було 6 голосів «за»: дві третини від загального складу 9." in words
 
 
+def test_in_a_roll_call_only_the_deputies_link_to_a_page_and_the_mayor_is_named_without_one(site):
+    world = site.world
+    draft = vetoed_and_overridden(site)
+    client = site.client()
+
+    page = client.get(f"/drafts/{draft.id}").get_data(as_text=True)
+
+    linked = set(re.findall(r'<a href="(/deputies/\d+)" data-content>', page))
+    assert linked == {f"/deputies/{deputy.id}" for deputy in world.deputies}
+    assert all(client.get(address).status_code == 200 for address in linked)
+    # the mayor votes as a member of the council but has no deputy's page: a link would lead to "not found"
+    assert client.get(f"/deputies/{world.mayor.id}").status_code == 404
+    assert page.count(f'<th scope="row"><span data-content>{world.mayor.full_name}</span></th>') == 2
+
+
 def test_the_path_partial_needs_nothing_but_path_and_the_roll_call_nothing_but_vote(site):
     draft = vetoed_and_overridden(site)
     with site.app.test_request_context("/"):

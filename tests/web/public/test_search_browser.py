@@ -42,6 +42,7 @@ def test_a_citizen_finds_a_decision_by_an_inflected_word_and_opens_it(demo: str)
                 expect(tab.locator("h1")).to_have_text(title)
                 expect(tab.get_by_role("heading", name="Правовий статус")).to_be_visible()
                 expect(tab.get_by_role("heading", name="Файли")).to_be_visible()
+                tab.wait_for_load_state()  # the stylesheet too: measured before it applies, the page is wider
                 assert tab.evaluate("document.documentElement.scrollWidth") <= width
                 shot(tab, f"decision-page-{name}")
                 tab.close()

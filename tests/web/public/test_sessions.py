@@ -111,6 +111,16 @@ def test_a_held_session_shows_its_agenda_decision_votes_with_roll_calls_and_atte
     assert "Про затвердження порядку денного" in text
 
 
+def test_the_mayor_in_the_roll_calls_and_the_attendance_is_named_without_a_link_to_a_page_he_has_not(site, record):
+    mayor = site.world.mayor
+    html = site.client().get(f"/sessions/{record.held.id}").get_data(as_text=True)
+
+    assert f'href="/deputies/{mayor.id}"' not in html
+    # two roll calls and the attendance
+    assert html.count(f'<th scope="row"><span data-content>{mayor.full_name}</span></th>') == 3
+    assert html.count('<th scope="row"><a href="/deputies/') == 3 * len(site.world.deputies)
+
+
 def test_the_protocol_and_the_extract_download_with_the_sha_256_shown(site, record):
     client = site.client()
     html = client.get(f"/sessions/{record.held.id}").get_data(as_text=True)

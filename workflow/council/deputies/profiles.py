@@ -68,6 +68,13 @@ def list_deputies(session: Session, *, now: datetime | None = None) -> list[Depu
     )
 
 
+def deputy_ids(session: Session, *, now: datetime | None = None) -> frozenset[int]:
+    """The persons who are deputies of the council now, each of whom has a page (one query): a roll call or an
+    attendance sheet names the mayor and former deputies too, who have none."""
+    now = utcnow() if now is None else as_utc(now)
+    return frozenset(holders(session, (DEPUTY_ROLE,), None, now))
+
+
 def get_deputy(session: Session, person_id: int, *, now: datetime | None = None) -> Deputy:
     """A deputy of the council now, with their committees; anyone else (the mayor, staff, a citizen, a former
     deputy) is not found, as a page about them does not exist."""

@@ -24,7 +24,7 @@ from workflow.engine.models import AuditEntry, Document
 from workflow.errors import InvalidInput, NotAllowed, NotFound, WrongState
 from workflow.i18n import N_, local_date
 from workflow.limits import COMMENT
-from workflow.people import Actor
+from workflow.people import Actor, Person
 from workflow.timeutil import as_utc, utcnow
 
 DRAFT = "decision_draft"
@@ -182,6 +182,11 @@ def post_comment(
     if citizen.id is None or not citizen.holds(CITIZEN):
         raise NotAllowed(
             "discussion.citizens_only", N_("only citizens signed in with their own account comment on drafts")
+        )
+    author = session.get(Person, citizen.id)
+    if author is None or author.email_confirmed_at is None:  # an account of an address nobody has shown is theirs
+        raise NotAllowed(
+            "discussion.confirm_first", N_("confirm your e-mail address first: follow the link in the e-mail")
         )
     name, text = name.strip(), text.strip()
     if not name:
