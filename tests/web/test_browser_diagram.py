@@ -41,7 +41,8 @@ def test_a_document_s_page_draws_its_diagram_with_its_stage_marked(demo: str) ->
             picture.focus()
             tab.keyboard.press("ArrowRight")
             expect(picture).to_be_focused()
-            assert picture.evaluate("e => e.scrollLeft") > 0, "the keyboard scrolls the picture"
+            # the keyboard scrolls the picture (smoothly: a moment later)
+            tab.wait_for_function("e => e.scrollLeft > 0", arg=picture.element_handle(), timeout=5000)
 
             tab.get_by_text("Діаграма словами").click()
             expect(tab.locator(".diagram-words li[aria-current=step]")).to_contain_text(stage)
