@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import abort, render_template
 
 from web.admin import bp
+from web.diagram import state_diagram
 from web.extension import radaflow
 from web.i18n import current
 from workflow.definitions.graph import to_mermaid
@@ -23,4 +24,10 @@ def definition(kind: str) -> str:
     if kind not in registry.kinds():
         abort(404)
     compiled = registry.current(kind)
-    return render_template("admin/definition.html", d=compiled, mermaid=to_mermaid(compiled, lang=current()))
+    lang = current()
+    return render_template(
+        "admin/definition.html",
+        d=compiled,
+        diagram=state_diagram(compiled, lang),
+        mermaid=to_mermaid(compiled, lang=lang),
+    )

@@ -1,6 +1,7 @@
 """A draft's attached files (`/drafts/<id>/files`): every version of each with its SHA-256, to download; and, for
 whoever may change the draft now, uploading a file or a new version of one. A file refused (not of an accepted
-kind by its content, a zip bomb, over the size limit) is said why, and nothing is stored."""
+kind by its content, a zip bomb, over the size limit) is said why, and nothing is stored. A file attached after
+visas voids them, as an edit of the text does: the page says so before and after."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from babel.numbers import format_decimal
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import login_required
 
 from web.cabinet import bp
-from web.cabinet.drafting import actor, draft_or_404
+from web.cabinet.drafting import actor, draft_or_404, given_visas
 from web.cabinet.drafting_forms import FileForm
 from web.cabinet.presenting import local
 from web.database import db
@@ -43,7 +45,7 @@ def draft_files(document_id: int) -> ResponseReturnValue:
             content = upload.stream.read(limits.ATTACHMENT_BYTES + 1)
         finally:
             upload.close()  # a large upload was spooled to a temporary file: gone now, whatever comes of it
-        stored = attach_file(
+        attached = attach_file(
             db(), draft, actor(), upload.filename, content, replaces=form.replaces.data or None, now=utcnow()
         )
     except WorkflowError as refusal:
@@ -51,7 +53,21 @@ def draft_files(document_id: int) -> ResponseReturnValue:
         found = db().get(Document, document_id)
         assert found is not None
         return _page(found, form, refusal=refusal), status_of(refusal)
-    flash(_("Attached: %(name)s (version %(version)s).", name=stored.filename, version=stored.version))
+    stored = attached.file
+    if attached.voided:
+        flash(
+            ngettext(
+                "Attached: %(name)s (version %(version)s). The visa given to the draft before no longer stands: "
+                "submit the draft for visas again.",
+                "Attached: %(name)s (version %(version)s). The %(num)s visas given to the draft before no longer "
+                "stand: submit the draft for visas again.",
+                attached.voided,
+                name=stored.filename,
+                version=stored.version,
+            )
+        )
+    else:
+        flash(_("Attached: %(name)s (version %(version)s).", name=stored.filename, version=stored.version))
     return redirect(url_for("cabinet.draft_files", document_id=draft.id))
 
 
@@ -64,6 +80,7 @@ def _page(draft: Document, form: FileForm, *, refusal: WorkflowError | None = No
         refusal=refusal,
         files=attachments(db(), draft),
         may_attach=may_attach(db(), draft, actor()),
+        given_visas=given_visas(draft),
         limit_mb=limits.ATTACHMENT_BYTES // (1024 * 1024),
         local=local,
         kilobytes=lambda size: format_decimal(round(size / 1024, 1), locale=locale),

@@ -26,6 +26,7 @@ from web.cabinet import bp
 from web.cabinet.actions import assumed_guards, input_labels
 from web.cabinet.presenting import children, fields, history, local, related, title_of
 from web.database import db
+from web.diagram import state_diagram
 from web.errors import status_of
 from web.extension import radaflow
 from web.i18n import current as current_language
@@ -158,6 +159,7 @@ def _page(
         children=children(found, actor),
         files=list_files(session, found.id),
         history=history(found, full=full),
+        diagram=state_diagram(compiled, current_language(), found.state),
         local=local,
         kilobytes=lambda size: format_decimal(round(size / 1024, 1), locale=i18n.babel_locale(current_language())),
     )

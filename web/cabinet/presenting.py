@@ -19,6 +19,7 @@ from web.i18n import current as current_language
 from web.i18n import say
 from workflow import i18n
 from workflow.council.access import may_read, names_its_author_publicly
+from workflow.council.drafts.records import DRAFT_VERSION
 from workflow.council.organisation.models import Committee, Department
 from workflow.engine.audit import CREATE, EDIT, MIGRATE, RECORD
 from workflow.engine.models import AuditEntry, Document
@@ -171,13 +172,14 @@ def history(document: Document, *, full: bool) -> list[Step]:
         MIGRATE: _("Moved to a new version of the scheme"),
         RECORD: _("Entered in the record (a vote, the attendance or a decision's number)"),
     }
+    particulars_changed = _("Particulars changed (the initiator, the committees or the majority)")
     states = {name: say(s.title) for name, s in compiled.definition.states.items()}
     return [
         Step(
             at=local(entry.at),
             iso=as_utc(entry.at).isoformat(),
             who=_who(entry, names, document, full),
-            what=actions.get(entry.trigger, entry.trigger),
+            what=particulars_changed if _changes_particulars(entry) else actions.get(entry.trigger, entry.trigger),
             from_state=None if entry.from_state is None else states.get(entry.from_state, entry.from_state),
             to_state=states.get(entry.to_state, entry.to_state),
             comment=entry.comment if full else None,
@@ -186,6 +188,10 @@ def history(document: Document, *, full: bool) -> list[Step]:
         )
         for entry in entries
     ]
+
+
+def _changes_particulars(entry: AuditEntry) -> bool:
+    return entry.trigger == RECORD and entry.data.get("record") == DRAFT_VERSION
 
 
 def _who(entry: AuditEntry, names: Mapping[int, str], document: Document, full: bool) -> str:

@@ -15,7 +15,7 @@ from web.extension import radaflow
 from web.i18n import current, say
 from workflow import i18n
 from workflow.council.drafts.papers import RECOMMENDATIONS
-from workflow.council.sittings.papers import CHOICES, SESSION_KINDS, THRESHOLDS, VOTE_RESULTS
+from workflow.council.sittings.papers import SESSION_KINDS
 from workflow.engine.models import Document
 from workflow.i18n import KYIV, N_
 from workflow.timeutil import as_utc
@@ -62,18 +62,6 @@ def state_title(document: Document) -> str:
     return say(compiled.state(document.state).title)
 
 
-def choice(code: str) -> str:
-    return _(CHOICES[code]) if code in CHOICES else "—"
-
-
-def result(code: str) -> str:
-    return _(VOTE_RESULTS[code]) if code in VOTE_RESULTS else "—"
-
-
-def threshold(code: str) -> str:
-    return _(THRESHOLDS[code]) if code in THRESHOLDS else "—"
-
-
 def session_kind(code: str) -> str:
     return _(SESSION_KINDS[code]) if code in SESSION_KINDS else "—"
 
@@ -98,9 +86,6 @@ def helpers() -> dict[str, Any]:
         "iso": iso,
         "kilobytes": kilobytes,
         "state_title": state_title,
-        "choice": choice,
-        "result": result,
-        "threshold": threshold,
         "session_kind": session_kind,
         "recommendation": recommendation,
         "committee_role": committee_role,

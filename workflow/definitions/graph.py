@@ -1,4 +1,5 @@
-"""A compiled definition drawn as a state diagram: Mermaid for the cabinet's pages, Graphviz DOT for print.
+"""A compiled definition as a state diagram's text, Mermaid and Graphviz DOT, for export (`radaflow workflow
+graph`); the pages draw their picture with workflow.definitions.layout and web/diagram.py.
 
 Both show each state by its title in the reader's language, each move labelled with its trigger, and may mark
 the state a document is in. Titles are free text (Ukrainian, with quotes), so they are always escaped.

@@ -13,6 +13,8 @@ from tests.web.site import in_english, sign_in, submitted, text_of, token
 from workflow import limits
 from workflow.council.drafts import drafts
 from workflow.council.drafts.attachments import attachments
+from workflow.engine import fire
+from workflow.engine.models import Document
 
 
 @pytest.fixture
@@ -129,3 +131,81 @@ def test_nobody_but_who_may_change_the_draft_attaches_and_not_in_a_stage_that_al
         response = upload(author, sent.id, "a.pdf", PDF)
     assert response.status_code == 403
     assert "проєкт на етапі «На візуванні» не можна змінювати, як і його файли" in response.get_data(as_text=True)
+
+
+# --- a file attached after visas voids them, as an edit of the text does ------------------------------------------
+@pytest.fixture
+def returned_with_a_visa(site):
+    """A submitted draft whose finance visa was given before the secretary returned it: back in drafting."""
+    world = site.world
+    draft = submitted(site)
+    finance = next(v for v in drafts.children(site.session, draft, "visa") if v.fields["department_kind"] == "finance")
+    fire(site.session, finance, "give", world.actor(world.accountant), now=world.at(1))
+    drafts.return_for_revision(site.session, draft, world.actor(world.secretary), "Додайте кошторис", now=world.at(1))
+    site.commit()
+    return draft, finance
+
+
+def visa_state(site, visa) -> str:
+    site.session.expire_all()
+    found = site.session.get(Document, visa.id)
+    assert found is not None
+    return found.state
+
+
+def test_a_file_attached_after_visas_is_warned_of_before_and_voids_them_after(site, returned_with_a_visa, author):
+    draft, finance = returned_with_a_visa
+
+    page = author.get(f"/drafts/{draft.id}/files").get_data(as_text=True)
+    assert "Візи буде анульовано." in page
+    assert "Надано 1 візу до проєкту в чинній редакції. Якщо долучити файл чи замінити його, вона втратить силу" in (
+        text_of(page)
+    )
+
+    done = upload(author, draft.id, "кошторис.pdf", PDF)
+    after = author.get(done.headers["Location"]).get_data(as_text=True)
+    assert "Долучено: кошторис.pdf (версія 1). Віза, надана до проєкту раніше, втратила силу" in text_of(after)
+    assert visa_state(site, finance) == "invalidated"
+    assert "Візи буде анульовано." not in after  # none given any more: nothing to warn of
+
+
+def test_a_file_replaced_after_visas_voids_them_too_in_english(site, author):
+    world = site.world
+    draft = submitted(site)
+    # a file attached while drafting, then both visas given and the draft sent back after all
+    drafts.return_for_revision(site.session, draft, world.actor(world.secretary), "Ще раз", now=world.at(1))
+    site.commit()
+    assert upload(author, draft.id, "кошторис.pdf", PDF).status_code == 302
+    drafts.submit_draft(site.session, draft, world.actor(world.staff), now=world.at(2))
+    for visa in drafts.children(site.session, draft, "visa", states=("requested",)):
+        reviewer = world.lawyer if visa.fields["department_kind"] == "legal" else world.accountant
+        fire(site.session, visa, "give", world.actor(reviewer, 2), now=world.at(2))
+    drafts.return_for_revision(site.session, draft, world.actor(world.secretary), "Уточніть", now=world.at(3))
+    site.commit()
+    given = drafts.children(site.session, draft, "visa", states=("given",))
+    assert len(given) == 2
+    client = in_english(author)
+
+    page = text_of(client.get(f"/drafts/{draft.id}/files").get_data(as_text=True))
+    assert "2 visas were given to the draft as it stands. Attaching a file or replacing one voids them" in page
+    done = upload(client, draft.id, "кошторис-2.pdf", PDF, replaces="attachment-1")
+    after = text_of(client.get(done.headers["Location"]).get_data(as_text=True))
+
+    assert "Attached: кошторис-2.pdf (version 2). The 2 visas given to the draft before no longer stand" in after
+    assert {visa_state(site, visa) for visa in given} == {"invalidated"}
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "replaces"),
+    [("setup.pdf", EXE, ""), ("кошторис.pdf", PDF, "attachment-7")],
+    ids=["a renamed program", "replacing no such file"],
+)
+def test_a_refused_file_voids_no_visa_and_changes_nothing(site, returned_with_a_visa, author, name, content, replaces):
+    draft, finance = returned_with_a_visa
+
+    with nothing_changed(site):
+        response = upload(author, draft.id, name, content, replaces=replaces)
+
+    assert response.status_code == 422
+    assert visa_state(site, finance) == "given"
+    assert "Візи буде анульовано." in response.get_data(as_text=True)  # still warned of: they still stand

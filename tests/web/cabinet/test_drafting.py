@@ -202,3 +202,23 @@ def test_a_draft_kept_before_versions_were_kept_shows_its_text_as_its_only_versi
     assert "Немає відмінностей." in page
     assert client.get("/drafts/99999/versions").status_code == 404
     assert page_of(client, draft)
+
+
+def test_a_change_of_the_particulars_alone_is_in_the_draft_s_history(site):
+    client = site.client()
+    sign_in(client, site.world.staff)
+    post(client, "/drafts/new", _draft_form(site))
+    draft = site.session.scalars(select(Document).where(Document.kind == "decision_draft")).all()[-1]
+
+    response = post(
+        client,
+        f"/drafts/{draft.id}/edit",
+        _draft_form(site, initiator="Виконавчий комітет", majority="two_thirds", version=str(draft.version)),
+        follow_redirects=True,
+    )
+
+    history = text_of(response.get_data(as_text=True)).split("Історія")[-1]
+    assert "Змінено відомості про проєкт (ініціатора, комісії чи потрібну більшість)" in history
+    assert "Змінено зміст" not in history  # the text stayed as it was
+    english = text_of(in_english(client).get(f"/documents/{draft.id}").get_data(as_text=True))
+    assert "Particulars changed (the initiator, the committees or the majority)" in english.split("History")[-1]

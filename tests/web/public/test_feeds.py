@@ -1,6 +1,6 @@
 """The iCalendar feeds (RFC 5545), read back with `icalendar`: every announced session once, with a UID that
 never changes, DTSTAMP, Kyiv times with their VTIMEZONE, and a cancelled session marked so; a committee's feed
-holds the sessions that consider its drafts."""
+holds the sessions that consider its drafts and its own meetings, which the council's feed holds too."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from icalendar import Calendar
 
 from tests.web.public.council_record import INTERNAL_TITLE, council_record
 from tests.web.site import in_english
+from tests.workflow.council.committees.scenes import referred_and_meeting
+from workflow.council.committees import meetings
 from workflow.council.sittings import sessions
 from workflow.engine import fire
 
@@ -155,3 +157,92 @@ def test_an_advisory_committee_sees_the_session_of_its_draft_too(site):
 def test_a_committee_that_does_not_exist_has_no_feed(site):
     assert site.client().get("/committees/987654.ics").status_code == 404
     assert site.client().get("/committees/99999999999.ics").status_code == 404
+
+
+# --- the committees' meetings ----------------------------------------------------------------------------------
+def meeting_uid(site, meeting) -> str:
+    return f"committee-meeting-{meeting.id}.council-{site.world.council.id}@radaflow"
+
+
+def test_a_committee_s_planned_meeting_is_in_its_feed_and_the_council_s(site):
+    world = site.world
+    scene = referred_and_meeting(site.session, world, opened=False)
+    site.commit()
+
+    budget = events(feed(site.client(), f"/committees/{world.budget.id}.ics"))
+
+    meeting = budget[meeting_uid(site, scene.meeting)]
+    assert str(meeting["summary"]) == "Засідання комісії: З питань бюджету"
+    assert str(meeting["location"]) == "Кімната 12"
+    assert str(meeting["status"]) == "CONFIRMED"
+    assert int(meeting["sequence"]) == 0
+    assert meeting.decoded("dtstart") == datetime(2026, 3, 4, 11, 0, tzinfo=KYIV)
+    assert meeting.decoded("dtend") == datetime(2026, 3, 4, 13, 0, tzinfo=KYIV)  # two hours while not closed
+    assert meeting["dtstamp"].dt.tzinfo is not None
+    assert str(meeting["url"]).endswith(f"/committees/{world.budget.id}")
+    assert str(meeting["description"]) == "Порядок денний:\n1. Про ремонт даху ліцею № 2"
+    # the session the draft goes to is in its calendar as before: both sources, each event once
+    assert set(events(feed(site.client(), "/sessions.ics"))) >= {meeting_uid(site, scene.meeting)}
+    assert meeting_uid(site, scene.meeting) not in events(feed(site.client(), f"/committees/{world.education.id}.ics"))
+
+
+def test_a_meeting_keeps_its_uid_as_it_is_held_and_ends_when_it_closed(site):
+    world = site.world
+    scene = referred_and_meeting(site.session, world)
+    site.commit()
+    uid = meeting_uid(site, scene.meeting)
+    before = events(feed(site.client(), f"/committees/{world.budget.id}.ics"))
+    meetings.close_meeting(site.session, scene.meeting, scene.chair, now=world.at(2.05))
+    site.commit()
+
+    after = events(feed(site.client(), f"/committees/{world.budget.id}.ics"))
+
+    assert set(after) == set(before)
+    assert after[uid].decoded("dtend") == datetime(2026, 3, 4, 12, 12, tzinfo=KYIV)  # closed 72 minutes in
+    assert str(after[uid]["status"]) == "CONFIRMED"
+
+
+def test_a_cancelled_meeting_stays_marked_cancelled_without_its_reason(site):
+    world = site.world
+    scene = referred_and_meeting(site.session, world, opened=False)
+    meetings.cancel_meeting(site.session, scene.meeting, scene.chair, "Голова хворіє на грип", now=world.at(1.5))
+    site.commit()
+
+    for url in (f"/committees/{world.budget.id}.ics", "/sessions.ics"):
+        body = site.client().get(url).get_data(as_text=True)
+        cancelled = events(Calendar.from_ical(body))[meeting_uid(site, scene.meeting)]
+        assert str(cancelled["status"]) == "CANCELLED"
+        assert int(cancelled["sequence"]) == 1
+        assert str(cancelled["summary"]) == "Скасовано: Засідання комісії: З питань бюджету"
+        assert "грип" not in body
+
+
+def test_a_meeting_s_agenda_names_only_drafts_the_public_may_read(site):
+    world = site.world
+    scene = referred_and_meeting(site.session, world, opened=False)
+    fire(
+        site.session,
+        scene.draft,
+        "return_for_revision",
+        world.actor(world.secretary, 1.5),
+        comment="Доопрацювати",
+        now=world.at(1.5),
+    )
+    site.commit()
+
+    body = site.client().get(f"/committees/{world.budget.id}.ics").get_data(as_text=True)
+
+    meeting = events(Calendar.from_ical(body))[meeting_uid(site, scene.meeting)]
+    assert "description" not in meeting  # the draft is being written again: not the public's yet
+    assert "Про ремонт даху" not in body
+
+
+def test_a_meeting_s_summary_speaks_the_reader_s_language(site):
+    scene = referred_and_meeting(site.session, site.world, opened=False)
+    site.commit()
+
+    calendar = feed(in_english(site.client()), "/sessions.ics")
+
+    meeting = events(calendar)[meeting_uid(site, scene.meeting)]
+    assert str(meeting["summary"]) == "Committee meeting: З питань бюджету"  # the committee has no English name
+    assert str(meeting["description"]).startswith("Agenda:\n1. ")

@@ -37,7 +37,7 @@ def test_a_citizen_follows_the_sessions_on_a_desktop_and_on_a_phone(demo: str) -
                 tab.locator("h2:has-text('Минулі засідання') + ul a").first.click()
                 expect(tab.get_by_role("heading", name="Присутність")).to_be_visible()
                 tab.locator("details summary").first.click()
-                ballot = tab.locator("table.roll-call a").first
+                ballot = tab.locator(".roll-call table.ballots a").first
                 expect(ballot).to_be_visible()
                 fits(tab, viewport, f"session-{name}")
                 assert (ballot.get_attribute("href") or "").startswith("/deputies/")

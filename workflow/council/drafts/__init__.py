@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from workflow.council.drafts import consequences, guards, roles
+from workflow.council.drafts import consequences, guards, records, roles
 from workflow.council.drafts.notices import register as register_notices
 from workflow.definitions.catalog import Catalog
 from workflow.notifications.notices import Notices
@@ -12,4 +12,5 @@ def register(catalog: Catalog, notices: Notices) -> None:
     roles.register(catalog)
     guards.register(catalog)
     consequences.register(catalog)
+    records.register(catalog)
     register_notices(notices)

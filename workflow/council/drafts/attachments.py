@@ -1,14 +1,18 @@
 """Files attached to a draft (its annexes, a map, a budget table): checked by their content, stored with their
-SHA-256 among the document's files, and replaced by a new version that keeps the old one."""
+SHA-256 among the document's files, and replaced by a new version that keeps the old one. A file attached or
+replaced changes the draft the reviewers signed off: the visas given to it lose their force, as after an edit of
+its text."""
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from workflow.council.drafts.drafts import void_visas
 from workflow.definitions.registry import registry_of
 from workflow.engine.firing import holds_any_role
 from workflow.engine.models import Document
@@ -21,6 +25,13 @@ from workflow.uploads import check_upload
 
 #: the names attachments are stored under among a document's files: "attachment-1", "attachment-2", ...
 PREFIX = "attachment-"
+
+
+@dataclass(frozen=True, slots=True)
+class Attached:
+    file: DocumentFile
+    #: how many visas given to the draft before the file came no longer stand
+    voided: int
 
 
 def may_attach(session: Session, draft: Document, actor: Actor) -> bool:
@@ -39,9 +50,10 @@ def attach_file(
     *,
     replaces: str | None = None,
     now: datetime | None = None,
-) -> DocumentFile:
-    """Attach a file to the draft, or a new version of the attachment `replaces`; refused, storing nothing, when
-    the actor may not change the draft now or the file is not what is accepted."""
+) -> Attached:
+    """Attach a file to the draft, or a new version of the attachment `replaces`, voiding the visas given to the
+    draft as it stood; refused, storing and voiding nothing, when the actor may not change the draft now or the
+    file is not what is accepted."""
     _check_may_attach(session, draft, actor)
     checked = check_upload(filename, content)
     if replaces is None:
@@ -50,17 +62,20 @@ def attach_file(
         if not replaces.startswith(PREFIX) or get_file(session, draft.id, replaces) is None:
             raise InvalidInput("attachments.no_such_file", N_("the draft has no such attached file"))
         name = replaces
-    return store_file(
+    now = utcnow() if now is None else now
+    stored = store_file(
         session,
         draft,
         name,
         content,
         key=f"upload:{uuid.uuid4().hex}",
-        now=utcnow() if now is None else now,
+        now=now,
         by=actor,
         filename=checked.filename,
         media_type=checked.kind.media_type,
     )
+    why = "a file of the draft was replaced" if replaces else "a file was attached to the draft"
+    return Attached(stored, void_visas(session, draft, why, now=now))
 
 
 def attachments(session: Session, draft: Document) -> list[list[DocumentFile]]:

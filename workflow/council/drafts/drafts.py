@@ -1,5 +1,5 @@
 """A draft decision's way to the session: submitted with visas asked from the legal and finance departments,
-edited (which makes the visas given no longer valid), sent to its committees."""
+edited (which makes the visas given no longer valid, as attaching a file does), sent to its committees."""
 
 from __future__ import annotations
 
@@ -96,14 +96,20 @@ def edit_draft(
     # asks the state's editors even when the text stays as it was: particulars are edited by the same people
     edit_document(session, draft, author, title=title, fields=None if body is None else {"body": body}, now=now)
     text_changed = draft.version != version
-    given = children(session, draft, "visa", states=("given",)) if text_changed else []
-    for visa in given:
-        fire(session, visa, "invalidate", SYSTEM, comment="the text of the draft was changed", now=now)
-    if text_changed:
-        for visa in children(session, draft, "visa", states=("requested",)):
-            fire(session, visa, "cancel", SYSTEM, now=now)
+    voided = void_visas(session, draft, "the text of the draft was changed", now=now) if text_changed else 0
     if text_changed or particulars != before:
-        versions.record_version(session, draft, author, particulars, now=now)
+        versions.record_version(session, draft, author, particulars, chained=particulars != before, now=now)
+    return voided
+
+
+def void_visas(session: Session, draft: Document, why: str, *, now: datetime | None = None) -> int:
+    """The visas given to the draft as it stood lose their force, and those still asked for are asked no more:
+    the reviewers signed off the whole draft, its text and its files. Returns how many given visas were voided."""
+    given = children(session, draft, "visa", states=("given",))
+    for visa in given:
+        fire(session, visa, "invalidate", SYSTEM, comment=why, now=now)
+    for visa in children(session, draft, "visa", states=("requested",)):
+        fire(session, visa, "cancel", SYSTEM, now=now)
     return len(given)
 
 

@@ -40,3 +40,6 @@ class DraftVersion(Base):
     amendment_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
+    #: the version of the draft's audit entry that puts this version under the draft's chain: set when the save
+    #: changed the draft's particulars (a change of the text is under the chain by its own `edit` entry)
+    record_version: Mapped[int | None] = mapped_column(Integer)

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from workflow import limits
+from workflow.council.drafts import records
 from workflow.council.drafts.models import DraftVersion
 from workflow.council.organisation.models import Committee
 from workflow.council.sittings.votes import THRESHOLDS
@@ -97,9 +98,11 @@ def record_version(
     particulars: Particulars,
     *,
     amendment: Document | None = None,
+    chained: bool = False,
     now: datetime | None = None,
 ) -> DraftVersion:
-    """Keep the draft as it stands now, with `particulars`, as its next version; flushes."""
+    """Keep the draft as it stands now, with `particulars`, as its next version; flushes. `chained`: the save
+    changed the particulars, so the version goes under the draft's chain (`records`)."""
     last = session.scalar(select(func.max(DraftVersion.number)).where(DraftVersion.document_id == draft.id))
     number = (last or 0) + 1
     body = draft.fields.get("body")
@@ -117,8 +120,11 @@ def record_version(
         created_at=utcnow() if now is None else as_utc(now),
         created_by_id=actor.id,
     )
-    session.add(version)
-    session.flush()
+    if chained:
+        records.record_version(session, version, draft, actor, version.created_at)
+    else:
+        session.add(version)
+        session.flush()
     return version
 
 

@@ -84,31 +84,40 @@ class RollCall:
 
 def roll_call(session: Session, vote: Vote) -> RollCall:
     """The published form of a recorded vote (for any vote: a session's page shows them too)."""
-    people = session.execute(
-        select(Ballot.person_id, Person.full_name, Ballot.name, Ballot.choice)
-        .join(Person, Person.id == Ballot.person_id)
-        .where(Ballot.vote_id == vote.id)
-    ).all()
-    ballots = sorted(
-        ((pid, name or full, choice) for pid, full, name, choice in people), key=lambda b: (_alphabetical(b[1]), b[0])
-    )
-    return RollCall(
-        id=vote.id,
-        purpose=vote.purpose,
-        question=vote.question,
-        held_at=as_utc(vote.held_at),
-        result=vote.result,
-        threshold=vote.threshold,
-        total_composition=vote.total_composition,
-        required=vote.required,
-        registered=vote.registered,
-        votes_for=vote.votes_for,
-        against=vote.votes_against,
-        abstained=vote.abstained,
-        not_voted=vote.not_voted,
-        absent=vote.absent,
-        ballots=tuple(ballots),
-    )
+    return roll_calls(session, [vote])[vote.id]
+
+
+def roll_calls(session: Session, votes: Sequence[Vote]) -> dict[int, RollCall]:
+    """Each vote's published form by its id, every member's ballot by the name they voted under in the Ukrainian
+    alphabet's order: one query for all (a session's page shows every vote of the sitting)."""
+    ballots: dict[int, list[tuple[int, str, str]]] = {vote.id: [] for vote in votes}
+    if votes:
+        for vote_id, person_id, full, name, choice in session.execute(
+            select(Ballot.vote_id, Ballot.person_id, Person.full_name, Ballot.name, Ballot.choice)
+            .join(Person, Person.id == Ballot.person_id)
+            .where(Ballot.vote_id.in_(list(ballots)))
+        ):
+            ballots[vote_id].append((person_id, name or full, choice))
+    return {
+        vote.id: RollCall(
+            id=vote.id,
+            purpose=vote.purpose,
+            question=vote.question,
+            held_at=as_utc(vote.held_at),
+            result=vote.result,
+            threshold=vote.threshold,
+            total_composition=vote.total_composition,
+            required=vote.required,
+            registered=vote.registered,
+            votes_for=vote.votes_for,
+            against=vote.votes_against,
+            abstained=vote.abstained,
+            not_voted=vote.not_voted,
+            absent=vote.absent,
+            ballots=tuple(sorted(ballots[vote.id], key=lambda b: (_alphabetical(b[1]), b[0]))),
+        )
+        for vote in votes
+    }
 
 
 #: the Ukrainian alphabet, by which a roll call lists the members (code points put І, Є, Ї before А)

@@ -7,17 +7,18 @@ before it was ever convened was never announced, so it is not listed either: the
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workflow.council.access import may_read
 from workflow.council.organisation.queries import council_members
-from workflow.council.sittings.models import AgendaItem, Ballot, Decision, PlenarySession, Vote
+from workflow.council.path.path import RollCall
+from workflow.council.path.path import roll_calls as path_roll_calls
+from workflow.council.sittings.models import AgendaItem, Decision, PlenarySession, Vote
 from workflow.council.sittings.papers import name_key
 from workflow.council.sittings.sessions import agenda
 from workflow.council.sittings.votes import presence
@@ -47,17 +48,10 @@ class SessionSummary:
 
 
 @dataclass(frozen=True)
-class RollCallEntry:
-    person_id: int
-    name: str
-    #: for, against, abstain, not_voted or absent
-    choice: str
-
-
-@dataclass(frozen=True)
 class PublicVote:
     vote: Vote
-    roll_call: list[RollCallEntry]
+    #: the vote as published, as the decision's page shows it too (public/_roll_call.html)
+    roll_call: RollCall
 
 
 @dataclass
@@ -245,18 +239,8 @@ def _place_votes(
 
 def roll_calls(session: Session, votes: Sequence[Vote]) -> dict[int, PublicVote]:
     """Each vote with its roll call (every member's name as they voted, and choice), in Ukrainian name order."""
-    entries: dict[int, list[RollCallEntry]] = defaultdict(list)
-    if votes:
-        rows = session.execute(
-            select(Ballot.vote_id, Ballot.person_id, func.coalesce(Ballot.name, Person.full_name), Ballot.choice)
-            .join(Person, Person.id == Ballot.person_id)
-            .where(Ballot.vote_id.in_([vote.id for vote in votes]))
-        )
-        for vote_id, person_id, name, choice in rows:
-            entries[vote_id].append(RollCallEntry(person_id, name, choice))
-    return {
-        vote.id: PublicVote(vote, sorted(entries[vote.id], key=lambda entry: name_key(entry.name))) for vote in votes
-    }
+    published = path_roll_calls(session, votes)
+    return {vote.id: PublicVote(vote, published[vote.id]) for vote in votes}
 
 
 def _attendance(session: Session, summary: SessionSummary) -> list[Presence]:
