@@ -322,6 +322,29 @@ class World:
     def actor(self, person: Person, days: float = 0) -> Actor:
         return load_actor(self.session, person.id, self.at(days))
 
+    def ids(self) -> dict[str, int | list[int]]:
+        """The ids of the council's rows, from which `World.load` finds them again in another session."""
+        return {
+            name: [person.id for person in value] if isinstance(value, list) else value.id
+            for name, value in vars(self).items()
+            if name != "session"
+        }
+
+    @classmethod
+    def load(cls, session: Session, ids: dict[str, int | list[int]]) -> World:
+        """The council `ids` names (see `ids`), read in `session`."""
+
+        def get(model: type[Base], id_: int) -> Base:
+            found = session.get(model, id_)
+            assert found is not None, f"{model.__name__} {id_} is in the database"
+            return found
+
+        rows: dict[str, object] = {}
+        for name, value in ids.items():
+            model = _WORLD_MODELS[name]
+            rows[name] = [get(model, id_) for id_ in value] if isinstance(value, list) else get(model, value)
+        return cls(session=session, **rows)  # type: ignore[arg-type]
+
     @property
     def members(self) -> list[Person]:
         """Everyone with a vote: the deputies and the mayor."""
@@ -395,6 +418,22 @@ class World:
         fire(self.session, plenary, "open", secretary, now=self.at(days))
         for person in self.members[: len(self.members) if present is None else present]:
             sessions.register(self.session, plenary, secretary, person, now=self.at(days))
+
+
+#: the model of each of World's rows, for `World.load`
+_WORLD_MODELS: dict[str, type[Base]] = {
+    "council": Council,
+    "mayor": Person,
+    "secretary": Person,
+    "staff": Person,
+    "deputies": Person,
+    "lawyer": Person,
+    "accountant": Person,
+    "legal": Department,
+    "finance": Department,
+    "budget": Committee,
+    "education": Committee,
+}
 
 
 DEPUTY_NAMES = (

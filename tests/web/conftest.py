@@ -218,16 +218,28 @@ def council(registry: DefinitionRegistry) -> Iterator[Callable[[str], Council]]:
 
 
 # --- the cabinet: the site the pages' tests drive (tests/web/site.py) ---------------------------------------
-@pytest.fixture
-def site(clean_environment: None, connection: Connection, tmp_path: Path) -> Iterator[Site]:
-    """The cabinet on the suite's migrated database (SQLite and PostgreSQL), inside the test's transaction."""
-    app = app_in_transaction(connection, tmp_path / "instance")
+def new_site(connection: Connection, instance_dir: Path) -> Site:
+    """The cabinet inside the connection's transaction, with the test council, whose people sign in with
+    `PASSWORD` (the lawyer, the staff member, the secretary and the first two deputies), committed. Close it
+    with `close_site`."""
+    app = app_in_transaction(connection, instance_dir)
     session = app.extensions["radaflow"].sessions()
     world = build_world(session)
     hashed = password_hash()
     for person in (world.lawyer, world.staff, world.secretary, *world.deputies[:2]):
         person.password_hash = hashed
     session.commit()
-    yield Site(app, world, session)
-    session.close()
-    app.extensions["radaflow"].engine.dispose()
+    return Site(app, world, session)
+
+
+def close_site(site: Site) -> None:
+    site.session.close()
+    site.app.extensions["radaflow"].engine.dispose()
+
+
+@pytest.fixture
+def site(clean_environment: None, connection: Connection, tmp_path: Path) -> Iterator[Site]:
+    """The cabinet on the suite's migrated database (SQLite and PostgreSQL), inside the test's transaction."""
+    site = new_site(connection, tmp_path / "instance")
+    yield site
+    close_site(site)
