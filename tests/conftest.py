@@ -7,6 +7,7 @@ that need real commits (concurrency, the CLI) use `committed_db`, a database of 
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -33,6 +34,8 @@ from workflow.council.organisation.models import Committee, Council, Department
 from workflow.council.sittings import sessions
 from workflow.council.sittings.votes import hold_committee_vote
 from workflow.db import REGISTRY_KEY, Base, make_engine, make_sessionmaker
+from workflow.definitions.compiled import CompiledDefinition
+from workflow.definitions.loader import load_directory
 from workflow.definitions.registry import DefinitionRegistry
 from workflow.engine import edit_document, fire
 from workflow.engine.models import Document
@@ -79,9 +82,21 @@ def drop_postgres_database(url: str) -> None:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@functools.cache
+def shipped_definitions() -> tuple[CompiledDefinition, ...]:
+    """The shipped definitions checked and compiled once per worker (tens of milliseconds each time)."""
+    return tuple(load_directory(DEFINITIONS, CATALOG))
+
+
+def shipped_registry() -> DefinitionRegistry:
+    """A registry of the shipped definitions of its own, as `DefinitionRegistry.from_directory(DEFINITIONS)`
+    makes one (knowing of no database that stores them yet), from the definitions compiled once."""
+    return DefinitionRegistry(CATALOG, shipped_definitions())
+
+
 @pytest.fixture(scope="session")
 def registry() -> DefinitionRegistry:
-    return DefinitionRegistry.from_directory(DEFINITIONS, CATALOG)
+    return shipped_registry()
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
@@ -156,7 +171,7 @@ def committed_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Com
         url = create_postgres_database("radaflow_commit")
     engine = make_engine(url)
     schema.upgrade(engine)
-    registry = DefinitionRegistry.from_directory(DEFINITIONS, CATALOG)
+    registry = shipped_registry()
     try:
         yield CommittedDB(url, engine, registry)
     finally:

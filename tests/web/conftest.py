@@ -18,7 +18,14 @@ from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from tasks.runner import run_pending
-from tests.conftest import build_world, create_postgres_database, drop_postgres_database, savepoint_sessions
+from tests.conftest import (
+    DEFINITIONS,
+    build_world,
+    create_postgres_database,
+    drop_postgres_database,
+    savepoint_sessions,
+    shipped_registry,
+)
 from tests.web.site import Site, password_hash
 from web import create_app
 from web.cli import main
@@ -80,8 +87,14 @@ def app_in_transaction(connection: Connection, instance_dir: Path, **config: obj
     releases a savepoint, its rollback rolls back to one, and the end of the test rolls everything back, so the
     database is migrated once per run instead of once per test."""
     url = connection.engine.url.render_as_string(hide_password=False)
-    app = create_app({"database_url": url, "instance_dir": instance_dir, "TESTING": True, **config})
+    # the shipped definitions compiled once, in a registry of the application's own (unless a test names others)
+    shipped = "definitions_dir" not in config and "RADAFLOW_DEFINITIONS" not in os.environ
+    app = create_app(
+        {"database_url": url, "instance_dir": instance_dir, "TESTING": True, **config},
+        registry=shipped_registry() if shipped else None,
+    )
     runtime: Runtime = app.extensions["radaflow"]
+    assert not shipped or runtime.settings.definitions_dir == DEFINITIONS.resolve()
     runtime.sessions = savepoint_sessions(connection, runtime.registry)
     if "radaflow.ticker" in app.extensions:
         # the sessions share the test's one connection, which a thread of its own must not use beside the
