@@ -10,12 +10,14 @@ from __future__ import annotations
 import functools
 import json
 import os
+import queue
 import re
 import signal
+import sqlite3
 import threading
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -80,6 +82,81 @@ def drop_postgres_database(url: str) -> None:
     name = url.rsplit("/", 1)[1]
     with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+class TestDatabases:
+    """Migrated databases of the tests' own, each a copy of an empty database migrated once per worker: a file
+    copy on SQLite, `CREATE DATABASE ... TEMPLATE` on PostgreSQL (the migrations take most of a second on
+    PostgreSQL); and the PostgreSQL ones dropped in a thread of their own, since a DROP DATABASE waits seconds
+    on the disk while the next test can run."""
+
+    __test__ = False  # not a test class, whatever its name
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._sqlite_template: Path | None = None
+        self._postgres_template: str | None = None
+        self._drops: queue.Queue[str | None] = queue.Queue()
+        self._drop_errors: list[BaseException] = []
+        self._dropper = threading.Thread(target=self._drop_in_turn, name="database-dropper", daemon=True)
+        self._dropper.start()
+
+    def sqlite(self, path: Path) -> str:
+        """The URL of a migrated SQLite database at `path`."""
+        if self._sqlite_template is None:
+            template = self.folder / "migrated.sqlite3"
+            engine = make_engine(f"sqlite:///{template}")
+            schema.upgrade(engine)
+            engine.dispose()
+            self._sqlite_template = template
+        with closing(sqlite3.connect(self._sqlite_template)) as source, closing(sqlite3.connect(path)) as copy:
+            source.backup(copy)
+        return f"sqlite:///{path}"
+
+    def postgresql(self, prefix: str) -> str:
+        """The URL of a new migrated PostgreSQL database; hand it to `drop` when done."""
+        _postgres_available_or_fail()
+        if self._postgres_template is None:
+            url = create_postgres_database("radaflow_migrated")
+            engine = make_engine(url)
+            try:
+                schema.upgrade(engine)
+            finally:
+                engine.dispose()  # a template is copied only while nobody is connected to it
+            self._postgres_template = url
+        template = self._postgres_template.rsplit("/", 1)[1]
+        name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+        with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as connection:
+            connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        return f"postgresql+psycopg://{POSTGRES_HOST}/{name}"
+
+    def drop(self, url: str) -> None:
+        """Drop a PostgreSQL database in the background (`close` waits for every drop)."""
+        self._drops.put(url)
+
+    def _drop_in_turn(self) -> None:
+        while (url := self._drops.get()) is not None:
+            try:
+                drop_postgres_database(url)
+            except BaseException as error:  # reported by close(), in the test session's thread
+                self._drop_errors.append(error)
+
+    def close(self) -> None:
+        if self._postgres_template is not None:
+            self.drop(self._postgres_template)
+        self._drops.put(None)
+        self._dropper.join()
+        if self._drop_errors:
+            raise self._drop_errors[0]
+
+
+@pytest.fixture(scope="session")
+def test_databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestDatabases]:
+    databases = TestDatabases(tmp_path_factory.mktemp("migrated"))
+    try:
+        yield databases
+    finally:
+        databases.close()
 
 
 @functools.cache
@@ -164,20 +241,22 @@ class CommittedDB:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def committed_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[CommittedDB]:
+def committed_db(
+    request: pytest.FixtureRequest, tmp_path: Path, test_databases: TestDatabases
+) -> Iterator[CommittedDB]:
+    """A migrated database of the test's own (no definitions stored yet), and a registry of its own."""
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'committed.sqlite3'}"
+        url = test_databases.sqlite(tmp_path / "committed.sqlite3")
     else:
-        url = create_postgres_database("radaflow_commit")
+        url = test_databases.postgresql("radaflow_commit")
     engine = make_engine(url)
-    schema.upgrade(engine)
     registry = shipped_registry()
     try:
         yield CommittedDB(url, engine, registry)
     finally:
         engine.dispose()
         if request.param == "postgresql":
-            drop_postgres_database(url)
+            test_databases.drop(url)
 
 
 # --- building a council for a test --------------------------------------------------------------------------

@@ -20,16 +20,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from tasks.runner import run_pending
 from tests.conftest import (
     DEFINITIONS,
+    TestDatabases,
     build_world,
     create_postgres_database,
-    drop_postgres_database,
     savepoint_sessions,
     shipped_registry,
 )
 from tests.web.site import Site, password_hash
 from web import create_app
 from web.cli import main
-from workflow import schema
 from workflow.db import make_engine, make_sessionmaker
 from workflow.definitions.registry import DefinitionRegistry
 from workflow.engine import create_document, fire
@@ -52,13 +51,13 @@ def is_setting(name: str) -> bool:
 
 # --- databases of the test's own ---------------------------------------------------------------------------
 @pytest.fixture
-def fresh_postgres_url() -> Iterator[str]:
+def fresh_postgres_url(test_databases: TestDatabases) -> Iterator[str]:
     """An empty PostgreSQL database (no tables), dropped after the test."""
     url = create_postgres_database("radaflow_web")
     try:
         yield url
     finally:
-        drop_postgres_database(url)
+        test_databases.drop(url)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -71,13 +70,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def database_file(tmp_path: Path) -> str:
+def database_file(tmp_path: Path, test_databases: TestDatabases) -> str:
     """A migrated, empty SQLite database."""
-    url = f"sqlite:///{tmp_path / 'web.sqlite3'}"
-    engine = make_engine(url)
-    schema.upgrade(engine)
-    engine.dispose()
-    return url
+    return test_databases.sqlite(tmp_path / "web.sqlite3")
 
 
 # --- the application inside the test's transaction ----------------------------------------------------------

@@ -17,19 +17,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
-from tests.conftest import (
-    Snapshot,
-    World,
-    build_world,
-    create_postgres_database,
-    drop_postgres_database,
-    snapshot,
-)
+from tests.conftest import Snapshot, TestDatabases, World, build_world, snapshot
 from tests.processes import Mailbox, mailbox  # noqa: F401 (a fixture)
 from tests.web.conftest import app_in_transaction, close_site, is_setting, new_site
 from tests.web.public.council_record import Record, council_record
 from tests.web.site import Site, password_hash
-from workflow import schema
 from workflow.db import make_engine
 from workflow.definitions.registry import DefinitionRegistry
 from workflow.engine.models import Document
@@ -100,17 +92,22 @@ class RecordedDatabase:
 
 @pytest.fixture(scope="session")
 def recorded_database(
-    engine: Engine, registry: DefinitionRegistry, tmp_path_factory: pytest.TempPathFactory
+    engine: Engine,
+    registry: DefinitionRegistry,
+    test_databases: TestDatabases,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[RecordedDatabase]:
     """The record made on the kind of database `engine` is (SQLite or PostgreSQL), once per worker: making it is
     seconds of work (two sessions held, drafts reviewed, a protocol and an extract rendered), reading it in a
     test is milliseconds."""
     folder = tmp_path_factory.mktemp("record")
     kind = engine.dialect.name
-    url = f"sqlite:///{folder / 'record.sqlite3'}" if kind == "sqlite" else create_postgres_database("radaflow_record")
+    if kind == "sqlite":
+        url = test_databases.sqlite(folder / "record.sqlite3")
+    else:
+        url = test_databases.postgresql("radaflow_record")
     recorded = make_engine(url)
     try:
-        schema.upgrade(recorded)
         with Session(recorded) as session, session.begin():
             registry.sync(session)
         instance_dir = folder / "instance"
@@ -130,7 +127,7 @@ def recorded_database(
     finally:
         recorded.dispose()
         if kind == "postgresql":
-            drop_postgres_database(url)
+            test_databases.drop(url)
 
 
 @pytest.fixture
