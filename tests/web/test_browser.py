@@ -22,8 +22,10 @@ from tests.web.cli.test_serve import page
 from tests.web.conftest import is_setting
 
 RADAFLOW = str(Path(sys.executable).with_name("radaflow"))
-#: real processes that wait on one another with timeouts: under pytest-xdist they take turns on one worker
-pytestmark = pytest.mark.xdist_group("processes")
+#: real processes that wait on one another with timeouts: under pytest-xdist the browser tests take turns on one
+#: worker, which makes the demo instance once for them all; the other real processes (Celery workers, Redis,
+#: `radaflow run` alone) take theirs on another, in the group "processes", so that neither waits for the other
+pytestmark = pytest.mark.xdist_group("browser")
 CHROMIUM = "/usr/bin/chromium"
 #: what keeps Chromium from reaching out to Google's hosts on a machine with no way out
 CHROMIUM_ARGS = [

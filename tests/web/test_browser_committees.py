@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 from tests.web.test_browser import CHROMIUM_ARGS, chromium
 from tests.web.test_browser import demo as demo  # the demo served by `radaflow run`: a fixture shared, re-exported
 
-pytestmark = pytest.mark.xdist_group("processes")
+pytestmark = pytest.mark.xdist_group("browser")
 #: where a person looks at what the pages looked like
 ARTIFACTS = Path(os.environ.get("RADAFLOW_TEST_ARTIFACTS", Path(__file__).resolve().parents[2] / "test-artifacts"))
 WIDTH = 390

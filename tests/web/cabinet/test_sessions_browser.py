@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 
 from tests.web.test_browser import CHROMIUM_ARGS, chromium, demo  # noqa: F401  (the demo server fixture)
 
-pytestmark = pytest.mark.xdist_group("processes")
+pytestmark = pytest.mark.xdist_group("browser")
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "sessions"
 PHONE = {"width": 390, "height": 844}
 

@@ -12,7 +12,7 @@ from playwright.sync_api import expect, sync_playwright
 from tests.web.test_browser import CHROMIUM_ARGS, chromium, demo  # noqa: F401  (the demo fixture, shared)
 from workflow.config import PROJECT_ROOT
 
-pytestmark = pytest.mark.xdist_group("processes")
+pytestmark = pytest.mark.xdist_group("browser")
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 
 
