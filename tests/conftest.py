@@ -84,13 +84,11 @@ def drop_postgres_database(url: str) -> None:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-class TestDatabases:
+class MigratedDatabases:
     """Migrated databases of the tests' own, each a copy of an empty database migrated once per worker: a file
     copy on SQLite, `CREATE DATABASE ... TEMPLATE` on PostgreSQL (the migrations take most of a second on
     PostgreSQL); and the PostgreSQL ones dropped in a thread of their own, since a DROP DATABASE waits seconds
     on the disk while the next test can run."""
-
-    __test__ = False  # not a test class, whatever its name
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -151,8 +149,8 @@ class TestDatabases:
 
 
 @pytest.fixture(scope="session")
-def test_databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestDatabases]:
-    databases = TestDatabases(tmp_path_factory.mktemp("migrated"))
+def migrated_databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MigratedDatabases]:
+    databases = MigratedDatabases(tmp_path_factory.mktemp("migrated"))
     try:
         yield databases
     finally:
@@ -242,13 +240,13 @@ class CommittedDB:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def committed_db(
-    request: pytest.FixtureRequest, tmp_path: Path, test_databases: TestDatabases
+    request: pytest.FixtureRequest, tmp_path: Path, migrated_databases: MigratedDatabases
 ) -> Iterator[CommittedDB]:
     """A migrated database of the test's own (no definitions stored yet), and a registry of its own."""
     if request.param == "sqlite":
-        url = test_databases.sqlite(tmp_path / "committed.sqlite3")
+        url = migrated_databases.sqlite(tmp_path / "committed.sqlite3")
     else:
-        url = test_databases.postgresql("radaflow_commit")
+        url = migrated_databases.postgresql("radaflow_commit")
     engine = make_engine(url)
     registry = shipped_registry()
     try:
@@ -256,7 +254,7 @@ def committed_db(
     finally:
         engine.dispose()
         if request.param == "postgresql":
-            test_databases.drop(url)
+            migrated_databases.drop(url)
 
 
 # --- building a council for a test --------------------------------------------------------------------------

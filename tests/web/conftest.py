@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from tasks.runner import run_pending
 from tests.conftest import (
     DEFINITIONS,
-    TestDatabases,
+    MigratedDatabases,
     build_world,
     create_postgres_database,
     savepoint_sessions,
@@ -51,13 +51,13 @@ def is_setting(name: str) -> bool:
 
 # --- databases of the test's own ---------------------------------------------------------------------------
 @pytest.fixture
-def fresh_postgres_url(test_databases: TestDatabases) -> Iterator[str]:
+def fresh_postgres_url(migrated_databases: MigratedDatabases) -> Iterator[str]:
     """An empty PostgreSQL database (no tables), dropped after the test."""
     url = create_postgres_database("radaflow_web")
     try:
         yield url
     finally:
-        test_databases.drop(url)
+        migrated_databases.drop(url)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -70,9 +70,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def database_file(tmp_path: Path, test_databases: TestDatabases) -> str:
+def database_file(tmp_path: Path, migrated_databases: MigratedDatabases) -> str:
     """A migrated, empty SQLite database."""
-    return test_databases.sqlite(tmp_path / "web.sqlite3")
+    return migrated_databases.sqlite(tmp_path / "web.sqlite3")
 
 
 # --- the application inside the test's transaction ----------------------------------------------------------

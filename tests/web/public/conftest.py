@@ -17,7 +17,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
-from tests.conftest import Snapshot, TestDatabases, World, build_world, snapshot
+from tests.conftest import MigratedDatabases, Snapshot, World, build_world, snapshot
 from tests.processes import Mailbox, mailbox  # noqa: F401 (a fixture)
 from tests.web.conftest import app_in_transaction, close_site, is_setting, new_site
 from tests.web.public.council_record import Record, council_record
@@ -94,7 +94,7 @@ class RecordedDatabase:
 def recorded_database(
     engine: Engine,
     registry: DefinitionRegistry,
-    test_databases: TestDatabases,
+    migrated_databases: MigratedDatabases,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[RecordedDatabase]:
     """The record made on the kind of database `engine` is (SQLite or PostgreSQL), once per worker: making it is
@@ -103,9 +103,9 @@ def recorded_database(
     folder = tmp_path_factory.mktemp("record")
     kind = engine.dialect.name
     if kind == "sqlite":
-        url = test_databases.sqlite(folder / "record.sqlite3")
+        url = migrated_databases.sqlite(folder / "record.sqlite3")
     else:
-        url = test_databases.postgresql("radaflow_record")
+        url = migrated_databases.postgresql("radaflow_record")
     recorded = make_engine(url)
     try:
         with Session(recorded) as session, session.begin():
@@ -127,7 +127,7 @@ def recorded_database(
     finally:
         recorded.dispose()
         if kind == "postgresql":
-            test_databases.drop(url)
+            migrated_databases.drop(url)
 
 
 @pytest.fixture
