@@ -21,6 +21,7 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 import psycopg
 import pytest
@@ -45,6 +46,7 @@ from workflow.models import import_all
 from workflow.people import Actor, Person, RoleGrant, load_actor
 
 DEFINITIONS = PROJECT_ROOT / "definitions"
+_Made = TypeVar("_Made")
 POSTGRES_ADMIN = os.environ.get("TEST_POSTGRES_ADMIN", "host=127.0.0.1 port=5432 user=postgres dbname=postgres")
 POSTGRES_HOST = os.environ.get("TEST_POSTGRES_HOST", "postgres@127.0.0.1:5432")
 
@@ -380,6 +382,64 @@ def unchanged(session: Session):  # type: ignore[no-untyped-def]
             )
 
     return check
+
+
+# --- a scenario made once per worker, read by many tests --------------------------------------------------------
+@dataclass(frozen=True)
+class SharedDatabase:
+    """A database of its own, of the kind the suite's `engine` is, holding a scenario made once per worker and
+    committed. A test reads it through `reading`, inside an outer transaction rolled back after the test, as
+    every test on the suite's database works; `rows` is every row as the scenario left them."""
+
+    engine: Engine
+    rows: Snapshot
+
+
+@contextmanager
+def shared_database(
+    engine: Engine,
+    registry: DefinitionRegistry,
+    databases: MigratedDatabases,
+    folder: Path,
+    make: Callable[[Connection], _Made],
+) -> Iterator[tuple[SharedDatabase, _Made]]:
+    """A migrated database with the shipped definitions stored, and `make(connection)` run on it inside a
+    transaction that is then committed; yields the database and what `make` returned (ids, not rows: each
+    test reads the rows again in its own session)."""
+    kind = engine.dialect.name
+    url = databases.sqlite(folder / "shared.sqlite3") if kind == "sqlite" else databases.postgresql("radaflow_shared")
+    shared = make_engine(url)
+    try:
+        with Session(shared) as session, session.begin():
+            registry.sync(session)
+        with shared.connect() as connection:
+            outer = connection.begin()
+            made = make(connection)
+            outer.commit()
+        with Session(shared) as session:
+            rows = snapshot(session)
+        yield SharedDatabase(shared, rows), made
+    finally:
+        shared.dispose()
+        if kind == "postgresql":
+            databases.drop(url)
+
+
+@contextmanager
+def reading(shared: SharedDatabase) -> Iterator[Connection]:
+    """A connection to the shared database inside an outer transaction rolled back at the end (a test may add
+    to the scenario as it likes); then every row must be as the scenario left it."""
+    with shared.engine.connect() as connection:
+        outer = connection.begin()
+        try:
+            yield connection
+        finally:
+            outer.rollback()
+    with Session(shared.engine) as session:
+        after = snapshot(session)
+    assert after == shared.rows, "a test left a trace in a shared scenario's database:\n" + "\n".join(
+        shared.rows.differences(after)
+    )
 
 
 # --- a council to play scenarios in -----------------------------------------------------------------------------

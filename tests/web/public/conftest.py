@@ -15,14 +15,12 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import Connection, Engine
-from sqlalchemy.orm import Session
 
-from tests.conftest import MigratedDatabases, Snapshot, World, build_world, snapshot
+from tests.conftest import MigratedDatabases, SharedDatabase, World, build_world, reading, shared_database, snapshot
 from tests.processes import Mailbox, mailbox  # noqa: F401 (a fixture)
 from tests.web.conftest import app_in_transaction, close_site, is_setting, new_site
 from tests.web.public.council_record import Record, council_record
 from tests.web.site import Site, password_hash
-from workflow.db import make_engine
 from workflow.definitions.registry import DefinitionRegistry
 from workflow.engine.models import Document
 
@@ -78,16 +76,13 @@ def nothing_changed(site: Site) -> Iterator[None]:
 # --- the council's record, made once per worker and database ---------------------------------------------------
 @dataclass(frozen=True)
 class RecordedDatabase:
-    """A database of its own holding the test council and its record (council_record.py), committed: each test
-    that reads the record works on it inside an outer transaction rolled back after the test, as every test on
-    the suite's database does. `rows` is every row as the record left them, which each test must leave so."""
+    """The shared database holding the test council and its record (council_record.py)."""
 
-    engine: Engine
+    shared: SharedDatabase
     #: the instance folder the record was made with, copied for each test
     instance_dir: Path
     world: dict[str, int | list[int]]
     record: dict[str, int]
-    rows: Snapshot
 
 
 @pytest.fixture(scope="session")
@@ -101,33 +96,21 @@ def recorded_database(
     seconds of work (two sessions held, drafts reviewed, a protocol and an extract rendered), reading it in a
     test is milliseconds."""
     folder = tmp_path_factory.mktemp("record")
-    kind = engine.dialect.name
-    if kind == "sqlite":
-        url = migrated_databases.sqlite(folder / "record.sqlite3")
-    else:
-        url = migrated_databases.postgresql("radaflow_record")
-    recorded = make_engine(url)
-    try:
-        with Session(recorded) as session, session.begin():
-            registry.sync(session)
-        instance_dir = folder / "instance"
-        with pytest.MonkeyPatch.context() as monkeypatch, recorded.connect() as connection:
+    instance_dir = folder / "instance"
+
+    def make(connection: Connection) -> tuple[dict[str, int | list[int]], dict[str, int]]:
+        with pytest.MonkeyPatch.context() as monkeypatch:
             for name in [name for name in os.environ if is_setting(name)]:  # as `clean_environment` does
                 monkeypatch.delenv(name)
-            outer = connection.begin()
             site = new_site(connection, instance_dir)
             record = council_record(site)
-            world = site.world.ids()
             ids = {field.name: getattr(record, field.name).id for field in fields(Record)}
+            world = site.world.ids()
             close_site(site)
-            outer.commit()
-        with Session(recorded) as session:
-            rows = snapshot(session)
-        yield RecordedDatabase(recorded, instance_dir, world, ids, rows)
-    finally:
-        recorded.dispose()
-        if kind == "postgresql":
-            migrated_databases.drop(url)
+            return world, ids
+
+    with shared_database(engine, registry, migrated_databases, folder, make) as (shared, (world, ids)):
+        yield RecordedDatabase(shared, instance_dir, world, ids)
 
 
 @pytest.fixture
@@ -141,22 +124,13 @@ def recorded_site(
     instance_dir = tmp_path / "instance"
     if database.instance_dir.exists():
         shutil.copytree(database.instance_dir, instance_dir)
-    with database.engine.connect() as connection:
-        outer = connection.begin()
-        try:
-            app = app_in_transaction(connection, instance_dir)
-            session = app.extensions["radaflow"].sessions()
-            site = Site(app, World.load(session, database.world), session)
-            documents = {name: session.get(Document, id_) for name, id_ in database.record.items()}
-            yield site, Record(**documents)  # type: ignore[arg-type]
-            close_site(site)
-        finally:
-            outer.rollback()
-    with Session(database.engine) as session:
-        after = snapshot(session)
-    assert after == database.rows, "a test left a trace in the shared record's database:\n" + "\n".join(
-        database.rows.differences(after)
-    )
+    with reading(database.shared) as connection:
+        app = app_in_transaction(connection, instance_dir)
+        session = app.extensions["radaflow"].sessions()
+        site = Site(app, World.load(session, database.world), session)
+        documents = {name: session.get(Document, id_) for name, id_ in database.record.items()}
+        yield site, Record(**documents)  # type: ignore[arg-type]
+        close_site(site)
 
 
 @pytest.fixture
