@@ -195,15 +195,22 @@ def engine(
         drop_postgres_database(url)
 
 
-@pytest.fixture
-def connection(engine: Engine) -> Iterator[Connection]:
-    """The test's connection to the session's database, inside an outer transaction rolled back after the test."""
+@contextmanager
+def connection_to(engine: Engine) -> Iterator[Connection]:
+    """A connection to the suite's database, inside an outer transaction rolled back at the end."""
     with engine.connect() as connection:
         outer = connection.begin()
         try:
             yield connection
         finally:
             outer.rollback()
+
+
+@pytest.fixture
+def connection(engine: Engine) -> Iterator[Connection]:
+    """The test's connection to the session's database, inside an outer transaction rolled back after the test."""
+    with connection_to(engine) as connection:
+        yield connection
 
 
 def savepoint_sessions(connection: Connection, registry: DefinitionRegistry) -> sessionmaker[Session]:

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, func, select
 
 from demo import demo_data
 from demo.demo import CouncilExists, DemoSummary, seed_demo
-from tests.conftest import SharedDatabase, reading, savepoint_sessions, shared_database
+from tests.conftest import SharedDatabase, connection_to, reading, savepoint_sessions, shared_database
 from workflow.council.organisation import setup
 from workflow.council.organisation.models import Committee, Department
 from workflow.council.organisation.queries import committee_members, council_members
@@ -67,16 +67,9 @@ def seeded(engine, registry, migrated_databases, tmp_path_factory) -> Iterator[t
 def connection(request, engine) -> Iterator[Connection]:
     """A test that reads the demo (asks for `demo`) works on the seeded database, inside a transaction rolled back
     after it; any other on the suite's database, as everywhere."""
-    if "demo" in request.fixturenames:
-        with reading(request.getfixturevalue("seeded")[0]) as connection:
-            yield connection
-        return
-    with engine.connect() as connection:
-        outer = connection.begin()
-        try:
-            yield connection
-        finally:
-            outer.rollback()
+    reads_demo = "demo" in request.fixturenames
+    with reading(request.getfixturevalue("seeded")[0]) if reads_demo else connection_to(engine) as connection:
+        yield connection
 
 
 @pytest.fixture
