@@ -2,7 +2,10 @@
 
 Every test that uses `session` runs twice: on SQLite (the embedded default) and on the machine's PostgreSQL.
 Each test runs inside an outer transaction that is rolled back, so tests never see each other's rows. Tests
-that need real commits (concurrency, the CLI) use `committed_db`, a database of their own.
+that need real commits (concurrency, the CLI) use `committed_db`, a database of their own, copied from one
+migrated once per worker (`MigratedDatabases`). A scenario that takes seconds to make and that many tests only
+read (the portal's council record, the demo, a played sitting) is made once per worker with `shared_database`
+and read by each test through `reading`, inside a rolled-back transaction checked to leave every row as it was.
 """
 
 from __future__ import annotations
