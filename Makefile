@@ -41,7 +41,8 @@ layers: $(VENV)/.installed-test
 	$(BIN)/lint-imports
 
 ## The suite across the machine's cores (pytest-xdist): one worker per core, each with its own databases; tests
-## marked with the same xdist_group (the real processes: workers, `radaflow run`, the browser) share one worker
+## marked with the same xdist_group share one worker: "browser" (Chromium on `radaflow run`), "processes" (Celery
+## workers, Redis, `radaflow run` alone)
 pytest: $(VENV)/.installed-test debian-packages
 	$(BIN)/pytest -n auto --dist loadgroup
 

@@ -2,22 +2,29 @@
 
 Every test that uses `session` runs twice: on SQLite (the embedded default) and on the machine's PostgreSQL.
 Each test runs inside an outer transaction that is rolled back, so tests never see each other's rows. Tests
-that need real commits (concurrency, the CLI) use `committed_db`, a database of their own.
+that need real commits (concurrency, the CLI) use `committed_db`, a database of their own, copied from one
+migrated once per worker (`MigratedDatabases`). A scenario that takes seconds to make and that many tests only
+read (the portal's council record, the demo, a played sitting) is made once per worker with `shared_database`
+and read by each test through `reading`, inside a rolled-back transaction checked to leave every row as it was.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+import queue
 import re
 import signal
+import sqlite3
 import threading
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 import psycopg
 import pytest
@@ -33,6 +40,8 @@ from workflow.council.organisation.models import Committee, Council, Department
 from workflow.council.sittings import sessions
 from workflow.council.sittings.votes import hold_committee_vote
 from workflow.db import REGISTRY_KEY, Base, make_engine, make_sessionmaker
+from workflow.definitions.compiled import CompiledDefinition
+from workflow.definitions.loader import load_directory
 from workflow.definitions.registry import DefinitionRegistry
 from workflow.engine import edit_document, fire
 from workflow.engine.models import Document
@@ -40,6 +49,7 @@ from workflow.models import import_all
 from workflow.people import Actor, Person, RoleGrant, load_actor
 
 DEFINITIONS = PROJECT_ROOT / "definitions"
+_Made = TypeVar("_Made")
 POSTGRES_ADMIN = os.environ.get("TEST_POSTGRES_ADMIN", "host=127.0.0.1 port=5432 user=postgres dbname=postgres")
 POSTGRES_HOST = os.environ.get("TEST_POSTGRES_HOST", "postgres@127.0.0.1:5432")
 
@@ -79,9 +89,94 @@ def drop_postgres_database(url: str) -> None:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+class MigratedDatabases:
+    """Migrated databases of the tests' own, each a copy of an empty database migrated once per worker: a file
+    copy on SQLite, `CREATE DATABASE ... TEMPLATE` on PostgreSQL (the migrations take most of a second on
+    PostgreSQL); and the PostgreSQL ones dropped in a thread of their own, since a DROP DATABASE waits seconds
+    on the disk while the next test can run."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._sqlite_template: Path | None = None
+        self._postgres_template: str | None = None
+        self._drops: queue.Queue[str | None] = queue.Queue()
+        self._drop_errors: list[BaseException] = []
+        self._dropper = threading.Thread(target=self._drop_in_turn, name="database-dropper", daemon=True)
+        self._dropper.start()
+
+    def sqlite(self, path: Path) -> str:
+        """The URL of a migrated SQLite database at `path`."""
+        if self._sqlite_template is None:
+            template = self.folder / "migrated.sqlite3"
+            engine = make_engine(f"sqlite:///{template}")
+            schema.upgrade(engine)
+            engine.dispose()
+            self._sqlite_template = template
+        with closing(sqlite3.connect(self._sqlite_template)) as source, closing(sqlite3.connect(path)) as copy:
+            source.backup(copy)
+        return f"sqlite:///{path}"
+
+    def postgresql(self, prefix: str) -> str:
+        """The URL of a new migrated PostgreSQL database; hand it to `drop` when done."""
+        _postgres_available_or_fail()
+        if self._postgres_template is None:
+            url = create_postgres_database("radaflow_migrated")
+            engine = make_engine(url)
+            try:
+                schema.upgrade(engine)
+            finally:
+                engine.dispose()  # a template is copied only while nobody is connected to it
+            self._postgres_template = url
+        template = self._postgres_template.rsplit("/", 1)[1]
+        name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+        with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as connection:
+            connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        return f"postgresql+psycopg://{POSTGRES_HOST}/{name}"
+
+    def drop(self, url: str) -> None:
+        """Drop a PostgreSQL database in the background (`close` waits for every drop)."""
+        self._drops.put(url)
+
+    def _drop_in_turn(self) -> None:
+        while (url := self._drops.get()) is not None:
+            try:
+                drop_postgres_database(url)
+            except BaseException as error:  # reported by close(), in the test session's thread
+                self._drop_errors.append(error)
+
+    def close(self) -> None:
+        if self._postgres_template is not None:
+            self.drop(self._postgres_template)
+        self._drops.put(None)
+        self._dropper.join()
+        if self._drop_errors:
+            raise self._drop_errors[0]
+
+
+@pytest.fixture(scope="session")
+def migrated_databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MigratedDatabases]:
+    databases = MigratedDatabases(tmp_path_factory.mktemp("migrated"))
+    try:
+        yield databases
+    finally:
+        databases.close()
+
+
+@functools.cache
+def shipped_definitions() -> tuple[CompiledDefinition, ...]:
+    """The shipped definitions checked and compiled once per worker (tens of milliseconds each time)."""
+    return tuple(load_directory(DEFINITIONS, CATALOG))
+
+
+def shipped_registry() -> DefinitionRegistry:
+    """A registry of the shipped definitions of its own, as `DefinitionRegistry.from_directory(DEFINITIONS)`
+    makes one (knowing of no database that stores them yet), from the definitions compiled once."""
+    return DefinitionRegistry(CATALOG, shipped_definitions())
+
+
 @pytest.fixture(scope="session")
 def registry() -> DefinitionRegistry:
-    return DefinitionRegistry.from_directory(DEFINITIONS, CATALOG)
+    return shipped_registry()
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
@@ -103,15 +198,22 @@ def engine(
         drop_postgres_database(url)
 
 
-@pytest.fixture
-def connection(engine: Engine) -> Iterator[Connection]:
-    """The test's connection to the session's database, inside an outer transaction rolled back after the test."""
+@contextmanager
+def connection_to(engine: Engine) -> Iterator[Connection]:
+    """A connection to the suite's database, inside an outer transaction rolled back at the end."""
     with engine.connect() as connection:
         outer = connection.begin()
         try:
             yield connection
         finally:
             outer.rollback()
+
+
+@pytest.fixture
+def connection(engine: Engine) -> Iterator[Connection]:
+    """The test's connection to the session's database, inside an outer transaction rolled back after the test."""
+    with connection_to(engine) as connection:
+        yield connection
 
 
 def savepoint_sessions(connection: Connection, registry: DefinitionRegistry) -> sessionmaker[Session]:
@@ -149,20 +251,22 @@ class CommittedDB:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def committed_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[CommittedDB]:
+def committed_db(
+    request: pytest.FixtureRequest, tmp_path: Path, migrated_databases: MigratedDatabases
+) -> Iterator[CommittedDB]:
+    """A migrated database of the test's own (no definitions stored yet), and a registry of its own."""
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'committed.sqlite3'}"
+        url = migrated_databases.sqlite(tmp_path / "committed.sqlite3")
     else:
-        url = create_postgres_database("radaflow_commit")
+        url = migrated_databases.postgresql("radaflow_commit")
     engine = make_engine(url)
-    schema.upgrade(engine)
-    registry = DefinitionRegistry.from_directory(DEFINITIONS, CATALOG)
+    registry = shipped_registry()
     try:
         yield CommittedDB(url, engine, registry)
     finally:
         engine.dispose()
         if request.param == "postgresql":
-            drop_postgres_database(url)
+            migrated_databases.drop(url)
 
 
 # --- building a council for a test --------------------------------------------------------------------------
@@ -290,6 +394,64 @@ def unchanged(session: Session):  # type: ignore[no-untyped-def]
     return check
 
 
+# --- a scenario made once per worker, read by many tests --------------------------------------------------------
+@dataclass(frozen=True)
+class SharedDatabase:
+    """A database of its own, of the kind the suite's `engine` is, holding a scenario made once per worker and
+    committed. A test reads it through `reading`, inside an outer transaction rolled back after the test, as
+    every test on the suite's database works; `rows` is every row as the scenario left them."""
+
+    engine: Engine
+    rows: Snapshot
+
+
+@contextmanager
+def shared_database(
+    engine: Engine,
+    registry: DefinitionRegistry,
+    databases: MigratedDatabases,
+    folder: Path,
+    make: Callable[[Connection], _Made],
+) -> Iterator[tuple[SharedDatabase, _Made]]:
+    """A migrated database with the shipped definitions stored, and `make(connection)` run on it inside a
+    transaction that is then committed; yields the database and what `make` returned (ids, not rows: each
+    test reads the rows again in its own session)."""
+    kind = engine.dialect.name
+    url = databases.sqlite(folder / "shared.sqlite3") if kind == "sqlite" else databases.postgresql("radaflow_shared")
+    shared = make_engine(url)
+    try:
+        with Session(shared) as session, session.begin():
+            registry.sync(session)
+        with shared.connect() as connection:
+            outer = connection.begin()
+            made = make(connection)
+            outer.commit()
+        with Session(shared) as session:
+            rows = snapshot(session)
+        yield SharedDatabase(shared, rows), made
+    finally:
+        shared.dispose()
+        if kind == "postgresql":
+            databases.drop(url)
+
+
+@contextmanager
+def reading(shared: SharedDatabase) -> Iterator[Connection]:
+    """A connection to the shared database inside an outer transaction rolled back at the end (a test may add
+    to the scenario as it likes); then every row must be as the scenario left it."""
+    with shared.engine.connect() as connection:
+        outer = connection.begin()
+        try:
+            yield connection
+        finally:
+            outer.rollback()
+    with Session(shared.engine) as session:
+        after = snapshot(session)
+    assert after == shared.rows, "a test left a trace in a shared scenario's database:\n" + "\n".join(
+        shared.rows.differences(after)
+    )
+
+
 # --- a council to play scenarios in -----------------------------------------------------------------------------
 #: the scenario clock: a draft published on Monday 2 March 2026 may be considered from Monday 16 March on
 #: (10 working days; the `holidays` package lists no Ukrainian public holidays during martial law)
@@ -321,6 +483,29 @@ class World:
 
     def actor(self, person: Person, days: float = 0) -> Actor:
         return load_actor(self.session, person.id, self.at(days))
+
+    def ids(self) -> dict[str, int | list[int]]:
+        """The ids of the council's rows, from which `World.load` finds them again in another session."""
+        return {
+            name: [person.id for person in value] if isinstance(value, list) else value.id
+            for name, value in vars(self).items()
+            if name != "session"
+        }
+
+    @classmethod
+    def load(cls, session: Session, ids: dict[str, int | list[int]]) -> World:
+        """The council `ids` names (see `ids`), read in `session`."""
+
+        def get(model: type[Base], id_: int) -> Base:
+            found = session.get(model, id_)
+            assert found is not None, f"{model.__name__} {id_} is in the database"
+            return found
+
+        rows: dict[str, object] = {}
+        for name, value in ids.items():
+            model = _WORLD_MODELS[name]
+            rows[name] = [get(model, id_) for id_ in value] if isinstance(value, list) else get(model, value)
+        return cls(session=session, **rows)  # type: ignore[arg-type]
 
     @property
     def members(self) -> list[Person]:
@@ -395,6 +580,22 @@ class World:
         fire(self.session, plenary, "open", secretary, now=self.at(days))
         for person in self.members[: len(self.members) if present is None else present]:
             sessions.register(self.session, plenary, secretary, person, now=self.at(days))
+
+
+#: the model of each of World's rows, for `World.load`
+_WORLD_MODELS: dict[str, type[Base]] = {
+    "council": Council,
+    "mayor": Person,
+    "secretary": Person,
+    "staff": Person,
+    "deputies": Person,
+    "lawyer": Person,
+    "accountant": Person,
+    "legal": Department,
+    "finance": Department,
+    "budget": Committee,
+    "education": Committee,
+}
 
 
 DEPUTY_NAMES = (

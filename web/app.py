@@ -43,6 +43,7 @@ from web.public import committees as public_committees
 from web.public import decisions as public_decisions
 from web.public import sessions as public_sessions
 from workflow.config import Settings
+from workflow.definitions.registry import DefinitionRegistry
 from workflow.runtime import Runtime
 
 #: the blueprints, each with the modules that route their views on it (each module's views are routed on its
@@ -83,7 +84,8 @@ BLUEPRINTS: tuple[tuple[Blueprint, tuple[ModuleType, ...]], ...] = (
 )
 
 
-def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+def create_app(test_config: dict[str, Any] | None = None, *, registry: DefinitionRegistry | None = None) -> Flask:
+    """The web application; `registry`: its definitions loaded already (see `Runtime.open`)."""
     settings = Settings.from_env()
     if test_config:
         settings = replace(settings, **{k: v for k, v in test_config.items() if hasattr(settings, k)})
@@ -92,7 +94,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.update({k: v for k, v in test_config.items() if k.isupper()})
 
-    app.extensions["radaflow"] = Runtime.open(settings)
+    app.extensions["radaflow"] = Runtime.open(settings, registry)
     app.url_map.converters["id"] = IdConverter
 
     security.init_app(app, settings)  # first: the request's size is limited before anything reads it

@@ -22,7 +22,10 @@ class Runtime:
     sessions: sessionmaker[Session]
 
     @classmethod
-    def open(cls, settings: Settings) -> Runtime:
-        registry = DefinitionRegistry.from_directory(settings.definitions_dir, CATALOG)
+    def open(cls, settings: Settings, registry: DefinitionRegistry | None = None) -> Runtime:
+        """The process's runtime; `registry`: the definitions of `settings.definitions_dir` loaded already
+        (the test suite loads them once, not once per application)."""
+        if registry is None:
+            registry = DefinitionRegistry.from_directory(settings.definitions_dir, CATALOG)
         engine = make_engine(settings.database_url)
         return cls(settings, registry, engine, make_sessionmaker(engine, registry))

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from argon2 import PasswordHasher
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 
 from demo import demo_data
 from demo.demo import CouncilExists, DemoSummary, seed_demo
+from tests.conftest import SharedDatabase, connection_to, reading, savepoint_sessions, shared_database
 from workflow.council.organisation import setup
 from workflow.council.organisation.models import Committee, Department
 from workflow.council.organisation.queries import committee_members, council_members
@@ -34,15 +36,45 @@ COMMITTEE_SUBJECTS = (
 )
 
 
+#: argon2 at its smallest costs: the same hashing and checking, in a millisecond instead of half a second
+QUICK_ARGON2 = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
 @pytest.fixture(autouse=True)
 def quick_argon2(monkeypatch):
-    """argon2 at its smallest costs: the same hashing and checking, in a millisecond instead of half a second."""
-    monkeypatch.setattr("workflow.people._hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    monkeypatch.setattr("workflow.people._hasher", QUICK_ARGON2)
+
+
+@pytest.fixture(scope="session")
+def seeded(engine, registry, migrated_databases, tmp_path_factory) -> Iterator[tuple[SharedDatabase, DemoSummary]]:
+    """The demo seeded once per worker on each kind of database, as `radaflow seed demo` seeds it on TODAY:
+    seeding is seconds of work, which the tests that read the demo share."""
+
+    def seed(connection) -> DemoSummary:
+        with pytest.MonkeyPatch.context() as monkeypatch:
+            monkeypatch.setattr("workflow.people._hasher", QUICK_ARGON2)
+            session = savepoint_sessions(connection, registry)()
+            summary = seed_demo(session, today=TODAY)
+            session.commit()
+            session.close()
+            return summary
+
+    with shared_database(engine, registry, migrated_databases, tmp_path_factory.mktemp("demo"), seed) as seeded:
+        yield seeded
 
 
 @pytest.fixture
-def demo(session) -> DemoSummary:
-    return seed_demo(session, today=TODAY)
+def connection(request, engine) -> Iterator[Connection]:
+    """A test that reads the demo (asks for `demo`) works on the seeded database, inside a transaction rolled back
+    after it; any other on the suite's database, as everywhere."""
+    reads_demo = "demo" in request.fixturenames
+    with reading(request.getfixturevalue("seeded")[0]) if reads_demo else connection_to(engine) as connection:
+        yield connection
+
+
+@pytest.fixture
+def demo(seeded) -> DemoSummary:
+    return seeded[1]
 
 
 def documents(session, kind: str, state: str | None = None) -> list[Document]:

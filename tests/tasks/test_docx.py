@@ -12,17 +12,28 @@ import os
 import shutil
 import subprocess
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import docx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.orm import Session
 
 from tasks.docx import render, render_docx_handler, render_extract, rerender
-from tests.conftest import World, build_world
+from tests.conftest import (
+    MigratedDatabases,
+    SharedDatabase,
+    World,
+    build_world,
+    connection_to,
+    reading,
+    savepoint_sessions,
+    shared_database,
+)
 from workflow.config import Settings
 from workflow.council.drafts import drafts
 from workflow.council.drafts.papers import committee_conclusion_context, decision_context
@@ -31,6 +42,7 @@ from workflow.council.sittings import sessions
 from workflow.council.sittings.models import Attendance, Decision, Vote
 from workflow.council.sittings.papers import CHOICES_UK, agenda_context, extract_context, protocol_context
 from workflow.council.sittings.votes import ballots_of, quorum_for
+from workflow.definitions.registry import DefinitionRegistry
 from workflow.engine import fire
 from workflow.engine.models import Document, OutboxRow
 from workflow.engine.outbox import carry_out
@@ -57,9 +69,58 @@ class Sitting:
     def at(self, day: float, hour: int = 9) -> datetime:
         return self.world.at(day) + timedelta(hours=hour - 9)
 
+    def ids(self) -> dict[str, Any]:
+        """The ids of the sitting's rows, from which `Sitting.load` finds them again in another session."""
+        return {
+            "world": self.world.ids(),
+            **{name: getattr(self, name).id for name in SITTING_DOCUMENTS},
+            "registered": [person.id for person in self.registered],
+            "away": [person.id for person in self.away],
+        }
+
+    @classmethod
+    def load(cls, session: Session, ids: dict[str, Any]) -> Sitting:
+        documents = {name: session.get(Document, ids[name]) for name in SITTING_DOCUMENTS}
+        people = {name: [session.get(Person, id_) for id_ in ids[name]] for name in ("registered", "away")}
+        return cls(world=World.load(session, ids["world"]), **documents, **people)  # type: ignore[arg-type]
+
+
+SITTING_DOCUMENTS = ("plenary", "roof", "street", "roof_item", "street_item", "protocol", "conclusion")
+
+
+@pytest.fixture(scope="session")
+def played(
+    engine: Engine, registry: DefinitionRegistry, migrated_databases: MigratedDatabases, tmp_path_factory
+) -> Iterator[tuple[SharedDatabase, dict[str, Any]]]:
+    """The sitting played once per worker on each kind of database: it is most of a second of work, which the
+    tests that read it share."""
+
+    def play(connection: Connection) -> dict[str, Any]:
+        session = savepoint_sessions(connection, registry)()
+        ids = play_sitting(session).ids()
+        session.commit()
+        session.close()
+        return ids
+
+    with shared_database(engine, registry, migrated_databases, tmp_path_factory.mktemp("sitting"), play) as played:
+        yield played
+
 
 @pytest.fixture
-def sitting(session: Session) -> Sitting:
+def connection(request: pytest.FixtureRequest, engine: Engine) -> Iterator[Connection]:
+    """A test that reads the sitting works on the database it was played in, inside a transaction rolled back
+    after it; any other on the suite's database, as everywhere."""
+    reads_sitting = "sitting" in request.fixturenames
+    with reading(request.getfixturevalue("played")[0]) if reads_sitting else connection_to(engine) as connection:
+        yield connection
+
+
+@pytest.fixture
+def sitting(session: Session, played: tuple[SharedDatabase, dict[str, Any]]) -> Sitting:
+    return Sitting.load(session, played[1])
+
+
+def play_sitting(session: Session) -> Sitting:
     """Session № 12 of a council of 26 deputies and the mayor: two drafts reviewed by the budget committee are on
     its agenda (the roof repair, reported by the staff member; the street's new name, reported by nobody named,
     so by its initiator). 24 members register, one of them leaves; the agenda is approved; the roof is adopted

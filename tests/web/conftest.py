@@ -18,11 +18,17 @@ from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from tasks.runner import run_pending
-from tests.conftest import build_world, create_postgres_database, drop_postgres_database, savepoint_sessions
+from tests.conftest import (
+    DEFINITIONS,
+    MigratedDatabases,
+    build_world,
+    create_postgres_database,
+    savepoint_sessions,
+    shipped_registry,
+)
 from tests.web.site import Site, password_hash
 from web import create_app
 from web.cli import main
-from workflow import schema
 from workflow.db import make_engine, make_sessionmaker
 from workflow.definitions.registry import DefinitionRegistry
 from workflow.engine import create_document, fire
@@ -45,13 +51,13 @@ def is_setting(name: str) -> bool:
 
 # --- databases of the test's own ---------------------------------------------------------------------------
 @pytest.fixture
-def fresh_postgres_url() -> Iterator[str]:
+def fresh_postgres_url(migrated_databases: MigratedDatabases) -> Iterator[str]:
     """An empty PostgreSQL database (no tables), dropped after the test."""
     url = create_postgres_database("radaflow_web")
     try:
         yield url
     finally:
-        drop_postgres_database(url)
+        migrated_databases.drop(url)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -64,13 +70,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def database_file(tmp_path: Path) -> str:
+def database_file(tmp_path: Path, migrated_databases: MigratedDatabases) -> str:
     """A migrated, empty SQLite database."""
-    url = f"sqlite:///{tmp_path / 'web.sqlite3'}"
-    engine = make_engine(url)
-    schema.upgrade(engine)
-    engine.dispose()
-    return url
+    return migrated_databases.sqlite(tmp_path / "web.sqlite3")
 
 
 # --- the application inside the test's transaction ----------------------------------------------------------
@@ -80,8 +82,14 @@ def app_in_transaction(connection: Connection, instance_dir: Path, **config: obj
     releases a savepoint, its rollback rolls back to one, and the end of the test rolls everything back, so the
     database is migrated once per run instead of once per test."""
     url = connection.engine.url.render_as_string(hide_password=False)
-    app = create_app({"database_url": url, "instance_dir": instance_dir, "TESTING": True, **config})
+    # the shipped definitions compiled once, in a registry of the application's own (unless a test names others)
+    shipped = "definitions_dir" not in config and "RADAFLOW_DEFINITIONS" not in os.environ
+    app = create_app(
+        {"database_url": url, "instance_dir": instance_dir, "TESTING": True, **config},
+        registry=shipped_registry() if shipped else None,
+    )
     runtime: Runtime = app.extensions["radaflow"]
+    assert not shipped or runtime.settings.definitions_dir == DEFINITIONS.resolve()
     runtime.sessions = savepoint_sessions(connection, runtime.registry)
     if "radaflow.ticker" in app.extensions:
         # the sessions share the test's one connection, which a thread of its own must not use beside the
@@ -218,16 +226,28 @@ def council(registry: DefinitionRegistry) -> Iterator[Callable[[str], Council]]:
 
 
 # --- the cabinet: the site the pages' tests drive (tests/web/site.py) ---------------------------------------
-@pytest.fixture
-def site(clean_environment: None, connection: Connection, tmp_path: Path) -> Iterator[Site]:
-    """The cabinet on the suite's migrated database (SQLite and PostgreSQL), inside the test's transaction."""
-    app = app_in_transaction(connection, tmp_path / "instance")
+def new_site(connection: Connection, instance_dir: Path) -> Site:
+    """The cabinet inside the connection's transaction, with the test council, whose people sign in with
+    `PASSWORD` (the lawyer, the staff member, the secretary and the first two deputies), committed. Close it
+    with `close_site`."""
+    app = app_in_transaction(connection, instance_dir)
     session = app.extensions["radaflow"].sessions()
     world = build_world(session)
     hashed = password_hash()
     for person in (world.lawyer, world.staff, world.secretary, *world.deputies[:2]):
         person.password_hash = hashed
     session.commit()
-    yield Site(app, world, session)
-    session.close()
-    app.extensions["radaflow"].engine.dispose()
+    return Site(app, world, session)
+
+
+def close_site(site: Site) -> None:
+    site.session.close()
+    site.app.extensions["radaflow"].engine.dispose()
+
+
+@pytest.fixture
+def site(clean_environment: None, connection: Connection, tmp_path: Path) -> Iterator[Site]:
+    """The cabinet on the suite's migrated database (SQLite and PostgreSQL), inside the test's transaction."""
+    site = new_site(connection, tmp_path / "instance")
+    yield site
+    close_site(site)

@@ -10,8 +10,10 @@ from playwright.sync_api import expect, sync_playwright
 from tests.web.browser import CHROMIUM_ARGS, chromium
 from tests.web.browser import demo as demo  # the demo served by `radaflow run`: a fixture shared, re-exported
 
-#: real processes that wait on one another with timeouts: under pytest-xdist they take turns on one worker
-pytestmark = pytest.mark.xdist_group("processes")
+#: real processes that wait on one another with timeouts: under pytest-xdist the browser tests take turns on one
+#: worker, which makes the demo instance once for them all; the other real processes (Celery workers, Redis,
+#: `radaflow run` alone) take theirs on another, in the group "processes", so that neither waits for the other
+pytestmark = pytest.mark.xdist_group("browser")
 
 
 def test_the_legal_reviewer_signs_in_finds_the_request_and_gives_the_visa(demo: str) -> None:

@@ -17,7 +17,7 @@ from tests.processes import wait_for
 from tests.web.test_browser import CHROMIUM_ARGS, chromium
 from tests.web.test_browser import demo as demo  # the demo served by `radaflow run`: a fixture shared, re-exported
 
-pytestmark = pytest.mark.xdist_group("processes")
+pytestmark = pytest.mark.xdist_group("browser")
 ARTIFACTS = Path(os.environ.get("RADAFLOW_TEST_ARTIFACTS", Path(__file__).resolve().parents[2] / "test-artifacts"))
 
 

@@ -35,7 +35,7 @@ from tests.web.browser import ARTIFACTS, CHROMIUM_ARGS, DESKTOP, chromium, demo_
 from workflow.calendar import is_working_day, working_days_between
 from workflow.council.law import KYIV, LAW
 
-pytestmark = pytest.mark.xdist_group("processes")
+pytestmark = pytest.mark.xdist_group("browser")
 
 TITLE = "Про облаштування інклюзивного дитячого майданчика на вулиці Садовій"
 BODY = "1. Облаштувати інклюзивний дитячий майданчик на вулиці Садовій.\n2. Фінансувати з міського бюджету."

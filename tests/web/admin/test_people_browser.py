@@ -13,7 +13,7 @@ from playwright.sync_api import expect, sync_playwright
 from tests.web.test_browser import CHROMIUM_ARGS, chromium, demo  # noqa: F401 (the demo fixture)
 from workflow.config import PROJECT_ROOT
 
-pytestmark = pytest.mark.xdist_group("processes")
+pytestmark = pytest.mark.xdist_group("browser")
 ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", PROJECT_ROOT / "test-artifacts")) / "admin"
 
 

@@ -25,7 +25,7 @@ from workflow.definitions.registry import DefinitionRegistry
 from workflow.engine import fire
 from workflow.timeutil import utcnow
 
-pytestmark = pytest.mark.xdist_group("processes")
+pytestmark = pytest.mark.xdist_group("browser")
 
 
 @dataclass

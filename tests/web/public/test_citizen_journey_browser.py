@@ -20,7 +20,7 @@ from tests.processes import Mailbox, mailbox, wait_for  # noqa: F401 (the mailbo
 from tests.web.browser import CHROMIUM_ARGS, chromium, served_demo
 from workflow.config import PROJECT_ROOT
 
-pytestmark = pytest.mark.xdist_group("processes")
+pytestmark = pytest.mark.xdist_group("browser")
 ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", PROJECT_ROOT / "test-artifacts")) / "citizen-journey"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}

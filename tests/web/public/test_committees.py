@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from tests.web.pages import tables
-from tests.web.public.council_record import INTERNAL_TITLE, council_record
+from tests.web.public.council_record import INTERNAL_TITLE
 from tests.web.site import in_english, text_of
 from workflow.council.drafts import drafts
 from workflow.engine import edit_document
@@ -16,11 +14,6 @@ from workflow.engine import edit_document
 
 def words(html: str) -> str:
     return re.sub(r" ([,.:;])", r"\1", text_of(html))
-
-
-@pytest.fixture
-def record(site):
-    return council_record(site)
 
 
 def test_the_committees_are_listed_with_their_chairs(site):

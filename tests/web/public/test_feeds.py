@@ -7,10 +7,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-import pytest
 from icalendar import Calendar
 
-from tests.web.public.council_record import INTERNAL_TITLE, council_record
+from tests.web.public.council_record import INTERNAL_TITLE
 from tests.web.site import in_english
 from tests.workflow.council.committees.scenes import referred_and_meeting
 from workflow.council.committees import meetings
@@ -18,11 +17,6 @@ from workflow.council.sittings import sessions
 from workflow.engine import fire
 
 KYIV = ZoneInfo("Europe/Kyiv")
-
-
-@pytest.fixture
-def record(site):
-    return council_record(site)
 
 
 def feed(client, url: str) -> Calendar:

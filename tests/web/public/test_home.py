@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
-from tests.web.public.council_record import INTERNAL_TITLE, REMARK, council_record
+from tests.web.public.council_record import INTERNAL_TITLE, REMARK
 from tests.web.site import in_english, text_of
 from web.public import home
 from workflow.council.sittings import sessions
@@ -15,11 +13,6 @@ from workflow.council.sittings import sessions
 
 def words(html: str) -> str:
     return re.sub(r" ([,.:;])", r"\1", text_of(html))
-
-
-@pytest.fixture
-def record(site):
-    return council_record(site)
 
 
 def on_day(monkeypatch, site, days: float) -> None:

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 from tests.web.browser import CHROMIUM_ARGS, DESKTOP, PHONE, chromium, photograph
 from tests.web.browser import demo as demo  # the demo served by `radaflow run`: a fixture shared, re-exported
 
-pytestmark = pytest.mark.xdist_group("processes")
+pytestmark = pytest.mark.xdist_group("browser")
 
 
 def test_a_citizen_follows_the_sessions_on_a_desktop_and_on_a_phone(demo: str) -> None:

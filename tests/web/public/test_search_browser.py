@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 from tests.web.browser import CHROMIUM_ARGS, chromium, photograph
 from tests.web.browser import demo as demo  # the demo served by `radaflow run`: a fixture shared, re-exported
 
-pytestmark = pytest.mark.xdist_group("processes")
+pytestmark = pytest.mark.xdist_group("browser")
 
 
 def shot(tab: Page, name: str) -> Path:

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from tests.web.pages import tables
-from tests.web.public.council_record import INTERNAL_TITLE, REMARK, council_record
+from tests.web.public.council_record import INTERNAL_TITLE, REMARK
 from tests.web.site import in_english, text_of
 from workflow.files import list_files
 
@@ -17,11 +17,6 @@ from workflow.files import list_files
 def words(html: str) -> str:
     """The page's text as a reader reads it (no space before a comma or a colon left by the markup)."""
     return re.sub(r" ([,.:;])", r"\1", text_of(html))
-
-
-@pytest.fixture
-def record(site):
-    return council_record(site)
 
 
 def test_the_calendar_of_a_month_shows_its_sessions_by_day_with_links_to_the_months_around(site, record):
