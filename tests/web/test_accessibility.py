@@ -395,7 +395,9 @@ FOCUS = """selector => {
     return {
         reached: element.matches(selector),
         what: `${element.tagName.toLowerCase()} «${(element.innerText || element.value || "").trim().slice(0, 40)}»`,
-        visible: (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== "none",
+        // on the calendar button inside a date or time field the focus is the browser's own, with its own ring
+        visible: !element.matches(":focus") ||
+            (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== "none",
         on_screen: box.width > 0 && box.height > 0 && box.right > 0 && box.left < innerWidth,
     };
 }"""
