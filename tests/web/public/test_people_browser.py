@@ -24,6 +24,8 @@ def sign_in(tab: Page, base: str, email: str, password: str) -> None:
 
 
 def fits(tab: Page) -> bool:
+    # a page reached by a click may still be loading its stylesheet, and is measured as it will be shown
+    tab.wait_for_load_state()
     return bool(tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
 
 
