@@ -15,6 +15,8 @@ DEPUTY = "Мельничук Богдан Степанович"
 
 
 def fits(tab: Page) -> bool:
+    # a page reached by a click may still be loading its stylesheet, and is measured as it will be shown
+    tab.wait_for_load_state()
     return bool(tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
 
 
