@@ -22,14 +22,14 @@ import pytest
 from axe_playwright_python.base import AXE_SCRIPT
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
+from tests.web.browser import CHROMIUM_ARGS, chromium, demo_instance
+from tests.web.browser import demo as demo  # the demo served by `radaflow run`: a fixture shared, re-exported
 from tests.web.cabinet.test_sitting_browser import Sitting
 from tests.web.cabinet.test_sitting_browser import served as served  # a council whose session is today, served
 from tests.web.site import PASSWORD
-from tests.web.test_browser import CHROMIUM_ARGS, chromium, demo_instance
-from tests.web.test_browser import demo as demo  # the demo served by `radaflow run`: a fixture shared, re-exported
 from workflow.config import PROJECT_ROOT
 
-pytestmark = pytest.mark.xdist_group("processes")
+pytestmark = pytest.mark.xdist_group("browser")
 ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", PROJECT_ROOT / "test-artifacts")) / "accessibility"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -346,7 +346,7 @@ def test_the_session_and_signing_workplaces_meet_wcag_21_aa(audit: Audit, demo_i
     audit.verdict()
 
 
-def test_the_administrators_pages_meet_wcag_21_aa(audit: Audit) -> None:
+def test_the_administrators_pages_meet_wcag_21_aa(audit: Audit, demo_ids: DemoIds) -> None:
     admin = audit.tab(ADMIN)
     admin.goto(audit.base + "/definitions")
     kinds = [
@@ -356,11 +356,21 @@ def test_the_administrators_pages_meet_wcag_21_aa(audit: Audit) -> None:
         )
     ]
     assert kinds, "the definitions page lists the kinds of documents"
-    audit.walk(
-        admin,
-        [("admin-my-work", "/cabinet"), ("definitions", "/definitions")]
-        + [(f"definition-{kind}", f"/definitions/{kind}") for kind in kinds],
-    )
+    pages = [
+        ("admin-my-work", "/cabinet"),
+        ("admin-index", "/admin"),
+        ("admin-council", "/admin/council"),
+        ("admin-committees", "/admin/committees"),
+        ("admin-committee", f"/admin/committees/{demo_ids.committee}"),
+        ("admin-operations", "/admin/operations"),
+        ("admin-audit", "/admin/audit"),
+        ("admin-people", "/admin/people"),
+        ("admin-people-found", "/admin/people?q=%D0%BC%D0%B5%D0%BB%D1%8C%D0%BD"),  # «мельн»
+        ("admin-new-person", "/admin/people/new"),
+        ("admin-person", f"/admin/people/{demo_ids.deputy}"),
+        ("definitions", "/definitions"),
+    ]
+    audit.walk(admin, pages + [(f"definition-{kind}", f"/definitions/{kind}") for kind in kinds])
     audit.verdict()
 
 
