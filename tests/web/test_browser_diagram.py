@@ -5,11 +5,14 @@ Photographed under test-artifacts/diagram/."""
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from tests.web.test_browser import CHROMIUM_ARGS, chromium
-from tests.web.test_browser import demo as demo  # the demo served by `radaflow run`: a fixture shared, re-exported
-from tests.web.test_browser_committees import ARTIFACTS, WIDTH, pytestmark  # noqa: F401 (the browsers' xdist group)
+from tests.web.browser import ARTIFACTS, CHROMIUM_ARGS, chromium
+from tests.web.browser import demo as demo  # the demo served by `radaflow run`: a fixture shared, re-exported
+
+pytestmark = pytest.mark.xdist_group("browser")
+WIDTH = 390
 
 
 def test_a_document_s_page_draws_its_diagram_with_its_stage_marked(demo: str) -> None:
