@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from tests.conftest import DEFINITIONS, build_world
+from tests.conftest import DEFINITIONS, DEPUTY_NAMES, build_world
 from tests.web.browser import CHROMIUM_ARGS, RADAFLOW, chromium, photograph, serve, sign_in, stop
 from tests.web.conftest import is_setting
 from tests.web.site import PASSWORD, password_hash
@@ -110,10 +110,23 @@ def test_the_secretary_registers_attendance_and_records_a_vote_by_ticking(served
                 "Голосування записано: «за» 7 з 9, потрібно 5: прийнято."
             )
 
-            # the item, everyone registered for
+            # the item, everyone registered for: with JavaScript the ballots are set on the page, no reload, and
+            # the count so far is read out as they change
             tab.get_by_role("link", name="Поставити на голосування").click()
             expect(tab.locator("h1")).to_contain_text(served.item_title)
+            voting = tab.url
             tab.get_by_role("link", name="Усі зареєстровані «за»").click()
+            assert tab.url == voting  # set here, not by a new page
+            expect(tab.locator("#tally")).to_have_text(
+                "Позначено досі: «за» 8, «проти» 0, «утрималися» 0, не голосували 0; "
+                "потрібно 5 голосів «за»: досить для прийняття."
+            )
+            for name in DEPUTY_NAMES[:4]:
+                tab.get_by_role("row", name=name).get_by_label("проти").check()
+            expect(tab.locator("#tally")).to_contain_text("«за» 4, «проти» 4")
+            expect(tab.locator("#tally")).to_contain_text("замало для прийняття")
+            tab.get_by_role("link", name="Усі зареєстровані «за»").click()
+            expect(tab.locator("#tally")).to_contain_text("«за» 8, «проти» 0")
             tab.get_by_role("button", name="Записати голосування", exact=True).click()
             expect(tab.get_by_role("status").first).to_have_text(
                 "Голосування записано: «за» 8 з 9, потрібно 5: прийнято."
