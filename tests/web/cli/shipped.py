@@ -18,8 +18,9 @@ SHIPPED_VERSIONS = {
 #: the Alembic revision the shipped migrations end at (0002 adds the council's tables, 0004 the records
 #: under the chain, 0005 session epochs, 0006 a move in one statement on SQLite, 0007 a move's one effect as values,
 #: 0008 the decisions' search index, 0009 citizens' comments on drafts, 0010 citizens' accounts, 0011 drafts'
-#: versions, 0012 committee meetings, 0013 agenda orders, 0014 the sitting console's records)
-HEAD = "0014"
+#: versions, 0012 committee meetings, 0013 agenda orders, 0014 the sitting console's records, 0015 the indexes "my work"
+#: reads by)
+HEAD = "0015"
 
 
 def sqlite_url(path: Path) -> str:
