@@ -443,6 +443,7 @@ def main() -> None:
     parser.add_argument("--rebuild-seed", action="store_true", help="build the template database anew")
     parser.add_argument("--keep", action="store_true", help="keep the measured copy (its name is printed)")
     parser.add_argument("--baseline", type=Path, help="a checkout of earlier code to measure beside this one")
+    parser.add_argument("--baseline-requests", type=int, default=30, help="requests per page with --baseline")
     args = parser.parse_args()
     sessions_ = args.sessions if args.sessions is not None else min(2000, args.documents // 50)
 
@@ -484,7 +485,7 @@ def main() -> None:
             _at_baseline_schema(args.baseline, before_db)
             before = open_site(args.baseline.resolve(), before_db, baseline=True)
             sites.append(before)
-            result["before_after"] = compare(site, before, args.clients, args.requests // 2, args.rounds)
+            result["before_after"] = compare(site, before, args.clients, args.baseline_requests, args.rounds)
     finally:
         for s in sites:
             s.server.stop()

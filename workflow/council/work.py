@@ -86,7 +86,7 @@ def waiting_for(
     return found
 
 
-def _in_pages(session: Session, query: Select[tuple[Document]], limit: int) -> Iterator[Document]:
+def _in_pages(session: Session, query: Select[Document], limit: int) -> Iterator[Document]:
     """The query's documents a page at a time: a page with a LIMIT lets the database read in the order asked, from
     the index on the due date, and stop at the page's end instead of sorting every candidate."""
     size = limit + _SPARE
@@ -104,9 +104,7 @@ def _in_pages(session: Session, query: Select[tuple[Document]], limit: int) -> I
         offset += size
 
 
-def candidates_query(
-    session: Session, actor: Actor, assuming: Assumed = _nothing_assumed
-) -> Select[tuple[Document]] | None:
+def candidates_query(session: Session, actor: Actor, assuming: Assumed = _nothing_assumed) -> Select[Document] | None:
     """The documents a move of the actor's may be awaited on, most urgent first (None: there are none)."""
     registry = registry_of(session)
     catalog = registry.catalog
