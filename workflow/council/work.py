@@ -53,7 +53,8 @@ def waiting_for(
     """The documents waiting for `actor`: overdue ones first, then by due date, then the oldest."""
     registry = registry_of(session)
     catalog = registry.catalog
-    query = candidates_query(session, actor, assuming)
+    checked: Checked = {}
+    query = candidates_query(session, actor, assuming, checked=checked)
     if query is None:
         return []
     found: list[Waiting] = []
@@ -104,8 +105,11 @@ def _in_pages(session: Session, query: Select[Document], limit: int) -> Iterator
         offset += size
 
 
-def candidates_query(session: Session, actor: Actor, assuming: Assumed = _nothing_assumed) -> Select[Document] | None:
-    """The documents a move of the actor's may be awaited on, most urgent first (None: there are none)."""
+def candidates_query(
+    session: Session, actor: Actor, assuming: Assumed = _nothing_assumed, *, checked: Checked | None = None
+) -> Select[Document] | None:
+    """The documents a move of the actor's may be awaited on, most urgent first (None: there are none). Where a
+    state has one such move, `checked` is told which of its guards the query checks (they hold for what it finds)."""
     registry = registry_of(session)
     catalog = registry.catalog
     open_states = []
@@ -121,12 +125,17 @@ def candidates_query(session: Session, actor: Actor, assuming: Assumed = _nothin
         compiled = registry.get(kind, version, session)
         assumed = assuming(kind)
         for state, moves in compiled.moves_from.items():
-            possible = [
-                where
+            looked_for = [
+                (move, where)
                 for move in moves
                 if _expected(move)
                 and (where := _possible(catalog, move, actor, assumed.get(move.trigger, ()))) is not None
             ]
+            possible = [where for _move, where in looked_for]
+            if len(looked_for) == 1 and checked is not None:
+                move = looked_for[0][0]
+                in_sql = frozenset(g.name for g in move.guards if g.condition is not None)
+                checked[(kind, version, state)] = {move.trigger: in_sql - frozenset(assumed.get(move.trigger, ()))}
             if possible:
                 open_states.append(
                     and_(
@@ -142,6 +151,9 @@ def candidates_query(session: Session, actor: Actor, assuming: Assumed = _nothin
     # the guards it can tell), most urgent first; each is then asked in turn, until `limit` are found
     return select(Document).where(or_(*open_states)).order_by(Document.due_at.asc().nulls_last(), Document.id)
 
+
+#: per (kind, version, state), per trigger, the guards a candidates' query checked in SQL
+Checked = dict[tuple[str, int, str], dict[str, frozenset[str]]]
 
 #: candidates read past the list's limit in the first page (those whose guards the database cannot tell may fail)
 _SPARE = 20
