@@ -70,6 +70,9 @@ def waiting_for(
         if not expected:
             continue
         assumed = dict(assuming(document.kind))
+        # the guards the candidates' query checked for the one move it looked for in this state hold for it
+        for trigger, guards in checked.get((document.kind, document.definition_version, document.state), {}).items():
+            assumed[trigger] = frozenset({*assumed.get(trigger, ()), *guards})
         # moves the person may not make are not listed: their guards are not asked
         assumed.update(
             {move.trigger: frozenset(g.name for g in move.guards) for move in moves if move.trigger not in mine}
