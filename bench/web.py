@@ -87,6 +87,7 @@ class Server:
             "RADAFLOW_LIMIT_PER_ADDRESS": "10000 per minute",
             "RADAFLOW_LIMIT_PER_ACCOUNT": "10000 per minute",
             "PYTHONPATH": f"{self.code}:{ROOT / 'bench' / 'served'}",
+            "RADAFLOW_BENCH_CODE": str(self.code),
         }
         env.pop("REDIS_URL", None)
         gunicorn = Path(sys.executable).with_name("gunicorn")
@@ -484,6 +485,8 @@ def main() -> None:
             databases.append(before_db)
             _at_baseline_schema(args.baseline, before_db)
             before = open_site(args.baseline.resolve(), before_db, baseline=True)
+            _status, health, _headers = request(before.server.port, "GET", "/api/health")
+            print("baseline serves schema", json.loads(health)["schema"], flush=True)
             sites.append(before)
             result["before_after"] = compare(site, before, args.clients, args.baseline_requests, args.rounds)
     finally:

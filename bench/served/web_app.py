@@ -9,9 +9,10 @@ what the pages measured beside it cost on top of the framework is the difference
 
 from __future__ import annotations
 
-from flask import Flask
+import os
+import sys
 
-from web.app import create_app
+from flask import Flask
 
 
 def bare() -> tuple[str, int, dict[str, str]]:
@@ -19,6 +20,12 @@ def bare() -> tuple[str, int, dict[str, str]]:
 
 
 def create() -> Flask:
+    # the checkout whose code is served (bench/web.py's --baseline): first on the path, ahead of the editable install
+    code = os.environ.get("RADAFLOW_BENCH_CODE")
+    if code:
+        sys.path.insert(0, code)
+    from web.app import create_app
+
     app = create_app()
     app.add_url_rule("/bench/bare", "bench_bare", bare)
     return app
