@@ -358,10 +358,15 @@ def record_vote(site: Site, bare: list[Client], rounds: int) -> dict[str, float]
     ballots = {f"ballot-{member}": "for" for member in site.members}
     by_client = {id(client): n for n, client in enumerate(clients)}
 
+    taking = threading.Lock()
+
     def ask(client: Client, _index: int) -> bool:
-        n = by_client[id(client)]
-        plenary = sittings[n][0]
-        item = queues[n].pop(0)
+        with taking:  # its own sitting's next item; once that sitting is done, one of the sitting most left
+            n = by_client[id(client)]
+            if not queues[n]:
+                n = max(range(len(queues)), key=lambda q: len(queues[q]))
+            plenary = sittings[n][0]
+            item = queues[n].pop(0)
         status, _body = client.send(
             "POST",
             f"/cabinet/sessions/{plenary}/sitting/vote/ticked",
