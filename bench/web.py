@@ -443,7 +443,7 @@ def main() -> None:
     )
     parser.add_argument("--console-items", type=int, default=60)
     parser.add_argument("--votes", type=int, default=240, help="votes recorded (sittings of 60 items are built)")
-    parser.add_argument("--requests", type=int, default=400, help="requests per page (default 400)")
+    parser.add_argument("--requests", type=int, default=200, help="requests per page (default 200)")
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--clients", type=int, default=2, help="client threads, one per worker (default 2)")
     parser.add_argument("--rebuild-seed", action="store_true", help="build the template database anew")
