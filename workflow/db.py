@@ -40,6 +40,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
         return _sqlite_engine(url, **kwargs)
     kwargs.setdefault("pool_pre_ping", True)
+    # PostgreSQL's JIT compiles a query the planner thinks costly before running it: for the pages' queries, whose
+    # correlated subqueries (a list of work's guards) look costly and are not, compiling takes seconds where
+    # running takes milliseconds
+    connect_args = kwargs.setdefault("connect_args", {})
+    connect_args.setdefault("options", "-c jit=off")
     return create_engine(url, **kwargs)
 
 

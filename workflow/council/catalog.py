@@ -4,6 +4,8 @@ notices say per kind of document, and which paper is rendered for which kind."""
 
 from __future__ import annotations
 
+from sqlalchemy import false
+
 from workflow.council import (
     committees,
     decisions,
@@ -33,7 +35,11 @@ def _build() -> tuple[Catalog, Notices, Papers]:
     catalog, notices, papers = Catalog(), Notices(), Papers()
     organisation.register(catalog, notices)
     # the role every kind of document shares
-    catalog.relative_role("author", "the person who wrote the document (the initiator of a draft)")(_is_author)
+    catalog.relative_role(
+        "author",
+        "the person who wrote the document (the initiator of a draft)",
+        narrow=lambda actor: Document.author_id == actor.id if actor.id is not None else false(),
+    )(_is_author)
     # effects: recorded in the outbox by the engine, carried out by the tasks
     catalog.effect("notify", "tell people what happened and what is expected of them", NotifyParams)
     catalog.effect("render_docx", "render a Word document from a template and attach it", RenderParams)

@@ -21,6 +21,7 @@ from workflow.i18n import Joined, Term
 from workflow.people import Actor
 
 if TYPE_CHECKING:
+    from sqlalchemy import ColumnElement
     from sqlalchemy.orm import Session
 
     from workflow.engine.models import Document
@@ -41,6 +42,12 @@ class GuardContext:
 Guard = Callable[[GuardContext], str | None]
 #: A relative role holds for an actor with respect to one document (its author, its committee's chair, ...).
 RoleResolver = Callable[["Document", "Actor"], bool]
+#: The documents for which a relative role may hold for an actor, as a condition on the documents' table: true at
+#: least wherever the resolver is (a list of work finds its candidates in one query, then asks the resolver)
+RoleNarrowing = Callable[["Actor"], "ColumnElement[bool]"]
+#: A guard's condition on the documents' table: true exactly where the guard passes as the rows now stand, so that a
+#: list of work asks the database for the documents a move is possible on instead of asking each document in turn
+GuardCondition = Callable[[], "ColumnElement[bool]"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +59,8 @@ class RoleSpec:
     #: for a relative role held by the one person a document names: the field holding that person's id
     #: (so that the person is found to be told even while holding no role of their own)
     person_field: str | None = None
+    #: for a relative role: where it may hold, in SQL (None: anywhere, the resolver alone tells)
+    narrow: RoleNarrowing | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +68,8 @@ class GuardSpec:
     name: str
     description: str
     check: Guard
+    #: the same rule in SQL, for lists that look for the documents it holds for (None: none, `check` alone tells)
+    condition: GuardCondition | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,17 +172,24 @@ class Catalog:
         self._add(self.roles, name, RoleSpec(name, description))
 
     def relative_role(
-        self, name: str, description: str, *, person_field: str | None = None
+        self,
+        name: str,
+        description: str,
+        *,
+        person_field: str | None = None,
+        narrow: RoleNarrowing | None = None,
     ) -> Callable[[RoleResolver], RoleResolver]:
         def register(resolver: RoleResolver) -> RoleResolver:
-            self._add(self.roles, name, RoleSpec(name, description, resolver, person_field))
+            self._add(self.roles, name, RoleSpec(name, description, resolver, person_field, narrow))
             return resolver
 
         return register
 
-    def guard(self, name: str, description: str) -> Callable[[Guard], Guard]:
+    def guard(
+        self, name: str, description: str, *, condition: GuardCondition | None = None
+    ) -> Callable[[Guard], Guard]:
         def register(check: Guard) -> Guard:
-            self._add(self.guards, name, GuardSpec(name, description, check))
+            self._add(self.guards, name, GuardSpec(name, description, check, condition))
             return check
 
         return register

@@ -36,8 +36,12 @@ class Document(Base):
             ["kind", "definition_version"], ["definition_versions.kind", "definition_versions.version"]
         ),
         Index("ix_documents_kind_state", "kind", "state"),
+        # "my work" reads the states of each definition version in use, and an author's documents (0015)
+        Index("ix_documents_kind_version_state", "kind", "definition_version", "state"),
+        Index("ix_documents_author", "author_id"),
         Index("ix_documents_parent", "parent_id"),
-        Index("ix_documents_due", "due_at"),
+        # a list of work reads in this order and stops at its page's end (0015)
+        Index("ix_documents_due_id", "due_at", "id"),
         CheckConstraint("version >= 1", name="version_positive"),
     )
 

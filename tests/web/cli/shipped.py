@@ -20,8 +20,9 @@ SHIPPED_VERSIONS = {
 #: 0008 the decisions' search index, 0009 citizens' comments on drafts, 0010 citizens' accounts, 0011 drafts'
 #: versions, 0012 committee meetings, 0013 agenda orders, 0014 the sitting console's records, 0015 document moves
 #: without what the trigger can tell, 0016 password-reset links and the account history, 0017 retired
-#: committees and departments, audit checks, 0018 drafts' particulars under the chain)
-HEAD = "0018"
+#: committees and departments, audit checks, 0018 drafts' particulars under the chain,
+#: 0019 the indexes of "my work")
+HEAD = "0019"
 
 
 def sqlite_url(path: Path) -> str:

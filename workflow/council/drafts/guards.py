@@ -6,8 +6,10 @@ Each returns None when the move may go ahead, or a sentence that tells the perso
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection
 
-from sqlalchemy import ScalarSelect, func, select
+from sqlalchemy import ColumnElement, Exists, ScalarSelect, SQLColumnExpression, and_, func, select
+from sqlalchemy.orm import aliased
 
 from workflow.council.sittings.guards import vote_is
 from workflow.council.sittings.votes import latest_vote
@@ -32,13 +34,32 @@ def _has_text(ctx: GuardContext) -> str | None:
     return None
 
 
-def round_started(document_id: int, round_starts_with: str) -> ScalarSelect[int]:
+def round_started(document_id: int | SQLColumnExpression[int], round_starts_with: str) -> ScalarSelect[int]:
     """The version of the document's latest move `round_starts_with`: where its current round began, by the log's
     order (clocks can repeat a moment or go back; versions cannot)."""
     return (
         select(func.max(AuditEntry.version))
         .where(AuditEntry.document_id == document_id, AuditEntry.trigger == round_starts_with)
+        # given a column, the documents it is of are those of an enclosing query, however deep
+        .correlate_except(AuditEntry)
         .scalar_subquery()
+    )
+
+
+def _children_in_round(kind: str, round_starts_with: str, states: Collection[str], *, among: bool = True) -> Exists:
+    """SQL for the documents (`Document`) that have a child of `kind` asked for in the current round in one of
+    `states` (or, with `among=False`, in none of them): `_children_states` as a condition."""
+    child = aliased(Document)
+    state = child.state.in_(states) if among else child.state.not_in(states)
+    return (
+        select(child.id)
+        .where(
+            child.parent_id == Document.id,
+            child.kind == kind,
+            child.parent_version >= round_started(Document.id, round_starts_with),
+            state,
+        )
+        .exists()
     )
 
 
@@ -87,6 +108,14 @@ def _all_visas_given(ctx: GuardContext) -> str | None:
     return None
 
 
+def _all_visas_given_where() -> ColumnElement[bool]:
+    """`_all_visas_given` in SQL: a visa of the round given, none requested or returned."""
+    return and_(
+        _children_in_round("visa", "submit", ("given",)),
+        ~_children_in_round("visa", "submit", ("requested", "returned")),
+    )
+
+
 def _all_conclusions_signed(ctx: GuardContext) -> str | None:
     states = _children_states(ctx, "committee_conclusion", round_starts_with="send_to_committees")
     assigned = sum(count for state, count in states.items() if state != "cancelled")
@@ -100,6 +129,14 @@ def _all_conclusions_signed(ctx: GuardContext) -> str | None:
             assigned=assigned,
         )
     return None
+
+
+def _all_conclusions_signed_where() -> ColumnElement[bool]:
+    """`_all_conclusions_signed` in SQL: a conclusion of the round not cancelled, and each such one signed."""
+    return and_(
+        _children_in_round("committee_conclusion", "send_to_committees", ("cancelled",), among=False),
+        ~_children_in_round("committee_conclusion", "send_to_committees", ("signed", "cancelled"), among=False),
+    )
 
 
 RECOMMENDATIONS = ("support", "support_with_amendments", "reject")
@@ -177,10 +214,12 @@ def register(catalog: Catalog) -> None:
     catalog.guard(
         "all_visas_given",
         "every visa asked for the draft is given, and at least one was asked",
+        condition=_all_visas_given_where,
     )(_all_visas_given)
     catalog.guard(
         "all_committee_conclusions_signed",
         "every committee assigned to the draft has signed its conclusion",
+        condition=_all_conclusions_signed_where,
     )(_all_conclusions_signed)
     catalog.guard("has_recommendation", "the conclusion states its recommendation and its text")(_has_recommendation)
     catalog.guard(

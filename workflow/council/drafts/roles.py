@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from workflow.definitions.catalog import Catalog
 from workflow.engine.models import Document
+from workflow.engine.queries import field_in
 from workflow.people import Actor
 
 
@@ -20,8 +21,10 @@ def register(catalog: Catalog) -> None:
     catalog.relative_role(
         "department_reviewer",
         "a reviewer of the department the visa is asked from",
+        narrow=lambda actor: field_in("department_id", actor.scopes.get("reviewer", ())),
     )(_reviews_for_department)
     catalog.relative_role(
         "lead_committee_chair",
         "the chair of the lead committee on the amended draft",
+        narrow=lambda actor: field_in("lead_committee_id", actor.scopes.get("committee_chair", ())),
     )(_chairs_lead_committee)

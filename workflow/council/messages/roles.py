@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from workflow.definitions.catalog import Catalog
 from workflow.engine.models import Document
+from workflow.engine.queries import field_in
 from workflow.people import Actor
 
 
@@ -16,4 +17,5 @@ def register(catalog: Catalog) -> None:
         "addressee",
         "the deputy a citizen's message is addressed to",
         person_field="deputy_id",
+        narrow=lambda actor: field_in("deputy_id", () if actor.id is None else (actor.id,)),
     )(_is_addressee)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from workflow.definitions.catalog import Catalog
 from workflow.engine.models import Document
+from workflow.engine.queries import field_in
 from workflow.people import Actor
 
 #: roles held council-wide, with what each does
@@ -39,12 +40,20 @@ def _committee_secretary(document: Document, actor: Actor) -> bool:
 def register(catalog: Catalog) -> None:
     for name, description in COUNCIL_ROLES.items():
         catalog.global_role(name, description)
-    catalog.relative_role("committee_chair_here", "the chair of the committee that wrote this conclusion")(
-        _chairs_committee
-    )
-    catalog.relative_role("committee_member_here", "a member of the committee that writes this conclusion")(
-        _member_of_committee
-    )
-    catalog.relative_role("committee_secretary_here", "the secretary of the committee that writes this conclusion")(
-        _committee_secretary
-    )
+    catalog.relative_role(
+        "committee_chair_here",
+        "the chair of the committee that wrote this conclusion",
+        narrow=lambda actor: field_in("committee_id", actor.scopes.get("committee_chair", ())),
+    )(_chairs_committee)
+    catalog.relative_role(
+        "committee_member_here",
+        "a member of the committee that writes this conclusion",
+        narrow=lambda actor: field_in(
+            "committee_id", {*actor.scopes.get("committee_member", ()), *actor.scopes.get("committee_chair", ())}
+        ),
+    )(_member_of_committee)
+    catalog.relative_role(
+        "committee_secretary_here",
+        "the secretary of the committee that writes this conclusion",
+        narrow=lambda actor: field_in("committee_id", actor.scopes.get("committee_secretary", ())),
+    )(_committee_secretary)

@@ -7,9 +7,10 @@ dates and numbers that decided it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 
 from workflow.calendar import working_days_between
 from workflow.council.law import LAW
@@ -93,6 +94,31 @@ def _draftvote_is(ctx: GuardContext, result: str) -> str | None:
         result,
         message("guards.draft_not_voted", N_("the council has not voted on this draft at its current session yet")),
     )
+
+
+def _draft_vote_where(result: str) -> Callable[[], ColumnElement[bool]]:
+    """`_draftvote_is` in SQL: the latest vote on the draft's current agenda item has `result`."""
+
+    def condition() -> ColumnElement[bool]:
+        current_item = (
+            select(AgendaItem.document_id)
+            .where(AgendaItem.draft_id == Document.id)
+            .order_by(func.coalesce(AgendaItem.draft_version, 0).desc(), AgendaItem.document_id.desc())
+            .limit(1)
+            .correlate_except(AgendaItem)
+            .scalar_subquery()
+        )
+        latest = (
+            select(Vote.result)
+            .where(Vote.subject_id == current_item, Vote.purpose == "decision")
+            .order_by(Vote.id.desc())
+            .limit(1)
+            .correlate_except(Vote, AgendaItem)
+            .scalar_subquery()
+        )
+        return latest == result
+
+    return condition
 
 
 def vote_is(vote: Vote | None, result: str, missing: str) -> str | None:
@@ -253,10 +279,15 @@ def register(catalog: Catalog) -> None:
         "published_ten_working_days_before_session",
         "the draft was published for discussion at least the legal number of working days before the session",
     )(_published_in_time)
-    catalog.guard("draft_vote_adopted", "the council's vote on the draft's agenda item adopted it")(_draft_adopted)
+    catalog.guard(
+        "draft_vote_adopted",
+        "the council's vote on the draft's agenda item adopted it",
+        condition=_draft_vote_where("adopted"),
+    )(_draft_adopted)
     catalog.guard(
         "draft_vote_rejected",
         "the council's vote on the draft's agenda item did not adopt it",
+        condition=_draft_vote_where("rejected"),
     )(_draft_rejected)
     catalog.guard("within_veto_period", "the mayor's period for a veto has not ended")(_within_veto_period)
     catalog.guard(

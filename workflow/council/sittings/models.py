@@ -41,7 +41,11 @@ class AgendaItem(Base):
     """The detail of an `agenda_item` document: its place on a session's agenda and what it considers."""
 
     __tablename__ = "agenda_items"
-    __table_args__ = (Index("ix_agenda_items_session", "session_id", "position"),)
+    __table_args__ = (
+        Index("ix_agenda_items_session", "session_id", "position"),
+        # a draft's current item, which the guards on its vote and the registry read (0015)
+        Index("ix_agenda_items_draft", "draft_id"),
+    )
 
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy import ColumnElement, or_, true
+
 from workflow.definitions.catalog import Catalog
 from workflow.engine.models import Document
 from workflow.people import Actor
@@ -16,8 +18,16 @@ def _chairs_session(document: Document, actor: Actor) -> bool:
     )
 
 
+def _where_chairs(actor: Actor) -> ColumnElement[bool]:
+    if actor.holds("mayor"):
+        return true()
+    sessions = sorted(actor.scopes.get("session_chair", ()))
+    return or_(Document.id.in_(sessions), Document.parent_id.in_(sessions))
+
+
 def register(catalog: Catalog) -> None:
     catalog.relative_role(
         "session_chair",
         "who chairs the sitting: the mayor, or a deputy delegated to chair this session",
+        narrow=_where_chairs,
     )(_chairs_session)
