@@ -30,6 +30,7 @@ from web.ids import parse_ids
 from workflow import limits
 from workflow.council.committees import conclusions, meetings
 from workflow.council.committees.queries import referred_drafts
+from workflow.council.discussion import discussion
 from workflow.council.organisation.queries import committee_members
 from workflow.council.sittings.models import Vote
 from workflow.council.sittings.votes import ballots_of, vote_reason
@@ -72,6 +73,8 @@ class Paper:
     may_write: bool
     may_vote: bool
     may_sign: bool
+    #: the public discussion of the draft, for the lead committee whose conclusion says how it took it into account
+    public_discussion: discussion.Tally | None = None
 
 
 @dataclass(frozen=True)
@@ -281,16 +284,26 @@ def _page(
         if held.subject_id is not None:
             votes_by_paper.setdefault(held.subject_id, []).append(_held(session, held))
     on_agenda = meetings.papers(session, found)
+    drafts = {c.parent_id: session.get(Document, c.parent_id) for _row, c in on_agenda if c.parent_id is not None}
+    discussed = {d.id for d in drafts.values() if d is not None and discussion.published_at(session, d) is not None}
+    tallies = discussion.tallies_of(session, discussed)
     papers = []
     for number, (_row, conclusion) in enumerate(on_agenda, start=1):
         written = conclusion.fields.get("recommendation") in RECOMMENDATION_TITLES
         recommendation = str(conclusion.fields.get("recommendation"))
+        lead = bool(conclusion.fields.get("lead"))
+        draft = drafts.get(conclusion.parent_id) if conclusion.parent_id is not None else None
         papers.append(
             Paper(
                 number=number,
                 conclusion=conclusion,
-                draft=session.get(Document, conclusion.parent_id) if conclusion.parent_id else None,
-                lead=bool(conclusion.fields.get("lead")),
+                draft=draft,
+                lead=lead,
+                public_discussion=(
+                    tallies.get(draft.id, discussion.Tally())
+                    if lead and draft is not None and draft.id in discussed
+                    else None
+                ),
                 stage=state_title(conclusion),
                 recommendation=_(RECOMMENDATION_TITLES[recommendation]) if written else None,
                 votes=tuple(votes_by_paper.get(conclusion.id, ())),

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 
 from tests.web.public.portal import citizen, everything, post_comment, published_today
-from tests.web.site import Site, in_english, page_of, sign_in, text_of
+from tests.web.site import Site, in_english, page_of, password_hash, sign_in, text_of
+from workflow.council.committees import meetings
 from workflow.council.discussion import discussion
 from workflow.council.drafts import drafts
 from workflow.engine.models import Document
@@ -105,3 +106,42 @@ def test_moderation_by_anyone_but_the_secretary_or_without_a_reason_is_refused_a
     stranger = site.client().post(f"/documents/{draft.id}/comments/{comment_id}/hide", data={"reason": "Спам"})
     assert stranger.status_code in (302, 400)
     assert before.differences(everything(site)) == []
+
+
+def test_the_lead_committee_writing_its_conclusion_is_asked_to_say_how_it_took_the_comments_into_account(site):
+    world = site.world
+    draft, _comment = discussed(site)
+    site.session.refresh(draft)
+    lead, advisory = drafts.send_to_committees(
+        site.session, draft, world.actor(world.secretary), world.budget, [world.education]
+    )
+    for conclusion, committee in ((lead, world.budget), (advisory, world.education)):
+        chair = world.actor(committee_chair(world, committee))
+        meeting = meetings.plan_meeting(site.session, chair, committee, starts_at=world.at(30), place="Кімната 12")
+        meetings.add_paper(site.session, meeting, chair, conclusion)
+        meetings.open_meeting(site.session, meeting, chair, now=world.at(30))
+        if committee is world.budget:
+            lead_meeting = meeting
+        else:
+            advisory_meeting = meeting
+    for person in world.deputies[:7]:
+        person.password_hash = password_hash()
+    site.commit()
+
+    client = site.client()
+    sign_in(client, world.deputies[0])  # the budget committee's chair
+    lead_page = client.get(f"/cabinet/committee-meetings/{lead_meeting.id}").get_data(as_text=True)
+    shown = text_of(lead_page)
+    assert "Проєкт був на громадському обговоренні. Коментарі: 0 за, 1 проти, 0 нейтральних." in shown
+    assert "Скажіть у тексті, як комісія їх урахувала: підписаний висновок читає громадськість." in shown
+    assert f'href="/documents/{draft.id}#discussion"' in lead_page
+    assert 'aria-describedby="discussed-' in lead_page  # the text field is described by it
+
+    advisory_chair = site.client()
+    sign_in(advisory_chair, committee_chair(world, world.education))
+    advisory_page = advisory_chair.get(f"/cabinet/committee-meetings/{advisory_meeting.id}").get_data(as_text=True)
+    assert "громадському обговоренні" not in advisory_page  # the lead committee answers for the discussion
+
+
+def committee_chair(world, committee):
+    return world.deputies[0] if committee is world.budget else world.deputies[4]
