@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.web.cabinet.test_work_queries import page_statements
 from tests.web.pages import tables
 from tests.web.public.conftest import form_token
 from tests.web.public.people_world import hold_sitting
@@ -212,3 +213,15 @@ def test_walked_in_english_the_portals_pages_keep_no_ukrainian_word_outside_the_
     assert "Voting record" in html["deputy"]
     assert "Write your name." in html["register refused"]
     assert "Mark as read and answer" in html["message"]
+
+
+def test_a_deputys_page_costs_the_same_statements_however_many_votes_are_on_the_record(site: Site) -> None:
+    first = site.world.deputies[0]
+    client = site.client()
+    none = page_statements(site, client, f"/deputies/{first.id}")
+
+    hold_sitting(site)  # three roll calls on the record
+    some = page_statements(site, client, f"/deputies/{first.id}")
+
+    assert len(tables(client.get(f"/deputies/{first.id}").get_data(as_text=True))[0]) == 1 + 3
+    assert some == none
