@@ -33,10 +33,11 @@ def _working_date_after(day: date, days: int) -> date:
     return day
 
 
-def working_days_between(first: date, last: date) -> int:
-    """Working days after `first` up to and including `last` (0 when `last` is not after `first`)."""
+def working_days_between(first: date, last: date, *, at_most: int | None = None) -> int:
+    """Working days after `first` up to and including `last` (0 when `last` is not after `first`); counted no
+    further than `at_most` when given (a period long passed is not walked day by day)."""
     count, day = 0, first
-    while day < last:
+    while day < last and (at_most is None or count < at_most):
         day += timedelta(days=1)
         count += is_working_day(day)
     return count

@@ -20,7 +20,7 @@ from web.public.forms import WriteForm
 from web.public.people import CHOICE_TITLES, RESULT_TITLES, SEAT_TITLES, committee_name
 from workflow.council.citizens.registration import CITIZEN_ROLE, is_confirmed, write_as_citizen
 from workflow.council.deputies.profiles import Deputy, attendance, deputy_ids, get_deputy, list_deputies
-from workflow.council.deputies.record import agreement, record_sessions, voting_record
+from workflow.council.deputies.record import record_summary, voting_record
 from workflow.council.messages.answers import public_answers, responsiveness
 from workflow.council.sittings.votes import CHOICES
 from workflow.errors import NotFound
@@ -87,7 +87,8 @@ def _profile(person_id: int, form: WriteForm) -> dict[str, Any]:
     page_arg = request.args.get("page", "1")
     page = int(page_arg) if page_arg.isascii() and page_arg.isdigit() and len(page_arg) < 8 else 1
     present = attendance(session, person_id)
-    agreed = agreement(session, person_id)
+    summary = record_summary(session, person_id)  # the sessions, the agreement and the counts in one pass
+    agreed = summary.agreement
     counts = responsiveness(session, person_id)
     return {
         "deputy": found,
@@ -97,8 +98,15 @@ def _profile(person_id: int, form: WriteForm) -> dict[str, Any]:
         "attendance_rate": None if present.rate is None else format_percent(present.rate),
         "agreement": agreed,
         "agreement_rate": None if agreed.rate is None else format_percent(agreed.rate),
-        "record": voting_record(session, person_id, choice=choice, session_id=session_id, page=page),
-        "sessions": record_sessions(session, person_id),
+        "record": voting_record(
+            session,
+            person_id,
+            choice=choice,
+            session_id=session_id,
+            page=page,
+            total=summary.total(choice, session_id),
+        ),
+        "sessions": summary.sessions,
         "choice": choice,
         "session_id": session_id,
         "choices": [(code, CHOICE_TITLES[code]) for code in CHOICES],

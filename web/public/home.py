@@ -14,6 +14,9 @@ from workflow.council.public.front import latest_decisions, open_for_discussion
 from workflow.council.public.sessions import agenda_titles, next_session
 from workflow.timeutil import utcnow
 
+#: the drafts in public discussion the front page lists, the soonest to close first (all of them are on /drafts)
+DISCUSSED_SHOWN = 10
+
 
 @bp.get("/")
 def index() -> str:
@@ -26,6 +29,7 @@ def index() -> str:
         coming=coming,
         agenda=[] if coming is None else agenda_titles(session, coming),
         decisions=latest_decisions(session),
-        discussed=open_for_discussion(session, now),
+        discussed=open_for_discussion(session, now, limit=DISCUSSED_SHOWN + 1),
+        discussed_shown=DISCUSSED_SHOWN,
         **helpers(),
     )

@@ -26,8 +26,14 @@ ADDRESSED_BY = ("deputy_id", "person_id")
 
 
 def may_read(session: Session, document: Document, actor: Actor | None) -> bool:
-    compiled = registry_of(session).get(document.kind, document.definition_version, session)
-    return compiled.state(document.state).public or reads_in_full(document, actor)
+    return state_is_public(session, document.kind, document.definition_version, document.state) or reads_in_full(
+        document, actor
+    )
+
+
+def state_is_public(session: Session, kind: str, version: int, state: str) -> bool:
+    """Whether anyone may read a document of `kind` on `version` of its definition while it is in `state`."""
+    return registry_of(session).get(kind, version, session).state(state).public
 
 
 def reads_in_full(document: Document, actor: Actor | None) -> bool:

@@ -18,6 +18,7 @@ from tests.web.cabinet.sitting import (
     refusal_of,
     sitting,
 )
+from tests.web.cabinet.test_work_queries import statements
 from tests.web.site import in_english, sign_in, stored, text_of
 from workflow.council.sittings import sessions
 from workflow.council.sittings.console_models import ConflictDeclaration, VoteSource
@@ -395,3 +396,19 @@ def test_a_vote_held_elsewhere_is_no_business_of_the_console(site):
     site.commit()
     page = text_of(secretary_client(site).get(console(plenary)).get_data(as_text=True))
     assert "«за» 6 з 9, потрібно 5: прийнято" in page
+
+
+def test_recording_a_vote_writes_its_ballots_at_once_and_reads_the_registration_once(site):
+    plenary, item = sitting(site, approved=True)
+    client = secretary_client(site)
+    ballots = {p.id: "for" for p in site.world.members}
+
+    with statements(site) as sent:
+        done = post(client, console(plenary) + "/vote/ticked", ballots_form("decision", item, ballots))
+
+    assert done.status_code == 302
+    assert stored(site, item)[0] == "adopted"
+    assert len(site.session.scalars(select(Ballot).join(Vote).where(Vote.subject_id == item.id)).all()) == 9
+    if site.session.get_bind().dialect.name == "postgresql":  # (SQLite's driver takes the rows one by one)
+        assert sum(s.startswith("INSERT INTO ballots") for s in sent) == 1  # one statement for the 9 ballots
+    assert sum(s.startswith("SELECT attendance.person_id") for s in sent) == 1  # the quorum checked once

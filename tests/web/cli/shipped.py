@@ -21,8 +21,8 @@ SHIPPED_VERSIONS = {
 #: versions, 0012 committee meetings, 0013 agenda orders, 0014 the sitting console's records, 0015 document moves
 #: without what the trigger can tell, 0016 password-reset links and the account history, 0017 retired
 #: committees and departments, audit checks, 0018 drafts' particulars under the chain,
-#: 0019 the indexes of "my work")
-HEAD = "0019"
+#: 0019 the indexes of "my work", 0020 the indexes of the portal's pages)
+HEAD = "0020"
 
 
 def sqlite_url(path: Path) -> str:

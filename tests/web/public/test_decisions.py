@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 import pytest
 
+from tests.web.cabinet.test_work_queries import page_statements
 from tests.web.pages import tables
 from tests.web.site import in_english, sign_in, text_of
 from tests.workflow.council.decisions.corpus import CORPUS, Text, decided, reviewed
@@ -216,3 +217,18 @@ def test_the_decision_page_shows_its_whole_path_with_the_roll_call_of_its_vote(s
     assert "<svg" in html
     # nothing the path keeps out: the remarks of a visa round
     assert "Доопрацюйте" not in text
+
+
+def test_a_search_costs_the_same_statements_however_many_decisions_it_finds(site):
+    client = site.client()
+    searched = "/decisions?q=" + quote("бюджету")
+    decided(site.world, {key: CORPUS[key] for key in ("land", "budget")})
+    site.commit()
+    few = page_statements(site, client, searched)
+
+    decided(site.world, {key: CORPUS[key] for key in CORPUS if key not in ("land", "budget")}, number=13)
+    site.commit()
+    many = page_statements(site, client, searched)
+
+    assert results_of(client.get(searched).get_data(as_text=True))
+    assert many == few

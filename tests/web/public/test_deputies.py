@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.web.cabinet.test_work_queries import page_statements
 from tests.web.pages import tables
 from tests.web.public.conftest import form_token
 from tests.web.public.people_world import hold_sitting
@@ -212,3 +213,29 @@ def test_walked_in_english_the_portals_pages_keep_no_ukrainian_word_outside_the_
     assert "Voting record" in html["deputy"]
     assert "Write your name." in html["register refused"]
     assert "Mark as read and answer" in html["message"]
+
+
+def test_a_deputys_page_costs_the_same_statements_however_many_votes_are_on_the_record(site: Site) -> None:
+    first = site.world.deputies[0]
+    client = site.client()
+    none = page_statements(site, client, f"/deputies/{first.id}")
+
+    hold_sitting(site)  # three roll calls on the record
+    some = page_statements(site, client, f"/deputies/{first.id}")
+
+    assert len(tables(client.get(f"/deputies/{first.id}").get_data(as_text=True))[0]) == 1 + 3
+    assert some == none
+
+
+def test_the_record_s_summary_in_one_pass_says_what_each_of_its_queries_says(site: Site) -> None:
+    from workflow.council.deputies.record import agreement, record_sessions, record_summary, voting_record
+
+    sitting = hold_sitting(site)
+    for deputy in site.world.deputies[:8]:
+        summary = record_summary(site.session, deputy.id)
+        assert summary.agreement == agreement(site.session, deputy.id)
+        assert summary.sessions == record_sessions(site.session, deputy.id)
+        for choice in (None, "for", "against", "abstain", "not_voted", "absent"):
+            for session_id in (None, sitting.plenary.id, sitting.plenary.id + 1000):
+                counted = voting_record(site.session, deputy.id, choice=choice, session_id=session_id).total
+                assert summary.total(choice, session_id) == counted

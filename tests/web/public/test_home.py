@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from tests.web.cabinet.test_work_queries import page_statements
 from tests.web.public.council_record import INTERNAL_TITLE, REMARK
 from tests.web.site import in_english, text_of
 from web.public import home
@@ -111,3 +112,25 @@ def test_the_front_page_in_english(site, record, monkeypatch):
     assert "The next session Session № 13 (regular): 8 April 2026, 12:00" in text
     assert "published 1 April 2026; 9 working days left" in text
     assert "№ 1-12-VIII of 18 March 2026" in text
+
+
+def test_the_front_page_lists_the_ten_drafts_soonest_to_close_at_the_same_cost_however_many_are_open(site, monkeypatch):
+    world = site.world
+    for n in range(3):
+        world.published_draft(f"Про сквер № {n}", days=n)
+    site.commit()
+    on_day(monkeypatch, site, 20)
+    client = site.client()
+    few = page_statements(site, client, "/")
+    assert len(re.findall(r'<a href="/drafts/\d+" data-content>', client.get("/").get_data(as_text=True))) == 3
+
+    for n in range(3, 15):
+        world.published_draft(f"Про сквер № {n}", days=n)
+    site.commit()
+    many = page_statements(site, client, "/")
+
+    html = client.get("/").get_data(as_text=True)
+    listed = re.findall(r'<a href="/drafts/\d+" data-content>Про сквер № (\d+)</a>', html)
+    assert listed == [str(n) for n in range(10)]  # published first, closing first
+    assert '<a href="/drafts">Усі проєкти на громадському обговоренні</a>' in html
+    assert many == few

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Case, Select, case, func, select
 from sqlalchemy.orm import Session
 
 from workflow.council.sittings.models import Ballot, PlenarySession, Vote
@@ -75,16 +76,19 @@ def voting_record(
     session_id: int | None = None,
     page: int = 1,
     page_size: int | None = None,
+    total: int | None = None,
 ) -> RecordPage:
-    """The deputy's ballots, newest vote first, `page_size` a page (two queries: the count and the page). An
-    unknown `choice` matches nothing; a page past the last gives the last."""
+    """The deputy's ballots, newest vote first, `page_size` a page (two queries: the count and the page; one when
+    the count of what the filter matches is known, as `RecordSummary.total` tells it). An unknown `choice` matches
+    nothing; a page past the last gives the last."""
     page_size = PAGE_SIZE if page_size is None else page_size
     query = _ballots(person_id)
     if choice is not None:
         query = query.where(Ballot.choice == (choice if choice in CHOICES else ""))
     if session_id is not None:
         query = query.where(Vote.session_id == session_id)
-    total = session.scalar(select(func.count()).select_from(query.with_only_columns(Ballot.id).subquery())) or 0
+    if total is None:
+        total = session.scalar(select(func.count()).select_from(query.with_only_columns(Ballot.id).subquery())) or 0
     pages = max(1, -(-total // page_size))
     page = min(max(1, page), pages)
     rows = session.execute(
@@ -110,7 +114,76 @@ def record_sessions(session: Session, person_id: int) -> list[SessionChoice]:
 def agreement(session: Session, person_id: int) -> Agreement:
     """How often the deputy's side was the side most ballots took (one query). The majority of a vote is the
     choice of most members among for, against and abstain; a tie has none and is not counted."""
-    majority = case(
+    majority = _majority()
+    rows = (
+        _ballots(person_id)
+        .with_only_columns(Ballot.choice.label("choice"), majority.label("majority"))
+        .where(Ballot.choice.in_(SIDES))
+        .subquery()
+    )
+    counted, agreed = session.execute(
+        select(
+            func.count().filter(rows.c.majority.is_not(None)),
+            func.count().filter(rows.c.majority == rows.c.choice),
+        )
+    ).one()
+    return Agreement(int(counted), int(agreed))
+
+
+@dataclass(frozen=True, slots=True)
+class RecordSummary:
+    """What a deputy's page tells of the whole record, read in one pass over it: the sessions to filter by, the
+    agreement with the majority, and how many ballots each filter matches."""
+
+    sessions: list[SessionChoice]
+    agreement: Agreement
+    #: ballots per (session, choice)
+    counts: dict[tuple[int, str], int]
+
+    def total(self, choice: str | None = None, session_id: int | None = None) -> int:
+        """The ballots a filter of the record matches (as `voting_record` counts them)."""
+        return sum(
+            n
+            for (in_session, chosen), n in self.counts.items()
+            if (choice is None or chosen == choice) and (session_id is None or in_session == session_id)
+        )
+
+
+def record_summary(session: Session, person_id: int) -> RecordSummary:
+    """`record_sessions`, `agreement` and the record's counts by session and choice, in one query grouped by
+    session and choice: its rows grow with the sessions, never with the ballots."""
+    majority = _majority()
+    rows = session.execute(
+        _ballots(person_id)
+        .with_only_columns(
+            Vote.session_id,
+            PlenarySession.number,
+            PlenarySession.starts_at,
+            Ballot.choice,
+            func.count(),
+            func.count().filter(majority.is_not(None)),
+            func.count().filter(majority == Ballot.choice),
+        )
+        .group_by(Vote.session_id, PlenarySession.number, PlenarySession.starts_at, Ballot.choice)
+    ).all()
+    sessions: dict[int, SessionChoice] = {}
+    counts: dict[tuple[int, str], int] = {}
+    counted = agreed = 0
+    for session_id, number, starts_at, choice, ballots, with_majority, same in rows:
+        if session_id is None:
+            continue
+        sessions.setdefault(session_id, SessionChoice(session_id, number, starts_at))
+        counts[(session_id, choice)] = int(ballots)
+        if choice in SIDES:
+            counted += int(with_majority)
+            agreed += int(same)
+    listed = sorted(sessions.values(), key=lambda s: s.starts_at, reverse=True)
+    return RecordSummary(listed, Agreement(counted, agreed), counts)
+
+
+def _majority() -> Case[Any]:
+    """The choice of most members among for, against and abstain; None on a tie."""
+    return case(
         (
             (Vote.votes_for > Vote.votes_against) & (Vote.votes_for > Vote.abstained),
             "for",
@@ -125,19 +198,6 @@ def agreement(session: Session, person_id: int) -> Agreement:
         ),
         else_=None,
     )
-    rows = (
-        _ballots(person_id)
-        .with_only_columns(Ballot.choice.label("choice"), majority.label("majority"))
-        .where(Ballot.choice.in_(SIDES))
-        .subquery()
-    )
-    counted, agreed = session.execute(
-        select(
-            func.count().filter(rows.c.majority.is_not(None)),
-            func.count().filter(rows.c.majority == rows.c.choice),
-        )
-    ).one()
-    return Agreement(int(counted), int(agreed))
 
 
 def _ballots(person_id: int) -> Select[int, int | None, int, datetime, str, str, str]:

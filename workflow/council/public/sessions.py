@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from workflow.council.access import may_read
@@ -133,12 +133,27 @@ def public_session(session: Session, document_id: int) -> SessionSummary | None:
 
 
 def next_session(session: Session, now: datetime) -> SessionSummary | None:
-    """The session under way, else the next convened one."""
-    for summary in public_sessions(session):
-        if summary.document.state == "in_progress":
-            return summary
-    upcoming = [s for s in public_sessions(session, start=now) if s.document.state == "convened"]
-    return upcoming[0] if upcoming else None
+    """The session under way, else the next convened one (read by their state, never the whole calendar)."""
+    under_way = _first_readable(session, _in_state("in_progress"))
+    if under_way is not None:
+        return under_way
+    return _first_readable(session, _in_state("convened").where(PlenarySession.starts_at >= as_utc(now)))
+
+
+def _in_state(state: str) -> Select[Document, PlenarySession]:
+    return (
+        select(Document, PlenarySession)
+        .join(PlenarySession, PlenarySession.document_id == Document.id)
+        .where(Document.kind == "session", Document.state == state)
+        .order_by(PlenarySession.starts_at, PlenarySession.number)
+    )
+
+
+def _first_readable(session: Session, query: Select[Document, PlenarySession]) -> SessionSummary | None:
+    for document, plenary in session.execute(query):
+        if may_read(session, document, None):
+            return SessionSummary(document, plenary)
+    return None
 
 
 def agenda_titles(session: Session, summary: SessionSummary) -> list[Document]:

@@ -152,6 +152,8 @@ class Decision(Base):
     """An adopted decision's official identity: its number and date, assigned once and never reused."""
 
     __tablename__ = "decisions"
+    #: the front page reads the latest decisions by date and number
+    __table_args__ = (Index("ix_decisions_adopted_number", "adopted_on", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     draft_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), unique=True)

@@ -232,6 +232,7 @@ def vote_on_item(
     now: datetime | None = None,
 ) -> Vote:
     """The council votes on the draft an item considers; the item and its draft get the outcome."""
+    now = utcnow() if now is None else as_utc(now)
     detail = session.get(AgendaItem, item.id)
     if detail is None or detail.session_id != plenary.id:
         raise InvalidInput(
@@ -240,7 +241,8 @@ def vote_on_item(
             title=item.title,
         )
     lock_document(session, plenary)  # the session before the item, as every vote takes them
-    check_quorum(session, plenary, now=now)  # before the item moves: a vote without quorum changes nothing
+    # before the item moves: a vote without quorum changes nothing (checked once: the session stays locked)
+    quorum = check_quorum(session, plenary, now=now)
     if item.state not in ("included", "considering"):
         raise WrongState(
             "sessions.item_not_under_consideration",
@@ -260,6 +262,7 @@ def vote_on_item(
         threshold=threshold,
         question=f"Про прийняття рішення «{item.title}» в цілому",
         now=now,
+        quorum=quorum,
     )
     outcome = "adopt" if vote.result == "adopted" else "reject"
     fire(session, item, outcome, SYSTEM, data={"vote_id": vote.id}, now=now)

@@ -188,11 +188,13 @@ def hold_vote(
     subject: Document | None = None,
     threshold: str = "majority",
     now: datetime | None = None,
+    quorum: tuple[Council, list[int], set[int]] | None = None,
 ) -> Vote:
     """Record a roll-call vote of the council at a sitting in progress, or refuse saying why.
 
     `ballots` maps council members to their choice; a registered member with no ballot did not vote, and a
-    member not registered is absent. The quorum is checked before anything is recorded.
+    member not registered is absent. The quorum is checked before anything is recorded, unless the caller checked
+    it already under the session's lock at the same `now` and passes what `check_quorum` returned as `quorum`.
     """
     now = utcnow() if now is None else as_utc(now)
     if not (actor.holds("secretary") or actor.holds("mayor") or actor.holds_for("session_chair", plenary.id)):
@@ -221,7 +223,7 @@ def hold_vote(
         raise WrongState("votes.votes_held_only_while", N_("votes are held only while the sitting is in progress"))
     if subject is not None:
         _refuse_a_second_vote(session, plenary, subject, purpose)
-    council, members, registered = check_quorum(session, plenary, now=now)
+    council, members, registered = check_quorum(session, plenary, now=now) if quorum is None else quorum
     if subject is not None:
         _refuse_conflicted_ballots(session, subject, ballots)
     choices = _complete_ballots(session, ballots, members, registered)
