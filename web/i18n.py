@@ -42,6 +42,12 @@ def say(value: Any) -> str:
     return i18n.render(value, current())
 
 
+def language_names() -> list[tuple[str, str]]:
+    """Each language of the site, named in itself (Babel's names), so that a reader finds their own whichever
+    language the page is in: [("uk", "Українська"), ("en", "English")]."""
+    return [(code, (Locale.parse(code).get_language_name(code) or code).capitalize()) for code in i18n.LOCALES]
+
+
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", i18n.DEFAULT_LOCALE)
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/Kyiv")
@@ -53,9 +59,7 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _language() -> dict[str, Any]:
-        # each language named in itself, so that a reader finds their own whichever language the page is in
-        names = [(code, (Locale.parse(code).get_language_name(code) or code).capitalize()) for code in i18n.LOCALES]
-        return {"lang": current(), "languages": names, "language_back": _page_to_return_to()}
+        return {"lang": current(), "languages": language_names(), "language_back": _page_to_return_to()}
 
     @app.after_request
     def _remember(response: Response) -> Response:

@@ -9,6 +9,7 @@ from wtforms import BooleanField, DateField, EmailField, SelectField, StringFiel
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from web.i18n import language_names
 from workflow.council.accounts.mandates import MAX_REASON_LENGTH
 from workflow.council.citizens.registration import MAX_EMAIL_LENGTH, MAX_NAME_LENGTH
 
@@ -34,7 +35,7 @@ class PersonForm(FlaskForm):  # type: ignore[misc]
     )
     locale = SelectField(
         _l("Language of the pages and e-mails"),
-        choices=[SelectChoice("uk", "Українська"), SelectChoice("en", "English")],
+        choices=[SelectChoice(code, name) for code, name in language_names()],
         validate_choice=True,
     )
 
