@@ -4,6 +4,9 @@ shows who sits in it (granted on the people's pages, linked when they are there)
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -24,6 +27,7 @@ from workflow.council.organisation.models import Committee, Department
 from workflow.council.organisation.queries import COMMITTEE_ROLES, the_council
 from workflow.council.role_titles import ROLE_TITLES
 from workflow.errors import WorkflowError
+from workflow.people import Actor
 from workflow.timeutil import utcnow
 
 #: what a department's kind is called
@@ -139,18 +143,7 @@ def _committee_or_404(committee_id: int) -> Committee:
 def committee(committee_id: int) -> ResponseReturnValue:
     actor = administrator()
     found = _committee_or_404(committee_id)
-    form = NamesForm(obj=found) if not _posted() else NamesForm()
-    if not _posted():
-        return _body_page("committee", found, form)
-    if not form.validate():  # the CSRF token; the names are the domain's to check
-        return _body_page("committee", found, form, refused_form="names"), 422
-    try:
-        bodies.rename_committee(db(), actor, found, form.name.data or "", form.name_en.data or "")
-    except WorkflowError as refusal:
-        db().rollback()
-        return _body_page("committee", found, form, refusal=refusal, refused_form="names"), status_of(refusal)
-    flash(_("The committee is renamed."))
-    return redirect(url_for("admin.committee", committee_id=found.id))
+    return _rename("committee", actor, found, bodies.rename_committee, _("The committee is renamed."))
 
 
 @bp.post("/admin/committees/<id:committee_id>/retire")
@@ -158,17 +151,13 @@ def committee(committee_id: int) -> ResponseReturnValue:
 def retire_committee(committee_id: int) -> ResponseReturnValue:
     actor = administrator()
     found = _committee_or_404(committee_id)
-    form = RetireForm()
-    if not form.validate():
-        return _body_page("committee", found, NamesForm(obj=found), refused_form="retire"), 422
-    try:
-        ended = bodies.retire_committee(db(), actor, found, now=utcnow())
-    except WorkflowError as refusal:
-        db().rollback()
-        page = _body_page("committee", found, NamesForm(obj=found), refusal=refusal, refused_form="retire")
-        return page, status_of(refusal)
-    flash(_("The committee is retired; %(n)s grant(s) of its people ended.", n=ended))
-    return redirect(url_for("admin.committee", committee_id=found.id))
+    return _retire(
+        "committee",
+        actor,
+        found,
+        bodies.retire_committee,
+        lambda ended: _("The committee is retired; %(n)s grant(s) of its people ended.", n=ended),
+    )
 
 
 # --- a department ---------------------------------------------------------------------------------------------
@@ -184,18 +173,7 @@ def _department_or_404(department_id: int) -> Department:
 def department(department_id: int) -> ResponseReturnValue:
     actor = administrator()
     found = _department_or_404(department_id)
-    form = NamesForm(obj=found) if not _posted() else NamesForm()
-    if not _posted():
-        return _body_page("department", found, form)
-    if not form.validate():  # the CSRF token; the names are the domain's to check
-        return _body_page("department", found, form, refused_form="names"), 422
-    try:
-        bodies.rename_department(db(), actor, found, form.name.data or "", form.name_en.data or "")
-    except WorkflowError as refusal:
-        db().rollback()
-        return _body_page("department", found, form, refusal=refusal, refused_form="names"), status_of(refusal)
-    flash(_("The department is renamed."))
-    return redirect(url_for("admin.department", department_id=found.id))
+    return _rename("department", actor, found, bodies.rename_department, _("The department is renamed."))
 
 
 @bp.post("/admin/departments/<id:department_id>/retire")
@@ -203,17 +181,46 @@ def department(department_id: int) -> ResponseReturnValue:
 def retire_department(department_id: int) -> ResponseReturnValue:
     actor = administrator()
     found = _department_or_404(department_id)
-    form = RetireForm()
-    if not form.validate():
-        return _body_page("department", found, NamesForm(obj=found), refused_form="retire"), 422
+    return _retire(
+        "department",
+        actor,
+        found,
+        bodies.retire_department,
+        lambda ended: _("The department is retired; %(n)s grant(s) of its reviewers ended.", n=ended),
+    )
+
+
+# --- renaming and retiring either ----------------------------------------------------------------------------
+def _rename(what: str, actor: Actor, found: Any, rename: Callable[..., None], renamed: str) -> ResponseReturnValue:
+    """A committee's or department's page (GET), or its new names (POST): `what` is "committee" or "department"."""
+    if not _posted():
+        return _body_page(what, found, NamesForm(obj=found))
+    form = NamesForm()
+    if not form.validate():  # the CSRF token; the names are the domain's to check
+        return _body_page(what, found, form, refused_form="names"), 422
     try:
-        ended = bodies.retire_department(db(), actor, found, now=utcnow())
+        rename(db(), actor, found, form.name.data or "", form.name_en.data or "")
     except WorkflowError as refusal:
         db().rollback()
-        page = _body_page("department", found, NamesForm(obj=found), refusal=refusal, refused_form="retire")
+        return _body_page(what, found, form, refusal=refusal, refused_form="names"), status_of(refusal)
+    flash(renamed)
+    return redirect(url_for(f"admin.{what}", **{f"{what}_id": found.id}))
+
+
+def _retire(
+    what: str, actor: Actor, found: Any, retire: Callable[..., int], retired: Callable[[int], str]
+) -> ResponseReturnValue:
+    form = RetireForm()
+    if not form.validate():
+        return _body_page(what, found, NamesForm(obj=found), refused_form="retire"), 422
+    try:
+        ended = retire(db(), actor, found, now=utcnow())
+    except WorkflowError as refusal:
+        db().rollback()
+        page = _body_page(what, found, NamesForm(obj=found), refusal=refusal, refused_form="retire")
         return page, status_of(refusal)
-    flash(_("The department is retired; %(n)s grant(s) of its reviewers ended.", n=ended))
-    return redirect(url_for("admin.department", department_id=found.id))
+    flash(retired(ended))
+    return redirect(url_for(f"admin.{what}", **{f"{what}_id": found.id}))
 
 
 def _posted() -> bool:
